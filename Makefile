@@ -1,0 +1,42 @@
+# SecretGroup operator. `make run` and `make test` are the two set-up commands (see README.md).
+SHELL := /bin/bash
+DOTNET ?= dotnet
+CONFIG ?= Debug
+KUBECONFIG_FILE := $(or $(KUBECONFIG),$(HOME)/.kube/config)
+TEST_ARGS ?=
+
+.PHONY: build test run manifests playground bench e2e clean
+
+build:
+	$(DOTNET) build Operator.sln -c $(CONFIG)
+
+## Runs every test project (unit, runtime, integration against the API emulator).
+test:
+	$(DOTNET) test --solution Operator.sln -c $(CONFIG) $(TEST_ARGS)
+
+## Runs the operator against the current kubeconfig; with no kubeconfig, against the built-in playground API.
+run:
+	@if [ -f "$(KUBECONFIG_FILE)" ]; then \
+	  echo "make run: using kubeconfig $(KUBECONFIG_FILE)"; \
+	  $(DOTNET) run --project src/Operator -c $(CONFIG) -- --install-crds $(ARGS); \
+	else \
+	  echo "make run: no kubeconfig at $(KUBECONFIG_FILE); starting the built-in playground API instead"; \
+	  $(DOTNET) run --project tests/Operator.Playground -c $(CONFIG) -- $(ARGS); \
+	fi
+
+## Regenerates config/crd (and everything else generated from the entity classes).
+manifests:
+	$(DOTNET) run --project src/Operator -c $(CONFIG) -- generate-manifests --output .
+
+## Runs the Kubernetes API emulator and the operator together, applies config/samples, prints a kubeconfig.
+playground:
+	$(DOTNET) run --project tests/Operator.Playground -c $(CONFIG) -- $(ARGS)
+
+bench:
+	@echo "make bench: not implemented yet (issue 8: tests/Operator.Benchmarks)" >&2; exit 2
+
+e2e:
+	@echo "make e2e: not implemented yet (issue 5: tests/Operator.E2E on K3s)" >&2; exit 2
+
+clean:
+	$(DOTNET) clean Operator.sln
