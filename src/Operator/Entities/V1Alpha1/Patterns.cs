@@ -1,0 +1,22 @@
+namespace Operator.Entities.V1Alpha1;
+
+/// <summary>Regular expressions shared by the CRD schema and the validation code (RE2-compatible: no lookaround).</summary>
+public static class Patterns
+{
+    private const string Label = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+
+    /// <summary>A DNS-1123 label: tenant, provider account, integration and group names.</summary>
+    public const string Name = "^" + Label + "$";
+
+    /// <summary><c>&lt;tenant&gt;:&lt;provider&gt;:&lt;providerAccount&gt;:secret-store:&lt;name&gt;</c>.</summary>
+    public const string IntegrationFqn = "^" + Label + ":(aws|gcp|azure|hashicorp|kubernetes):" + Label + ":secret-store:" + Label + "$";
+
+    /// <summary>Kubernetes Secret key: <c>[-._a-zA-Z0-9]+</c>, but not <c>.</c> or <c>..</c>.</summary>
+    public const string SecretKey = @"^([-_a-zA-Z0-9][-._a-zA-Z0-9]*|\.[-_a-zA-Z0-9][-._a-zA-Z0-9]*|\.\.[-._a-zA-Z0-9]+)$";
+
+    /// <summary>A Go-style duration such as <c>1h</c>, <c>90s</c> or <c>1h30m</c>.</summary>
+    public const string Duration = @"^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$";
+
+    /// <summary>A collaborator subject: <c>user:&lt;email&gt;</c> or <c>team:&lt;name&gt;</c>.</summary>
+    public const string Subject = "^(user|team):[^\\s]+$";
+}

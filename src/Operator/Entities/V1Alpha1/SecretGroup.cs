@@ -1,0 +1,165 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
+using Operator.Entities.Schema;
+
+namespace Operator.Entities.V1Alpha1;
+
+/// <summary>A group of secret keys synced from one integration into one managed Kubernetes Secret.</summary>
+[KubernetesEntity(Group = Api.Group, ApiVersion = Api.Version, Kind = "SecretGroup", PluralName = "secretgroups")]
+[StatusSubresource]
+[ShortNames("sg")]
+[Description("A group of keys synced from a SecretStoreIntegration into a Kubernetes Secret.")]
+[PrinterColumn("Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status")]
+[PrinterColumn("FQN", "string", ".status.fqn")]
+[PrinterColumn("Keys", "integer", ".status.keyCount")]
+[PrinterColumn("Last Sync", "date", ".status.lastSyncTime")]
+[PrinterColumn("Reason", "string", ".status.conditions[?(@.type==\"Ready\")].reason", Priority = 1)]
+[PrinterColumn("Age", "date", ".metadata.creationTimestamp")]
+public sealed class SecretGroup : IKubernetesObject<V1ObjectMeta>, ISpec<SecretGroupSpec>, IStatus<SecretGroupStatus?>
+{
+    public const string KindName = "SecretGroup";
+
+    [JsonPropertyName("apiVersion")]
+    public string ApiVersion { get; set; } = Api.GroupVersion;
+
+    [JsonPropertyName("kind")]
+    public string Kind { get; set; } = KindName;
+
+    [JsonPropertyName("metadata")]
+    public V1ObjectMeta Metadata { get; set; } = new();
+
+    [Required]
+    [JsonPropertyName("spec")]
+    public SecretGroupSpec Spec { get; set; } = new();
+
+    [JsonPropertyName("status")]
+    public SecretGroupStatus? Status { get; set; }
+}
+
+/// <summary>Desired state of a <see cref="SecretGroup"/>.</summary>
+public sealed class SecretGroupSpec
+{
+    [Required]
+    [Pattern(Patterns.IntegrationFqn)]
+    [Description("FQN of the SecretStoreIntegration, e.g. my-tenant:aws:my-aws-provider:secret-store:aws-ssm.")]
+    [JsonPropertyName("integrationFqn")]
+    public string IntegrationFqn { get; set; } = "";
+
+    [Pattern(Patterns.Duration)]
+    [Description("Refresh interval; default from the integration, else 1h.")]
+    [JsonPropertyName("refreshInterval")]
+    public string? RefreshInterval { get; set; }
+
+    [ListMapKey("subject")]
+    [Description("Who may see or change the group; turned into RBAC.")]
+    [JsonPropertyName("collaborators")]
+    public IList<Collaborator>? Collaborators { get; set; }
+
+    [ListMapKey("key")]
+    [Items(0, 500)]
+    [Description("The keys of the group.")]
+    [JsonPropertyName("secrets")]
+    public IList<SecretKeySpec>? Secrets { get; set; }
+
+    [Description("The managed Kubernetes Secret.")]
+    [JsonPropertyName("target")]
+    public SecretTargetSpec? Target { get; set; }
+
+    [Description("Other namespaces whose groups may alias these keys with tfy-secret://.")]
+    [JsonPropertyName("sharedWithNamespaces")]
+    public IList<string>? SharedWithNamespaces { get; set; }
+}
+
+/// <summary>A collaborator: a role for a user or a team.</summary>
+public sealed class Collaborator
+{
+    [Required]
+    [EnumValues("secret-group-admin", "secret-group-editor", "secret-group-viewer")]
+    [JsonPropertyName("roleId")]
+    public string RoleId { get; set; } = "";
+
+    [Required]
+    [Pattern(Patterns.Subject)]
+    [Length(6, 253)]
+    [JsonPropertyName("subject")]
+    public string Subject { get; set; } = "";
+}
+
+/// <summary>One key of a group and where its value comes from.</summary>
+public sealed class SecretKeySpec
+{
+    [Required]
+    [Pattern(Patterns.SecretKey)]
+    [Length(1, 253)]
+    [JsonPropertyName("key")]
+    public string Key { get; set; } = "";
+
+    [Length(1, 2400)]
+    [Description("A path in the group's store or a full reference; default is the group's own location.")]
+    [JsonPropertyName("remoteRef")]
+    public string? RemoteRef { get; set; }
+}
+
+/// <summary>Name and metadata of the managed Secret.</summary>
+public sealed class SecretTargetSpec
+{
+    [Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")]
+    [Length(1, 253)]
+    [JsonPropertyName("name")]
+    public string? Name { get; set; }
+
+    [JsonPropertyName("labels")]
+    public IDictionary<string, string>? Labels { get; set; }
+
+    [JsonPropertyName("annotations")]
+    public IDictionary<string, string>? Annotations { get; set; }
+}
+
+/// <summary>Observed state of a <see cref="SecretGroup"/>.</summary>
+public sealed class SecretGroupStatus
+{
+    [JsonPropertyName("fqn")]
+    public string? Fqn { get; set; }
+
+    [JsonPropertyName("secretName")]
+    public string? SecretName { get; set; }
+
+    [JsonPropertyName("keyCount")]
+    public int? KeyCount { get; set; }
+
+    [JsonPropertyName("secrets")]
+    public IList<SecretKeyStatus>? Secrets { get; set; }
+
+    [JsonPropertyName("dataHash")]
+    public string? DataHash { get; set; }
+
+    [JsonPropertyName("lastSyncTime")]
+    public DateTime? LastSyncTime { get; set; }
+
+    [JsonPropertyName("nextSyncTime")]
+    public DateTime? NextSyncTime { get; set; }
+
+    [JsonPropertyName("observedGeneration")]
+    public long? ObservedGeneration { get; set; }
+
+    [JsonPropertyName("conditions")]
+    public IList<V1Condition>? Conditions { get; set; }
+}
+
+/// <summary>Where one key of a group was read from.</summary>
+public sealed class SecretKeyStatus
+{
+    [JsonPropertyName("key")]
+    public string Key { get; set; } = "";
+
+    [JsonPropertyName("fqn")]
+    public string Fqn { get; set; } = "";
+
+    [JsonPropertyName("remoteRef")]
+    public string RemoteRef { get; set; } = "";
+
+    [JsonPropertyName("version")]
+    public string? Version { get; set; }
+}

@@ -1,0 +1,131 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
+using Operator.Entities.Schema;
+using Operator.Runtime;
+
+namespace Operator.Entities.V1Alpha1;
+
+/// <summary>A connection to one external secret store; cluster-scoped because it may hold operator credentials.</summary>
+[KubernetesEntity(Group = Api.Group, ApiVersion = Api.Version, Kind = "SecretStoreIntegration", PluralName = "secretstoreintegrations")]
+[ClusterScoped]
+[StatusSubresource]
+[ShortNames("ssi")]
+[Description("A connection to an external secret store (AWS SSM, GCP Secret Manager, Azure Key Vault, HashiCorp Vault or Kubernetes).")]
+[PrinterColumn("Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status")]
+[PrinterColumn("FQN", "string", ".status.fqn")]
+[PrinterColumn("Reason", "string", ".status.conditions[?(@.type==\"Ready\")].reason", Priority = 1)]
+[PrinterColumn("Age", "date", ".metadata.creationTimestamp")]
+public sealed class SecretStoreIntegration : IKubernetesObject<V1ObjectMeta>, ISpec<SecretStoreIntegrationSpec>, IStatus<SecretStoreIntegrationStatus?>
+{
+    public const string KindName = "SecretStoreIntegration";
+
+    [JsonPropertyName("apiVersion")]
+    public string ApiVersion { get; set; } = Api.GroupVersion;
+
+    [JsonPropertyName("kind")]
+    public string Kind { get; set; } = KindName;
+
+    [JsonPropertyName("metadata")]
+    public V1ObjectMeta Metadata { get; set; } = new();
+
+    [Required]
+    [JsonPropertyName("spec")]
+    public SecretStoreIntegrationSpec Spec { get; set; } = new();
+
+    [JsonPropertyName("status")]
+    public SecretStoreIntegrationStatus? Status { get; set; }
+}
+
+/// <summary>Desired state of a <see cref="SecretStoreIntegration"/>.</summary>
+[ExactlyOneOf("aws", "gcp", "azure", "hashicorp", "kubernetes")]
+public sealed class SecretStoreIntegrationSpec
+{
+    [Required]
+    [Pattern(Patterns.Name)]
+    [Length(1, 63)]
+    [Description("Provider account segment of the integration FQN, e.g. my-aws-provider.")]
+    [JsonPropertyName("providerAccount")]
+    public string ProviderAccount { get; set; } = "";
+
+    [Description("AWS SSM Parameter Store.")]
+    [JsonPropertyName("aws")]
+    public AwsStoreSpec? Aws { get; set; }
+
+    [Description("GCP Secret Manager.")]
+    [JsonPropertyName("gcp")]
+    public GcpStoreSpec? Gcp { get; set; }
+
+    [Description("Azure Key Vault.")]
+    [JsonPropertyName("azure")]
+    public AzureStoreSpec? Azure { get; set; }
+
+    [Description("HashiCorp Vault KV v2.")]
+    [JsonPropertyName("hashicorp")]
+    public HashicorpStoreSpec? Hashicorp { get; set; }
+
+    [Description("The built-in store: values from Secrets in one source namespace.")]
+    [JsonPropertyName("kubernetes")]
+    public KubernetesStoreSpec? Kubernetes { get; set; }
+
+    [Default("/tfy-secret/")]
+    [Length(1, 512)]
+    [Description("Where group keys live by default: <pathPrefix><tenant>/<group>/<key>.")]
+    [JsonPropertyName("pathPrefix")]
+    public string? PathPrefix { get; set; }
+
+    [Default("1h")]
+    [Pattern(Patterns.Duration)]
+    [Description("Default refresh interval for groups on this integration.")]
+    [JsonPropertyName("syncInterval")]
+    public string? SyncInterval { get; set; }
+
+    [Description("Who may use this integration.")]
+    [JsonPropertyName("access")]
+    public IntegrationAccessSpec? Access { get; set; }
+
+    [Description("Client-side token bucket for calls to the store.")]
+    [JsonPropertyName("rateLimit")]
+    public RateLimitSpec? RateLimit { get; set; }
+}
+
+/// <summary>Which namespaces may use an integration, and whether they may read arbitrary paths.</summary>
+public sealed class IntegrationAccessSpec
+{
+    [Description("Namespaces whose groups may use this integration; empty means all.")]
+    [JsonPropertyName("namespaces")]
+    public IList<string>? Namespaces { get; set; }
+
+    [Default(false)]
+    [Description("Whether groups may read paths outside their own default location.")]
+    [JsonPropertyName("allowPathReferences")]
+    public bool? AllowPathReferences { get; set; }
+}
+
+/// <summary>Token bucket: steady <c>qps</c> with bursts up to <c>burst</c>.</summary>
+public sealed class RateLimitSpec
+{
+    [Range(0.01, 10000)]
+    [Description("Sustained calls per second.")]
+    [JsonPropertyName("qps")]
+    public double? Qps { get; set; }
+
+    [Range(1, 10000)]
+    [Description("Largest burst of calls.")]
+    [JsonPropertyName("burst")]
+    public int? Burst { get; set; }
+}
+
+/// <summary>Observed state of a <see cref="SecretStoreIntegration"/>.</summary>
+public sealed class SecretStoreIntegrationStatus
+{
+    [JsonPropertyName("fqn")]
+    public string? Fqn { get; set; }
+
+    [JsonPropertyName("observedGeneration")]
+    public long? ObservedGeneration { get; set; }
+
+    [JsonPropertyName("conditions")]
+    public IList<V1Condition>? Conditions { get; set; }
+}
