@@ -1,0 +1,85 @@
+using Operator.Entities.V1Alpha1;
+using Operator.References;
+using Operator.Stores;
+
+namespace Operator.Controllers;
+
+/// <summary>Where one key of a group is read from.</summary>
+public sealed record KeySource(string Key, IntegrationFqn Integration, string Path)
+{
+    public string RemoteRef => $"{Integration}::{Path}";
+}
+
+/// <summary>A spec problem found while planning; <see cref="Reason"/> is the condition reason.</summary>
+public sealed record PlanError(string Reason, string Message);
+
+/// <summary>Turns a group's spec into the list of store reads, or the first reason it cannot be read.</summary>
+public static class GroupPlan
+{
+    /// <summary>Plans the reads for <paramref name="group"/> on <paramref name="integration"/> whose store is <paramref name="store"/>.</summary>
+    public static (IReadOnlyList<KeySource> Sources, PlanError? Error) Build(SecretGroup group, IntegrationFqn integration, ISecretStore store, string tenant)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(store);
+        var groupFqn = new GroupFqn(tenant, group.Metadata.Name);
+        var sources = new List<KeySource>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var specs = group.Spec.Secrets ?? [];
+        for (var i = 0; i < specs.Count; i++)
+        {
+            var field = $"spec.secrets[{i}]";
+            var key = specs[i].Key;
+            if (!ReferenceParser.IsValidSecretKey(key))
+            {
+                return ([], new PlanError("InvalidSpec", $"{field}.key: '{Shorten(key)}' may contain only letters, digits, '-', '_' and '.', and is not '.' or '..'"));
+            }
+
+            if (!seen.Add(key))
+            {
+                return ([], new PlanError("InvalidSpec", $"{field}.key: '{key}' appears more than once"));
+            }
+
+            var remoteRef = specs[i].RemoteRef;
+            if (string.IsNullOrEmpty(remoteRef))
+            {
+                sources.Add(new KeySource(key, integration, store.DefaultPath(groupFqn, key)));
+                continue;
+            }
+
+            if (remoteRef.StartsWith(ReferenceParser.K8sSecretScheme, StringComparison.Ordinal))
+            {
+                return ([], new PlanError("InvalidReference", $"{field}.remoteRef: tfy-k8s-secret:// references are only allowed in SecretStoreIntegration fields"));
+            }
+
+            if (remoteRef.StartsWith(ReferenceParser.SecretScheme, StringComparison.Ordinal) || remoteRef.Contains("::", StringComparison.Ordinal))
+            {
+                if (!ReferenceParser.TryParseReference(remoteRef, $"{field}.remoteRef", ReferenceForms.GroupKey | ReferenceForms.StorePath, out var parsed, out var error))
+                {
+                    return ([], new PlanError("InvalidReference", error!));
+                }
+
+                switch (parsed)
+                {
+                    case StorePathReference p when p.Integration == integration:
+                        sources.Add(new KeySource(key, integration, p.Path));
+                        continue;
+                    case StorePathReference p:
+                        return ([], new PlanError("InvalidReference", $"{field}.remoteRef: '{p.Integration}' is not this group's integration '{integration}'; reading from another integration is not supported"));
+                    default:
+                        return ([], new PlanError("InvalidReference", $"{field}.remoteRef: tfy-secret:// aliases are not supported yet; use a path in the group's store"));
+                }
+            }
+
+            if (remoteRef.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            {
+                return ([], new PlanError("InvalidReference", $"{field}.remoteRef: a path may not contain whitespace or control characters"));
+            }
+
+            sources.Add(new KeySource(key, integration, remoteRef));
+        }
+
+        return (sources, null);
+    }
+
+    private static string Shorten(string s) => s.Length <= 100 ? s : s[..100] + "…";
+}

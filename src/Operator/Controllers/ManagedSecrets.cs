@@ -1,0 +1,174 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Operator.Entities.V1Alpha1;
+
+namespace Operator.Controllers;
+
+/// <summary>Labels and annotations that mark a Secret as managed by a group.</summary>
+public static class ManagedLabels
+{
+    public const string ManagedBy = "app.kubernetes.io/managed-by";
+    public const string ManagedByValue = "secretgroup-operator";
+    public const string Group = "secrets.tfy.dev/group";
+    public const string DataHash = "secrets.tfy.dev/data-hash";
+
+    /// <summary>The informer's label selector: the operator caches only the Secrets it manages.</summary>
+    public const string Selector = ManagedBy + "=" + ManagedByValue;
+}
+
+/// <summary>A managed Secret cannot be written; <see cref="Reason"/> is the condition reason.</summary>
+public sealed class ManagedSecretException : Exception
+{
+    public ManagedSecretException(string reason, string message)
+        : base(message)
+    {
+        Reason = reason;
+    }
+
+    public ManagedSecretException()
+        : this("SecretWriteFailed", "writing the managed Secret failed")
+    {
+    }
+
+    public ManagedSecretException(string message)
+        : this("SecretWriteFailed", message)
+    {
+    }
+
+    public ManagedSecretException(string message, Exception inner)
+        : base(message, inner)
+    {
+        Reason = "SecretWriteFailed";
+    }
+
+    public string Reason { get; }
+}
+
+/// <summary>Creates or updates a group's managed Secret, only when its content hash changed.</summary>
+public sealed class ManagedSecretWriter(IKubernetes client)
+{
+    /// <summary>Reads the managed Secret from the API (not the cache) when the cache cannot be trusted.</summary>
+    public async Task<V1Secret?> ReadAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes <paramref name="data"/>; returns true when the Secret was created or changed.</summary>
+    public async Task<bool> ApplyAsync(SecretGroup group, string secretName, IReadOnlyDictionary<string, byte[]> data, string hash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var ns = group.Metadata.NamespaceProperty;
+        var existing = await ReadAsync(ns, secretName, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (existing is null)
+            {
+                var secret = new V1Secret { Metadata = new V1ObjectMeta { Name = secretName, NamespaceProperty = ns }, Type = "Opaque" };
+                Stamp(secret, group, data, hash);
+                await client.CoreV1.CreateNamespacedSecretAsync(secret, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+
+            if (!IsOwnedBy(existing, group))
+            {
+                throw new ManagedSecretException("SecretConflict", $"Secret '{ns}/{secretName}' exists and is not managed by this group; delete it or set spec.target.name to another name");
+            }
+
+            if (existing.Metadata.Annotations?.TryGetValue(ManagedLabels.DataHash, out var current) == true && current == hash
+                && existing.Data is not null && SecretData.Hash(existing.Data.ToDictionary(p => p.Key, p => p.Value)) == hash
+                && HasDesiredMetadata(existing, group))
+            {
+                return false;
+            }
+
+            Stamp(existing, group, data, hash);
+            await client.CoreV1.ReplaceNamespacedSecretAsync(existing, secretName, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (HttpOperationException e)
+        {
+            // The response body can echo the Secret: keep only the status code.
+            throw new ManagedSecretException(
+                e.Response.StatusCode == HttpStatusCode.UnprocessableEntity ? "SecretTooLarge" : "SecretWriteFailed",
+                $"writing Secret '{ns}/{secretName}' failed with HTTP {(int)e.Response.StatusCode}{(e.Response.StatusCode == HttpStatusCode.UnprocessableEntity ? " (invalid or over 1 MiB)" : "")}");
+        }
+    }
+
+    /// <summary>Deletes Secrets this group managed under an old target name.</summary>
+    public async Task DeleteStaleAsync(SecretGroup group, IEnumerable<V1Secret> managedInNamespace, string currentName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        foreach (var stale in managedInNamespace.Where(s => s.Metadata.Name != currentName && IsOwnedBy(s, group)))
+        {
+            try
+            {
+                await client.CoreV1.DeleteNamespacedSecretAsync(stale.Metadata.Name, stale.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+                // Already gone.
+            }
+        }
+    }
+
+    public static bool IsOwnedBy(V1Secret secret, SecretGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        ArgumentNullException.ThrowIfNull(group);
+        return secret.Metadata.OwnerReferences?.Any(o => o.Uid == group.Metadata.Uid && o.Kind == SecretGroup.KindName) == true;
+    }
+
+    private static bool HasDesiredMetadata(V1Secret secret, SecretGroup group)
+    {
+        var labels = secret.Metadata.Labels;
+        if (labels is null || !labels.TryGetValue(ManagedLabels.Group, out var g) || g != group.Metadata.Name)
+        {
+            return false;
+        }
+
+        return group.Spec.Target?.Labels?.All(p => labels.TryGetValue(p.Key, out var v) && v == p.Value) ?? true;
+    }
+
+    private static void Stamp(V1Secret secret, SecretGroup group, IReadOnlyDictionary<string, byte[]> data, string hash)
+    {
+        var meta = secret.Metadata;
+        meta.Labels ??= new Dictionary<string, string>();
+        foreach (var (k, v) in group.Spec.Target?.Labels ?? new Dictionary<string, string>())
+        {
+            meta.Labels[k] = v;
+        }
+
+        meta.Labels[ManagedLabels.ManagedBy] = ManagedLabels.ManagedByValue;
+        meta.Labels[ManagedLabels.Group] = group.Metadata.Name;
+        meta.Annotations ??= new Dictionary<string, string>();
+        foreach (var (k, v) in group.Spec.Target?.Annotations ?? new Dictionary<string, string>())
+        {
+            meta.Annotations[k] = v;
+        }
+
+        meta.Annotations[ManagedLabels.DataHash] = hash;
+        meta.OwnerReferences =
+        [
+            new V1OwnerReference
+            {
+                ApiVersion = Api.GroupVersion,
+                Kind = SecretGroup.KindName,
+                Name = group.Metadata.Name,
+                Uid = group.Metadata.Uid,
+                Controller = true,
+                BlockOwnerDeletion = true,
+            },
+        ];
+        secret.Data = data.ToDictionary(p => p.Key, p => p.Value);
+        secret.StringData = null;
+    }
+}

@@ -1,0 +1,312 @@
+using System.Globalization;
+using System.Text;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Operator.Credentials;
+using Operator.Entities.V1Alpha1;
+using Operator.Hosting;
+using Operator.References;
+using Operator.Runtime;
+using Operator.Stores;
+
+namespace Operator.Controllers;
+
+/// <summary>Syncs a group's keys from its integration's store into the managed Secret.</summary>
+public sealed partial class SecretGroupReconciler(
+    IntegrationDirectory directory,
+    StoreConnector connector,
+    ManagedSecretWriter writer,
+    IResourceCache<V1Secret> managedSecrets,
+    ResourceClient<SecretGroup> api,
+    SyncLedger ledger,
+    IEventRecorder events,
+    IOptions<OperatorOptions> options,
+    TimeProvider time,
+    ILogger<SecretGroupReconciler> logger) : IReconciler<SecretGroup>
+{
+    /// <summary>Largest share added to the refresh interval so groups created together spread out.</summary>
+    internal const double MaxJitter = 0.03;
+
+    public async Task<ReconcileResult> ReconcileAsync(SecretGroup entity, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        if (entity.Metadata.DeletionTimestamp is not null)
+        {
+            return ReconcileResult.Done;
+        }
+
+        var key = ObjectKey.From(entity);
+        var tenant = options.Value.Tenant;
+        var secretName = entity.Spec.Target?.Name ?? entity.Metadata.Name;
+
+        if (!ReferenceParser.TryParseIntegrationFqn(entity.Spec.IntegrationFqn, "spec.integrationFqn", out var fqn, out var fqnError))
+        {
+            return await FailAsync(entity, "InvalidSpec", fqnError!, retry: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (fqn!.Tenant != tenant)
+        {
+            return await FailAsync(entity, "InvalidSpec", $"spec.integrationFqn: tenant '{fqn.Tenant}' is not this installation's tenant '{tenant}'", retry: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        var integration = directory.Find(fqn);
+        if (integration is null)
+        {
+            return await FailAsync(entity, "IntegrationNotFound", $"spec.integrationFqn: no SecretStoreIntegration has FQN '{fqn}'", retry: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!Conditions.IsTrue(integration.Status?.Conditions, ConditionTypes.Ready) || integration.Status?.ObservedGeneration != integration.Metadata.Generation)
+        {
+            return await FailAsync(entity, "IntegrationNotReady", $"integration '{fqn}' is not Ready; see kubectl get ssi {integration.Metadata.Name}", retry: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        var denied = AccessRules.CheckNamespace(integration, entity.Metadata.NamespaceProperty);
+        if (denied is not null)
+        {
+            return await FailAsync(entity, "AccessDenied", denied, retry: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        var interval = RefreshInterval(entity, integration);
+        var integrationStamp = $"{integration.Metadata.Uid}/{integration.Metadata.Generation}";
+        var now = time.GetUtcNow().UtcDateTime;
+        var record = ledger.Get(key, entity.Metadata.Uid) ?? RecordFromStatus(entity, integrationStamp);
+        if (record is not null
+            && record.Generation == entity.Metadata.Generation
+            && record.IntegrationStamp == integrationStamp
+            && record.SecretName == secretName
+            && now < record.NextSync
+            && await ManagedSecretIntactAsync(entity, secretName, record.DataHash, cancellationToken).ConfigureAwait(false))
+        {
+            ledger.Set(key, record);
+            await WriteStatusAsync(entity, record, fqn, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.RequeueIn(record.NextSync - now);
+        }
+
+        ISecretStore store;
+        try
+        {
+            store = await connector.ConnectAsync(integration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is CredentialException or SecretStoreException)
+        {
+            return await FailAsync(entity, e is SecretStoreException s ? s.Reason : ((CredentialException)e).Reason, e.Message, retry: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (sources, planError) = GroupPlan.Build(entity, fqn, store, tenant);
+        if (planError is not null)
+        {
+            return await FailAsync(entity, planError.Reason, planError.Message, retry: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        var pathDenied = AccessRules.CheckPaths(integration, sources, store, new GroupFqn(tenant, entity.Metadata.Name));
+        if (pathDenied is not null)
+        {
+            return await FailAsync(entity, "AccessDenied", pathDenied, retry: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        IReadOnlyDictionary<string, StoreValue> values;
+        try
+        {
+            values = await ReadAllAsync(store, sources, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SecretStoreException e)
+        {
+            return await FailAsync(entity, e.Reason, $"reading from '{fqn}' failed: {e.Message}; the managed Secret is unchanged", retry: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        var missing = sources.Where(s => !values.ContainsKey(s.Path)).ToList();
+        if (missing.Count > 0)
+        {
+            var list = string.Join(", ", missing.Take(10).Select(m => $"{m.Key} ({m.Path})"));
+            return await FailAsync(entity, "SecretNotFound", $"not found in '{fqn}': {list}{(missing.Count > 10 ? $" and {missing.Count - 10} more" : "")}; the managed Secret is unchanged", retry: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        var data = sources.ToDictionary(s => s.Key, s => Encoding.UTF8.GetBytes(values[s.Path].Value), StringComparer.Ordinal);
+        var hash = SecretData.Hash(data);
+        bool written;
+        try
+        {
+            written = await writer.ApplyAsync(entity, secretName, data, hash, cancellationToken).ConfigureAwait(false);
+            await writer.DeleteStaleAsync(entity, managedSecrets.List(entity.Metadata.NamespaceProperty), secretName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ManagedSecretException e)
+        {
+            return await FailAsync(entity, e.Reason, e.Message, retry: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        var next = now + (interval * (1 + (Random.Shared.NextDouble() * MaxJitter)));
+        var keys = sources.Select(s => new SecretKeyStatus
+        {
+            Key = s.Key,
+            Fqn = new SecretFqn(tenant, entity.Metadata.Name, s.Key).ToString(),
+            RemoteRef = s.RemoteRef,
+            Version = values[s.Path].Version,
+        }).ToList();
+        var synced = new SyncRecord(entity.Metadata.Uid ?? "", entity.Metadata.Generation ?? 0, integrationStamp, secretName, hash, now, next, keys);
+        ledger.Set(key, synced);
+        if (written)
+        {
+            events.Record(entity, EventSeverity.Normal, "Synced", "Sync", $"wrote Secret {secretName} with {keys.Count} keys from {fqn}");
+            LogSecretWritten(logger, key.ToString(), secretName, keys.Count);
+        }
+
+        await WriteStatusAsync(entity, synced, fqn, cancellationToken).ConfigureAwait(false);
+        return ReconcileResult.RequeueIn(next - now);
+    }
+
+    public Task DeletedAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        ledger.Remove(key);
+        return Task.CompletedTask;
+    }
+
+    private TimeSpan RefreshInterval(SecretGroup group, SecretStoreIntegration integration)
+    {
+        if (Durations.TryParse(group.Spec.RefreshInterval, out var own))
+        {
+            return own;
+        }
+
+        return Durations.TryParse(integration.Spec.SyncInterval, out var fromIntegration) ? fromIntegration : options.Value.DefaultSyncInterval;
+    }
+
+    private static async Task<IReadOnlyDictionary<string, StoreValue>> ReadAllAsync(ISecretStore store, IReadOnlyList<KeySource> sources, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, StoreValue>(StringComparer.Ordinal);
+        var paths = sources.Select(s => s.Path).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var chunk in paths.Chunk(Math.Max(1, store.Capabilities.MaxBatchSize)))
+        {
+            foreach (var (path, value) in await store.ReadManyAsync(chunk, cancellationToken).ConfigureAwait(false))
+            {
+                result[path] = value;
+            }
+        }
+
+        return result;
+    }
+
+    private async Task<bool> ManagedSecretIntactAsync(SecretGroup group, string secretName, string hash, CancellationToken cancellationToken)
+    {
+        var cached = managedSecrets.Get(new ObjectKey(group.Metadata.NamespaceProperty, secretName));
+        if (cached is not null && HashOf(cached) == hash && ManagedSecretWriter.IsOwnedBy(cached, group))
+        {
+            return true;
+        }
+
+        // The cache may lag our own write; ask the API before paying for a store read.
+        var live = await writer.ReadAsync(group.Metadata.NamespaceProperty, secretName, cancellationToken).ConfigureAwait(false);
+        return live is not null && HashOf(live) == hash && ManagedSecretWriter.IsOwnedBy(live, group);
+    }
+
+    // Hash of the data actually present, so an edited value is noticed even if the annotation was kept.
+    private static string? HashOf(V1Secret secret)
+    {
+        if (secret.Metadata.Annotations?.TryGetValue(ManagedLabels.DataHash, out var annotated) != true)
+        {
+            return null;
+        }
+
+        var actual = SecretData.Hash((secret.Data ?? new Dictionary<string, byte[]>()).ToDictionary(p => p.Key, p => p.Value));
+        return actual == annotated ? actual : null;
+    }
+
+    private static SyncRecord? RecordFromStatus(SecretGroup group, string integrationStamp)
+    {
+        var s = group.Status;
+        if (s?.LastSyncTime is null || s.NextSyncTime is null || s.DataHash is null || s.SecretName is null || s.ObservedGeneration is null
+            || !Conditions.IsTrue(s.Conditions, ConditionTypes.Ready))
+        {
+            return null;
+        }
+
+        // After a restart the integration stamp is unknown; a Ready status means it was synced against the current one.
+        return new SyncRecord(group.Metadata.Uid ?? "", s.ObservedGeneration.Value, integrationStamp, s.SecretName, s.DataHash,
+            DateTime.SpecifyKind(s.LastSyncTime.Value, DateTimeKind.Utc), DateTime.SpecifyKind(s.NextSyncTime.Value, DateTimeKind.Utc), s.Secrets?.ToList() ?? []);
+    }
+
+    private async Task WriteStatusAsync(SecretGroup entity, SyncRecord record, IntegrationFqn fqn, CancellationToken cancellationToken)
+    {
+        var status = entity.Status ?? new SecretGroupStatus();
+        var before = k8s.KubernetesJson.Serialize(status);
+        status.Fqn = new GroupFqn(options.Value.Tenant, entity.Metadata.Name).ToString();
+        status.SecretName = record.SecretName;
+        status.KeyCount = record.Keys.Count;
+        status.Secrets = record.Keys.ToList();
+        status.DataHash = record.DataHash;
+        status.LastSyncTime = record.LastSync;
+        status.NextSyncTime = record.NextSync;
+        status.ObservedGeneration = entity.Metadata.Generation;
+        status.Conditions ??= new List<V1Condition>();
+        var message = $"{record.Keys.Count} keys synced from {fqn} into Secret {record.SecretName}";
+        Conditions.Set(status.Conditions, ConditionTypes.Ready, "True", "Synced", message, entity.Metadata.Generation, time);
+        Conditions.Set(status.Conditions, ConditionTypes.Synced, "True", "Synced", $"last sync {record.LastSync.ToString("O", CultureInfo.InvariantCulture)}", entity.Metadata.Generation, time);
+        if (k8s.KubernetesJson.Serialize(status) == before)
+        {
+            return;
+        }
+
+        entity.Status = status;
+        await api.ReplaceStatusAsync(entity, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records a failure in status and an Event; the managed Secret is never touched here.</summary>
+    private async Task<ReconcileResult> FailAsync(SecretGroup entity, string reason, string message, bool retry, CancellationToken cancellationToken)
+    {
+        var status = entity.Status ?? new SecretGroupStatus();
+        status.Conditions ??= new List<V1Condition>();
+        status.Fqn ??= new GroupFqn(options.Value.Tenant, entity.Metadata.Name).ToString();
+        var changed = Conditions.Set(status.Conditions, ConditionTypes.Ready, "False", reason, message, entity.Metadata.Generation, time);
+        changed |= Conditions.Set(status.Conditions, ConditionTypes.Synced, "False", reason, message, entity.Metadata.Generation, time);
+        changed |= status.ObservedGeneration != entity.Metadata.Generation;
+        status.ObservedGeneration = entity.Metadata.Generation;
+        if (changed)
+        {
+            entity.Status = status;
+            await api.ReplaceStatusAsync(entity, cancellationToken).ConfigureAwait(false);
+        }
+
+        events.Record(entity, EventSeverity.Warning, reason, "Sync", message);
+        LogSyncFailed(logger, ObjectKey.From(entity).ToString(), reason, message);
+        if (retry)
+        {
+            throw new GroupSyncException(reason, message);
+        }
+
+        return ReconcileResult.Done;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Group {Group} wrote Secret {Secret} with {KeyCount} keys")]
+    private static partial void LogSecretWritten(ILogger logger, string group, string secret, int keyCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Group {Group} not synced: {Reason}: {Detail}")]
+    private static partial void LogSyncFailed(ILogger logger, string group, string reason, string detail);
+}
+
+/// <summary>A sync failure worth retrying with backoff; the message is already sanitised.</summary>
+public sealed class GroupSyncException : Exception
+{
+    public GroupSyncException(string reason, string message)
+        : base(message)
+    {
+        Reason = reason;
+    }
+
+    public GroupSyncException()
+        : this("SyncFailed", "sync failed")
+    {
+    }
+
+    public GroupSyncException(string message)
+        : this("SyncFailed", message)
+    {
+    }
+
+    public GroupSyncException(string message, Exception inner)
+        : base(message, inner)
+    {
+        Reason = "SyncFailed";
+    }
+
+    public string Reason { get; }
+}

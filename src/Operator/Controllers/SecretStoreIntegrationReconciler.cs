@@ -1,0 +1,159 @@
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Operator.Credentials;
+using Operator.Entities.V1Alpha1;
+using Operator.Hosting;
+using Operator.References;
+using Operator.Runtime;
+using Operator.Stores;
+
+namespace Operator.Controllers;
+
+/// <summary>Validates an integration, resolves its credentials, checks connectivity and publishes its FQN.</summary>
+public sealed partial class SecretStoreIntegrationReconciler(
+    IntegrationDirectory directory,
+    StoreRegistry registry,
+    StoreConnector connector,
+    ResourceClient<SecretStoreIntegration> api,
+    IResourceCache<SecretGroup> groups,
+    IControllerQueue<SecretGroup> groupQueue,
+    IEventRecorder events,
+    IOptions<OperatorOptions> options,
+    TimeProvider time,
+    ILogger<SecretStoreIntegrationReconciler> logger) : IReconciler<SecretStoreIntegration>
+{
+    public async Task<ReconcileResult> ReconcileAsync(SecretStoreIntegration entity, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        if (entity.Metadata.DeletionTimestamp is not null)
+        {
+            return ReconcileResult.Done;
+        }
+
+        var outcome = await EvaluateAsync(entity, cancellationToken).ConfigureAwait(false);
+        var status = entity.Status ?? new SecretStoreIntegrationStatus();
+        var previousFqn = status.Fqn;
+        var wasReady = Conditions.IsTrue(status.Conditions, ConditionTypes.Ready);
+        status.Conditions ??= new List<V1Condition>();
+        var changed = Conditions.Set(status.Conditions, ConditionTypes.Ready, outcome.Ready ? "True" : "False", outcome.Reason, outcome.Message, entity.Metadata.Generation, time);
+        changed |= status.Fqn != outcome.Fqn?.ToString() || status.ObservedGeneration != entity.Metadata.Generation;
+        status.Fqn = outcome.Fqn?.ToString();
+        status.ObservedGeneration = entity.Metadata.Generation;
+
+        if (changed)
+        {
+            entity.Status = status;
+            await api.ReplaceStatusAsync(entity, cancellationToken).ConfigureAwait(false);
+            if (outcome.Ready != wasReady || !outcome.Ready)
+            {
+                events.Record(entity, outcome.Ready ? EventSeverity.Normal : EventSeverity.Warning, outcome.Reason, "Validate", outcome.Message);
+            }
+
+            LogIntegrationStatus(logger, entity.Metadata.Name, outcome.Ready, outcome.Reason);
+            RequeueGroups(previousFqn, outcome.Fqn?.ToString());
+        }
+
+        return ReconcileResult.RequeueIn(options.Value.IntegrationRecheckInterval);
+    }
+
+    public async Task DeletedAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        foreach (var group in groups.List())
+        {
+            if (group.Spec.IntegrationFqn.EndsWith(":secret-store:" + key.Name, StringComparison.Ordinal))
+            {
+                groupQueue.Enqueue(ObjectKey.From(group));
+            }
+        }
+
+        await connector.ForgetAsync(key.Name).ConfigureAwait(false);
+    }
+
+    private sealed record Outcome(bool Ready, string Reason, string Message, IntegrationFqn? Fqn);
+
+    private async Task<Outcome> EvaluateAsync(SecretStoreIntegration entity, CancellationToken cancellationToken)
+    {
+        var spec = entity.Spec;
+        var providers = StoreRegistry.ProvidersIn(spec);
+        if (providers.Count != 1)
+        {
+            return new(false, "InvalidSpec", $"spec: exactly one of aws, gcp, azure, hashicorp, kubernetes must be set, found {providers.Count}", null);
+        }
+
+        var name = entity.Metadata.Name;
+        if (!ReferenceParser.IsValidName(name))
+        {
+            return new(false, "InvalidSpec", $"metadata.name: '{name}' must be a DNS-1123 label (at most 63 lowercase letters, digits and '-') to form an FQN", null);
+        }
+
+        if (!ReferenceParser.IsValidName(spec.ProviderAccount))
+        {
+            return new(false, "InvalidSpec", $"spec.providerAccount: '{spec.ProviderAccount}' must be a DNS-1123 label", null);
+        }
+
+        var fqn = directory.FqnOf(entity)!;
+        if (spec.SyncInterval is not null && !Durations.TryParse(spec.SyncInterval, out _))
+        {
+            return new(false, "InvalidSpec", $"spec.syncInterval: '{spec.SyncInterval}' is not a duration such as 1h or 30m", fqn);
+        }
+
+        if (!registry.TryGet(providers[0], out var factory))
+        {
+            return new(false, "ProviderNotSupported", $"provider '{providers[0].ToSegment()}' is not built into this operator version", fqn);
+        }
+
+        var errors = factory.Validate(spec).ToList();
+        if (errors.Count > 0)
+        {
+            return new(false, "InvalidSpec", string.Join("; ", errors), fqn);
+        }
+
+        ISecretStore store;
+        try
+        {
+            store = await connector.ConnectAsync(entity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CredentialException e)
+        {
+            return new(false, e.Reason, e.Message, fqn);
+        }
+        catch (SecretStoreException e)
+        {
+            return new(false, e.Reason, e.Message, fqn);
+        }
+
+        try
+        {
+            await store.ValidateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SecretStoreException e)
+        {
+            return new(false, e.Reason, e.Message, fqn);
+        }
+
+        return new(true, "Validated", $"connected to {providers[0].ToSegment()} store", fqn);
+    }
+
+    private void RequeueGroups(string? previousFqn, string? currentFqn)
+    {
+        foreach (var group in groups.List())
+        {
+            var used = group.Spec.IntegrationFqn;
+            if (used == previousFqn || used == currentFqn)
+            {
+                groupQueue.Enqueue(ObjectKey.From(group));
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Integration {Integration} ready={Ready} reason={Reason}")]
+    private static partial void LogIntegrationStatus(ILogger logger, string? integration, bool ready, string reason);
+}
+
+/// <summary>Condition types used on both kinds.</summary>
+public static class ConditionTypes
+{
+    public const string Ready = "Ready";
+    public const string Synced = "Synced";
+}

@@ -1,0 +1,135 @@
+using System.Text;
+using k8s;
+using k8s.Autorest;
+using Operator.Controllers;
+using Operator.Entities.V1Alpha1;
+using Operator.References;
+using Operator.Runtime;
+using Operator.Stores;
+
+namespace Operator.Credentials;
+
+/// <summary>Resolves a credential reference (any of the three forms) to its value for a store connection.</summary>
+public sealed class CredentialResolver(
+    K8sSecretResolver k8sSecrets,
+    IntegrationDirectory integrations,
+    StoreClientCache stores,
+    IResourceCache<SecretGroup> groups,
+    IKubernetes client)
+{
+    /// <summary>A stamp that changes when any mounted tfy-k8s-secret changes, so clients are rebuilt.</summary>
+    public string MountVersion() => k8sSecrets.CurrentVersion();
+
+    /// <summary>Resolves <paramref name="reference"/>; failures are <see cref="CredentialException"/> naming the field, never the value.</summary>
+    public async Task<string> ResolveAsync(string reference, string field, IntegrationFqn? self, CancellationToken cancellationToken)
+    {
+        SecretReference parsed;
+        try
+        {
+            parsed = ReferenceParser.ParseReference(reference, field, ReferenceForms.All);
+        }
+        catch (ReferenceParseException e)
+        {
+            throw new CredentialException("InvalidReference", e.Message, e);
+        }
+
+        switch (parsed)
+        {
+            case K8sSecretReference k:
+                try
+                {
+                    return await k8sSecrets.ResolveAsync(k.Key, cancellationToken).ConfigureAwait(false);
+                }
+                catch (K8sSecretResolutionException e)
+                {
+                    throw new CredentialException("CredentialNotFound", $"{field}: {e.Message}", e);
+                }
+
+            case StorePathReference p:
+                if (p.Integration == self)
+                {
+                    throw new CredentialException("InvalidReference", $"{field}: an integration cannot read its own credentials through itself");
+                }
+
+                var other = integrations.Find(p.Integration);
+                var store = other?.Metadata.Name is { } otherName ? stores.TryGet(otherName) : null;
+                if (store is null)
+                {
+                    throw new CredentialException("CredentialNotFound", $"{field}: integration '{p.Integration}' is not ready");
+                }
+
+                try
+                {
+                    var value = await store.ReadAsync(p.Path, cancellationToken).ConfigureAwait(false);
+                    return value?.Value ?? throw new CredentialException("CredentialNotFound", $"{field}: path '{p.Path}' not found in '{p.Integration}'");
+                }
+                catch (SecretStoreException e)
+                {
+                    throw new CredentialException("CredentialNotFound", $"{field}: reading '{p.Integration}::{p.Path}' failed: {e.Message}", e);
+                }
+
+            case GroupKeyReference g:
+                return await ReadGroupKeyAsync(g.Secret, field, cancellationToken).ConfigureAwait(false);
+
+            default:
+                throw new CredentialException("InvalidReference", $"{field}: unsupported reference");
+        }
+    }
+
+    private async Task<string> ReadGroupKeyAsync(SecretFqn secret, string field, CancellationToken cancellationToken)
+    {
+        if (secret.Tenant != integrations.Tenant)
+        {
+            throw new CredentialException("InvalidReference", $"{field}: tenant '{secret.Tenant}' is not this installation's tenant '{integrations.Tenant}'");
+        }
+
+        var group = groups.List().FirstOrDefault(g => g.Metadata.Name == secret.Group && g.Status?.Fqn == secret.GroupFqn.ToString());
+        var secretName = group?.Status?.SecretName;
+        if (group is null || secretName is null)
+        {
+            throw new CredentialException("CredentialNotFound", $"{field}: group '{secret.GroupFqn}' has not synced");
+        }
+
+        try
+        {
+            var managed = await client.CoreV1.ReadNamespacedSecretAsync(secretName, group.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (managed.Data is not null && managed.Data.TryGetValue(secret.Key, out var bytes))
+            {
+                return Encoding.UTF8.GetString(bytes);
+            }
+        }
+        catch (HttpOperationException e)
+        {
+            throw new CredentialException("CredentialNotFound", $"{field}: reading group '{secret.GroupFqn}' failed with HTTP {(int)e.Response.StatusCode}");
+        }
+
+        throw new CredentialException("CredentialNotFound", $"{field}: key '{secret.Key}' not found in group '{secret.GroupFqn}'");
+    }
+}
+
+/// <summary>A credential reference that cannot be resolved; <see cref="Reason"/> is a condition reason.</summary>
+public sealed class CredentialException : Exception
+{
+    public CredentialException(string reason, string message, Exception? inner = null)
+        : base(message, inner)
+    {
+        Reason = reason;
+    }
+
+    public CredentialException()
+        : this("CredentialNotFound", "credential not found")
+    {
+    }
+
+    public CredentialException(string message)
+        : this("CredentialNotFound", message)
+    {
+    }
+
+    public CredentialException(string message, Exception inner)
+        : this("CredentialNotFound", message, inner)
+    {
+    }
+
+    public string Reason { get; }
+}

@@ -1,0 +1,62 @@
+using k8s.Models;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Operator.Controllers;
+using Operator.Credentials;
+using Operator.Entities.V1Alpha1;
+using Operator.References;
+using Operator.Runtime;
+using Operator.Stores;
+using Operator.Stores.Kubernetes;
+
+namespace Operator.Hosting;
+
+/// <summary>Everything the operator registers, in one place; the host supplies IKubernetes and TimeProvider.</summary>
+public static class OperatorServiceCollectionExtensions
+{
+    public static IServiceCollection AddSecretGroupOperator(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<OperatorOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+
+        var workers = configuration.GetValue("Workers", 4);
+        services.AddOperatorRuntime(o =>
+        {
+            o.LeaderElection.Enabled = configuration.GetValue("LeaderElect", true);
+            o.LeaderElection.LeaseNamespace = configuration.GetValue("Namespace", "default")!;
+            o.LeaderElection.LeaseName = "secretgroup-operator-" + configuration.GetValue("Tenant", "default");
+        });
+
+        // Only Secrets the operator manages are cached.
+        services.AddInformer<V1Secret>(o => o.LabelSelector = ManagedLabels.Selector);
+        services.AddController<SecretStoreIntegration, SecretStoreIntegrationReconciler>(o => o.Workers = Math.Max(1, workers / 2));
+        services.AddController<SecretGroup, SecretGroupReconciler>(o => o.Workers = workers)
+            .Watches<V1Secret>(ManagedSecretOwners);
+
+        // Stores: one line each.
+        services.AddSecretStore<KubernetesStoreFactory>();
+
+        services.TryAddSingleton(sp => new K8sSecretResolver(new K8sSecretResolverOptions { MountPath = sp.GetRequiredService<IOptions<OperatorOptions>>().Value.TfyK8sSecretsPath }));
+        services.TryAddSingleton<IntegrationDirectory>();
+        services.TryAddSingleton<StoreClientCache>();
+        services.TryAddSingleton<StoreConnector>();
+        services.TryAddSingleton<CredentialResolver>();
+        services.TryAddSingleton<ManagedSecretWriter>();
+        services.TryAddSingleton<SyncLedger>();
+        services.TryAddSingleton<ResourceClient<SecretGroup>>();
+        services.TryAddSingleton<ResourceClient<SecretStoreIntegration>>();
+        return services;
+    }
+
+    /// <summary>A change to a managed Secret (edit, delete) requeues the group that owns it.</summary>
+    private static IEnumerable<ObjectKey> ManagedSecretOwners(V1Secret secret)
+    {
+        if (secret.Metadata.Labels?.TryGetValue(ManagedLabels.Group, out var group) == true)
+        {
+            yield return new ObjectKey(secret.Metadata.NamespaceProperty, group);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using Operator.References;
+
+namespace Operator.Stores;
+
+/// <summary>A value read from a store; <see cref="Version"/> is the store's own version marker, if it has one.</summary>
+public sealed record StoreValue(string Value, string? Version)
+{
+    /// <summary>Never prints the value.</summary>
+    public override string ToString() => $"StoreValue(version: {Version ?? "none"})";
+}
+
+/// <summary>What a store can do; the reconciler batches reads by <see cref="MaxBatchSize"/>.</summary>
+public sealed record StoreCapabilities(int MaxBatchSize, bool CanWrite, int MaxConcurrency = 4);
+
+/// <summary>One connection to an external secret store, created per integration generation.</summary>
+public interface ISecretStore : IAsyncDisposable
+{
+    StoreCapabilities Capabilities { get; }
+
+    /// <summary>The path where a group's key lives unless the group says otherwise.</summary>
+    string DefaultPath(GroupFqn group, string key);
+
+    /// <summary>Reads many paths; a path that does not exist is absent from the result (not an error).</summary>
+    Task<IReadOnlyDictionary<string, StoreValue>> ReadManyAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken);
+
+    /// <summary>Reads one path; null when it does not exist.</summary>
+    Task<StoreValue?> ReadAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>Writes a value and returns its new version.</summary>
+    Task<string?> WriteAsync(string path, string value, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a path; deleting a missing path is not an error.</summary>
+    Task DeleteAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>Connectivity and permission check; throws <see cref="SecretStoreException"/> on failure.</summary>
+    Task ValidateAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Why a store call failed, in words a person can act on.</summary>
+public enum StoreErrorKind
+{
+    Unavailable,
+    AccessDenied,
+    AuthenticationFailed,
+    Throttled,
+    InvalidPath,
+    Misconfigured,
+}
+
+/// <summary>A sanitised store failure: the message never holds values, credentials or request signatures.</summary>
+public sealed class SecretStoreException : Exception
+{
+    public SecretStoreException(StoreErrorKind kind, string message, Exception? inner = null)
+        : base(message, inner)
+    {
+        Kind = kind;
+    }
+
+    public SecretStoreException()
+        : this(StoreErrorKind.Unavailable, "store call failed")
+    {
+    }
+
+    public SecretStoreException(string message)
+        : this(StoreErrorKind.Unavailable, message)
+    {
+    }
+
+    public SecretStoreException(string message, Exception inner)
+        : this(StoreErrorKind.Unavailable, message, inner)
+    {
+    }
+
+    public StoreErrorKind Kind { get; }
+
+    /// <summary>CamelCase condition reason for this failure.</summary>
+    public string Reason => Kind switch
+    {
+        StoreErrorKind.AccessDenied => "StoreAccessDenied",
+        StoreErrorKind.AuthenticationFailed => "StoreAuthenticationFailed",
+        StoreErrorKind.Throttled => "StoreThrottled",
+        StoreErrorKind.InvalidPath => "InvalidStorePath",
+        StoreErrorKind.Misconfigured => "StoreMisconfigured",
+        _ => "StoreUnavailable",
+    };
+}

@@ -1,0 +1,25 @@
+using Operator.Entities.V1Alpha1;
+using Operator.References;
+
+namespace Operator.Stores;
+
+/// <summary>Everything a store needs to connect: the integration and its resolved credentials.</summary>
+public sealed record StoreContext(SecretStoreIntegration Integration, IntegrationFqn Fqn, IReadOnlyDictionary<string, string> Credentials)
+{
+    /// <summary>Never prints credentials.</summary>
+    public override string ToString() => $"StoreContext({Fqn})";
+}
+
+/// <summary>Creates store clients for one provider; one implementation per folder under Stores/.</summary>
+public interface ISecretStoreFactory
+{
+    Provider Provider { get; }
+
+    /// <summary>Spec fields (relative to <c>spec</c>) that hold references to credentials, with their values.</summary>
+    IEnumerable<(string Field, string Reference)> CredentialReferences(SecretStoreIntegrationSpec spec);
+
+    /// <summary>Checks the provider block; returns errors naming the field, empty when valid.</summary>
+    IEnumerable<string> Validate(SecretStoreIntegrationSpec spec);
+
+    ISecretStore Create(StoreContext context);
+}

@@ -1,0 +1,190 @@
+using System.Net;
+using System.Text;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Operator.References;
+
+namespace Operator.Stores.Kubernetes;
+
+/// <summary>The built-in store: a path is <c>&lt;secret-name&gt;/&lt;key&gt;</c> of a Secret in the source namespace.</summary>
+public sealed class KubernetesSecretStore(IKubernetes client, string sourceNamespace) : ISecretStore
+{
+    private const int SecretsReadInParallel = 4;
+
+    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 500, CanWrite: true, MaxConcurrency: SecretsReadInParallel);
+
+    /// <summary>A group's keys live in the Secret <c>&lt;tenant&gt;.&lt;group&gt;</c>: injective, since names hold no dots.</summary>
+    public string DefaultPath(GroupFqn group, string key)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return $"{group.Tenant}.{group.Group}/{key}";
+    }
+
+    public async Task<IReadOnlyDictionary<string, StoreValue>> ReadManyAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var parsed = paths.Distinct(StringComparer.Ordinal).Select(p => (Path: p, Parts: Split(p))).ToList();
+        var result = new Dictionary<string, StoreValue>(StringComparer.Ordinal);
+        using var throttle = new SemaphoreSlim(SecretsReadInParallel);
+        var reads = parsed.GroupBy(p => p.Parts.SecretName, StringComparer.Ordinal).Select(async g =>
+        {
+            await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var secret = await GetSecretAsync(g.Key, cancellationToken).ConfigureAwait(false);
+                return (Group: g, Secret: secret);
+            }
+            finally
+            {
+                throttle.Release();
+            }
+        }).ToList();
+
+        foreach (var (group, secret) in await Task.WhenAll(reads).ConfigureAwait(false))
+        {
+            foreach (var (path, parts) in group)
+            {
+                if (secret?.Data is { } data && data.TryGetValue(parts.Key, out var bytes))
+                {
+                    result[path] = new StoreValue(Encoding.UTF8.GetString(bytes), secret.Metadata.ResourceVersion);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    public async Task<StoreValue?> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        var values = await ReadManyAsync([path], cancellationToken).ConfigureAwait(false);
+        return values.TryGetValue(path, out var v) ? v : null;
+    }
+
+    public async Task<string?> WriteAsync(string path, string value, CancellationToken cancellationToken)
+    {
+        var (name, key) = Split(path);
+        var existing = await GetSecretAsync(name, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (existing is null)
+            {
+                var created = await client.CoreV1.CreateNamespacedSecretAsync(
+                    new V1Secret
+                    {
+                        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = sourceNamespace },
+                        Data = new Dictionary<string, byte[]> { [key] = Encoding.UTF8.GetBytes(value) },
+                    },
+                    sourceNamespace,
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
+                return created.Metadata.ResourceVersion;
+            }
+
+            existing.Data ??= new Dictionary<string, byte[]>();
+            existing.Data[key] = Encoding.UTF8.GetBytes(value);
+            var replaced = await client.CoreV1.ReplaceNamespacedSecretAsync(existing, name, sourceNamespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return replaced.Metadata.ResourceVersion;
+        }
+        catch (HttpOperationException e)
+        {
+            throw Translate(e, name);
+        }
+    }
+
+    public async Task DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        var (name, key) = Split(path);
+        var existing = await GetSecretAsync(name, cancellationToken).ConfigureAwait(false);
+        if (existing?.Data is null || !existing.Data.Remove(key))
+        {
+            return;
+        }
+
+        try
+        {
+            await client.CoreV1.ReplaceNamespacedSecretAsync(existing, name, sourceNamespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e)
+        {
+            throw Translate(e, name);
+        }
+    }
+
+    public async Task ValidateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.CoreV1.ReadNamespaceAsync(sourceNamespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new SecretStoreException(StoreErrorKind.Misconfigured, $"source namespace '{sourceNamespace}' does not exist; create it or fix spec.kubernetes.sourceNamespace");
+        }
+        catch (HttpOperationException e)
+        {
+            throw Translate(e, null);
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private async Task<V1Secret?> GetSecretAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.CoreV1.ReadNamespacedSecretAsync(name, sourceNamespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (HttpOperationException e)
+        {
+            throw Translate(e, name);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new SecretStoreException(StoreErrorKind.Unavailable, $"cannot reach the Kubernetes API to read namespace '{sourceNamespace}': {e.HttpRequestError}", e);
+        }
+    }
+
+    // Only the status code is kept: the response body may echo the object, values included.
+    private SecretStoreException Translate(HttpOperationException e, string? secretName)
+    {
+        var what = secretName is null ? $"namespace '{sourceNamespace}'" : $"Secret '{sourceNamespace}/{secretName}'";
+        return e.Response.StatusCode switch
+        {
+            HttpStatusCode.Forbidden => new SecretStoreException(StoreErrorKind.AccessDenied, $"the operator may not access {what} (403); grant it get on secrets there"),
+            HttpStatusCode.Unauthorized => new SecretStoreException(StoreErrorKind.AuthenticationFailed, $"the Kubernetes API refused the operator's credentials reading {what} (401)"),
+            HttpStatusCode.TooManyRequests => new SecretStoreException(StoreErrorKind.Throttled, $"the Kubernetes API throttled a read of {what} (429)"),
+            HttpStatusCode.Conflict => new SecretStoreException(StoreErrorKind.Unavailable, $"{what} changed during the write (409); will retry"),
+            _ => new SecretStoreException(StoreErrorKind.Unavailable, $"reading {what} failed with HTTP {(int)e.Response.StatusCode}"),
+        };
+    }
+
+    /// <summary>Splits <c>&lt;secret-name&gt;/&lt;key&gt;</c>; anything else is an <see cref="StoreErrorKind.InvalidPath"/>.</summary>
+    internal static (string SecretName, string Key) Split(string path)
+    {
+        var slash = path.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == path.Length - 1)
+        {
+            throw new SecretStoreException(StoreErrorKind.InvalidPath, $"path '{Shorten(path)}' is not <secret-name>/<key> for the kubernetes store");
+        }
+
+        var name = path[..slash];
+        var key = path[(slash + 1)..];
+        if (name.Length > 253 || !name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '.') || !char.IsAsciiLetterOrDigit(name[0]) || !char.IsAsciiLetterOrDigit(name[^1]))
+        {
+            throw new SecretStoreException(StoreErrorKind.InvalidPath, $"path '{Shorten(path)}': '{Shorten(name)}' is not a valid Secret name");
+        }
+
+        if (!ReferenceParser.IsValidSecretKey(key))
+        {
+            throw new SecretStoreException(StoreErrorKind.InvalidPath, $"path '{Shorten(path)}': '{Shorten(key)}' is not a valid Secret key");
+        }
+
+        return (name, key);
+    }
+
+    private static string Shorten(string s) => s.Length <= 100 ? s : s[..100] + "…";
+}

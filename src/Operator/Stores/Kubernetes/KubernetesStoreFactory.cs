@@ -1,0 +1,33 @@
+using k8s;
+using Operator.Entities.V1Alpha1;
+using Operator.References;
+
+namespace Operator.Stores.Kubernetes;
+
+/// <summary>Creates the built-in store; it reuses the operator's own API client, so it has no credentials.</summary>
+public sealed class KubernetesStoreFactory(IKubernetes client) : ISecretStoreFactory
+{
+    public Provider Provider => Provider.Kubernetes;
+
+    public IEnumerable<(string Field, string Reference)> CredentialReferences(SecretStoreIntegrationSpec spec) => [];
+
+    public IEnumerable<string> Validate(SecretStoreIntegrationSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var ns = spec.Kubernetes?.SourceNamespace;
+        if (string.IsNullOrEmpty(ns))
+        {
+            yield return "spec.kubernetes.sourceNamespace: required";
+        }
+        else if (!ReferenceParser.IsValidName(ns))
+        {
+            yield return $"spec.kubernetes.sourceNamespace: '{ns}' is not a valid namespace name";
+        }
+    }
+
+    public ISecretStore Create(StoreContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new KubernetesSecretStore(client, context.Integration.Spec.Kubernetes!.SourceNamespace);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using Operator.Controllers;
+using Operator.Credentials;
+using Operator.Entities.V1Alpha1;
+using Operator.References;
+
+namespace Operator.Stores;
+
+/// <summary>
+/// Hands out the store client of an integration: credentials are resolved once per integration generation and
+/// mount version, and the client is rebuilt (the old one disposed) only when they change.
+/// </summary>
+public sealed class StoreConnector(StoreRegistry registry, StoreClientCache clients, CredentialResolver credentials, IntegrationDirectory directory)
+{
+    private readonly ConcurrentDictionary<string, (string Stamp, ISecretStore Store)> resolved = new(StringComparer.Ordinal);
+
+    /// <summary>Connects to the integration's store; throws <see cref="CredentialException"/> or <see cref="SecretStoreException"/>.</summary>
+    public async Task<ISecretStore> ConnectAsync(SecretStoreIntegration integration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(integration);
+        var fqn = directory.FqnOf(integration)
+            ?? throw new SecretStoreException(StoreErrorKind.Misconfigured, $"integration '{integration.Metadata.Name}' has an invalid spec");
+        if (!registry.TryGet(fqn.Provider, out var factory))
+        {
+            throw new SecretStoreException(StoreErrorKind.Misconfigured, $"provider '{fqn.Provider.ToSegment()}' is not built into this operator version");
+        }
+
+        // Keyed by name (cluster-scoped, unique); the uid in the stamp tells a re-created integration apart.
+        var name = integration.Metadata.Name;
+        var version = $"{integration.Metadata.Uid}|{integration.Metadata.Generation}";
+        var stamp = $"{version}|{credentials.MountVersion()}";
+        if (resolved.TryGetValue(name, out var hit) && hit.Stamp == stamp)
+        {
+            return hit.Store;
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (field, reference) in factory.CredentialReferences(integration.Spec))
+        {
+            values[field] = await credentials.ResolveAsync(reference, field, fqn, cancellationToken).ConfigureAwait(false);
+        }
+
+        var store = await clients.GetOrCreateAsync(name, version, values, () => factory.Create(new StoreContext(integration, fqn, values))).ConfigureAwait(false);
+        resolved[name] = (stamp, store);
+        return store;
+    }
+
+    /// <summary>Forgets and disposes the client of a deleted integration.</summary>
+    public async Task ForgetAsync(string integrationName)
+    {
+        resolved.TryRemove(integrationName, out _);
+        await clients.RemoveAsync(integrationName).ConfigureAwait(false);
+    }
+}

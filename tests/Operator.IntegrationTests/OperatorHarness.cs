@@ -1,0 +1,198 @@
+using System.Text;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Testing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+using Operator.Entities.V1Alpha1;
+using Operator.Hosting;
+using Operator.Runtime;
+using Operator.Testing.Kube;
+
+namespace Operator.IntegrationTests;
+
+/// <summary>The operator host in-process against the API emulator, with fake time and captured logs.</summary>
+public sealed class OperatorHarness : IAsyncDisposable
+{
+    public const string Tenant = "acme";
+    public const string SourceNamespace = "store-src";
+
+    private OperatorHarness(KubeApiEmulator emulator, FakeTimeProvider time)
+    {
+        Emulator = emulator;
+        Time = time;
+        Client = emulator.CreateClient();
+    }
+
+    public KubeApiEmulator Emulator { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public IKubernetes Client { get; }
+
+    public IHost? Host { get; private set; }
+
+    /// <summary>Log lines (message, structured state and exception) of hosts already stopped.</summary>
+    public List<string> CapturedLogs { get; } = [];
+
+    /// <summary>Every log line so far, of stopped hosts and the running one.</summary>
+    public IReadOnlyList<string> AllLogs() => [.. CapturedLogs, .. SnapshotLogs()];
+
+    private IEnumerable<string> SnapshotLogs() => Host is null
+        ? []
+        : Host.Services.GetFakeLogCollector().GetSnapshot().Select(r =>
+            $"{r.Level} {r.Category}: {r.Message} {string.Join(",", r.StructuredState?.Select(p => $"{p.Key}={p.Value}") ?? [])} {r.Exception}");
+
+    public static async Task<OperatorHarness> StartAsync()
+    {
+        var emulator = await KubeApiEmulator.StartAsync();
+        var harness = new OperatorHarness(emulator, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        await CrdInstaller.InstallAsync(harness.Client, CancellationToken.None);
+        await harness.CreateNamespaceAsync(SourceNamespace);
+        await harness.StartOperatorAsync();
+        return harness;
+    }
+
+    /// <summary>Starts (or restarts) the operator host; the emulator, its data and the fake clock stay.</summary>
+    public async Task StartOperatorAsync()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Tenant"] = Tenant,
+            ["LeaderElect"] = "false",
+            ["Workers"] = "2",
+            ["TfyK8sSecretsPath"] = Path.Combine(Path.GetTempPath(), "tfy-k8s-secrets-absent"),
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddFakeLogging();
+        builder.Services.AddSingleton<TimeProvider>(Time);
+        builder.Services.AddSingleton(Client);
+        builder.Services.AddSecretGroupOperator(builder.Configuration);
+        Host = builder.Build();
+        await Host.StartAsync();
+        await WaitForAsync(() => Task.FromResult(Host.Services.GetRequiredService<IOperatorHealth>().CachesSynced), "caches to sync");
+    }
+
+    public async Task StopOperatorAsync()
+    {
+        if (Host is not null)
+        {
+            await Host.StopAsync();
+            CapturedLogs.AddRange(SnapshotLogs());
+            Host.Dispose();
+            Host = null;
+        }
+    }
+
+    public async Task CreateNamespaceAsync(string name)
+    {
+        try
+        {
+            await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+        }
+    }
+
+    /// <summary>Writes source values into the built-in store's Secret for <paramref name="group"/>.</summary>
+    public async Task SetSourceValuesAsync(string group, IDictionary<string, string> values)
+    {
+        var name = $"{Tenant}.{group}";
+        var data = values.ToDictionary(p => p.Key, p => Encoding.UTF8.GetBytes(p.Value));
+        try
+        {
+            var existing = await Client.CoreV1.ReadNamespacedSecretAsync(name, SourceNamespace);
+            existing.Data = data;
+            await Client.CoreV1.ReplaceNamespacedSecretAsync(existing, name, SourceNamespace);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            await Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = SourceNamespace }, Data = data }, SourceNamespace);
+        }
+    }
+
+    public Task<SecretStoreIntegration> CreateIntegrationAsync(string name = "k8s-store", Action<SecretStoreIntegration>? customize = null)
+    {
+        var ssi = new SecretStoreIntegration
+        {
+            Metadata = new V1ObjectMeta { Name = name },
+            Spec = new SecretStoreIntegrationSpec { ProviderAccount = "local", Kubernetes = new KubernetesStoreSpec { SourceNamespace = SourceNamespace } },
+        };
+        customize?.Invoke(ssi);
+        return new ResourceClient<SecretStoreIntegration>(Client).CreateAsync(ssi, CancellationToken.None);
+    }
+
+    public static string FqnOf(string integrationName = "k8s-store") => $"{Tenant}:kubernetes:local:secret-store:{integrationName}";
+
+    public Task<SecretGroup> CreateGroupAsync(string ns, string name, IEnumerable<string> keys, Action<SecretGroup>? customize = null)
+    {
+        var group = new SecretGroup
+        {
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
+            Spec = new SecretGroupSpec { IntegrationFqn = FqnOf(), Secrets = keys.Select(k => new SecretKeySpec { Key = k }).ToList() },
+        };
+        customize?.Invoke(group);
+        return new ResourceClient<SecretGroup>(Client).CreateAsync(group, CancellationToken.None);
+    }
+
+    public Task<SecretGroup?> GetGroupAsync(string ns, string name) => new ResourceClient<SecretGroup>(Client).GetAsync(new ObjectKey(ns, name), CancellationToken.None);
+
+    public async Task<V1Secret?> GetSecretAsync(string ns, string name)
+    {
+        try
+        {
+            return await Client.CoreV1.ReadNamespacedSecretAsync(name, ns);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Waits for the group's Ready condition to have <paramref name="status"/> (and, if given, <paramref name="reason"/>).</summary>
+    public async Task<SecretGroup> WaitForGroupAsync(string ns, string name, string status, string? reason = null, Func<SecretGroup, bool>? and = null)
+    {
+        SecretGroup? last = null;
+        await WaitForAsync(async () =>
+        {
+            last = await GetGroupAsync(ns, name);
+            var ready = last?.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
+            return ready is not null && ready.Status == status && (reason is null || ready.Reason == reason) && (and is null || and(last!));
+        }, $"group {ns}/{name} Ready={status} {reason}", () => KubernetesJson.Serialize(last?.Status));
+        return last!;
+    }
+
+    /// <summary>Number of store reads: GETs of Secrets in the built-in store's source namespace.</summary>
+    public int StoreReads() => Emulator.Requests.Count(r => r.Method == "GET" && r.Path.StartsWith($"/api/v1/namespaces/{SourceNamespace}/secrets", StringComparison.Ordinal));
+
+    /// <summary>Polls a condition of asynchronous work (not a sleep standing in for logic); fails with a message after 15 s.</summary>
+    public static async Task WaitForAsync(Func<Task<bool>> condition, string what, Func<string>? detail = null)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(20);
+        }
+
+        Assert.Fail($"timed out waiting for {what}; last: {detail?.Invoke()}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopOperatorAsync();
+        await Emulator.DisposeAsync();
+    }
+}
