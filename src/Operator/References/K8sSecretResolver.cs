@@ -44,7 +44,9 @@ public sealed class K8sSecretResolver : IDisposable
         return ResolveAsync(reference.Key, cancellationToken);
     }
 
-    /// <summary>Reads one KEY as UTF-8. A read that races a swap of <c>..data</c> is retried on the new version.</summary>
+    /// <summary>Reads one KEY as UTF-8. A read that raced a swap of <c>..data</c> is repeated (up to 3 times) so the
+    /// value and <see cref="K8sSecretResult.Version"/> belong together and a file deleted mid-swap is not reported
+    /// missing.</summary>
     public async ValueTask<K8sSecretResult> ResolveAsync(string key, CancellationToken cancellationToken)
     {
         if (ReferenceParser.DescribeInvalidSecretKey(key) is { } problem)
@@ -60,7 +62,7 @@ public sealed class K8sSecretResolver : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             var version = CurrentVersion();
             result = await ReadOnceAsync(key, version, cancellationToken).ConfigureAwait(false);
-            if (result.Succeeded || CurrentVersion() == version)
+            if (CurrentVersion() == version)
             {
                 break;
             }

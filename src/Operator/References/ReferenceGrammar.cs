@@ -211,13 +211,16 @@ internal static class ReferenceGrammar
         return null;
     }
 
-    /// <summary>Catches near misses of our schemes: wrong case, a missing slash.</summary>
+    /// <summary>Catches near misses of our schemes: wrong case, a missing slash. Only when a '/' follows the
+    /// "tfy-secret:" stem: "tfy-secret:aws:..." is a store path reference of a tenant named tfy-secret.</summary>
     public static string? SchemeTypo(string text)
     {
         foreach (var scheme in new[] { ReferenceParser.SecretScheme, ReferenceParser.K8sSecretScheme })
         {
             var stem = scheme[..^2]; // "tfy-secret:" without "//"
             if (text.StartsWith(stem, StringComparison.OrdinalIgnoreCase)
+                && text.Length > stem.Length
+                && text[stem.Length] == '/'
                 && !text.StartsWith(scheme, StringComparison.Ordinal))
             {
                 var shown = text.Length > scheme.Length ? text[..scheme.Length] : text;

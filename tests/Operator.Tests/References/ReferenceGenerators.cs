@@ -9,7 +9,11 @@ internal static class ReferenceGenerators
     private const string LowerAlnum = "abcdefghijklmnopqrstuvwxyz0123456789";
     private const string KeyChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.";
 
-    public static readonly Gen<string> Name =
+    // Names that look like other parts of the grammar come up often: a tenant may well be called "tfy-secret".
+    private static readonly Gen<string> ConfusableName =
+        Gen.OneOf("tfy-secret", "tfy-k8s-secret", "secret-store", "aws", "kubernetes", "a", "0", "data");
+
+    private static readonly Gen<string> RandomName =
         Gen.Select(Gen.Char[LowerAlnum].Array[1, 63], Gen.Int[0, 62].Array[0, 6], (chars, hyphens) =>
         {
             foreach (var at in hyphens)
@@ -22,6 +26,9 @@ internal static class ReferenceGenerators
 
             return new string(chars);
         });
+
+    // Declared after its parts: static fields initialise in text order.
+    public static readonly Gen<string> Name = Gen.Frequency((1, ConfusableName), (4, RandomName));
 
     public static readonly Gen<string> Key =
         Gen.OneOf(Gen.Char[KeyChars].Array[1, 20], Gen.Char[KeyChars].Array[1, 253])

@@ -53,6 +53,9 @@ public sealed class ReferenceParserTests
     [InlineData("t:aws:a:secret-store:n::/a::b://c", ReferenceForms.StorePath)]
     [InlineData("tfy-k8s-secret://AWS_ACCESS_KEY_ID", ReferenceForms.K8sSecret)]
     [InlineData("tfy-k8s-secret://a.b-c_d", ReferenceForms.K8sSecret)]
+    [InlineData("tfy-secret:aws:secret-store:secret-store:tfy-k8s-secret::/p", ReferenceForms.StorePath)]
+    [InlineData("tfy-k8s-secret:kubernetes:a:secret-store:b::x", ReferenceForms.StorePath)]
+    [InlineData("tfy-secret://tfy-secret:tfy-k8s-secret:.a", ReferenceForms.GroupKey)]
     public void ParsesEachForm_AndPrintsItBackUnchanged(string input, ReferenceForms form)
     {
         var reference = ReferenceParser.ParseReference(input, Field, ReferenceForms.All);
