@@ -174,9 +174,45 @@ public sealed class CrdSchemaTests
     [MemberData(nameof(Crds))]
     public void Schema_IsStructural_EveryNodeHasAType(string plural)
     {
-        var untyped = new List<string>();
-        Walk(RenderedCrds.Root(Crd(plural)), "", untyped);
+        var untyped = Nodes(Crd(plural)).Where(n => string.IsNullOrEmpty(n.Schema.Type)).Select(n => n.Path);
         Assert.Empty(untyped);
+    }
+
+    [Theory]
+    [MemberData(nameof(Crds))]
+    public void Patterns_AreRe2Compatible(string plural)
+    {
+        // RE2 (the API server) has no lookaround and no back-references; .NET would accept them silently.
+        var patterns = Nodes(Crd(plural)).Where(n => n.Schema.Pattern is not null).ToList();
+        Assert.NotEmpty(patterns);
+        Assert.All(patterns, n =>
+        {
+            Assert.DoesNotMatch(@"\\[1-9]|\(\?[=!<]", n.Schema.Pattern);
+            _ = new Regex(n.Schema.Pattern, RegexOptions.ECMAScript);
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(Crds))]
+    public void Defaults_SatisfyTheirOwnConstraints(string plural)
+    {
+        // The API server refuses a CRD whose default would not validate.
+        var defaults = Nodes(Crd(plural)).Where(n => n.Schema.DefaultProperty is not null).ToList();
+        Assert.All(defaults, n =>
+        {
+            var value = n.Schema.DefaultProperty!;
+            if (n.Schema.Type == "boolean")
+            {
+                Assert.IsType<bool>(value);
+                return;
+            }
+
+            var text = Assert.IsType<string>(value);
+            Assert.Equal("string", n.Schema.Type);
+            Assert.True(n.Schema.Pattern is null || Matches(n.Schema.Pattern, text), $"{n.Path}: default '{text}' fails its pattern");
+            Assert.True(n.Schema.EnumProperty is null || n.Schema.EnumProperty.Contains(text), $"{n.Path}: default '{text}' is not in its enum");
+            Assert.InRange(text.Length, n.Schema.MinLength ?? 0, n.Schema.MaxLength ?? long.MaxValue);
+        });
     }
 
     [Fact]
@@ -186,26 +222,28 @@ public sealed class CrdSchemaTests
         Assert.Equal(["integrationFqn", "refreshInterval", "collaborators", "secrets", "target", "sharedWithNamespaces"], spec.Properties.Keys);
     }
 
-    private static void Walk(V1JSONSchemaProps schema, string path, List<string> untyped)
+    private static IEnumerable<(string Path, V1JSONSchemaProps Schema)> Nodes(V1CustomResourceDefinition crd) => Nodes(RenderedCrds.Root(crd), "");
+
+    private static IEnumerable<(string Path, V1JSONSchemaProps Schema)> Nodes(V1JSONSchemaProps schema, string path)
     {
-        if (string.IsNullOrEmpty(schema.Type))
-        {
-            untyped.Add(path);
-        }
-
-        foreach (var (name, child) in schema.Properties ?? new Dictionary<string, V1JSONSchemaProps>())
-        {
-            Walk(child, $"{path}.{name}", untyped);
-        }
-
+        yield return (path, schema);
+        var children = (schema.Properties ?? new Dictionary<string, V1JSONSchemaProps>()).Select(p => ($"{path}.{p.Key}", p.Value));
         if (schema.Items is not null)
         {
-            Walk(RenderedCrds.AsSchema(schema.Items), path + "[]", untyped);
+            children = children.Append((path + "[]", RenderedCrds.AsSchema(schema.Items)));
         }
 
         if (schema.AdditionalProperties is not null)
         {
-            Walk(RenderedCrds.AsSchema(schema.AdditionalProperties), path + "{}", untyped);
+            children = children.Append((path + "{}", RenderedCrds.AsSchema(schema.AdditionalProperties)));
+        }
+
+        foreach (var (childPath, child) in children)
+        {
+            foreach (var node in Nodes(child, childPath))
+            {
+                yield return node;
+            }
         }
     }
 
