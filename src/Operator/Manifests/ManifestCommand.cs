@@ -44,7 +44,7 @@ public static class ManifestCommand
             stdout.WriteLine($"wrote {path}");
         }
 
-        stdout.WriteLine($"generate-manifests: {ManifestWriter.Render().Count} files up to date, {written.Count} changed");
+        stdout.WriteLine($"generate-manifests: {written.Count} of {ManifestWriter.Render().Count} files changed under {Path.GetFullPath(output)}");
         return 0;
     }
 }
