@@ -7,5 +7,7 @@ public interface IInformer
 
     bool HasSynced { get; }
 
+    Task WaitForSyncAsync(CancellationToken cancellationToken);
+
     Task RunAsync(CancellationToken cancellationToken);
 }

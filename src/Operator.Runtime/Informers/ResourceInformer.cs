@@ -21,6 +21,7 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
     private readonly IListWatcher<TEntity> source;
     private readonly TimeProvider time;
     private readonly ILogger logger;
+    private readonly TaskCompletionSource syncedOnce = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool synced;
     private int failures;
 
@@ -37,6 +38,8 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
     public string? LastResourceVersion { get; private set; }
 
     public string Name => source.Description;
+
+    public Task WaitForSyncAsync(CancellationToken cancellationToken) => syncedOnce.Task.WaitAsync(cancellationToken);
 
     public TEntity? Get(ObjectKey key) => cache.TryGetValue(key, out var entity) ? entity : null;
 
@@ -115,6 +118,7 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
 
         LastResourceVersion = resourceVersion;
         synced = true;
+        syncedOnce.TrySetResult();
     }
 
     /// <summary>Applies one watch event to the cache.</summary>
