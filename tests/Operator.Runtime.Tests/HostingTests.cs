@@ -24,6 +24,9 @@ internal sealed class SecretsAndLeaseServer : IDisposable
 
     public string? LeaseJson { get; set; }
 
+    /// <summary>While true the Lease endpoint answers 500, so the leader cannot renew.</summary>
+    public volatile bool FailLeases;
+
     public ConcurrentQueue<string?> WatchedFrom { get; } = new();
 
     public string ListBody { get; set; } =
@@ -54,6 +57,11 @@ internal sealed class SecretsAndLeaseServer : IDisposable
 
         if (path.Contains("/leases", StringComparison.Ordinal))
         {
+            if (FailLeases)
+            {
+                return Task.FromResult(StubApiServer.Status(HttpStatusCode.InternalServerError, "InternalError"));
+            }
+
             lock (this)
             {
                 switch (request.Method.Method)
@@ -172,6 +180,48 @@ public sealed class HostingTests : IDisposable
 
         Assert.False(host.IsLeader);
         Assert.Contains("\"holderIdentity\":\"\"", api.LeaseJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LosingTheLease_StopsTheWorkers_AndRegainingItStartsThemAgain()
+    {
+        var running = 0;
+        reconciler.Behaviour = async (_, token) =>
+        {
+            // A long reconcile that only ends when its token is cancelled shows that workers stop with the lease.
+            Interlocked.Increment(ref running);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, token);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref running);
+            }
+
+            return ReconcileResult.Done;
+        };
+        using var provider = BuildProvider(o =>
+        {
+            o.LeaderElection.Identity = "replica-1";
+            o.LeaderElection.LeaseDuration = TimeSpan.FromSeconds(2);
+            o.LeaderElection.RenewDeadline = TimeSpan.FromSeconds(1);
+            o.LeaderElection.RetryPeriod = TimeSpan.FromMilliseconds(200);
+        });
+        var host = provider.GetRequiredService<OperatorHostedService>();
+
+        await host.StartAsync(ct);
+        await WaitUntilAsync(() => Volatile.Read(ref running) == 1);
+
+        api.FailLeases = true;
+        await WaitUntilAsync(() => !host.IsLeader && Volatile.Read(ref running) == 0);
+
+        api.FailLeases = false;
+        await WaitUntilAsync(() => host.IsLeader && Volatile.Read(ref running) == 1);
+
+        Assert.Equal(2, reconciler.Reconciled.Count);
+        await host.StopAsync(ct);
+        Assert.Equal(0, Volatile.Read(ref running));
     }
 
     [Fact]
