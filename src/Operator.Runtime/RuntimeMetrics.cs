@@ -15,6 +15,15 @@ public static class RuntimeMetrics
     private static readonly Histogram<double> ReconcileDuration =
         Meter.CreateHistogram<double>("operator_reconcile_duration_seconds", unit: "s", description: "Reconcile duration by controller.");
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<int>> QueueDepths = new();
+
+    private static readonly ObservableGauge<int> QueueDepth = Meter.CreateObservableGauge(
+        "operator_workqueue_depth",
+        () => QueueDepths.Select(pair => new Measurement<int>(pair.Value(), new KeyValuePair<string, object?>("controller", pair.Key))),
+        description: "Keys ready to be reconciled, by controller.");
+
+    internal static void TrackQueue(string controller, Func<int> depth) => QueueDepths[controller] = depth;
+
     internal static void RecordReconcile(string controller, string outcome, TimeSpan duration)
     {
         Reconciles.Add(1, new KeyValuePair<string, object?>("controller", controller), new KeyValuePair<string, object?>("outcome", outcome));

@@ -114,6 +114,17 @@ public sealed class EventRecorderTests
     }
 
     [Fact]
+    public async Task ObjectWithoutTypeMeta_IsReferencedByItsEntityKind()
+    {
+        recorder.Record(new TestWidget { ApiVersion = null!, Kind = null!, Metadata = new V1ObjectMeta { Name = "w", NamespaceProperty = "ns" } },
+            EventSeverity.Normal, "Synced", "Sync", "ok");
+        await recorder.DrainAsync(ct);
+
+        var regarding = Assert.Single(sink.Created).Regarding;
+        Assert.Equal(("secrets.tfy.dev/v1alpha1", "TestWidget"), (regarding.ApiVersion, regarding.Kind));
+    }
+
+    [Fact]
     public async Task LongNote_IsTruncatedToTheApiLimit()
     {
         recorder.Record(Build.Secret("ns", "a"), EventSeverity.Normal, "Synced", "Sync", new string('x', 5000));

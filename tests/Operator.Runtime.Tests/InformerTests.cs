@@ -172,6 +172,23 @@ public sealed class InformerTests
     }
 
     [Fact]
+    public async Task WatchEndedAtOnceWithoutEvents_IsRetriedWithBackoff_NotInAHotLoop()
+    {
+        server.ScriptList("10");
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(stop.Token);
+
+        (await server.NextSessionAsync()).End();
+        var next = server.NextSessionAsync();
+        var waited = await AdvanceUntilAsync(() => next.IsCompleted);
+
+        Assert.True(waited >= TimeSpan.FromSeconds(0.8), $"re-watched after {waited}");
+        Assert.Equal("10", (await next).ResourceVersion);
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task FailedList_IsRetriedWithBackoff_AndNotSyncedMeanwhile()
     {
         server.ScriptListFailure(new HttpRequestException("connection refused"));

@@ -36,6 +36,7 @@ internal sealed partial class Controller<TEntity> : IController, IControllerQueu
         this.logger = logger;
         Queue = new WorkQueue<ObjectKey>(time, options.Backoff);
         Name = EntityMetadata.For<TEntity>().Kind;
+        RuntimeMetrics.TrackQueue(Name, () => Queue.Length);
     }
 
     public string Name { get; }

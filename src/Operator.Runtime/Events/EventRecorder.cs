@@ -41,10 +41,11 @@ public sealed partial class EventRecorder : IEventRecorder
     {
         ArgumentNullException.ThrowIfNull(regarding);
         var metadata = regarding.Metadata ?? new V1ObjectMeta();
+        var (apiVersion, kind) = TypeMetaOf(regarding);
         var reference = new V1ObjectReference
         {
-            ApiVersion = regarding.ApiVersion,
-            Kind = regarding.Kind,
+            ApiVersion = apiVersion,
+            Kind = kind,
             Name = metadata.Name,
             NamespaceProperty = metadata.NamespaceProperty,
             Uid = metadata.Uid,
@@ -54,6 +55,25 @@ public sealed partial class EventRecorder : IEventRecorder
         if (!pending.Writer.TryWrite(new Pending(reference, type, reason, action, trimmed, time.GetUtcNow().UtcDateTime)))
         {
             LogDropped(logger, reason, reference.Kind, reference.Name);
+        }
+    }
+
+    /// <summary>Objects built in code often lack apiVersion/kind; the entity attribute knows them.</summary>
+    private static (string? ApiVersion, string? Kind) TypeMetaOf(IKubernetesObject<V1ObjectMeta> regarding)
+    {
+        if (!string.IsNullOrEmpty(regarding.ApiVersion) && !string.IsNullOrEmpty(regarding.Kind))
+        {
+            return (regarding.ApiVersion, regarding.Kind);
+        }
+
+        try
+        {
+            var meta = EntityMetadata.For(regarding.GetType());
+            return (meta.ApiVersion, meta.Kind);
+        }
+        catch (InvalidOperationException)
+        {
+            return (regarding.ApiVersion, regarding.Kind);
         }
     }
 

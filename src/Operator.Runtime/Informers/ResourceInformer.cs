@@ -178,6 +178,7 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
         {
             cancellationToken.ThrowIfCancellationRequested();
             var gone = false;
+            var received = 0;
             Exception? watchError = null;
             try
             {
@@ -197,6 +198,7 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
                     cancellationToken);
                 await foreach (var (type, entity) in events.ConfigureAwait(false))
                 {
+                    received++;
                     if (entity is not null)
                     {
                         Apply(type, entity);
@@ -230,6 +232,12 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
             if (watchError is not null)
             {
                 LogWatchFailed(logger, Name, LastResourceVersion, watchError);
+                await BackOffAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else if (received == 0)
+            {
+                // A server that ends watches at once (no events, not even bookmarks) must not make us spin.
+                LogWatchEnded(logger, Name, LastResourceVersion);
                 await BackOffAsync(cancellationToken).ConfigureAwait(false);
             }
             else
