@@ -219,7 +219,7 @@ public sealed class HostingTests : IDisposable
         api.FailLeases = false;
         await WaitUntilAsync(() => host.IsLeader && Volatile.Read(ref running) == 1);
 
-        Assert.Equal(2, reconciler.Reconciled.Count);
+        Assert.True(reconciler.Reconciled.Count >= 2);
         await host.StopAsync(ct);
         Assert.Equal(0, Volatile.Read(ref running));
     }

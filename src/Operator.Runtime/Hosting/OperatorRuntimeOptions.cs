@@ -4,7 +4,7 @@ namespace Operator.Runtime;
 
 public sealed class OperatorRuntimeOptions
 {
-    public LeaderElectionOptions LeaderElection { get; } = new();
+    public LeaderElectionOptions LeaderElection { get; set; } = new();
 }
 
 public sealed class LeaderElectionOptions
