@@ -78,6 +78,15 @@ public sealed partial class OperatorHostedService : IHostedService, ILeaderStatu
         {
             await leadership.WaitAsync(cancellationToken).ConfigureAwait(false);
             await Task.WhenAll(background).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (events is not null)
+            {
+                // Events recorded while stopping (e.g. by the last reconciles) are still worth writing.
+                await events.DrainAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (TimeoutException)
+        {
+            LogStopTimedOut(logger);
         }
         catch (OperationCanceledException)
         {
