@@ -1,5 +1,7 @@
 namespace Operator.Runtime;
 
-/// <summary>Marks an entity type as cluster-scoped (the KubernetesEntity attribute does not say).</summary>
-[AttributeUsage(AttributeTargets.Class)]
-public sealed class ClusterScopedAttribute : Attribute;
+/// <summary>Marks a custom entity type as cluster-scoped (the default is namespaced).</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class ClusterScopedAttribute : Attribute
+{
+}

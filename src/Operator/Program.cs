@@ -35,7 +35,7 @@ public static class Program
     /// <summary>The web host: operator services plus /healthz and /readyz on <c>--health-port</c> (default 8081).</summary>
     public static WebApplication CreateApplication(string[] args)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        var builder = WebApplication.CreateSlimBuilder(CommandLine.Normalize(args));
         var inCluster = KubernetesClientConfiguration.IsInCluster();
         builder.Logging.ClearProviders();
         if (inCluster || builder.Configuration.GetValue("LogFormat", "text") == "json")

@@ -36,14 +36,8 @@ public sealed class CredentialResolver(
         switch (parsed)
         {
             case K8sSecretReference k:
-                try
-                {
-                    return await k8sSecrets.ResolveAsync(k.Key, cancellationToken).ConfigureAwait(false);
-                }
-                catch (K8sSecretResolutionException e)
-                {
-                    throw new CredentialException("CredentialNotFound", $"{field}: {e.Message}", e);
-                }
+                var result = await k8sSecrets.ResolveAsync(k.Key, cancellationToken).ConfigureAwait(false);
+                return result.Succeeded ? result.Value : throw new CredentialException("CredentialNotFound", $"{field}: {result.Error}");
 
             case StorePathReference p:
                 if (p.Integration == self)

@@ -1,0 +1,178 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace Operator.Runtime;
+
+/// <summary>
+/// Typed CRUD for one kind by REST path (core group → /api/v1, others → /apis/group/version), JSON via KubernetesJson.
+/// Works for built-in and custom kinds alike; namespace handling follows <see cref="EntityMetadata.Namespaced"/>.
+/// </summary>
+public sealed class ResourceClient<TEntity>
+    where TEntity : class, IKubernetesObject<V1ObjectMeta>
+{
+    private readonly IKubernetes client;
+    private readonly EntityMetadata meta = EntityMetadata.For<TEntity>();
+
+    public ResourceClient(IKubernetes client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        this.client = client;
+    }
+
+    public EntityMetadata Metadata => meta;
+
+    /// <summary>Reads the object; null when it does not exist.</summary>
+    public async Task<TEntity?> GetAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = meta.Namespaced
+                ? await client.CustomObjects.GetNamespacedCustomObjectWithHttpMessagesAsync<TEntity>(
+                    meta.Group, meta.Version, RequireNamespace(key), meta.Plural, key.Name, cancellationToken: cancellationToken).ConfigureAwait(false)
+                : await client.CustomObjects.GetClusterCustomObjectWithHttpMessagesAsync<TEntity>(
+                    meta.Group, meta.Version, meta.Plural, key.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return response.Body;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Lists objects (all pages), in one namespace or across all namespaces when <paramref name="namespace"/> is null.</summary>
+    public async Task<IList<TEntity>> ListAsync(string? @namespace, string? labelSelector, CancellationToken cancellationToken)
+    {
+        var (items, _) = await ListWithVersionAsync(@namespace, labelSelector, cancellationToken).ConfigureAwait(false);
+        return items;
+    }
+
+    public async Task<TEntity> CreateAsync(TEntity entity, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        EnsureTypeMeta(entity);
+        var key = ObjectKey.From(entity);
+        using var response = meta.Namespaced
+            ? await client.CustomObjects.CreateNamespacedCustomObjectWithHttpMessagesAsync<TEntity>(
+                entity, meta.Group, meta.Version, RequireNamespace(key), meta.Plural, cancellationToken: cancellationToken).ConfigureAwait(false)
+            : await client.CustomObjects.CreateClusterCustomObjectWithHttpMessagesAsync<TEntity>(
+                entity, meta.Group, meta.Version, meta.Plural, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.Body;
+    }
+
+    /// <summary>Replaces the object; the server rejects it with 409 Conflict when metadata.resourceVersion is stale.</summary>
+    public Task<TEntity> ReplaceAsync(TEntity entity, CancellationToken cancellationToken) => ReplaceCoreAsync(entity, status: false, cancellationToken);
+
+    public Task<TEntity> ReplaceStatusAsync(TEntity entity, CancellationToken cancellationToken) => ReplaceCoreAsync(entity, status: true, cancellationToken);
+
+    public Task<TEntity> PatchAsync(ObjectKey key, V1Patch patch, CancellationToken cancellationToken) => PatchCoreAsync(key, patch, status: false, cancellationToken);
+
+    public Task<TEntity> PatchStatusAsync(ObjectKey key, V1Patch patch, CancellationToken cancellationToken) => PatchCoreAsync(key, patch, status: true, cancellationToken);
+
+    /// <summary>Deletes the object; succeeds when it is already gone.</summary>
+    public async Task DeleteAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = meta.Namespaced
+                ? await client.CustomObjects.DeleteNamespacedCustomObjectWithHttpMessagesAsync<object>(
+                    meta.Group, meta.Version, RequireNamespace(key), meta.Plural, key.Name, cancellationToken: cancellationToken).ConfigureAwait(false)
+                : await client.CustomObjects.DeleteClusterCustomObjectWithHttpMessagesAsync<object>(
+                    meta.Group, meta.Version, meta.Plural, key.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Already gone: deleting is idempotent.
+        }
+    }
+
+    internal async Task<(IList<TEntity> Items, string? ResourceVersion)> ListWithVersionAsync(
+        string? @namespace, string? labelSelector, CancellationToken cancellationToken)
+    {
+        var items = new List<TEntity>();
+        string? continueToken = null;
+        string? resourceVersion;
+        do
+        {
+            using var response = meta.Namespaced && @namespace is not null
+                ? await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<EntityList<TEntity>>(
+                    meta.Group, meta.Version, @namespace, meta.Plural, continueParameter: continueToken, labelSelector: labelSelector,
+                    limit: 500, cancellationToken: cancellationToken).ConfigureAwait(false)
+                : await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<EntityList<TEntity>>(
+                    meta.Group, meta.Version, meta.Plural, continueParameter: continueToken, labelSelector: labelSelector,
+                    limit: 500, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var page = response.Body;
+            if (page.Items is not null)
+            {
+                foreach (var item in page.Items)
+                {
+                    // List items omit apiVersion/kind; restore them so cached objects are complete.
+                    EnsureTypeMeta(item);
+                    items.Add(item);
+                }
+            }
+
+            resourceVersion = page.Metadata?.ResourceVersion;
+            continueToken = page.Metadata?.ContinueProperty;
+        }
+        while (!string.IsNullOrEmpty(continueToken));
+
+        return (items, resourceVersion);
+    }
+
+    internal Task<HttpOperationResponse<object>> WatchAsync(
+        string? @namespace, string? labelSelector, string resourceVersion, int timeoutSeconds, CancellationToken cancellationToken) =>
+        meta.Namespaced && @namespace is not null
+            ? client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<object>(
+                meta.Group, meta.Version, @namespace, meta.Plural, allowWatchBookmarks: true, labelSelector: labelSelector,
+                resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, watch: true, cancellationToken: cancellationToken)
+            : client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<object>(
+                meta.Group, meta.Version, meta.Plural, allowWatchBookmarks: true, labelSelector: labelSelector,
+                resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, watch: true, cancellationToken: cancellationToken);
+
+    internal void EnsureTypeMeta(TEntity entity)
+    {
+        entity.ApiVersion ??= meta.ApiVersion;
+        entity.Kind ??= meta.Kind;
+    }
+
+    private async Task<TEntity> ReplaceCoreAsync(TEntity entity, bool status, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        EnsureTypeMeta(entity);
+        var key = ObjectKey.From(entity);
+        using var response = (meta.Namespaced, status) switch
+        {
+            (true, false) => await client.CustomObjects.ReplaceNamespacedCustomObjectWithHttpMessagesAsync<TEntity>(
+                entity, meta.Group, meta.Version, RequireNamespace(key), meta.Plural, key.Name, cancellationToken: cancellationToken).ConfigureAwait(false),
+            (true, true) => await client.CustomObjects.ReplaceNamespacedCustomObjectStatusWithHttpMessagesAsync<TEntity>(
+                entity, meta.Group, meta.Version, RequireNamespace(key), meta.Plural, key.Name, cancellationToken: cancellationToken).ConfigureAwait(false),
+            (false, false) => await client.CustomObjects.ReplaceClusterCustomObjectWithHttpMessagesAsync<TEntity>(
+                entity, meta.Group, meta.Version, meta.Plural, key.Name, cancellationToken: cancellationToken).ConfigureAwait(false),
+            (false, true) => await client.CustomObjects.ReplaceClusterCustomObjectStatusWithHttpMessagesAsync<TEntity>(
+                entity, meta.Group, meta.Version, meta.Plural, key.Name, cancellationToken: cancellationToken).ConfigureAwait(false),
+        };
+        return response.Body;
+    }
+
+    private async Task<TEntity> PatchCoreAsync(ObjectKey key, V1Patch patch, bool status, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        using var response = (meta.Namespaced, status) switch
+        {
+            (true, false) => await client.CustomObjects.PatchNamespacedCustomObjectWithHttpMessagesAsync<TEntity>(
+                patch, meta.Group, meta.Version, RequireNamespace(key), meta.Plural, key.Name, cancellationToken: cancellationToken).ConfigureAwait(false),
+            (true, true) => await client.CustomObjects.PatchNamespacedCustomObjectStatusWithHttpMessagesAsync<TEntity>(
+                patch, meta.Group, meta.Version, RequireNamespace(key), meta.Plural, key.Name, cancellationToken: cancellationToken).ConfigureAwait(false),
+            (false, false) => await client.CustomObjects.PatchClusterCustomObjectWithHttpMessagesAsync<TEntity>(
+                patch, meta.Group, meta.Version, meta.Plural, key.Name, cancellationToken: cancellationToken).ConfigureAwait(false),
+            (false, true) => await client.CustomObjects.PatchClusterCustomObjectStatusWithHttpMessagesAsync<TEntity>(
+                patch, meta.Group, meta.Version, meta.Plural, key.Name, cancellationToken: cancellationToken).ConfigureAwait(false),
+        };
+        return response.Body;
+    }
+
+    private string RequireNamespace(ObjectKey key) =>
+        key.Namespace ?? throw new ArgumentException($"{meta.Kind} is namespaced; the key '{key}' has no namespace.", nameof(key));
+}

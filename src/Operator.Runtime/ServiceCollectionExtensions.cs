@@ -1,0 +1,128 @@
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Operator.Runtime;
+
+/// <summary>Everything is registered explicitly here: no assembly scanning.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the hosted service (informers, leader election, controllers), health/leader status and the event recorder.
+    /// The host registers an <see cref="IKubernetes"/>; <see cref="TimeProvider.System"/> is used unless one is registered.
+    /// </summary>
+    public static IServiceCollection AddOperatorRuntime(this IServiceCollection services, Action<OperatorRuntimeOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<OperatorRuntimeOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OperatorRuntimeOptions>, OperatorRuntimeOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAdd(ServiceDescriptor.Singleton(typeof(ResourceClient<>), typeof(ResourceClient<>)));
+
+        if (services.Any(d => d.ServiceType == typeof(OperatorHostedService)))
+        {
+            return services;
+        }
+
+        services.TryAddSingleton<IEventSink>(sp => new KubernetesEventSink(sp.GetRequiredService<IKubernetes>()));
+        services.TryAddSingleton(sp => new EventRecorder(
+            sp.GetRequiredService<IEventSink>(),
+            sp.GetRequiredService<IOptions<OperatorRuntimeOptions>>().Value.LeaderElection.Identity,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<EventRecorder>>()));
+        services.TryAddSingleton<IEventRecorder>(sp => sp.GetRequiredService<EventRecorder>());
+
+        services.AddSingleton(sp => new OperatorHostedService(
+            sp,
+            sp.GetServices<IInformer>(),
+            sp.GetServices<IController>(),
+            sp.GetRequiredService<IOptions<OperatorRuntimeOptions>>(),
+            sp.GetService<EventRecorder>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<OperatorHostedService>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<OperatorHostedService>());
+        services.AddSingleton<ILeaderStatus>(sp => sp.GetRequiredService<OperatorHostedService>());
+        services.AddSingleton<IOperatorHealth>(sp => sp.GetRequiredService<OperatorHostedService>());
+        return services;
+    }
+
+    /// <summary>
+    /// Adds a shared informer (and <see cref="IResourceCache{TEntity}"/>) for <typeparamref name="TEntity"/>; calling it
+    /// again only adds configuration. Configure a namespace and label selector to cache only what the operator manages.
+    /// </summary>
+    public static IServiceCollection AddInformer<TEntity>(this IServiceCollection services, Action<InformerOptions>? configure = null)
+        where TEntity : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var name = OptionsName<TEntity>();
+        if (configure is not null)
+        {
+            services.Configure(name, configure);
+        }
+
+        if (services.Any(d => d.ServiceType == typeof(ResourceInformer<TEntity>)))
+        {
+            return services;
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var informerOptions = sp.GetRequiredService<IOptionsMonitor<InformerOptions>>().Get(name);
+            var client = new ResourceClient<TEntity>(sp.GetRequiredService<IKubernetes>());
+            return new ResourceInformer<TEntity>(
+                new KubernetesListWatcher<TEntity>(client, informerOptions),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Operator.Runtime.Informer.{EntityMetadata.For<TEntity>().Kind}"));
+        });
+        services.AddSingleton<IResourceCache<TEntity>>(sp => sp.GetRequiredService<ResourceInformer<TEntity>>());
+        services.AddSingleton<IInformer>(sp => sp.GetRequiredService<ResourceInformer<TEntity>>());
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the controller for <typeparamref name="TEntity"/> reconciled by <typeparamref name="TReconciler"/> (resolved
+    /// in a new scope per reconcile; registered as scoped unless already registered) and its informer if missing.
+    /// </summary>
+    public static ControllerBuilder<TEntity> AddController<TEntity, TReconciler>(this IServiceCollection services, Action<ControllerOptions>? configure = null)
+        where TEntity : class, IKubernetesObject<V1ObjectMeta>
+        where TReconciler : class, IReconciler<TEntity>
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(Controller<TEntity>)))
+        {
+            throw new InvalidOperationException($"A controller for {typeof(TEntity).Name} is already registered; use one reconciler per kind.");
+        }
+
+        services.AddInformer<TEntity>();
+        var name = OptionsName<TEntity>();
+        if (configure is not null)
+        {
+            services.Configure(name, configure);
+        }
+
+        services.TryAddScoped<TReconciler>();
+        services.AddSingleton(sp => new Controller<TEntity>(
+            sp.GetRequiredService<IResourceCache<TEntity>>(),
+            sp.GetRequiredService<IServiceScopeFactory>(),
+            scoped => scoped.GetRequiredService<TReconciler>(),
+            sp.GetRequiredService<IOptionsMonitor<ControllerOptions>>().Get(name),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Operator.Runtime.Controller.{EntityMetadata.For<TEntity>().Kind}")));
+        services.AddSingleton<IController>(sp => sp.GetRequiredService<Controller<TEntity>>());
+        services.AddSingleton<IControllerQueue<TEntity>>(sp => sp.GetRequiredService<Controller<TEntity>>());
+        services.AddSingleton<IControllerWiring>(new WatchWiring<TEntity, TEntity>(entity => [ObjectKey.From(entity)]));
+        return new ControllerBuilder<TEntity>(services);
+    }
+
+    private static string OptionsName<TEntity>() => typeof(TEntity).FullName ?? typeof(TEntity).Name;
+}
