@@ -1,0 +1,122 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Operator.Testing.Kube;
+
+/// <summary>Per-type validation and defaulting done on every create and update of the main resource.</summary>
+internal static partial class ObjectValidation
+{
+    public const int MaxSecretSize = 1024 * 1024;
+
+    public static List<FieldError> Validate(ResourceType type, JsonObject obj)
+    {
+        var errors = new List<FieldError>();
+        ValidateName(type, Meta.Name(obj), errors);
+        if (type.Group.Length == 0 && type.Plural == "secrets")
+        {
+            ValidateSecret(obj, errors);
+        }
+        else if (type.StorageKey == ResourceRegistry.CrdType.StorageKey)
+        {
+            errors.AddRange(CrdTypes.Validate(obj));
+        }
+        else if (type.IsCustom && type.Schema is not null)
+        {
+            errors.AddRange(SchemaValidator.Apply(type.Schema, obj));
+        }
+
+        return errors;
+    }
+
+    private static void ValidateName(ResourceType type, string name, List<FieldError> errors)
+    {
+        const string field = "metadata.name";
+        if (name.Length == 0)
+        {
+            errors.Add(new FieldError(field, "FieldValueRequired", "Required value: name or generateName is required"));
+            return;
+        }
+
+        if (type.Group == "rbac.authorization.k8s.io")
+        {
+            // RBAC objects only need to be usable as a path segment ("system:controller:x" is fine).
+            if (name is "." or ".." || name.Contains('/', StringComparison.Ordinal) || name.Contains('%', StringComparison.Ordinal))
+            {
+                errors.Add(FieldError.InvalidValue(field, name, "may not contain '/' or '%' and may not be '.' or '..'"));
+            }
+
+            return;
+        }
+
+        if (type.StorageKey == ResourceRegistry.NamespaceType.StorageKey)
+        {
+            if (name.Length > 63 || !Dns1123Label().IsMatch(name))
+            {
+                errors.Add(FieldError.InvalidValue(field, name,
+                    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"));
+            }
+
+            return;
+        }
+
+        if (name.Length > 253 || !Dns1123Subdomain().IsMatch(name))
+        {
+            errors.Add(FieldError.InvalidValue(field, name,
+                "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"));
+        }
+    }
+
+    // stringData is write-only: the server folds it into base64 data, stringData winning on clashes.
+    private static void ValidateSecret(JsonObject secret, List<FieldError> errors)
+    {
+        if (secret["stringData"] is JsonObject stringData)
+        {
+            if (secret["data"] is not JsonObject data)
+            {
+                data = new JsonObject();
+                secret["data"] = data;
+            }
+
+            foreach (var (key, value) in stringData.ToList())
+            {
+                data[key] = Convert.ToBase64String(Encoding.UTF8.GetBytes(value?.ToString() ?? ""));
+            }
+
+            secret.Remove("stringData");
+        }
+
+        long total = 0;
+        foreach (var (key, value) in (secret["data"] as JsonObject)?.ToList() ?? [])
+        {
+            if (!SecretKey().IsMatch(key))
+            {
+                errors.Add(FieldError.InvalidValue($"data[{key}]", key, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"));
+            }
+
+            var text = value?.ToString() ?? "";
+            var buffer = new byte[text.Length];
+            if (!Convert.TryFromBase64String(text, buffer, out var length))
+            {
+                errors.Add(FieldError.InvalidValue($"data[{key}]", value, "illegal base64 data"));
+                continue;
+            }
+
+            total += length;
+        }
+
+        if (total > MaxSecretSize)
+        {
+            errors.Add(FieldError.TooLong("data", MaxSecretSize));
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    private static partial Regex Dns1123Label();
+
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex Dns1123Subdomain();
+
+    [GeneratedRegex(@"^[-._a-zA-Z0-9]+$")]
+    private static partial Regex SecretKey();
+}
