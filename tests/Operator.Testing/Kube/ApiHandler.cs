@@ -33,6 +33,12 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
         {
             // the client or the emulator went away
         }
+#pragma warning disable CA1031 // an emulator bug must surface as a 500 with its message, not a dropped connection
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            await WriteStatusAsync(context, new KubeApiException(500, "InternalError", $"emulator error: {e}")).ConfigureAwait(false);
+        }
     }
 
     public static async Task WriteStatusAsync(HttpContext context, KubeApiException error)

@@ -206,7 +206,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
 
         if (type.TracksGeneration && !SpecEquals(type, old, obj))
         {
-            metadata["generation"] = ((long?)oldMetadata["generation"] ?? 0) + 1;
+            metadata["generation"] = (long.TryParse(oldMetadata["generation"]?.ToJsonString(), out var generation) ? generation : 0) + 1;
         }
 
         metadata["resourceVersion"] = Meta.ResourceVersion(old);

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Text;
+using k8s;
+using k8s.Models;
+
+namespace Operator.Testing.Tests;
+
+public sealed class ValidationTests
+{
+    [Fact]
+    public async Task Secret_Over1MiB_IsRefused422()
+    {
+        await using var kube = await TestKube.StartAsync();
+        var secret = new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "huge" },
+            Data = new Dictionary<string, byte[]> { ["a"] = new byte[600_000], ["b"] = new byte[500_000] },
+        };
+
+        var error = await TestKube.ExpectStatusAsync(HttpStatusCode.UnprocessableEntity,
+            () => kube.Client.CoreV1.CreateNamespacedSecretAsync(secret, kube.Namespace, cancellationToken: TestKube.Ct));
+        Assert.Contains("data: Too long: must have at most 1048576 bytes", error.Response.Content);
+    }
+
+    [Fact]
+    public async Task Secret_ExactlyAt1MiB_IsAccepted()
+    {
+        await using var kube = await TestKube.StartAsync();
+        var secret = new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "full" },
+            Data = new Dictionary<string, byte[]> { ["a"] = new byte[1_048_570] },
+            StringData = new Dictionary<string, string> { ["b"] = "123456" },
+        };
+
+        var created = await kube.Client.CoreV1.CreateNamespacedSecretAsync(secret, kube.Namespace, cancellationToken: TestKube.Ct);
+        Assert.Equal(2, created.Data.Count);
+    }
+
+    [Fact]
+    public async Task Secret_StringData_IsFoldedIntoData()
+    {
+        await using var kube = await TestKube.StartAsync();
+        await kube.Client.CoreV1.CreateNamespacedSecretAsync(
+            TestKube.Secret("folded", stringData: new Dictionary<string, string> { ["password"] = "hunter2" }), kube.Namespace, cancellationToken: TestKube.Ct);
+
+        var read = await kube.Client.CoreV1.ReadNamespacedSecretAsync("folded", kube.Namespace, cancellationToken: TestKube.Ct);
+
+        Assert.Null(read.StringData);
+        Assert.Equal("hunter2", Encoding.UTF8.GetString(read.Data["password"]));
+    }
+
+    [Theory]
+    [InlineData("Upper")]
+    [InlineData("under_score")]
+    [InlineData("-leading")]
+    [InlineData("trailing-")]
+    public async Task InvalidObjectName_Is422NamingTheField(string name)
+    {
+        await using var kube = await TestKube.StartAsync();
+        var error = await TestKube.ExpectStatusAsync(HttpStatusCode.UnprocessableEntity, () => kube.CreateSecretAsync(name));
+        Assert.Contains($"metadata.name: Invalid value: \\u0022{name}\\u0022", error.Response.Content.Replace("\"", "\\u0022"));
+        Assert.Contains("\"field\":\"metadata.name\"", error.Response.Content);
+    }
+
+    [Fact]
+    public async Task NamespaceName_MustBeADnsLabel_WhileOtherNamesMayHaveDots()
+    {
+        await using var kube = await TestKube.StartAsync();
+        await kube.CreateSecretAsync("dotted.name");
+        await TestKube.ExpectStatusAsync(HttpStatusCode.UnprocessableEntity,
+            () => kube.Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "dotted.ns" } }, cancellationToken: TestKube.Ct));
+    }
+}
