@@ -1,1 +1,5 @@
-return 0;
+using Operator.Testing.Kube;
+
+await using var kube = await KubeApiEmulator.StartAsync(new KubeApiEmulatorOptions { Port = 18001, BookmarkInterval = TimeSpan.FromMilliseconds(300) });
+Console.WriteLine(kube.BaseAddress);
+await Task.Delay(-1);

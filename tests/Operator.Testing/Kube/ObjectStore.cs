@@ -14,8 +14,7 @@ internal sealed class WatchSubscription(string storageKey, string? ns)
 
     public string? Namespace { get; } = ns;
 
-    public Channel<WatchRecord> Channel { get; } = System.Threading.Channels.Channel.CreateUnbounded<WatchRecord>(
-        new UnboundedChannelOptions { SingleReader = true });
+    public Channel<WatchRecord> Channel { get; } = System.Threading.Channels.Channel.CreateUnbounded<WatchRecord>();
 
     public bool Wants(WatchRecord record) =>
         record.StorageKey == StorageKey && (Namespace is null || Namespace == record.Namespace);
