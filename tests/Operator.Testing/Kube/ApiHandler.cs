@@ -161,6 +161,7 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
                     await WriteObjectAsync(context, type, 200, operations.Update(type, ns, name, body, statusOnly)).ConfigureAwait(false);
                     return;
                 case "PATCH":
+                    RequireJson(context);
                     var patch = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
                     var contentType = context.Request.ContentType ?? "";
                     var isApply = contentType.StartsWith("application/apply-patch", StringComparison.OrdinalIgnoreCase);
@@ -208,9 +209,21 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
 
     private static async Task<JsonObject?> ReadOptionalObjectAsync(HttpContext context)
     {
+        RequireJson(context);
         using var reader = new StreamReader(context.Request.Body);
         var text = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
         return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text) as JsonObject;
+    }
+
+    // Only JSON is spoken; kubectl's typed commands (e.g. `kubectl create secret`) send protobuf and get a clear 415.
+    private static void RequireJson(HttpContext context)
+    {
+        var contentType = context.Request.ContentType ?? "";
+        if (contentType.Contains("protobuf", StringComparison.OrdinalIgnoreCase) || contentType.Contains("cbor", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new KubeApiException(415, "UnsupportedMediaType",
+                $"the emulator only accepts JSON request bodies, not {contentType}; use kubectl apply or a JSON client");
+        }
     }
 
     private T Locked<T>(Func<T> read)

@@ -7,6 +7,11 @@ internal sealed partial class ResourceOperations
     private JsonObject DeleteLocked(ResourceType type, JsonObject old, bool orphan)
     {
         var isNamespace = type.StorageKey == ResourceRegistry.NamespaceType.StorageKey;
+        if (isNamespace && Meta.Name(old) is "default" or "kube-system" or "kube-public")
+        {
+            throw new KubeApiException(403, "Forbidden", $"namespaces \"{Meta.Name(old)}\" is forbidden: this namespace may not be deleted");
+        }
+
         if (Meta.Finalizers(old).Count > 0 || isNamespace)
         {
             if (Meta.IsDeleting(old))
