@@ -121,3 +121,56 @@ public sealed class MetadataRulesTests
         Assert.Equal(secret.Metadata.ResourceVersion, again.Metadata.ResourceVersion);
     }
 }
+
+public sealed class ConcurrencyTests
+{
+    [Fact]
+    public async Task ConcurrentOptimisticUpdates_NeverLoseAWrite()
+    {
+        await using var kube = await TestKube.StartAsync();
+        var core = kube.Client.CoreV1;
+        await core.CreateNamespacedConfigMapAsync(new V1ConfigMap
+        {
+            Metadata = new V1ObjectMeta { Name = "counter" },
+            Data = new Dictionary<string, string> { ["n"] = "0" },
+        }, kube.Namespace, cancellationToken: TestKube.Ct);
+        var conflicts = 0;
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            using var client = kube.Emulator.CreateClient();
+            for (var i = 0; i < 5; i++)
+            {
+                while (true)
+                {
+                    var map = await client.CoreV1.ReadNamespacedConfigMapAsync("counter", kube.Namespace, cancellationToken: TestKube.Ct);
+                    map.Data["n"] = (int.Parse(map.Data["n"]) + 1).ToString();
+                    try
+                    {
+                        await client.CoreV1.ReplaceNamespacedConfigMapAsync(map, "counter", kube.Namespace, cancellationToken: TestKube.Ct);
+                        break;
+                    }
+                    catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+                    {
+                        Interlocked.Increment(ref conflicts);
+                    }
+                }
+            }
+        })));
+
+        var final = await core.ReadNamespacedConfigMapAsync("counter", kube.Namespace, cancellationToken: TestKube.Ct);
+        Assert.Equal("40", final.Data["n"]);
+    }
+
+    [Fact]
+    public async Task Create_WithResourceVersionSet_IsRefused()
+    {
+        await using var kube = await TestKube.StartAsync();
+        var secret = await kube.CreateSecretAsync("once");
+        await kube.Client.CoreV1.DeleteNamespacedSecretAsync("once", kube.Namespace, cancellationToken: TestKube.Ct);
+
+        var error = await TestKube.ExpectStatusAsync(HttpStatusCode.InternalServerError,
+            () => kube.Client.CoreV1.CreateNamespacedSecretAsync(secret, kube.Namespace, cancellationToken: TestKube.Ct));
+        Assert.Contains("resourceVersion should not be set on objects to be created", error.Response.Content);
+    }
+}

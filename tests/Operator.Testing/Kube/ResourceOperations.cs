@@ -58,6 +58,12 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
                 metadata["name"] = (string?)prefix + RandomSuffix();
             }
 
+            if (!string.IsNullOrEmpty(Meta.ResourceVersion(obj)))
+            {
+                // What the real server answers (a 500, not a 4xx) when a client re-creates an object it read.
+                throw new KubeApiException(500, "InternalError", "resourceVersion should not be set on objects to be created");
+            }
+
             obj["apiVersion"] = type.ApiVersion;
             obj["kind"] = type.Kind;
             if (type.HasStatus)
@@ -120,6 +126,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
             {
                 // Only server-side apply gets here without an object: it creates.
                 Meta.Of(patched)["name"] = name;
+                Meta.Of(patched).Remove("resourceVersion");
                 return Create(type, ns, patched);
             }
 
