@@ -181,4 +181,19 @@ public sealed class CustomResourceTests
 
         Assert.Fail("the watch ended without an event");
     }
+
+    [Fact]
+    public async Task StatusWrites_ArePrunedAgainstTheSchema()
+    {
+        await using var kube = await TestKube.StartAsync();
+        await Widgets.InstallAsync(kube.Client);
+        await Widgets.CreateAsync(kube, Widgets.Widget("pruned-status"));
+        var patch = new V1Patch("""{"status":{"observedGeneration":1,"notInSchema":"x"}}""", V1Patch.PatchType.MergePatch);
+
+        var result = Widgets.ToNode(await kube.Client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+            patch, Widgets.Group, Widgets.Version, kube.Namespace, Widgets.Plural, "pruned-status", cancellationToken: TestKube.Ct));
+
+        Assert.Equal(1, (int)result["status"]!["observedGeneration"]!);
+        Assert.Null(result["status"]!["notInSchema"]);
+    }
 }

@@ -86,4 +86,28 @@ public sealed class DeletionTests
         await core.ReplaceNamespacedConfigMapAsync(held, "held", kube.Namespace, cancellationToken: TestKube.Ct);
         await TestKube.ExpectStatusAsync(HttpStatusCode.NotFound, () => core.ReadNamespaceAsync(kube.Namespace, cancellationToken: TestKube.Ct));
     }
+
+    [Fact]
+    public async Task DeleteCollection_DeletesOnlySelectedObjects()
+    {
+        await using var kube = await TestKube.StartAsync();
+        await kube.CreateSecretAsync("a", new Dictionary<string, string> { ["batch"] = "1" });
+        await kube.CreateSecretAsync("b", new Dictionary<string, string> { ["batch"] = "1" });
+        await kube.CreateSecretAsync("c");
+
+        await kube.Client.CoreV1.DeleteCollectionNamespacedSecretAsync(kube.Namespace, labelSelector: "batch=1", cancellationToken: TestKube.Ct);
+
+        Assert.Equal(["c"], (await kube.Client.CoreV1.ListNamespacedSecretAsync(kube.Namespace, cancellationToken: TestKube.Ct)).Items.Select(s => s.Metadata.Name));
+    }
+
+    [Fact]
+    public async Task Delete_WithStaleUidPrecondition_Is409()
+    {
+        await using var kube = await TestKube.StartAsync();
+        await kube.CreateSecretAsync("recreated");
+        var options = new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = Guid.NewGuid().ToString() } };
+
+        await TestKube.ExpectStatusAsync(HttpStatusCode.Conflict,
+            () => kube.Client.CoreV1.DeleteNamespacedSecretAsync("recreated", kube.Namespace, options, cancellationToken: TestKube.Ct));
+    }
 }

@@ -71,4 +71,30 @@ public sealed class ValidationTests
         await TestKube.ExpectStatusAsync(HttpStatusCode.UnprocessableEntity,
             () => kube.Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "dotted.ns" } }, cancellationToken: TestKube.Ct));
     }
+
+    [Fact]
+    public async Task Secret_TypeDefaultsToOpaque_AndIsImmutable()
+    {
+        await using var kube = await TestKube.StartAsync();
+        var secret = await kube.CreateSecretAsync("typed");
+        Assert.Equal("Opaque", secret.Type);
+
+        secret.Type = "kubernetes.io/basic-auth";
+        var error = await TestKube.ExpectStatusAsync(HttpStatusCode.UnprocessableEntity,
+            () => kube.Client.CoreV1.ReplaceNamespacedSecretAsync(secret, "typed", kube.Namespace, cancellationToken: TestKube.Ct));
+        Assert.Contains("type: Invalid value", error.Response.Content);
+    }
+
+    [Fact]
+    public async Task ImmutableSecret_RefusesDataChanges()
+    {
+        await using var kube = await TestKube.StartAsync();
+        var secret = TestKube.Secret("frozen");
+        secret.Immutable = true;
+        var created = await kube.Client.CoreV1.CreateNamespacedSecretAsync(secret, kube.Namespace, cancellationToken: TestKube.Ct);
+
+        created.Data["key"] = [1];
+        await TestKube.ExpectStatusAsync(HttpStatusCode.UnprocessableEntity,
+            () => kube.Client.CoreV1.ReplaceNamespacedSecretAsync(created, "frozen", kube.Namespace, cancellationToken: TestKube.Ct));
+    }
 }

@@ -172,8 +172,8 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
                 case "DELETE":
                     var options = await ReadOptionalObjectAsync(context).ConfigureAwait(false);
                     var policy = (string?)options?["propagationPolicy"] ?? query["propagationPolicy"];
-                    var precondition = (string?)options?["preconditions"]?["resourceVersion"];
-                    var result = operations.Delete(type, ns, name, policy == "Orphan", precondition);
+                    var preconditions = options?["preconditions"];
+                    var result = operations.Delete(type, ns, name, policy == "Orphan", (string?)preconditions?["resourceVersion"], (string?)preconditions?["uid"]);
                     await WriteObjectAsync(context, type, 200, result).ConfigureAwait(false);
                     return;
             }

@@ -113,14 +113,13 @@ internal sealed class ObjectStore(int historyLimit)
         _oldestResumable = _resourceVersion;
     }
 
-    public void DropWatches()
+    public void DropWatches(string? storageKey = null)
     {
-        foreach (var subscription in _subscriptions)
+        foreach (var subscription in _subscriptions.Where(s => storageKey is null || s.StorageKey == storageKey).ToList())
         {
             subscription.Channel.Writer.TryComplete();
+            _subscriptions.Remove(subscription);
         }
-
-        _subscriptions.Clear();
     }
 
     private void Record(WatchRecord record)

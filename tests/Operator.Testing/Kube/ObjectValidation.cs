@@ -17,6 +17,10 @@ internal static partial class ObjectValidation
         {
             ValidateSecret(obj, errors);
         }
+        else if (type.Group.Length == 0 && type.Plural == "configmaps")
+        {
+            ValidateConfigMap(obj, errors);
+        }
         else if (type.StorageKey == ResourceRegistry.CrdType.StorageKey)
         {
             errors.AddRange(CrdTypes.Validate(obj));
@@ -67,6 +71,58 @@ internal static partial class ObjectValidation
         }
     }
 
+    /// <summary>Rules that compare an update with the stored object; <paramref name="name"/> is null for status writes.</summary>
+    public static void ValidateUpdate(ResourceType type, JsonObject old, JsonObject updated, string? name)
+    {
+        if (name is null || type.Group.Length != 0 || type.Plural is not ("secrets" or "configmaps"))
+        {
+            return;
+        }
+
+        var errors = new List<FieldError>();
+        if (type.Plural == "secrets" && !JsonNode.DeepEquals(old["type"], updated["type"]))
+        {
+            errors.Add(FieldError.InvalidValue("type", updated["type"], "field is immutable"));
+        }
+
+        if (old["immutable"]?.GetValueKind() == System.Text.Json.JsonValueKind.True)
+        {
+            foreach (var field in new[] { "data", "binaryData" }.Where(f => !JsonNode.DeepEquals(old[f], updated[f])))
+            {
+                errors.Add(new FieldError(field, "FieldValueForbidden", "Forbidden: field is immutable when `immutable` is set"));
+            }
+
+            if (updated["immutable"]?.GetValueKind() != System.Text.Json.JsonValueKind.True)
+            {
+                errors.Add(new FieldError("immutable", "FieldValueForbidden", "Forbidden: field is immutable when `immutable` is set"));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw KubeApiException.Invalid(type, name, errors);
+        }
+    }
+
+    private static void ValidateConfigMap(JsonObject map, List<FieldError> errors)
+    {
+        long total = 0;
+        foreach (var (_, value) in (map["data"] as JsonObject)?.ToList() ?? [])
+        {
+            total += Encoding.UTF8.GetByteCount(value?.ToString() ?? "");
+        }
+
+        foreach (var (_, value) in (map["binaryData"] as JsonObject)?.ToList() ?? [])
+        {
+            total += (value?.ToString().Length ?? 0) * 3 / 4;
+        }
+
+        if (total > MaxSecretSize)
+        {
+            errors.Add(FieldError.TooLong("", MaxSecretSize));
+        }
+    }
+
     // stringData is write-only: the server folds it into base64 data, stringData winning on clashes.
     private static void ValidateSecret(JsonObject secret, List<FieldError> errors)
     {
@@ -85,6 +141,8 @@ internal static partial class ObjectValidation
 
             secret.Remove("stringData");
         }
+
+        secret["type"] ??= "Opaque";
 
         long total = 0;
         foreach (var (key, value) in (secret["data"] as JsonObject)?.ToList() ?? [])

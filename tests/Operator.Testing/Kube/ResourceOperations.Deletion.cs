@@ -121,6 +121,7 @@ internal sealed partial class ResourceOperations
         registry.RemoveCustom(crdName);
         foreach (var storageKey in types.Select(t => t.StorageKey).Distinct())
         {
+            store.DropWatches(storageKey);
             foreach (var obj in store.List(storageKey, null))
             {
                 var final = obj.DeepClone().AsObject();

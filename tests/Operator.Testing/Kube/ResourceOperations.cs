@@ -134,12 +134,12 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
         }
     }
 
-    public JsonObject Delete(ResourceType type, string ns, string name, bool orphan, string? precondition)
+    public JsonObject Delete(ResourceType type, string ns, string name, bool orphan, string? resourceVersion, string? uid)
     {
         lock (store.Gate)
         {
             var old = store.Get(type.StorageKey, ns, name) ?? throw KubeApiException.NotFound(type, name);
-            if (precondition is not null && precondition != Meta.ResourceVersion(old))
+            if ((resourceVersion is not null && resourceVersion != Meta.ResourceVersion(old)) || (uid is not null && uid != Meta.Uid(old)))
             {
                 throw KubeApiException.Conflict(type, name);
             }
@@ -206,10 +206,9 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
             }
         }
 
-        if (!statusOnly)
-        {
-            Validate(type, obj, name);
-        }
+        // Status writes are validated (and pruned) against the schema too, as the real server does.
+        Validate(type, obj, name);
+        ObjectValidation.ValidateUpdate(type, old, obj, statusOnly ? null : name);
 
         if (type.TracksGeneration && !SpecEquals(type, old, obj))
         {
