@@ -79,6 +79,23 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public async Task Watch_FromBeyondTheHistoryLimit_Gets410Gone()
+    {
+        await using var kube = await TestKube.StartAsync(new KubeApiEmulatorOptions { WatchHistoryLimit = 2 });
+        var old = (await kube.CreateSecretAsync("a")).Metadata.ResourceVersion;
+        await kube.CreateSecretAsync("b");
+        await kube.CreateSecretAsync("c");
+        await kube.CreateSecretAsync("d");
+        var errors = new List<Exception>();
+
+        await CollectAsync(Watch(kube, resourceVersion: old), count: int.MaxValue, onError: errors.Add);
+        var recent = await CollectAsync(Watch(kube, resourceVersion: (await kube.Client.CoreV1.ReadNamespacedSecretAsync("c", kube.Namespace, cancellationToken: TestKube.Ct)).Metadata.ResourceVersion), count: 1);
+
+        Assert.Equal(410, Assert.IsType<KubernetesException>(Assert.Single(errors)).Status.Code);
+        Assert.Equal([(WatchEventType.Added, "d")], recent);
+    }
+
+    [Fact]
     public async Task Watch_FromCurrentResourceVersion_AfterCompaction_StillWorks()
     {
         await using var kube = await TestKube.StartAsync();
