@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Operator.Testing.Kube;
 
 // Runs the Kubernetes API emulator standalone so kubectl (and later the operator) can be pointed at it.
@@ -7,6 +8,11 @@ var port = int.Parse(Option(args, "--port") ?? "8001", CultureInfo.InvariantCult
 var kubeconfigPath = Path.GetFullPath(Option(args, "--kubeconfig-out") ?? "playground.kubeconfig");
 
 using var stop = new CancellationTokenSource();
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, e =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+});
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Operator.Testing.Kube;
 
@@ -51,6 +52,9 @@ public sealed class KubeApiEmulator : IAsyncDisposable
         options ??= new KubeApiEmulatorOptions();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+
+        // An emulator inside a test process must not take over Ctrl-C/SIGTERM the way the console lifetime does.
+        builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>();
         var app = builder.Build();
         var store = new ObjectStore(options.WatchHistoryLimit);
         var emulator = new KubeApiEmulator(app, store);
@@ -149,5 +153,12 @@ public sealed class KubeApiEmulator : IAsyncDisposable
         }
 
         await handler.HandleAsync(context).ConfigureAwait(false);
+    }
+
+    private sealed class PassiveLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
