@@ -117,4 +117,26 @@ public sealed class SelectorAndPatchTests
         Assert.Equal("value", Encoding.UTF8.GetString(result.Data["extra"]));
         Assert.Equal("value", Encoding.UTF8.GetString(result.Data["key"]));
     }
+
+    [Fact]
+    public async Task ServerSideApply_CreatesThenMerges()
+    {
+        await using var kube = await TestKube.StartAsync();
+        var apply = new V1Patch("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"applied"},"data":{"a":"1"}}""", V1Patch.PatchType.ApplyPatch);
+        await kube.Client.CoreV1.PatchNamespacedConfigMapAsync(apply, "applied", kube.Namespace, fieldManager: "test", force: true, cancellationToken: TestKube.Ct);
+        var again = new V1Patch("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"applied"},"data":{"b":"2"}}""", V1Patch.PatchType.ApplyPatch);
+
+        var result = await kube.Client.CoreV1.PatchNamespacedConfigMapAsync(again, "applied", kube.Namespace, fieldManager: "test", force: true, cancellationToken: TestKube.Ct);
+
+        // Treated as a merge patch: fields the manager stopped applying are kept, not removed as real SSA would.
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" }, result.Data);
+    }
+
+    [Fact]
+    public async Task Patch_OfMissingObject_Is404()
+    {
+        await using var kube = await TestKube.StartAsync();
+        await TestKube.ExpectStatusAsync(HttpStatusCode.NotFound, () => kube.Client.CoreV1.PatchNamespacedSecretAsync(
+            new V1Patch("{}", V1Patch.PatchType.MergePatch), "missing", kube.Namespace, cancellationToken: TestKube.Ct));
+    }
 }

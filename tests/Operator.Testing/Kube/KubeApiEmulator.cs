@@ -59,7 +59,7 @@ public sealed class KubeApiEmulator : IAsyncDisposable
         var store = new ObjectStore(options.WatchHistoryLimit);
         var emulator = new KubeApiEmulator(app, store);
         var operations = new ResourceOperations(store, new ResourceRegistry(), options.TimeProvider);
-        var handler = new ApiHandler(operations, new WatchStreamer(store, options.BookmarkInterval), options.TimeProvider,
+        var handler = new ApiHandler(operations, new WatchStreamer(store, options.BookmarkInterval, options.TimeProvider), options.TimeProvider,
             () => emulator.BaseAddress.Authority, emulator._stopping.Token);
         foreach (var ns in new[] { "default", "kube-system", "kube-public" })
         {

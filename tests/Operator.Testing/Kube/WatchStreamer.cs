@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace Operator.Testing.Kube;
 
 /// <summary>Serves <c>?watch=true</c>: newline-delimited watch events over a chunked response.</summary>
-internal sealed class WatchStreamer(ObjectStore store, TimeSpan bookmarkInterval)
+internal sealed class WatchStreamer(ObjectStore store, TimeSpan bookmarkInterval, TimeProvider time)
 {
     public async Task StreamAsync(HttpContext context, ResourceType type, string? ns, Func<JsonObject, bool> filter, CancellationToken stopping)
     {
@@ -123,7 +123,7 @@ internal sealed class WatchStreamer(ObjectStore store, TimeSpan bookmarkInterval
     }
 
     // With a selector, an object moving into or out of it is seen as ADDED or DELETED, like the real watch cache does.
-    private static Task SendAsync(HttpContext context, ResourceType type, WatchRecord record, Func<JsonObject, bool> filter, CancellationToken cancellationToken)
+    private Task SendAsync(HttpContext context, ResourceType type, WatchRecord record, Func<JsonObject, bool> filter, CancellationToken cancellationToken)
     {
         var now = filter(record.Object);
         var before = record.Previous is not null && filter(record.Previous);
@@ -136,9 +136,19 @@ internal sealed class WatchStreamer(ObjectStore store, TimeSpan bookmarkInterval
             "DELETED" when now || before => "DELETED",
             _ => null,
         };
-        return eventType is null
-            ? Task.CompletedTask
-            : WriteAsync(context, eventType, ApiHandler.Present(type, record.Object), cancellationToken);
+        if (eventType is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var obj = ApiHandler.Present(type, record.Object);
+        if (TableConverter.Wants(context.Request.Headers.Accept))
+        {
+            // `kubectl get -w` asks for every event's object as a one-row Table.
+            obj = TableConverter.Convert(type, [obj], Meta.ResourceVersion(obj), context.Request.Query["includeObject"], time.GetUtcNow());
+        }
+
+        return WriteAsync(context, eventType, obj, cancellationToken);
     }
 
     private static Task WriteAsync(HttpContext context, string eventType, JsonObject obj, CancellationToken cancellationToken)
