@@ -19,6 +19,21 @@ public sealed class MetadataRulesTests
     }
 
     [Fact]
+    public async Task Timestamps_ComeFromTheConfiguredTimeProvider()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        await using var kube = await TestKube.StartAsync(new Operator.Testing.Kube.KubeApiEmulatorOptions { TimeProvider = clock });
+        var created = await kube.Client.CoreV1.CreateNamespacedConfigMapAsync(Objects.ConfigMap("timed", finalizers: ["example.com/x"]), kube.Namespace, cancellationToken: TestKube.Ct);
+        clock.Advance(TimeSpan.FromMinutes(5));
+
+        await kube.Client.CoreV1.DeleteNamespacedConfigMapAsync("timed", kube.Namespace, cancellationToken: TestKube.Ct);
+        var deleting = await kube.Client.CoreV1.ReadNamespacedConfigMapAsync("timed", kube.Namespace, cancellationToken: TestKube.Ct);
+
+        Assert.Equal(new DateTime(2030, 1, 2, 3, 4, 5, DateTimeKind.Utc), created.Metadata.CreationTimestamp!.Value.ToUniversalTime());
+        Assert.Equal(new DateTime(2030, 1, 2, 3, 9, 5, DateTimeKind.Utc), deleting.Metadata.DeletionTimestamp!.Value.ToUniversalTime());
+    }
+
+    [Fact]
     public async Task Update_WithStaleResourceVersion_Is409Conflict()
     {
         await using var kube = await TestKube.StartAsync();

@@ -16,5 +16,8 @@ public sealed record KubeApiEmulatorOptions
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
 
-/// <summary>One request the emulator answered (or failed on purpose).</summary>
+/// <summary>
+/// One request the emulator answered (or failed on purpose). Query is the raw query string ("?a=b" or "").
+/// Fault matchers see it before it is answered, with StatusCode 0.
+/// </summary>
 public sealed record RecordedRequest(string Method, string Path, string Query, int StatusCode);
