@@ -59,7 +59,8 @@ public sealed class ValidationTests
     {
         await using var kube = await TestKube.StartAsync();
         var error = await TestKube.ExpectStatusAsync(HttpStatusCode.UnprocessableEntity, () => kube.CreateSecretAsync(name));
-        Assert.Contains($"metadata.name: Invalid value: \\u0022{name}\\u0022", error.Response.Content.Replace("\"", "\\u0022"));
+        var message = (string?)System.Text.Json.Nodes.JsonNode.Parse(error.Response.Content)!["message"];
+        Assert.StartsWith($"Secret \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain", message);
         Assert.Contains("\"field\":\"metadata.name\"", error.Response.Content);
     }
 

@@ -55,7 +55,7 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
     {
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+        await context.Response.WriteAsync(body.ToJsonString(Json.Options), context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task RouteAsync(HttpContext context)

@@ -153,7 +153,7 @@ internal sealed class WatchStreamer(ObjectStore store, TimeSpan bookmarkInterval
 
     private static Task WriteAsync(HttpContext context, string eventType, JsonObject obj, CancellationToken cancellationToken)
     {
-        var line = new JsonObject { ["type"] = eventType, ["object"] = obj }.ToJsonString() + "\n";
+        var line = new JsonObject { ["type"] = eventType, ["object"] = obj }.ToJsonString(Json.Options) + "\n";
         return context.Response.WriteAsync(line, cancellationToken);
     }
 }
