@@ -1,0 +1,236 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace Operator.Testing.Kube;
+
+/// <summary>Routes HTTP requests to discovery documents and resource operations.</summary>
+internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer watches, TimeProvider time, Func<string> serverAddress, CancellationToken stopping)
+{
+    public static JsonObject Present(ResourceType type, JsonObject obj)
+    {
+        var copy = obj.DeepClone().AsObject();
+        copy["apiVersion"] = type.ApiVersion;
+        copy["kind"] = type.Kind;
+        return copy;
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        try
+        {
+            await RouteAsync(context).ConfigureAwait(false);
+        }
+        catch (KubeApiException e)
+        {
+            await WriteStatusAsync(context, e).ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            await WriteStatusAsync(context, KubeApiException.BadRequest($"the object provided is unrecognized: {e.Message}")).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || stopping.IsCancellationRequested)
+        {
+            // the client or the emulator went away
+        }
+#pragma warning disable CA1031 // an emulator bug must surface as a 500 with its message, not a dropped connection
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            await WriteStatusAsync(context, new KubeApiException(500, "InternalError", $"emulator error: {e}")).ConfigureAwait(false);
+        }
+    }
+
+    public static async Task WriteStatusAsync(HttpContext context, KubeApiException error)
+    {
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+
+        await WriteJsonAsync(context, error.Code, error.ToStatus()).ConfigureAwait(false);
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, int statusCode, JsonNode body)
+    {
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(body.ToJsonString(Json.Options), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task RouteAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var registry = operations.Registry;
+        JsonNode? document = segments switch
+        {
+            ["version"] => Discovery.Version(),
+            ["api"] => Discovery.ApiVersions(serverAddress()),
+            ["apis"] => Locked(() => Discovery.GroupList(registry)),
+            ["api", var v] => Locked(() => Discovery.ResourceList(registry, "", v)),
+            ["apis", var g] => Locked(() => Discovery.GroupOf(registry, g)),
+            ["apis", var g, var v] => Locked(() => Discovery.ResourceList(registry, g, v)),
+            ["healthz" or "readyz" or "livez"] => JsonValue.Create("ok"),
+            _ => null,
+        };
+        if (document is JsonValue)
+        {
+            await context.Response.WriteAsync("ok", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        if (document is not null)
+        {
+            await WriteJsonAsync(context, 200, document).ConfigureAwait(false);
+            return;
+        }
+
+        var request = ApiRequest.Parse(segments);
+        if (request is null || segments.Length <= (segments[0] == "api" ? 2 : 3))
+        {
+            throw new KubeApiException(404, "NotFound", "the server could not find the requested resource");
+        }
+
+        var type = Locked(() => registry.Find(request.Group, request.Version, request.Plural))
+            ?? throw new KubeApiException(404, "NotFound", "the server could not find the requested resource");
+        if (request.Subresource is not null && (request.Subresource != "status" || !type.HasStatus) && request.Subresource != "finalize")
+        {
+            throw new KubeApiException(404, "NotFound", "the server could not find the requested resource");
+        }
+
+        if (!type.Namespaced && request.Namespace is not null)
+        {
+            throw new KubeApiException(404, "NotFound", "the server could not find the requested resource");
+        }
+
+        if (type.Namespaced && request.Namespace is null && (request.Name is not null || context.Request.Method != "GET"))
+        {
+            throw new KubeApiException(404, "NotFound", "the server could not find the requested resource");
+        }
+
+        await ServeResourceAsync(context, type, request).ConfigureAwait(false);
+    }
+
+    private async Task ServeResourceAsync(HttpContext context, ResourceType type, ApiRequest request)
+    {
+        var query = context.Request.Query;
+        var ns = type.Namespaced ? request.Namespace ?? null : "";
+        var statusOnly = request.Subresource == "status";
+        var method = context.Request.Method;
+        if (request.Name is null)
+        {
+            var filter = Selectors.Parse(query["labelSelector"], query["fieldSelector"]);
+            switch (method)
+            {
+                case "GET" when (string?)query["watch"] is "true" or "1":
+                    await watches.StreamAsync(context, type, ns, filter, stopping).ConfigureAwait(false);
+                    return;
+                case "GET":
+                    var (items, version) = operations.List(type, ns, filter);
+                    await WriteListAsync(context, type, items, version).ConfigureAwait(false);
+                    return;
+                case "POST":
+                    var body = await ReadObjectAsync(context).ConfigureAwait(false);
+                    await WriteObjectAsync(context, type, 201, operations.Create(type, ns ?? "", body)).ConfigureAwait(false);
+                    return;
+                case "DELETE":
+                    var deleted = operations.DeleteCollection(type, ns, filter);
+                    await WriteListAsync(context, type, deleted, null).ConfigureAwait(false);
+                    return;
+            }
+        }
+        else
+        {
+            var name = request.Name;
+            ns ??= "";
+            switch (method)
+            {
+                case "GET":
+                    var current = operations.Get(type, ns, name);
+                    if (TableConverter.Wants(context.Request.Headers.Accept))
+                    {
+                        await WriteJsonAsync(context, 200, TableConverter.Convert(type, [Present(type, current)], null, query["includeObject"], time.GetUtcNow())).ConfigureAwait(false);
+                        return;
+                    }
+
+                    await WriteObjectAsync(context, type, 200, current).ConfigureAwait(false);
+                    return;
+                case "PUT":
+                    var body = await ReadObjectAsync(context).ConfigureAwait(false);
+                    await WriteObjectAsync(context, type, 200, operations.Update(type, ns, name, body, statusOnly)).ConfigureAwait(false);
+                    return;
+                case "PATCH":
+                    RequireJson(context);
+                    var patch = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+                    var contentType = context.Request.ContentType ?? "";
+                    var isApply = contentType.StartsWith("application/apply-patch", StringComparison.OrdinalIgnoreCase);
+                    var patched = operations.Patch(type, ns, name, old =>
+                        old is null && !isApply ? throw KubeApiException.NotFound(type, name) : Patching.Apply(contentType, old, patch), statusOnly);
+                    await WriteObjectAsync(context, type, 200, patched).ConfigureAwait(false);
+                    return;
+                case "DELETE":
+                    var options = await ReadOptionalObjectAsync(context).ConfigureAwait(false);
+                    var policy = (string?)options?["propagationPolicy"] ?? query["propagationPolicy"];
+                    var preconditions = options?["preconditions"];
+                    var result = operations.Delete(type, ns, name, policy == "Orphan", (string?)preconditions?["resourceVersion"], (string?)preconditions?["uid"]);
+                    await WriteObjectAsync(context, type, 200, result).ConfigureAwait(false);
+                    return;
+            }
+        }
+
+        throw new KubeApiException(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource");
+    }
+
+    private async Task WriteListAsync(HttpContext context, ResourceType type, List<JsonObject> items, string? version)
+    {
+        if (TableConverter.Wants(context.Request.Headers.Accept))
+        {
+            var table = TableConverter.Convert(type, items.Select(i => Present(type, i)), version, context.Request.Query["includeObject"], time.GetUtcNow());
+            await WriteJsonAsync(context, 200, table).ConfigureAwait(false);
+            return;
+        }
+
+        var list = new JsonObject
+        {
+            ["kind"] = type.ListKind,
+            ["apiVersion"] = type.ApiVersion,
+            ["metadata"] = new JsonObject { ["resourceVersion"] = version },
+            ["items"] = new JsonArray(items.Select(i => (JsonNode)Present(type, i)).ToArray()),
+        };
+        await WriteJsonAsync(context, 200, list).ConfigureAwait(false);
+    }
+
+    private static Task WriteObjectAsync(HttpContext context, ResourceType type, int statusCode, JsonObject obj) =>
+        WriteJsonAsync(context, statusCode, Present(type, obj));
+
+    private static async Task<JsonObject> ReadObjectAsync(HttpContext context) =>
+        await ReadOptionalObjectAsync(context).ConfigureAwait(false) ?? throw KubeApiException.BadRequest("the request body must be a JSON object");
+
+    private static async Task<JsonObject?> ReadOptionalObjectAsync(HttpContext context)
+    {
+        RequireJson(context);
+        using var reader = new StreamReader(context.Request.Body);
+        var text = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+        return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text) as JsonObject;
+    }
+
+    // Only JSON is spoken; kubectl's typed commands (e.g. `kubectl create secret`) send protobuf and get a clear 415.
+    private static void RequireJson(HttpContext context)
+    {
+        var contentType = context.Request.ContentType ?? "";
+        if (contentType.Contains("protobuf", StringComparison.OrdinalIgnoreCase) || contentType.Contains("cbor", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new KubeApiException(415, "UnsupportedMediaType",
+                $"the emulator only accepts JSON request bodies, not {contentType}; use kubectl apply or a JSON client");
+        }
+    }
+
+    private T Locked<T>(Func<T> read)
+    {
+        lock (operations.Store.Gate)
+        {
+            return read();
+        }
+    }
+}

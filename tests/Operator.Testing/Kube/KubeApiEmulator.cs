@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Operator.Testing.Kube;
+
+/// <summary>
+/// An in-process Kubernetes API server for tests: KubernetesClient and kubectl talk to it over loopback HTTP.
+/// It keeps the rules an operator depends on (resourceVersion, watches, finalizers, status, CRD schemas),
+/// not the whole API server.
+/// </summary>
+public sealed class KubeApiEmulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ObjectStore _store;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _requestsGate = new();
+    private readonly List<RecordedRequest> _requests = [];
+
+    private KubeApiEmulator(WebApplication app, ObjectStore store)
+    {
+        _app = app;
+        _store = store;
+    }
+
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+
+    public EmulatorFaults Faults { get; } = new();
+
+    /// <summary>A snapshot of the requests answered so far.</summary>
+    public IReadOnlyList<RecordedRequest> Requests
+    {
+        get
+        {
+            lock (_requestsGate)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
+    public static async Task<KubeApiEmulator> StartAsync(KubeApiEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new KubeApiEmulatorOptions();
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+
+        // An emulator inside a test process must not take over Ctrl-C/SIGTERM the way the console lifetime does.
+        builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>();
+        var app = builder.Build();
+        var store = new ObjectStore(options.WatchHistoryLimit);
+        var emulator = new KubeApiEmulator(app, store);
+        var operations = new ResourceOperations(store, new ResourceRegistry(), options.TimeProvider);
+        var handler = new ApiHandler(operations, new WatchStreamer(store, options.BookmarkInterval, options.TimeProvider), options.TimeProvider,
+            () => emulator.BaseAddress.Authority, emulator._stopping.Token);
+        foreach (var ns in new[] { "default", "kube-system", "kube-public" })
+        {
+            operations.Create(ResourceRegistry.NamespaceType, "", new JsonObject { ["metadata"] = new JsonObject { ["name"] = ns } });
+        }
+
+        app.Run(context => emulator.ServeAsync(context, handler));
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var port = new Uri(address).Port;
+        emulator.BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
+        return emulator;
+    }
+
+    public KubernetesClientConfiguration CreateClientConfiguration() => new() { Host = Server };
+
+    public IKubernetes CreateClient() => new Kubernetes(CreateClientConfiguration());
+
+    /// <summary>A kubeconfig whose cluster, user and context are all named "emulator".</summary>
+    public string KubeconfigYaml() => $$"""
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: emulator
+          cluster:
+            server: {{Server}}
+        users:
+        - name: emulator
+          user: {}
+        contexts:
+        - name: emulator
+          context:
+            cluster: emulator
+            user: emulator
+            namespace: default
+        current-context: emulator
+        """;
+
+    /// <summary>Forgets watch history: a watch from any resourceVersion before now gets 410 Gone.</summary>
+    public void CompactHistory()
+    {
+        lock (_store.Gate)
+        {
+            _store.CompactHistory();
+        }
+    }
+
+    /// <summary>Ends every open watch stream, as an API server restart or a load balancer would.</summary>
+    public void DropWatches()
+    {
+        lock (_store.Gate)
+        {
+            _store.DropWatches();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        DropWatches();
+        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private string Server => BaseAddress.GetLeftPart(UriPartial.Authority);
+
+    private async Task ServeAsync(HttpContext context, ApiHandler handler)
+    {
+        var request = new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? "/", context.Request.QueryString.Value ?? "", 0);
+        context.Response.OnStarting(() =>
+        {
+            lock (_requestsGate)
+            {
+                _requests.Add(request with { StatusCode = context.Response.StatusCode });
+            }
+
+            return Task.CompletedTask;
+        });
+        var (failWith, latency) = Faults.Decide(request);
+        if (latency > TimeSpan.Zero)
+        {
+            await Task.Delay(latency, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        if (failWith is { } code)
+        {
+            var reason = StatusBuilder.ReasonFor(code);
+            await ApiHandler.WriteStatusAsync(context, new KubeApiException(code, reason, $"injected fault: {reason}")).ConfigureAwait(false);
+            return;
+        }
+
+        await handler.HandleAsync(context).ConfigureAwait(false);
+    }
+
+    private sealed class PassiveLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
