@@ -148,7 +148,7 @@ public sealed partial class SecretGroupReconciler(
         if (written)
         {
             events.Record(entity, EventSeverity.Normal, "Synced", "Sync", $"wrote Secret {secretName} with {keys.Count} keys from {fqn}");
-            LogSecretWritten(logger, key.ToString(), secretName, keys.Count);
+            LogSecretWritten(logger, key, secretName, keys.Count);
         }
 
         await WriteStatusAsync(entity, synced, fqn, cancellationToken).ConfigureAwait(false);
@@ -267,7 +267,7 @@ public sealed partial class SecretGroupReconciler(
         }
 
         events.Record(entity, EventSeverity.Warning, reason, "Sync", message);
-        LogSyncFailed(logger, ObjectKey.From(entity).ToString(), reason, message);
+        LogSyncFailed(logger, ObjectKey.From(entity), reason, message);
         if (retry)
         {
             throw new GroupSyncException(reason, message);
@@ -277,10 +277,10 @@ public sealed partial class SecretGroupReconciler(
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Group {Group} wrote Secret {Secret} with {KeyCount} keys")]
-    private static partial void LogSecretWritten(ILogger logger, string group, string secret, int keyCount);
+    private static partial void LogSecretWritten(ILogger logger, ObjectKey group, string secret, int keyCount);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Group {Group} not synced: {Reason}: {Detail}")]
-    private static partial void LogSyncFailed(ILogger logger, string group, string reason, string detail);
+    private static partial void LogSyncFailed(ILogger logger, ObjectKey group, string reason, string detail);
 }
 
 /// <summary>A sync failure worth retrying with backoff; the message is already sanitised.</summary>
