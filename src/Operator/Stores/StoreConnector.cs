@@ -10,7 +10,7 @@ namespace Operator.Stores;
 /// Hands out the store client of an integration: credentials are resolved once per integration generation and
 /// mount version, and the client is rebuilt (the old one disposed) only when they change.
 /// </summary>
-public sealed class StoreConnector(StoreRegistry registry, StoreClientCache clients, CredentialResolver credentials, IntegrationDirectory directory)
+public sealed class StoreConnector(StoreRegistry registry, StoreClientCache clients, CredentialResolver credentials, IntegrationDirectory directory, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, (string Stamp, ISecretStore Store)> resolved = new(StringComparer.Ordinal);
 
@@ -40,9 +40,17 @@ public sealed class StoreConnector(StoreRegistry registry, StoreClientCache clie
             values[field] = await credentials.ResolveAsync(reference, field, fqn, cancellationToken).ConfigureAwait(false);
         }
 
-        var store = await clients.GetOrCreateAsync(name, version, values, () => factory.Create(new StoreContext(integration, fqn, values))).ConfigureAwait(false);
+        var store = await clients.GetOrCreateAsync(name, version, values, () => factory.Create(NewContext(integration, fqn, values))).ConfigureAwait(false);
         resolved[name] = (stamp, store);
         return store;
+    }
+
+    private StoreContext NewContext(SecretStoreIntegration integration, IntegrationFqn fqn, IReadOnlyDictionary<string, string> values)
+    {
+        var (qps, burst) = TokenBucket.Defaults;
+        var limit = integration.Spec.RateLimit;
+        var bucket = new TokenBucket(limit?.Qps ?? qps, limit?.Burst ?? burst, time);
+        return new StoreContext(integration, fqn, values, bucket, new StoreRetry(time), time);
     }
 
     /// <summary>Forgets and disposes the client of a deleted integration.</summary>

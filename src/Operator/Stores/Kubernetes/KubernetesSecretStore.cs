@@ -8,7 +8,7 @@ using Operator.References;
 namespace Operator.Stores.Kubernetes;
 
 /// <summary>The built-in store: a path is <c>&lt;secret-name&gt;/&lt;key&gt;</c> of a Secret in the source namespace.</summary>
-public sealed class KubernetesSecretStore(IKubernetes client, string sourceNamespace) : ISecretStore
+public sealed class KubernetesSecretStore(IKubernetes client, string sourceNamespace, StoreRetry retry) : ISecretStore
 {
     private const int SecretsReadInParallel = 4;
 
@@ -110,11 +110,15 @@ public sealed class KubernetesSecretStore(IKubernetes client, string sourceNames
         }
     }
 
-    public async Task ValidateAsync(CancellationToken cancellationToken)
+    public Task ValidateAsync(CancellationToken cancellationToken) =>
+        retry.ExecuteAsync(ValidateOnceAsync, cancellationToken);
+
+    private async Task<bool> ValidateOnceAsync(CancellationToken cancellationToken)
     {
         try
         {
             await client.CoreV1.ReadNamespaceAsync(sourceNamespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
@@ -128,7 +132,10 @@ public sealed class KubernetesSecretStore(IKubernetes client, string sourceNames
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private async Task<V1Secret?> GetSecretAsync(string name, CancellationToken cancellationToken)
+    private Task<V1Secret?> GetSecretAsync(string name, CancellationToken cancellationToken) =>
+        retry.ExecuteAsync(ct => GetSecretOnceAsync(name, ct), cancellationToken);
+
+    private async Task<V1Secret?> GetSecretOnceAsync(string name, CancellationToken cancellationToken)
     {
         try
         {

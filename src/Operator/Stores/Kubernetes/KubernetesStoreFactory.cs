@@ -28,6 +28,6 @@ public sealed class KubernetesStoreFactory(IKubernetes client) : ISecretStoreFac
     public ISecretStore Create(StoreContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new KubernetesSecretStore(client, context.Integration.Spec.Kubernetes!.SourceNamespace);
+        return new KubernetesSecretStore(client, context.Integration.Spec.Kubernetes!.SourceNamespace, context.Retry);
     }
 }

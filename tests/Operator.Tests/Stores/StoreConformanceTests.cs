@@ -1,0 +1,159 @@
+using Operator.References;
+using Operator.Stores;
+
+namespace Operator.Tests.Stores;
+
+/// <summary>What one store gives the conformance suite: its real client pointed at its wire-level fake.</summary>
+public interface IStoreFixture : IAsyncDisposable
+{
+    /// <summary>The client under test, built by the store's factory as the operator would build it.</summary>
+    ISecretStore Store { get; }
+
+    /// <summary>The group whose default paths the suite reads (<c>acme:conformance</c>).</summary>
+    GroupFqn Group { get; }
+
+    /// <summary>Puts a value straight into the fake, bypassing the client (as another writer would).</summary>
+    Task SeedAsync(string path, string value);
+
+    /// <summary>Read API calls the fake has answered so far (any read operation).</summary>
+    int ReadCalls { get; }
+
+    /// <summary>The most read calls reading <paramref name="keys"/> default-path keys of one group may take.</summary>
+    int ExpectedReadCalls(int keys);
+
+    /// <summary>The fake answers the next <paramref name="calls"/> calls as throttled (429 or the store's equivalent).</summary>
+    void ThrottleNext(int calls);
+
+    /// <summary>A path the store must refuse before calling out.</summary>
+    string InvalidPath { get; }
+
+    /// <summary>A client of the same store whose credentials the fake refuses.</summary>
+    Task<ISecretStore> CreateWithBadCredentialsAsync();
+
+    /// <summary>A string inside the bad credentials: it must appear in no error message.</summary>
+    string CredentialCanary { get; }
+}
+
+/// <summary>The cases every store passes; a store's test class derives from this and supplies its fixture.</summary>
+public abstract class StoreConformanceTests
+{
+    protected abstract Task<IStoreFixture> CreateFixtureAsync();
+
+    private static string PathOf(IStoreFixture f, string key) => f.Store.DefaultPath(f.Group, key);
+
+    [Fact]
+    public async Task Found_ReturnsTheValueAndAVersion()
+    {
+        await using var f = await CreateFixtureAsync();
+        await f.SeedAsync(PathOf(f, "API_KEY"), "value-1");
+
+        var value = await f.Store.ReadAsync(PathOf(f, "API_KEY"), CancellationToken.None);
+
+        Assert.NotNull(value);
+        Assert.Equal("value-1", value.Value);
+        Assert.False(string.IsNullOrEmpty(value.Version));
+    }
+
+    [Fact]
+    public async Task NotFound_IsAbsent_NotAnError()
+    {
+        await using var f = await CreateFixtureAsync();
+        await f.SeedAsync(PathOf(f, "PRESENT"), "x");
+
+        var many = await f.Store.ReadManyAsync([PathOf(f, "PRESENT"), PathOf(f, "ABSENT")], CancellationToken.None);
+
+        Assert.Equal(["x"], many.Values.Select(v => v.Value));
+        Assert.False(many.ContainsKey(PathOf(f, "ABSENT")));
+        Assert.Null(await f.Store.ReadAsync(PathOf(f, "ABSENT2"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RewrittenValue_ReportsANewVersion()
+    {
+        await using var f = await CreateFixtureAsync();
+        await f.SeedAsync(PathOf(f, "K"), "v1");
+        var first = await f.Store.ReadAsync(PathOf(f, "K"), CancellationToken.None);
+
+        await f.SeedAsync(PathOf(f, "K"), "v2");
+        var second = await f.Store.ReadAsync(PathOf(f, "K"), CancellationToken.None);
+
+        Assert.Equal("v2", second!.Value);
+        Assert.NotEqual(first!.Version, second.Version);
+    }
+
+    [Fact]
+    public async Task ReadingAGroup_UsesNoMoreCallsThanTheBatchFloor()
+    {
+        await using var f = await CreateFixtureAsync();
+        var keys = Enumerable.Range(0, 25).Select(i => $"KEY_{i}").ToList();
+        foreach (var key in keys)
+        {
+            await f.SeedAsync(PathOf(f, key), "v-" + key);
+        }
+
+        var before = f.ReadCalls;
+        var values = await f.Store.ReadManyAsync(keys.Select(k => PathOf(f, k)).ToList(), CancellationToken.None);
+
+        Assert.Equal(25, values.Count);
+        Assert.All(keys, k => Assert.Equal("v-" + k, values[PathOf(f, k)].Value));
+        Assert.InRange(f.ReadCalls - before, 1, f.ExpectedReadCalls(25));
+    }
+
+    [Fact]
+    public async Task Throttling_IsRetried_AndRecovers()
+    {
+        await using var f = await CreateFixtureAsync();
+        await f.SeedAsync(PathOf(f, "K"), "v");
+        f.ThrottleNext(2);
+
+        var values = await f.Store.ReadManyAsync([PathOf(f, "K")], CancellationToken.None);
+
+        Assert.Equal("v", values[PathOf(f, "K")].Value);
+    }
+
+    [Fact]
+    public async Task BadCredentials_FailWithASanitisedMessage()
+    {
+        await using var f = await CreateFixtureAsync();
+        await using var bad = await f.CreateWithBadCredentialsAsync();
+
+        var e = await Assert.ThrowsAsync<SecretStoreException>(() => bad.ValidateAsync(CancellationToken.None));
+
+        Assert.Contains(e.Kind, new[] { StoreErrorKind.AuthenticationFailed, StoreErrorKind.AccessDenied });
+        Assert.DoesNotContain(f.CredentialCanary, e.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvalidPath_IsRefused()
+    {
+        await using var f = await CreateFixtureAsync();
+
+        var e = await Assert.ThrowsAsync<SecretStoreException>(() => f.Store.ReadAsync(f.InvalidPath, CancellationToken.None));
+
+        Assert.Equal(StoreErrorKind.InvalidPath, e.Kind);
+    }
+
+    [Fact]
+    public async Task WrittenValue_ReadsBack_WithTheReportedVersion()
+    {
+        await using var f = await CreateFixtureAsync();
+
+        var version = await f.Store.WriteAsync(PathOf(f, "NEW"), "written", CancellationToken.None);
+        var read = await f.Store.ReadAsync(PathOf(f, "NEW"), CancellationToken.None);
+
+        Assert.Equal("written", read!.Value);
+        Assert.Equal(version, read.Version);
+    }
+
+    [Fact]
+    public async Task DeletedValue_IsGone_AndDeletingAgainIsFine()
+    {
+        await using var f = await CreateFixtureAsync();
+        await f.Store.WriteAsync(PathOf(f, "GONE"), "x", CancellationToken.None);
+
+        await f.Store.DeleteAsync(PathOf(f, "GONE"), CancellationToken.None);
+        await f.Store.DeleteAsync(PathOf(f, "GONE"), CancellationToken.None);
+
+        Assert.Null(await f.Store.ReadAsync(PathOf(f, "GONE"), CancellationToken.None));
+    }
+}
