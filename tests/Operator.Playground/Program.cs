@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Operator.Testing.Kube;
+using Operator.Playground;
 
 // Runs the Kubernetes API emulator standalone so kubectl (and later the operator) can be pointed at it.
 // Usage: dotnet run --project tests/Operator.Playground -- [--port 8001] [--kubeconfig-out ./playground.kubeconfig]
@@ -19,7 +19,7 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-await using var emulator = await Playground.StartEmulatorAsync(port, kubeconfigPath, stop.Token);
+await using var emulator = await PlaygroundHost.StartEmulatorAsync(port, kubeconfigPath, stop.Token);
 Console.WriteLine($"Kubernetes API emulator listening on {emulator.BaseAddress}");
 Console.WriteLine($"export KUBECONFIG={kubeconfigPath}");
 Console.WriteLine("Press Ctrl-C to stop.");
@@ -38,16 +38,4 @@ static string? Option(string[] args, string name)
 {
     var index = Array.IndexOf(args, name);
     return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-}
-
-/// <summary>Reusable start-up pieces, so the playground can grow to host the operator too.</summary>
-internal static class Playground
-{
-    /// <summary>Starts the emulator on <paramref name="port"/> (0 = any free port) and writes its kubeconfig.</summary>
-    public static async Task<KubeApiEmulator> StartEmulatorAsync(int port, string kubeconfigPath, CancellationToken cancellationToken)
-    {
-        var emulator = await KubeApiEmulator.StartAsync(new KubeApiEmulatorOptions { Port = port }, cancellationToken);
-        await File.WriteAllTextAsync(kubeconfigPath, emulator.KubeconfigYaml(), cancellationToken);
-        return emulator;
-    }
 }

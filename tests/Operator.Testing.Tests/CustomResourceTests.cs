@@ -101,6 +101,19 @@ public sealed class CustomResourceTests
     }
 
     [Fact]
+    public async Task CustomObject_NullForNonNullableField_IsDroppedThenDefaulted()
+    {
+        await using var kube = await TestKube.StartAsync();
+        await Widgets.InstallAsync(kube.Client);
+
+        var created = await Widgets.CreateAsync(kube, Widgets.Widget("nulls", """{"target":"db","syncInterval":null,"replicas":null}"""));
+
+        Assert.Equal("1m", (string?)created["spec"]!["syncInterval"]);
+        Assert.False(created["spec"]!.AsObject().ContainsKey("replicas"));
+        Assert.Equal("Merge", (string?)created["spec"]!["mode"]);
+    }
+
+    [Fact]
     public async Task CustomObject_StatusSubresource_AndGenerationRules()
     {
         await using var kube = await TestKube.StartAsync();

@@ -20,7 +20,9 @@ public sealed class TypedClientTests
         Assert.Equal("Secret", read.Kind);
         Assert.Single((await core.ListNamespacedSecretAsync(kube.Namespace, cancellationToken: TestKube.Ct)).Items);
 
-        await core.DeleteNamespacedSecretAsync("crud", kube.Namespace, cancellationToken: TestKube.Ct);
+        var status = await core.DeleteNamespacedSecretAsync("crud", kube.Namespace, cancellationToken: TestKube.Ct);
+        Assert.Equal("Success", status.Status);
+        Assert.Equal("crud", status.Details.Name);
         await TestKube.ExpectStatusAsync(HttpStatusCode.NotFound, () => core.ReadNamespacedSecretAsync("crud", kube.Namespace, cancellationToken: TestKube.Ct));
     }
 

@@ -98,4 +98,33 @@ public sealed class ValidationTests
         await TestKube.ExpectStatusAsync(HttpStatusCode.UnprocessableEntity,
             () => kube.Client.CoreV1.ReplaceNamespacedSecretAsync(created, "frozen", kube.Namespace, cancellationToken: TestKube.Ct));
     }
+
+    [Theory]
+    [InlineData("app", "has space")]
+    [InlineData("app", "a-value-that-is-far-too-long-for-a-label-because-labels-stop-at-63")]
+    [InlineData("bad key!", "x")]
+    public async Task InvalidLabel_Is422(string key, string value)
+    {
+        await using var kube = await TestKube.StartAsync();
+        var error = await TestKube.ExpectStatusAsync(HttpStatusCode.UnprocessableEntity,
+            () => kube.CreateSecretAsync("labelled", new Dictionary<string, string> { [key] = value }));
+        Assert.Contains("metadata.labels: Invalid value", error.Response.Content);
+    }
+
+    [Fact]
+    public async Task EventsV1_WithoutReportingController_Is422()
+    {
+        await using var kube = await TestKube.StartAsync();
+        var error = await TestKube.ExpectStatusAsync(HttpStatusCode.UnprocessableEntity,
+            () => kube.Client.EventsV1.CreateNamespacedEventAsync(new Eventsv1Event
+            {
+                Metadata = new V1ObjectMeta { Name = "incomplete" },
+                EventTime = DateTime.UtcNow,
+                Reason = "Synced",
+                Action = "Sync",
+                Type = "Normal",
+                ReportingInstance = "operator-0",
+            }, kube.Namespace, cancellationToken: TestKube.Ct));
+        Assert.Contains("reportingController: Required value", error.Response.Content);
+    }
 }

@@ -174,12 +174,34 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
                     var policy = (string?)options?["propagationPolicy"] ?? query["propagationPolicy"];
                     var preconditions = options?["preconditions"];
                     var result = operations.Delete(type, ns, name, policy == "Orphan", (string?)preconditions?["resourceVersion"], (string?)preconditions?["uid"]);
+                    if (!type.IsCustom && !Meta.IsDeleting(result))
+                    {
+                        // Built-ins deleted at once answer with a success Status; custom resources and objects
+                        // still waiting on finalizers answer with the object.
+                        await WriteJsonAsync(context, 200, SuccessStatus(type, result)).ConfigureAwait(false);
+                        return;
+                    }
+
                     await WriteObjectAsync(context, type, 200, result).ConfigureAwait(false);
                     return;
             }
         }
 
         throw new KubeApiException(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource");
+    }
+
+    private static JsonObject SuccessStatus(ResourceType type, JsonObject deleted)
+    {
+        var details = StatusBuilder.Details(type, Meta.Name(deleted));
+        details["uid"] = Meta.Uid(deleted);
+        return new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Success",
+            ["details"] = details,
+        };
     }
 
     private async Task WriteListAsync(HttpContext context, ResourceType type, List<JsonObject> items, string? version)

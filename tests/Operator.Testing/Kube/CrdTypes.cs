@@ -14,6 +14,7 @@ internal static class CrdTypes
         var kind = (string?)names["kind"] ?? "";
         var singular = (string?)names["singular"] ?? kind.ToLowerInvariant();
         var shortNames = (names["shortNames"] as JsonArray)?.Select(n => (string?)n ?? "").ToArray() ?? [];
+        var categories = (names["categories"] as JsonArray)?.Select(n => (string?)n ?? "").ToArray() ?? [];
         var namespaced = !string.Equals((string?)spec["scope"], "Cluster", StringComparison.Ordinal);
         var result = new List<ResourceType>();
         foreach (var version in (spec["versions"] as JsonArray ?? []).OfType<JsonObject>())
@@ -30,6 +31,7 @@ internal static class CrdTypes
                 TracksGeneration = true,
                 IsCustom = true,
                 ShortNames = shortNames,
+                Categories = categories,
                 Schema = version["schema"]?["openAPIV3Schema"] as JsonObject,
                 PrinterColumns = PrinterColumns(version),
             });

@@ -68,6 +68,7 @@ internal static class Discovery
                 ["kind"] = type.Kind,
                 ["verbs"] = new JsonArray(Verbs.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
                 ["shortNames"] = type.ShortNames.Count == 0 ? null : new JsonArray(type.ShortNames.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray()),
+                ["categories"] = type.Categories.Count == 0 ? null : new JsonArray(type.Categories.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
             });
             if (type.HasStatus)
             {

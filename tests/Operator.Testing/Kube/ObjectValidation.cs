@@ -13,6 +13,12 @@ internal static partial class ObjectValidation
     {
         var errors = new List<FieldError>();
         ValidateName(type, Meta.Name(obj), errors);
+        MetadataValidation.Validate(obj, errors);
+        if (type.Group == "events.k8s.io")
+        {
+            EventValidation.Validate(obj, errors);
+        }
+
         if (type.Group.Length == 0 && type.Plural == "secrets")
         {
             ValidateSecret(obj, errors);

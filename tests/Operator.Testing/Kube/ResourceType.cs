@@ -23,6 +23,9 @@ internal sealed record ResourceType(
 
     public IReadOnlyList<string> ShortNames { get; init; } = [];
 
+    /// <summary>Discovery categories, e.g. "all" for `kubectl get all`.</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
     public JsonObject? Schema { get; init; }
 
     public IReadOnlyList<PrinterColumn> PrinterColumns { get; init; } = [];
@@ -52,8 +55,8 @@ internal sealed class ResourceRegistry
             Core("configmaps", "configmap", "ConfigMap", true, ["cm"]),
             Core("events", "event", "Event", true, ["ev"]),
             Core("serviceaccounts", "serviceaccount", "ServiceAccount", true, ["sa"]),
-            Core("pods", "pod", "Pod", true, ["po"]) with { HasStatus = true },
-            Core("services", "service", "Service", true, ["svc"]) with { HasStatus = true },
+            Core("pods", "pod", "Pod", true, ["po"]) with { HasStatus = true, Categories = ["all"] },
+            Core("services", "service", "Service", true, ["svc"]) with { HasStatus = true, Categories = ["all"] },
             new("events.k8s.io", "v1", "events", "event", "Event", true) { ShortNames = ["ev"] },
             new("coordination.k8s.io", "v1", "leases", "lease", "Lease", true),
             new("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true),
@@ -93,5 +96,5 @@ internal sealed class ResourceRegistry
         new("", "v1", plural, singular, kind, namespaced) { ShortNames = shortNames };
 
     private static ResourceType Apps(string plural, string singular, string kind, string[] shortNames) =>
-        new("apps", "v1", plural, singular, kind, true) { HasStatus = true, TracksGeneration = true, ShortNames = shortNames };
+        new("apps", "v1", plural, singular, kind, true) { HasStatus = true, TracksGeneration = true, ShortNames = shortNames, Categories = ["all"] };
 }

@@ -25,7 +25,7 @@ internal static class SchemaValidator
 
             if (properties?[key] is JsonObject propertySchema)
             {
-                Prune(value, propertySchema);
+                PruneProperty(obj, key, value, propertySchema);
             }
             else if (!PreservesUnknown(schema))
             {
@@ -65,11 +65,11 @@ internal static class SchemaValidator
                 {
                     if (properties?[key] is JsonObject propertySchema)
                     {
-                        Prune(value, propertySchema);
+                        PruneProperty(obj, key, value, propertySchema);
                     }
                     else if (additional is JsonObject additionalSchema)
                     {
-                        Prune(value, additionalSchema);
+                        PruneProperty(obj, key, value, additionalSchema);
                     }
                     else if (additional?.GetValueKind() != JsonValueKind.True && !PreservesUnknown(schema))
                     {
@@ -86,6 +86,18 @@ internal static class SchemaValidator
 
                 break;
         }
+    }
+
+    // Like the real server, a null for a field that is not nullable is dropped (and may then be defaulted).
+    private static void PruneProperty(JsonObject parent, string key, JsonNode? value, JsonObject schema)
+    {
+        if (value is null && schema["nullable"]?.GetValueKind() != JsonValueKind.True)
+        {
+            parent.Remove(key);
+            return;
+        }
+
+        Prune(value, schema);
     }
 
     private static void ApplyDefaults(JsonNode? node, JsonObject schema)
