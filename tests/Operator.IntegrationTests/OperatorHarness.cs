@@ -36,6 +36,12 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     public IHost? Host { get; private set; }
 
+    /// <summary>Stands in for the tfy-k8s-secret mount: files written here are what tfy-k8s-secret://KEY resolves to.</summary>
+    public string MountDirectory { get; } = Directory.CreateTempSubdirectory("tfy-k8s-secrets-").FullName;
+
+    /// <summary>Writes <c>tfy-k8s-secret://<paramref name="key"/></c> into the mount.</summary>
+    public void WriteMountedSecret(string key, string value) => File.WriteAllText(Path.Combine(MountDirectory, key), value);
+
     /// <summary>Log lines (message, structured state and exception) of hosts already stopped.</summary>
     public List<string> CapturedLogs { get; } = [];
 
@@ -66,7 +72,7 @@ public sealed class OperatorHarness : IAsyncDisposable
             ["Tenant"] = Tenant,
             ["LeaderElect"] = "false",
             ["Workers"] = "2",
-            ["TfyK8sSecretsPath"] = Path.Combine(Path.GetTempPath(), "tfy-k8s-secrets-absent"),
+            ["TfyK8sSecretsPath"] = MountDirectory,
         });
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
@@ -193,5 +199,6 @@ public sealed class OperatorHarness : IAsyncDisposable
     {
         await StopOperatorAsync();
         await Emulator.DisposeAsync();
+        Directory.Delete(MountDirectory, recursive: true);
     }
 }

@@ -78,6 +78,13 @@ public static class GroupPlan
             sources.Add(new KeySource(key, integration, remoteRef));
         }
 
+        // Stores that map key names (Azure, GCP) may map two keys to one name: refuse rather than mix values.
+        var collision = sources.GroupBy(s => s.Path, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (collision is not null)
+        {
+            return ([], new PlanError("KeyCollision", $"spec.secrets: keys {string.Join(", ", collision.Select(c => $"'{c.Key}'"))} map to the same store path '{collision.Key}'; rename one of them"));
+        }
+
         return (sources, null);
     }
 

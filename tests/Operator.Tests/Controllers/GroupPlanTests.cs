@@ -82,4 +82,13 @@ public sealed class GroupPlanTests
         var (_, error) = GroupPlan.Build(Group(new SecretKeySpec { Key = "A", RemoteRef = "acme:aws:p:secret-store:x::/p" }), Integration, new PathOnlyStore(), "acme");
         Assert.Equal("InvalidReference", error!.Reason);
     }
+
+    [Fact]
+    public void KeysMappingToOnePath_AreRefusedNamingBoth()
+    {
+        var (_, error) = GroupPlan.Build(
+            Group(new SecretKeySpec { Key = "A", RemoteRef = "same/path" }, new SecretKeySpec { Key = "B", RemoteRef = "same/path" }), Integration, new PathOnlyStore(), "acme");
+        Assert.Equal("KeyCollision", error!.Reason);
+        Assert.Contains("'A', 'B'", error.Message, StringComparison.Ordinal);
+    }
 }
