@@ -40,6 +40,9 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     public IHost? Host { get; private set; }
 
+    /// <summary>Extra operator settings (configuration keys such as <c>TenantAdmins</c>) for the next start.</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
     /// <summary>Stands in for the tfy-k8s-secret mount: files written here are what tfy-k8s-secret://KEY resolves to.</summary>
     public string MountDirectory { get; } = Directory.CreateTempSubdirectory("tfy-k8s-secrets-").FullName;
 
@@ -86,6 +89,7 @@ public sealed class OperatorHarness : IAsyncDisposable
             ["Workers"] = "2",
             ["TfyK8sSecretsPath"] = MountDirectory,
         });
+        builder.Configuration.AddInMemoryCollection(Settings);
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddFakeLogging();
