@@ -304,6 +304,24 @@ public sealed class VaultStoreTests
     }
 
     [Fact]
+    public async Task ThrottlingBeyondTheRetryBudget_IsThrottled_AndRecoversWhenTheQuotaResets()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var fake = await VaultFake.StartAsync(time);
+        fake.Seed(Entry, "K", "v");
+        await using var store = VaultStores.Create(fake, VaultStores.TokenAuth(fake.RootToken), time);
+        fake.ThrottleAtTps(1);
+        await store.ReadAsync(PathOf(store, "K"), CancellationToken.None);
+
+        var e = await Assert.ThrowsAsync<SecretStoreException>(() => store.ReadAsync(PathOf(store, "K"), CancellationToken.None));
+        Assert.Equal(StoreErrorKind.Throttled, e.Kind);
+        Assert.Equal(1 + 6, fake.CallCount("kv.read")); // the first read, then StoreRetry's six attempts
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("v", (await store.ReadAsync(PathOf(store, "K"), CancellationToken.None))!.Value);
+    }
+
+    [Fact]
     public async Task EveryCall_TakesARateLimitToken()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
