@@ -171,6 +171,32 @@ public sealed class VaultStoreTests
     }
 
     [Fact]
+    public async Task ConcurrentCalls_ShareOneLogin_AndOneReloginAfterRevocation()
+    {
+        await using var fake = await VaultFake.StartAsync();
+        fake.ConfigureAppRole("r", "s");
+        var groups = Enumerable.Range(0, 20).Select(i => new GroupFqn("acme", $"g{i}")).ToList();
+        foreach (var g in groups)
+        {
+            fake.Seed($"tfy-secret/acme/{g.Group}", "K", g.Group);
+        }
+
+        await using var store = VaultStores.Create(fake, VaultStores.AppRoleAuth("r", "s"));
+        async Task ReadAllAsync()
+        {
+            var reads = groups.Select(g => store.ReadAsync(store.DefaultPath(g, "K"), CancellationToken.None));
+            Assert.Equal(groups.Select(g => g.Group), (await Task.WhenAll(reads)).Select(v => v!.Value));
+        }
+
+        await ReadAllAsync();
+        Assert.Equal(1, fake.CallCount("login.approle"));
+
+        fake.RevokeAllTokens();
+        await ReadAllAsync();
+        Assert.Equal(2, fake.CallCount("login.approle"));
+    }
+
+    [Fact]
     public async Task RevokedGivenToken_IsAccessDenied_WithoutTheToken()
     {
         await using var fake = await VaultFake.StartAsync();
