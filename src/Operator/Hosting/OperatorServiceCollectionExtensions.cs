@@ -9,6 +9,7 @@ using Operator.Entities.V1Alpha1;
 using Operator.References;
 using Operator.Runtime;
 using Operator.Stores;
+using Operator.Stores.Hashicorp;
 using Operator.Stores.Kubernetes;
 
 namespace Operator.Hosting;
@@ -42,6 +43,7 @@ public static class OperatorServiceCollectionExtensions
 
         // Stores: one line each.
         services.AddSecretStore<KubernetesStoreFactory>();
+        services.AddSecretStore<VaultStoreFactory>();
 
         services.TryAddSingleton(sp => new K8sSecretResolver(new K8sSecretResolverOptions { MountPath = sp.GetRequiredService<IOptions<OperatorOptions>>().Value.TfyK8sSecretsPath }));
         services.TryAddSingleton<IntegrationDirectory>();

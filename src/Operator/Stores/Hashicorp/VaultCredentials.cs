@@ -1,0 +1,49 @@
+using Operator.Entities.V1Alpha1;
+
+namespace Operator.Stores.Hashicorp;
+
+/// <summary>How the client gets a Vault token: a given token, or an AppRole or Kubernetes login.</summary>
+internal enum VaultAuthKind
+{
+    Token,
+    AppRole,
+    Kubernetes,
+}
+
+/// <summary>The resolved auth settings of one integration; never printed.</summary>
+internal sealed record VaultCredentials(VaultAuthKind Kind, string Secret, string Identity, string MountPath, string? JwtPath)
+{
+    public const string TokenField = "spec.hashicorp.auth.token";
+    public const string SecretIdField = "spec.hashicorp.auth.appRole.secretId";
+
+    public bool CanLogin => Kind != VaultAuthKind.Token;
+
+    /// <summary>Builds the settings from the spec and the resolved credential references.</summary>
+    public static VaultCredentials From(HashicorpAuthSpec? auth, IReadOnlyDictionary<string, string> resolved)
+    {
+        if (auth?.AppRole is { } appRole)
+        {
+            return new(VaultAuthKind.AppRole, Lookup(resolved, SecretIdField), appRole.RoleId, Mount(appRole.MountPath, "approle"), null);
+        }
+
+        if (auth?.Kubernetes is { } kubernetes)
+        {
+            var jwtPath = string.IsNullOrEmpty(kubernetes.ServiceAccountTokenPath)
+                ? "/var/run/secrets/kubernetes.io/serviceaccount/token"
+                : kubernetes.ServiceAccountTokenPath;
+            return new(VaultAuthKind.Kubernetes, "", kubernetes.Role, Mount(kubernetes.MountPath, "kubernetes"), jwtPath);
+        }
+
+        return new(VaultAuthKind.Token, Lookup(resolved, TokenField), "", "", null);
+    }
+
+    /// <summary>Never prints the secret.</summary>
+    public override string ToString() => $"VaultCredentials({Kind}, mount: {MountPath})";
+
+    private static string Lookup(IReadOnlyDictionary<string, string> resolved, string field) =>
+        resolved.TryGetValue(field, out var value) && value.Length > 0
+            ? value
+            : throw new SecretStoreException(StoreErrorKind.Misconfigured, $"{field}: no credential was resolved; set it to a reference");
+
+    private static string Mount(string? mount, string fallback) => string.IsNullOrEmpty(mount) ? fallback : mount.Trim('/');
+}

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Operator.References;
+
+namespace Operator.Stores.Hashicorp;
+
+/// <summary>
+/// HashiCorp Vault KV v2. A path is <c>&lt;entry path&gt;#&lt;field&gt;</c>: the field of an entry under the KV mount
+/// (<c>spec.hashicorp.kvMountPath</c>). A group's keys are the fields of one entry,
+/// <c>&lt;rootPath&gt;/&lt;tenant&gt;/&lt;group&gt;</c>, so a group sync is one KV read, and a value's version is the
+/// entry's version. Writes and deletes are read-modify-write with check-and-set, retried on a conflict; deleting the
+/// last field writes an empty version (the entry and its history stay, and a racing writer is never overwritten).
+/// </summary>
+internal sealed class VaultStore(VaultClient client, string kvMount, string rootPath) : ISecretStore
+{
+    private const int EntriesReadInParallel = 4;
+    private const int CasAttempts = 5;
+
+    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 1000, CanWrite: true, MaxConcurrency: EntriesReadInParallel);
+
+    public string DefaultPath(GroupFqn group, string key)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var entry = rootPath.Length == 0 ? $"{group.Tenant}/{group.Group}" : $"{rootPath}/{group.Tenant}/{group.Group}";
+        return $"{entry}{VaultPath.FieldSeparator}{key}";
+    }
+
+    public async Task<IReadOnlyDictionary<string, StoreValue>> ReadManyAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var parsed = paths.Distinct(StringComparer.Ordinal).Select(p => (Path: p, Parsed: VaultPath.Parse(p))).ToList();
+        using var throttle = new SemaphoreSlim(EntriesReadInParallel);
+        var reads = parsed.GroupBy(p => p.Parsed.Entry, StringComparer.Ordinal).Select(async g =>
+        {
+            await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return (Group: g, Entry: await ReadEntryAsync(g.Key, cancellationToken).ConfigureAwait(false));
+            }
+            finally
+            {
+                throttle.Release();
+            }
+        }).ToList();
+
+        var result = new Dictionary<string, StoreValue>(StringComparer.Ordinal);
+        foreach (var (group, entry) in await Task.WhenAll(reads).ConfigureAwait(false))
+        {
+            foreach (var (path, parsedPath) in group)
+            {
+                if (entry.Data?.TryGetValue(parsedPath.Field, out var value) == true)
+                {
+                    result[path] = new StoreValue(value, entry.Version.ToString(CultureInfo.InvariantCulture));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    public async Task<StoreValue?> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        var values = await ReadManyAsync([path], cancellationToken).ConfigureAwait(false);
+        return values.TryGetValue(path, out var v) ? v : null;
+    }
+
+    public async Task<string?> WriteAsync(string path, string value, CancellationToken cancellationToken)
+    {
+        var target = VaultPath.Parse(path);
+        var version = await UpdateAsync(target, data =>
+        {
+            data[target.Field] = value;
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        return version?.ToString(CultureInfo.InvariantCulture);
+    }
+
+    public async Task DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        var target = VaultPath.Parse(path);
+        await UpdateAsync(target, data => data.Remove(target.Field), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ValidateAsync(CancellationToken cancellationToken)
+    {
+        var response = await client.SendAsync(HttpMethod.Get, "auth/token/lookup-self", null, "token lookup", cancellationToken, StoreErrorKind.AuthenticationFailed).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            throw new SecretStoreException(StoreErrorKind.AuthenticationFailed, $"Vault token lookup failed with HTTP {(int)response.Status}; check spec.hashicorp.auth");
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Reads the entry, applies <paramref name="change"/> to its fields and writes it with check-and-set; null when nothing changed.</summary>
+    private async Task<long?> UpdateAsync(VaultPath target, Func<Dictionary<string, string>, bool> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= CasAttempts; attempt++)
+        {
+            var entry = await ReadEntryAsync(target.Entry, cancellationToken).ConfigureAwait(false);
+            var data = entry.Data is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(entry.Data, StringComparer.Ordinal);
+            if (!change(data))
+            {
+                return null;
+            }
+
+            var body = new JsonObject
+            {
+                ["options"] = new JsonObject { ["cas"] = entry.Version },
+                ["data"] = new JsonObject(data.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value)))),
+            };
+            var response = await client.SendAsync(HttpMethod.Post, DataPath(target.Entry), body, $"kv.write of '{kvMount}/{target.Entry}'", cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccess)
+            {
+                return response.Body?["data"]?["version"]?.GetValue<long>()
+                    ?? throw new SecretStoreException(StoreErrorKind.Unavailable, $"Vault answered the write of '{kvMount}/{target.Entry}' without a version");
+            }
+
+            if (!IsCasMismatch(response))
+            {
+                throw new SecretStoreException(StoreErrorKind.Unavailable, $"Vault refused the write of '{kvMount}/{target.Entry}' with HTTP {(int)response.Status}");
+            }
+        }
+
+        throw new SecretStoreException(StoreErrorKind.Unavailable, $"'{kvMount}/{target.Entry}' changed during {CasAttempts} writes in a row (check-and-set); will retry");
+    }
+
+    private async Task<Entry> ReadEntryAsync(string entry, CancellationToken cancellationToken)
+    {
+        var response = await client.SendAsync(HttpMethod.Get, DataPath(entry), null, $"kv.read of '{kvMount}/{entry}'", cancellationToken).ConfigureAwait(false);
+        var metadataVersion = response.Body?["data"]?["metadata"]?["version"];
+        var version = metadataVersion is JsonValue v && v.TryGetValue<long>(out var n) ? n : 0;
+        if (response.Status == HttpStatusCode.NotFound)
+        {
+            // A deleted latest version answers 404 with its metadata: writes must check-and-set against it.
+            return new Entry(version, null);
+        }
+
+        if (!response.IsSuccess)
+        {
+            throw new SecretStoreException(StoreErrorKind.Unavailable, $"Vault kv.read of '{kvMount}/{entry}' failed with HTTP {(int)response.Status}; is '{kvMount}' a KV v2 mount?");
+        }
+
+        if (response.Body?["data"]?["data"] is not JsonObject fields)
+        {
+            return new Entry(version, null);
+        }
+
+        var data = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (field, node) in fields)
+        {
+            if (node is not null)
+            {
+                data[field] = node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString();
+            }
+        }
+
+        return new Entry(version, data);
+    }
+
+    private static bool IsCasMismatch(VaultResponse response) =>
+        response.Status == HttpStatusCode.BadRequest
+        && response.Body?["errors"] is JsonArray errors
+        && errors.Any(e => e?.GetValueKind() == JsonValueKind.String && e.GetValue<string>().Contains("check-and-set", StringComparison.Ordinal));
+
+    private string DataPath(string entry) => $"{VaultPath.Escape(kvMount)}/data/{VaultPath.Escape(entry)}";
+
+    private sealed record Entry(long Version, Dictionary<string, string>? Data)
+    {
+        public override string ToString() => $"Entry(version: {Version})";
+    }
+}
