@@ -14,7 +14,7 @@ public sealed class VaultSyncTests
     private const string Integration = "vault";
     private const string Group = "openai-keys";
     private const string Entry = "tfy-secret/acme/openai-keys";
-    private static readonly string Fqn = $"{OperatorHarness.Tenant}:hashicorp:local:secret-store:{Integration}";
+    private static readonly string Fqn = $"{OperatorHarness.DefaultTenant}:hashicorp:local:secret-store:{Integration}";
 
     private sealed record Setup(OperatorHarness Harness, VaultFake Vault) : IAsyncDisposable
     {
