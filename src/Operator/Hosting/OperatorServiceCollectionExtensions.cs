@@ -48,6 +48,7 @@ public static class OperatorServiceCollectionExtensions
         services.TryAddSingleton<SyncLedger>();
         services.TryAddSingleton<ResourceClient<SecretGroup>>();
         services.TryAddSingleton<ResourceClient<SecretStoreIntegration>>();
+        services.AddWorkloadIntegration(configuration);
         return services;
     }
 
