@@ -68,7 +68,8 @@ public sealed class ReloadRolloutTests
         Assert.Null(await DeploymentTemplateAnnotationsAsync(h, "web"));
         var webGeneration = (await h.Client.AppsV1.ReadNamespacedDeploymentAsync("web", Ns)).Metadata.Generation;
 
-        var changed = await ChangeAndResyncAsync(h, first, "v2");
+        const string canary = "canary-7Hq2-rotated-value";
+        var changed = await ChangeAndResyncAsync(h, first, canary);
         var newHash = changed.Status!.DataHash!;
         var expectedTime = h.Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
@@ -93,6 +94,11 @@ public sealed class ReloadRolloutTests
         var after = await h.Client.AppsV1.ReadNamespacedDeploymentAsync("web", Ns);
         Assert.Equal(web.Metadata.ResourceVersion, after.Metadata.ResourceVersion);
         Assert.Equal(expectedTime, after.Spec.Template.Metadata.Annotations[RestartedAt]);
+
+        var events = KubernetesJson.Serialize(await h.Client.EventsV1.ListNamespacedEventAsync(Ns));
+        Assert.DoesNotContain(canary, events, StringComparison.Ordinal);
+        Assert.DoesNotContain(canary, KubernetesJson.Serialize(after), StringComparison.Ordinal);
+        Assert.DoesNotContain(h.AllLogs(), l => l.Contains(canary, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -295,6 +295,19 @@ public sealed class PodWebhookTests
         Assert.Contains("no container named 'worker'; containers: app, sidecar", response["status"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Refusal_NeverEchoesLiteralEnvValues()
+    {
+        const string canary = "canary-Zx81-literal-password";
+        var pod = PodWithEnvRefs.Replace("\"value\": \"debug\"", $"\"value\": \"{canary}\"");
+        Assert.Contains(canary, pod, StringComparison.Ordinal);
+
+        var (response, _) = Run(new FakeGroupCache(), pod);
+
+        Assert.False(response["allowed"]!.GetValue<bool>());
+        Assert.DoesNotContain(canary, response.ToJsonString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("[]")]
