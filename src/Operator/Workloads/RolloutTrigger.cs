@@ -48,7 +48,7 @@ public sealed partial class RolloutTrigger(IKubernetes client, IEventRecorder ev
         {
             workloads = await ListAsync(ns, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or KubernetesException)
         {
             var detail = Describe(e);
             LogListFailed(logger, ns, name, detail);
@@ -82,7 +82,7 @@ public sealed partial class RolloutTrigger(IKubernetes client, IEventRecorder ev
                 LogRolled(logger, workload.Object.Kind, ns, workloadName, name);
                 events.Record(workload.Object, EventSeverity.Normal, "SecretsChanged", "Rollout", $"pods restarted: data of SecretGroup {name} changed");
             }
-            catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+            catch (Exception e) when (e is HttpOperationException or HttpRequestException or KubernetesException)
             {
                 var detail = Describe(e);
                 LogRollFailed(logger, workload.Object.Kind, ns, workloadName, name, detail);
