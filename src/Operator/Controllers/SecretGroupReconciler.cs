@@ -9,6 +9,7 @@ using Operator.Hosting;
 using Operator.References;
 using Operator.Runtime;
 using Operator.Stores;
+using Operator.Workloads;
 
 namespace Operator.Controllers;
 
@@ -27,6 +28,7 @@ public sealed partial class SecretGroupReconciler(
     IEventRecorder events,
     IOptions<OperatorOptions> options,
     TimeProvider time,
+    IRolloutTrigger rollouts,
     ILogger<SecretGroupReconciler> logger) : IReconciler<SecretGroup>
 {
     /// <summary>Largest share added to the refresh interval so groups created together spread out.</summary>
@@ -178,6 +180,12 @@ public sealed partial class SecretGroupReconciler(
         {
             events.Record(entity, EventSeverity.Normal, "Synced", "Sync", $"wrote Secret {secretName} with {keys.Count} keys from {fqn}");
             LogSecretWritten(logger, key, secretName, keys.Count);
+        }
+
+        // Workloads annotated secrets.tfy.dev/reload roll on a change of data, not on the first sync.
+        if (written && (record?.DataHash ?? entity.Status?.DataHash) is { } previousHash && previousHash != hash)
+        {
+            await rollouts.OnGroupDataChangedAsync(entity, previousHash, hash, cancellationToken).ConfigureAwait(false);
         }
 
         await WriteStatusAsync(entity, synced, fqn, cancellationToken).ConfigureAwait(false);

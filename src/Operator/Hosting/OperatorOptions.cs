@@ -39,4 +39,23 @@ public sealed class OperatorOptions
     /// <summary><see cref="TenantAdmins"/> as a list.</summary>
     public IReadOnlyList<string> TenantAdminList() =>
         TenantAdmins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Serve the mutating admission webhook for Pods (tfy-secret:// env values and mount annotations).</summary>
+    public bool WebhookEnabled { get; set; }
+
+    /// <summary>HTTPS port of the webhook (path /mutate-pods); 0 picks a free port (tests).</summary>
+    [Range(0, 65535)]
+    public int WebhookPort { get; set; } = 9443;
+
+    /// <summary>Service in front of the webhook; its DNS names go into the serving certificate.</summary>
+    public string WebhookServiceName { get; set; } = "secretgroup-operator-webhook";
+
+    /// <summary>MutatingWebhookConfiguration whose caBundle the operator keeps current.</summary>
+    public string WebhookConfigName { get; set; } = "secretgroup-operator";
+
+    /// <summary>Secret (in <see cref="Namespace"/>) holding the webhook's CA and serving certificate.</summary>
+    public string WebhookCertSecret { get; set; } = "secretgroup-operator-webhook-tls";
+
+    /// <summary>cert-manager owns the certificate Secret and the caBundle: only read tls.crt/tls.key.</summary>
+    public bool WebhookCertManager { get; set; }
 }

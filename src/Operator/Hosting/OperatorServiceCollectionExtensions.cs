@@ -57,6 +57,7 @@ public static class OperatorServiceCollectionExtensions
         services.TryAddSingleton<GroupRbacWriter>();
         services.TryAddSingleton<ResourceClient<SecretGroup>>();
         services.TryAddSingleton<ResourceClient<SecretStoreIntegration>>();
+        services.AddWorkloadIntegration(configuration);
         return services;
     }
 

@@ -1,0 +1,123 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Operator.Hosting;
+
+namespace Operator.Webhooks;
+
+/// <summary>
+/// The Pod webhook on its own Kestrel HTTPS endpoint (<c>--webhook-port</c>, path <c>/mutate-pods</c>). Every replica
+/// serves it; the certificate is chosen per handshake, so a renewed one is used without a restart.
+/// </summary>
+public sealed partial class WebhookServer(
+    WebhookCertificates certificates,
+    AdmissionReviewHandler handler,
+    IOptions<OperatorOptions> options,
+    TimeProvider time,
+    ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+{
+    public const string MutatePodsPath = "/mutate-pods";
+
+    /// <summary>How often the certificate is checked for renewal (and re-read from cert-manager's Secret).</summary>
+    public static readonly TimeSpan CheckInterval = TimeSpan.FromHours(1);
+
+    /// <summary>Retry delay while the certificate or the webhook configuration is not there yet.</summary>
+    public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(15);
+
+    private readonly ILogger logger = loggerFactory.CreateLogger<WebhookServer>();
+    private readonly CancellationTokenSource stopping = new();
+    private WebApplication? app;
+    private Task? refresh;
+
+    /// <summary>The port actually bound (useful with <c>--webhook-port=0</c>).</summary>
+    public int Port { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var ready = await TryEnsureAsync(cancellationToken).ConfigureAwait(false);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        var address = KubernetesClientConfiguration.IsInCluster() ? IPAddress.Any : IPAddress.Loopback;
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, options.Value.WebhookPort, listen =>
+            listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificates.Current)));
+        app = builder.Build();
+        app.MapPost(MutatePodsPath, async (HttpRequest request, CancellationToken ct) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            var response = handler.Handle(await reader.ReadToEndAsync(ct).ConfigureAwait(false));
+            return response is null
+                ? Results.Text("expected an admission.k8s.io/v1 AdmissionReview with request.uid", statusCode: 400)
+                : Results.Text(response.ToJsonString(), "application/json");
+        });
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        Port = new Uri(app.Urls.First()).Port;
+        var listening = address.ToString();
+        LogServing(logger, listening, Port, MutatePodsPath);
+        refresh = RefreshLoopAsync(ready, stopping.Token);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync().ConfigureAwait(false);
+        if (refresh is not null)
+        {
+            await refresh.ConfigureAwait(false);
+        }
+
+        if (app is not null)
+        {
+            await app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        stopping.Dispose();
+        if (app is not null)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task RefreshLoopAsync(bool ready, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(ready ? CheckInterval : RetryInterval, time, cancellationToken).ConfigureAwait(false);
+                ready = await TryEnsureAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task<bool> TryEnsureAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await certificates.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or KubernetesException)
+        {
+            LogEnsureFailed(logger, e.Message);
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pod webhook serving https on {Address}:{Port}{Path}")]
+    private static partial void LogServing(ILogger logger, string address, int port, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook certificate check failed, retrying: {Error}")]
+    private static partial void LogEnsureFailed(ILogger logger, string error);
+}
