@@ -194,10 +194,10 @@ public sealed class OperatorHarness : IAsyncDisposable
     /// <summary>Number of store reads: GETs of Secrets in the built-in store's source namespace.</summary>
     public int StoreReads() => Emulator.Requests.Count(r => r.Method == "GET" && r.Path.StartsWith($"/api/v1/namespaces/{SourceNamespace}/secrets", StringComparison.Ordinal));
 
-    /// <summary>Polls a condition of asynchronous work (not a sleep standing in for logic); fails with a message after 15 s.</summary>
+    /// <summary>Polls a condition of asynchronous work (not a sleep standing in for logic); fails with a message after 40 s.</summary>
     public static async Task WaitForAsync(Func<Task<bool>> condition, string what, Func<string>? detail = null)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(40);
         while (DateTime.UtcNow < deadline)
         {
             if (await condition())
