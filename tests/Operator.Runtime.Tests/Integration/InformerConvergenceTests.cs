@@ -16,16 +16,18 @@ public sealed class InformerConvergenceTests(ITestOutputHelper output)
     {
         await using var kube = await KubeApiEmulator.StartAsync(cancellationToken: ct);
         using var client = kube.CreateClient();
-        var (informer, stop, run) = await StartInformerAsync(kube, client);
+        var gate = new WatchGate();
+        var (informer, stop, run) = await StartInformerAsync(kube, client, gate);
 
-        // Watches reconnect only after a delay, so every change below happens while this informer's watch is down.
-        kube.Faults.AddLatency(TimeSpan.FromMilliseconds(200), IsWatch);
         var churn = new Churn(client);
         for (var round = 0; round < 4; round++)
         {
+            // The watch stays down until the gate opens, so every change of the round happens while it is down.
             var watchesBefore = Count(kube, IsWatch);
+            gate.Close();
             kube.DropWatches();
             await churn.RoundAsync(round);
+            gate.Open();
             await Wait.ForAsync(() => Count(kube, IsWatch) > watchesBefore, "the informer to watch again");
             await AssertConvergedAsync(client, informer);
         }
@@ -43,18 +45,20 @@ public sealed class InformerConvergenceTests(ITestOutputHelper output)
     {
         await using var kube = await KubeApiEmulator.StartAsync(cancellationToken: ct);
         using var client = kube.CreateClient();
-        var (informer, stop, run) = await StartInformerAsync(kube, client);
+        var gate = new WatchGate();
+        var (informer, stop, run) = await StartInformerAsync(kube, client, gate);
 
-        kube.Faults.AddLatency(TimeSpan.FromMilliseconds(300), IsWatch);
         var churn = new Churn(client);
         for (var round = 0; round < 3; round++)
         {
             var listsBefore = Count(kube, IsList);
+            gate.Close();
             kube.DropWatches();
             await churn.RoundAsync(round);
 
             // History is gone: the resumed watch gets 410 Gone and the informer must relist to see the changes above.
             kube.CompactHistory();
+            gate.Open();
             await Wait.ForAsync(() => Count(kube, IsList) > listsBefore, "the informer to relist after 410 Gone");
             await AssertConvergedAsync(client, informer);
         }
@@ -74,7 +78,7 @@ public sealed class InformerConvergenceTests(ITestOutputHelper output)
 
     private static int Count(KubeApiEmulator kube, Func<RecordedRequest, bool> match) => kube.Requests.Count(match);
 
-    private async Task<(ResourceInformer<V1ConfigMap> Informer, CancellationTokenSource Stop, Task Run)> StartInformerAsync(KubeApiEmulator kube, IKubernetes client)
+    private async Task<(ResourceInformer<V1ConfigMap> Informer, CancellationTokenSource Stop, Task Run)> StartInformerAsync(KubeApiEmulator kube, IKubernetes client, WatchGate gate)
     {
         await Setup.CreateNamespaceAsync(client, Ns);
         for (var i = 0; i < 10; i++)
@@ -83,13 +87,14 @@ public sealed class InformerConvergenceTests(ITestOutputHelper output)
         }
 
         var informer = new ResourceInformer<V1ConfigMap>(
-            new KubernetesListWatcher<V1ConfigMap>(new ResourceClient<V1ConfigMap>(kube.CreateClient()), new InformerOptions { Namespace = Ns }),
+            new KubernetesListWatcher<V1ConfigMap>(new ResourceClient<V1ConfigMap>(new Kubernetes(kube.CreateClientConfiguration(), gate)), new InformerOptions { Namespace = Ns }),
             TimeProvider.System,
             new FakeLogger());
         var stop = new CancellationTokenSource();
         var run = informer.RunAsync(stop.Token);
         await informer.WaitForSyncAsync(ct).WaitAsync(TimeSpan.FromSeconds(10), ct);
         Assert.Equal(10, informer.List().Count);
+        await Wait.ForAsync(() => Count(kube, IsWatch) >= 1, "the informer to watch");
         return (informer, stop, run);
     }
 

@@ -73,6 +73,26 @@ internal sealed class CuttableHandler : DelegatingHandler
         cut ? throw new HttpRequestException("connection refused (instance cut off by the test)") : base.SendAsync(request, cancellationToken);
 }
 
+/// <summary>Holds back watch requests while closed, so a test decides exactly when a dropped watch comes back.</summary>
+internal sealed class WatchGate : DelegatingHandler
+{
+    private volatile TaskCompletionSource? closed;
+
+    public void Close() => closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Open() => Interlocked.Exchange(ref closed, null)?.TrySetResult();
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (closed is { } gate && request.RequestUri?.Query.Contains("watch=true", StringComparison.Ordinal) == true)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        return await base.SendAsync(request, cancellationToken);
+    }
+}
+
 /// <summary>One operator replica: a real host with AddOperatorRuntime + AddController over <see cref="TestItem"/>.</summary>
 internal sealed class OperatorInstance : IAsyncDisposable
 {
