@@ -189,6 +189,29 @@ public sealed class InformerTests
     }
 
     [Fact]
+    public async Task QuietWatchesEndedAfterAWhile_AreResumedAtOnce_WithoutGrowingBackoff()
+    {
+        server.ScriptList("10");
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(stop.Token);
+
+        // Each watch lives for minutes without an event and is then closed (e.g. by a proxy's idle timeout): the next
+        // one must open without the clock moving, every time.
+        for (var i = 0; i < 3; i++)
+        {
+            var session = await server.NextSessionAsync();
+            Assert.Equal("10", session.ResourceVersion);
+            time.Advance(TimeSpan.FromMinutes(5));
+            session.End();
+        }
+
+        Assert.Equal("10", (await server.NextSessionAsync()).ResourceVersion);
+        Assert.Equal(1, server.ListCalls);
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task FailedList_IsRetriedWithBackoff_AndNotSyncedMeanwhile()
     {
         server.ScriptListFailure(new HttpRequestException("connection refused"));

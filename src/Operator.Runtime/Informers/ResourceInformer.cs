@@ -16,6 +16,9 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
 {
     private static readonly BackoffOptions RetryBackoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2);
 
+    /// <summary>A watch that ends sooner than this without any event is treated as a failure (as client-go does).</summary>
+    private static readonly TimeSpan ShortWatch = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<ObjectKey, TEntity> cache = new();
     private readonly List<IResourceChangeHandler<TEntity>> handlers = [];
     private readonly IListWatcher<TEntity> source;
@@ -179,6 +182,7 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
             cancellationToken.ThrowIfCancellationRequested();
             var gone = false;
             var received = 0;
+            var started = time.GetTimestamp();
             Exception? watchError = null;
             try
             {
@@ -234,9 +238,10 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
                 LogWatchFailed(logger, Name, LastResourceVersion, watchError);
                 await BackOffAsync(cancellationToken).ConfigureAwait(false);
             }
-            else if (received == 0)
+            else if (received == 0 && time.GetElapsedTime(started) < ShortWatch)
             {
-                // A server that ends watches at once (no events, not even bookmarks) must not make us spin.
+                // A server that ends watches at once (no events, not even bookmarks) must not make us spin. A quiet watch
+                // that lived longer (a proxy's idle timeout) is resumed at once: backing off would only delay changes.
                 LogWatchEnded(logger, Name, LastResourceVersion);
                 await BackOffAsync(cancellationToken).ConfigureAwait(false);
             }
