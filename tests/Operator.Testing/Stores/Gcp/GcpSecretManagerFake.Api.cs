@@ -8,57 +8,55 @@ namespace Operator.Testing.Stores.Gcp;
 /// <summary>The Secret Manager v1 REST endpoints: access, addVersion, create, delete, get and list.</summary>
 public sealed partial class GcpSecretManagerFake
 {
-    private async Task ServeApiAsync(HttpContext context, string path)
+    // projects/{p}/secrets[/{id}[:addVersion | /versions/{v}:access]]
+    private static string? Classify(string method, string[] parts)
     {
-        // projects/{p}/secrets[/{id}[:addVersion | /versions/{v}:access]]
-        var parts = path.Split('/');
-        var method = context.Request.Method;
         if (parts.Length < 3 || parts[0] != "projects" || parts[2] != "secrets")
         {
-            await ErrorAsync(context, 404, "NOT_FOUND", "unknown path").ConfigureAwait(false);
-            return;
+            return null;
         }
 
+        return (parts.Length, method) switch
+        {
+            (3, "GET") => "list",
+            (3, "POST") => "create",
+            (4, "POST") when parts[3].EndsWith(":addVersion", StringComparison.Ordinal) => "addVersion",
+            (4, "DELETE") => "delete",
+            (4, "GET") => "get",
+            (6, "GET") when parts[4] == "versions" && parts[5].EndsWith(":access", StringComparison.Ordinal) => "access",
+            _ => null,
+        };
+    }
+
+    private async Task ServeApiAsync(HttpContext context, string operation, string[] parts)
+    {
         var project = parts[1];
-        if (parts.Length == 3 && method == "GET")
+        switch (operation)
         {
-            Count("list");
-            await ListAsync(context, project).ConfigureAwait(false);
-        }
-        else if (parts.Length == 3 && method == "POST")
-        {
-            Count("create");
-            await CreateAsync(context, project, context.Request.Query["secretId"].ToString()).ConfigureAwait(false);
-        }
-        else if (parts.Length == 4 && parts[3].EndsWith(":addVersion", StringComparison.Ordinal) && method == "POST")
-        {
-            Count("addVersion");
-            await AddVersionAsync(context, project, parts[3][..^":addVersion".Length]).ConfigureAwait(false);
-        }
-        else if (parts.Length == 4 && method == "DELETE")
-        {
-            Count("delete");
-            bool removed;
-            lock (gate)
-            {
-                removed = secrets.Remove((project, parts[3]));
-            }
+            case "list":
+                await ListAsync(context, project).ConfigureAwait(false);
+                break;
+            case "create":
+                await CreateAsync(context, project, context.Request.Query["secretId"].ToString()).ConfigureAwait(false);
+                break;
+            case "addVersion":
+                await AddVersionAsync(context, project, parts[3][..^":addVersion".Length]).ConfigureAwait(false);
+                break;
+            case "delete":
+                bool removed;
+                lock (gate)
+                {
+                    removed = secrets.Remove((project, parts[3]));
+                }
 
-            await (removed ? JsonAsync(context, new JsonObject()) : NotFoundAsync(context, project, parts[3])).ConfigureAwait(false);
-        }
-        else if (parts.Length == 4 && method == "GET")
-        {
-            Count("get");
-            await (Exists(parts[3], project) ? JsonAsync(context, SecretJson(project, parts[3])) : NotFoundAsync(context, project, parts[3])).ConfigureAwait(false);
-        }
-        else if (parts.Length == 6 && parts[4] == "versions" && parts[5].EndsWith(":access", StringComparison.Ordinal) && method == "GET")
-        {
-            Count("access");
-            await AccessAsync(context, project, parts[3], parts[5][..^":access".Length]).ConfigureAwait(false);
-        }
-        else
-        {
-            await ErrorAsync(context, 404, "NOT_FOUND", "unknown path").ConfigureAwait(false);
+                await (removed ? JsonAsync(context, new JsonObject()) : NotFoundAsync(context, project, parts[3])).ConfigureAwait(false);
+                break;
+            case "get":
+                await (Exists(parts[3], project) ? JsonAsync(context, SecretJson(project, parts[3])) : NotFoundAsync(context, project, parts[3])).ConfigureAwait(false);
+                break;
+            default:
+                await AccessAsync(context, project, parts[3], parts[5][..^":access".Length]).ConfigureAwait(false);
+                break;
         }
     }
 

@@ -124,12 +124,15 @@ public sealed partial class GcpSecretManagerFake : IAsyncDisposable
             return;
         }
 
-        if (!path.StartsWith("/v1/projects/", StringComparison.Ordinal))
+        var operation = path.StartsWith("/v1/", StringComparison.Ordinal) ? Classify(context.Request.Method, path["/v1/".Length..].Split('/')) : null;
+        if (operation is null)
         {
             await ErrorAsync(context, 404, "NOT_FOUND", "unknown path").ConfigureAwait(false);
             return;
         }
 
+        // Refused and throttled calls count too: they spend quota all the same.
+        Count(operation);
         if (!Authorized(context))
         {
             await ErrorAsync(context, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials.").ConfigureAwait(false);
@@ -142,7 +145,7 @@ public sealed partial class GcpSecretManagerFake : IAsyncDisposable
             return;
         }
 
-        await ServeApiAsync(context, path["/v1/".Length..]).ConfigureAwait(false);
+        await ServeApiAsync(context, operation, path["/v1/".Length..].Split('/')).ConfigureAwait(false);
     }
 
     private void Count(string operation) => calls.AddOrUpdate(operation, 1, (_, n) => n + 1);
