@@ -51,6 +51,22 @@ public sealed class GcpStoreTests
     }
 
     [Fact]
+    public async Task RefusedToken_IsDropped_SoTheNextCallFetchesANewOne()
+    {
+        await using var f = await GcpStoreFixture.CreateAsync();
+        var path = SeedKeys(f, 1)[0];
+        await f.Store.ReadAsync(path, CancellationToken.None);
+        f.Fake.ExpireTokens();
+
+        var e = await Assert.ThrowsAsync<SecretStoreException>(() => f.Store.ReadAsync(path, CancellationToken.None));
+        var again = await f.Store.ReadAsync(path, CancellationToken.None);
+
+        Assert.Equal(StoreErrorKind.AuthenticationFailed, e.Kind);
+        Assert.Equal("v", again!.Value);
+        Assert.Equal(2, f.Fake.CallCount("token"));
+    }
+
+    [Fact]
     public async Task Write_CreatesAMissingSecretOnce_ThenOnlyAddsVersions()
     {
         await using var f = await GcpStoreFixture.CreateAsync();

@@ -121,6 +121,11 @@ public sealed class GcpSecretManagerClient(HttpClient http, Uri baseUri, GcpToke
                 }
             }
 
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                tokens.Invalidate();
+            }
+
             throw Translate(response.StatusCode, StatusOf(text), what);
         }
     }

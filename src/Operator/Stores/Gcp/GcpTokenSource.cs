@@ -15,11 +15,12 @@ public sealed class GcpTokenSource : IDisposable
 
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly string who;
-    private GoogleCredential? credential;
+    private readonly Func<GoogleCredential>? fromKey;
+    private volatile GoogleCredential? credential;
 
-    private GcpTokenSource(GoogleCredential? credential, string who)
+    private GcpTokenSource(Func<GoogleCredential>? fromKey, string who)
     {
-        this.credential = credential;
+        this.fromKey = fromKey;
         this.who = who;
     }
 
@@ -38,7 +39,11 @@ public sealed class GcpTokenSource : IDisposable
             throw new SecretStoreException(StoreErrorKind.Misconfigured, $"{field}: the referenced value is not a GCP service account key JSON (type service_account with client_email and private_key)");
         }
 
-        return new GcpTokenSource(GoogleCredential.FromServiceAccountCredential(account).CreateScoped(Scope), $"service account '{account.Id}'");
+        // Parsed again only after Invalidate: a fresh credential is the way to drop the cached token.
+        ServiceAccountCredential? first = account;
+        return new GcpTokenSource(
+            () => GoogleCredential.FromServiceAccountCredential(Interlocked.Exchange(ref first, null) ?? CredentialFactory.FromJson<ServiceAccountCredential>(json)).CreateScoped(Scope),
+            $"service account '{account.Id}'");
     }
 
     /// <summary>A token source on Application Default Credentials (workload identity, metadata server), found on first use.</summary>
@@ -50,7 +55,7 @@ public sealed class GcpTokenSource : IDisposable
     /// <summary>A current access token; failures are sanitised <see cref="SecretStoreException"/>s.</summary>
     public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
-        var current = credential ?? await AmbientAsync(cancellationToken).ConfigureAwait(false);
+        var current = credential ?? await CreateAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return await ((ITokenAccess)current).GetAccessTokenForRequestAsync(null, cancellationToken).ConfigureAwait(false);
@@ -69,14 +74,21 @@ public sealed class GcpTokenSource : IDisposable
         }
     }
 
+    /// <summary>Drops the cached token (the API refused it), so the next call fetches a new one.</summary>
+    public void Invalidate() => credential = null;
+
     public void Dispose() => gate.Dispose();
 
-    private async Task<GoogleCredential> AmbientAsync(CancellationToken cancellationToken)
+    private async Task<GoogleCredential> CreateAsync(CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (credential is null)
+            if (credential is null && fromKey is not null)
+            {
+                credential = fromKey();
+            }
+            else if (credential is null)
             {
                 try
                 {

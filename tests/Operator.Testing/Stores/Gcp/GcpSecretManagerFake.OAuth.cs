@@ -46,6 +46,9 @@ public sealed partial class GcpSecretManagerFake
         }
     }
 
+    /// <summary>Invalidates every access token issued so far, as a server-side revocation would.</summary>
+    public void ExpireTokens() => tokens.Clear();
+
     private bool Authorized(HttpContext context)
     {
         var header = context.Request.Headers.Authorization.ToString();
