@@ -10,6 +10,8 @@ using Operator.References;
 using Operator.Runtime;
 using Operator.Stores;
 using Operator.Stores.Hashicorp;
+
+using Operator.Stores.Gcp;
 using Operator.Stores.Kubernetes;
 
 namespace Operator.Hosting;
@@ -44,6 +46,8 @@ public static class OperatorServiceCollectionExtensions
         // Stores: one line each.
         services.AddSecretStore<KubernetesStoreFactory>();
         services.AddSecretStore<VaultStoreFactory>();
+
+        services.AddSecretStore<GcpSecretManagerStoreFactory>();
 
         services.TryAddSingleton(sp => new K8sSecretResolver(new K8sSecretResolverOptions { MountPath = sp.GetRequiredService<IOptions<OperatorOptions>>().Value.TfyK8sSecretsPath }));
         services.TryAddSingleton<IntegrationDirectory>();
