@@ -119,17 +119,17 @@ public sealed class SsmStore : ISecretStore
     }
 
     /// <summary>
-    /// One GetParameters of a name under the tenant's prefix that need not exist: it proves the credentials and
-    /// exactly the permission group reads need, where GetParametersByPath or DescribeParameters need more.
+    /// One GetParametersByPath of at most one result under the tenant's prefix: it proves the credentials and read
+    /// access to the prefix without decrypting anything, and leaves GetParameters counting group reads only.
     /// </summary>
     public async Task ValidateAsync(CancellationToken cancellationToken)
     {
-        var probe = $"{prefix}{context.Fqn.Tenant}/.operator-probe";
-        SsmPaths.Check(probe);
+        var path = $"{prefix}{context.Fqn.Tenant}";
+        SsmPaths.Check(path);
         await CallAsync(
-            "GetParameters",
-            $"'{probe}'",
-            c => client.GetParametersAsync(new GetParametersRequest { Names = [probe], WithDecryption = false }, c),
+            "GetParametersByPath",
+            $"'{path}'",
+            c => client.GetParametersByPathAsync(new GetParametersByPathRequest { Path = path, Recursive = true, MaxResults = 1, WithDecryption = false }, c),
             cancellationToken).ConfigureAwait(false);
     }
 
