@@ -108,6 +108,22 @@ public sealed class SsmStoreTests
     }
 
     [Fact]
+    public async Task StaticKeyWithSessionToken_SendsTheToken()
+    {
+        await using var fake = await SsmFake.StartAsync();
+        fake.AllowAccessKey("ASIASTATIC0000000001", "static-session-token");
+        var keys = SsmStores.Keys("ASIASTATIC0000000001", "s");
+        await using var without = SsmStores.Create(SsmStores.Integration(fake), keys);
+        keys["spec.aws.auth.sessionToken"] = "static-session-token";
+        await using var with = SsmStores.Create(SsmStores.Integration(fake), keys);
+
+        await with.ValidateAsync(CancellationToken.None);
+        var e = await Assert.ThrowsAsync<SecretStoreException>(() => without.ValidateAsync(CancellationToken.None));
+
+        Assert.Equal(StoreErrorKind.AuthenticationFailed, e.Kind);
+    }
+
+    [Fact]
     public async Task AssumedRole_WithRefusedSourceKey_IsAuthenticationFailed()
     {
         await using var fake = await SsmFake.StartAsync();

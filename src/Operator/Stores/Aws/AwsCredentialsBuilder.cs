@@ -13,7 +13,7 @@ internal static class AwsCredentialsBuilder
     public const string SecretAccessKeyField = "spec.aws.auth.secretAccessKey";
     public const string SessionTokenField = "spec.aws.auth.sessionToken";
 
-    public static AWSCredentials? Build(AwsStoreSpec spec, IReadOnlyDictionary<string, string> credentials, string sessionName)
+    public static AWSCredentials? Build(AwsStoreSpec spec, IReadOnlyDictionary<string, string> credentials, string sessionName, TimeProvider time)
     {
         var auth = spec.Auth;
         AWSCredentials? source = null;
@@ -29,7 +29,7 @@ internal static class AwsCredentialsBuilder
             return source;
         }
 
-        return new StsAssumeRoleCredentials(source, auth.RoleArn, auth.ExternalId, sessionName, spec);
+        return new StsAssumeRoleCredentials(source, auth.RoleArn, auth.ExternalId, sessionName, spec, time);
     }
 }
 
@@ -44,9 +44,11 @@ internal sealed class StsAssumeRoleCredentials : RefreshingAWSCredentials
     private readonly string? externalId;
     private readonly string sessionName;
     private readonly AwsStoreSpec spec;
+    private readonly TimeProvider time;
 
-    public StsAssumeRoleCredentials(AWSCredentials? source, string roleArn, string? externalId, string sessionName, AwsStoreSpec spec)
+    public StsAssumeRoleCredentials(AWSCredentials? source, string roleArn, string? externalId, string sessionName, AwsStoreSpec spec, TimeProvider time)
     {
+        this.time = time;
         this.source = source;
         this.roleArn = roleArn;
         this.externalId = externalId;
@@ -78,7 +80,7 @@ internal sealed class StsAssumeRoleCredentials : RefreshingAWSCredentials
             DurationSeconds = 3600,
         }).ConfigureAwait(false);
         var c = response.Credentials;
-        return new CredentialsRefreshState(new ImmutableCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken), c.Expiration ?? DateTime.UtcNow.AddMinutes(15));
+        return new CredentialsRefreshState(new ImmutableCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken), c.Expiration ?? time.GetUtcNow().UtcDateTime.AddMinutes(15));
     }
 
     public override string ToString() => $"AssumeRole({roleArn})";

@@ -133,7 +133,7 @@ public sealed class SsmStoreFactory : ISecretStoreFactory
             sessionName = sessionName[..64];
         }
 
-        var credentials = AwsCredentialsBuilder.Build(aws, context.Credentials, sessionName);
+        var credentials = AwsCredentialsBuilder.Build(aws, context.Credentials, sessionName, context.Time);
         var client = credentials is null ? new AmazonSimpleSystemsManagementClient(config) : new AmazonSimpleSystemsManagementClient(credentials, config);
         var prefix = SsmPaths.NormalisePrefix(context.Integration.Spec.PathPrefix);
         return new SsmStore(client, credentials, prefix, aws.KmsKeyArn, context);

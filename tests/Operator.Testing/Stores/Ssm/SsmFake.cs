@@ -158,11 +158,16 @@ public sealed partial class SsmFake : IAsyncDisposable
         }
     }
 
-    public void AllowAccessKey(string accessKeyId)
+    /// <summary>Accepts calls signed with <paramref name="accessKeyId"/>; with a session token, only when it is sent too.</summary>
+    public void AllowAccessKey(string accessKeyId, string? sessionToken = null)
     {
         lock (gate)
         {
             allowedKeys.Add(accessKeyId);
+            if (sessionToken is not null)
+            {
+                sessionTokens[accessKeyId] = sessionToken;
+            }
         }
     }
 
