@@ -14,7 +14,7 @@ public sealed class AwsSyncTests
     private const string Integration = "aws-ssm";
     private const string Fqn = "acme:aws:my-aws:secret-store:aws-ssm";
 
-    private static async Task<(OperatorHarness H, SsmFake Fake)> StartAsync(string accessKeyId = SsmFake.DefaultAccessKeyId, string secretAccessKey = SsmFake.DefaultSecretAccessKey)
+    private static async Task<(OperatorHarness H, SsmFake Fake)> StartAsync(string accessKeyId = SsmFake.DefaultAccessKeyId, string secretAccessKey = SsmFake.DefaultSecretAccessKey, string? roleArn = null)
     {
         var h = await OperatorHarness.StartAsync();
         var fake = await SsmFake.StartAsync();
@@ -29,7 +29,7 @@ public sealed class AwsSyncTests
             {
                 Region = "us-east-1",
                 Endpoint = fake.Url,
-                Auth = new AwsAuthSpec { AccessKeyId = "tfy-k8s-secret://AWS_ACCESS_KEY_ID", SecretAccessKey = "tfy-k8s-secret://AWS_SECRET_ACCESS_KEY" },
+                Auth = new AwsAuthSpec { AccessKeyId = "tfy-k8s-secret://AWS_ACCESS_KEY_ID", SecretAccessKey = "tfy-k8s-secret://AWS_SECRET_ACCESS_KEY", RoleArn = roleArn },
             };
         });
         return (h, fake);
@@ -155,5 +155,24 @@ public sealed class AwsSyncTests
         Assert.NotEmpty(events.Items);
         Assert.DoesNotContain("CANARY", observed, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(canary)), observed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AssumedRole_SyncsThroughStsAssumeRole()
+    {
+        const string role = "arn:aws:iam::123456789012:role/secret-reader";
+        var (h, fake) = await StartAsync(roleArn: role);
+        await using var _ = h;
+        await using var __ = fake;
+        fake.Seed("/tfy-secret/acme/assumed/API_KEY", "via-role");
+
+        await WaitForIntegrationAsync(h, "True", "Validated");
+        await CreateGroupAsync(h, "assumed", ["API_KEY"]);
+        await h.WaitForGroupAsync(Ns, "assumed", "True", "Synced");
+
+        Assert.Equal("via-role", Value((await h.GetSecretAsync(Ns, "assumed"))!, "API_KEY"));
+        Assert.Equal(1, fake.CallCount("AssumeRole"));
+        Assert.Equal(role, fake.LastAssumeRole!.Value.RoleArn);
+        Assert.All(fake.Calls.Where(c => c.Operation == "GetParameters"), c => Assert.StartsWith("ASIA", c.AccessKeyId, StringComparison.Ordinal));
     }
 }
