@@ -12,6 +12,8 @@ using Operator.Stores;
 using Operator.Stores.Hashicorp;
 
 using Operator.Stores.Gcp;
+
+using Operator.Stores.Aws;
 using Operator.Stores.Kubernetes;
 
 namespace Operator.Hosting;
@@ -48,6 +50,8 @@ public static class OperatorServiceCollectionExtensions
         services.AddSecretStore<VaultStoreFactory>();
 
         services.AddSecretStore<GcpSecretManagerStoreFactory>();
+
+        services.AddSecretStore<SsmStoreFactory>();
 
         services.TryAddSingleton(sp => new K8sSecretResolver(new K8sSecretResolverOptions { MountPath = sp.GetRequiredService<IOptions<OperatorOptions>>().Value.TfyK8sSecretsPath }));
         services.TryAddSingleton<IntegrationDirectory>();

@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Amazon.Runtime;
+using Amazon.SimpleSystemsManagement;
+using Amazon.SimpleSystemsManagement.Model;
+using Operator.References;
+
+namespace Operator.Stores.Aws;
+
+/// <summary>
+/// AWS SSM Parameter Store: a path is a parameter name; values are SecureStrings, read decrypted in batches of
+/// <see cref="BatchSize"/> names per GetParameters call. Every call takes a rate-limit token and runs inside the
+/// integration's retry.
+/// </summary>
+public sealed class SsmStore : ISecretStore
+{
+    /// <summary>GetParameters takes at most 10 names.</summary>
+    public const int BatchSize = 10;
+
+    public const string DefaultPrefix = "/tfy-secret/";
+
+    private const int ChunksInParallel = 4;
+    private readonly IAmazonSimpleSystemsManagement client;
+    private readonly string prefix;
+    private readonly string? kmsKeyArn;
+    private readonly StoreContext context;
+
+    internal SsmStore(IAmazonSimpleSystemsManagement client, AWSCredentials? credentials, string prefix, string? kmsKeyArn, StoreContext context)
+    {
+        this.client = client;
+        Credentials = credentials;
+        this.prefix = prefix;
+        this.kmsKeyArn = string.IsNullOrEmpty(kmsKeyArn) ? null : kmsKeyArn;
+        this.context = context;
+    }
+
+    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: BatchSize, CanWrite: true, MaxConcurrency: ChunksInParallel);
+
+    /// <summary>The credentials the client signs with; null means the SDK's ambient chain.</summary>
+    internal AWSCredentials? Credentials { get; }
+
+    public string DefaultPath(GroupFqn group, string key)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return $"{prefix}{group.Tenant}/{group.Group}/{key}";
+    }
+
+    public async Task<IReadOnlyDictionary<string, StoreValue>> ReadManyAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var names = paths.Distinct(StringComparer.Ordinal).ToList();
+        names.ForEach(SsmPaths.Check);
+        var result = new ConcurrentDictionary<string, StoreValue>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(
+            names.Chunk(BatchSize),
+            new ParallelOptions { MaxDegreeOfParallelism = ChunksInParallel, CancellationToken = cancellationToken },
+            async (chunk, ct) =>
+            {
+                var response = await CallAsync(
+                    "GetParameters",
+                    chunk.Length == 1 ? $"'{chunk[0]}'" : $"{chunk.Length} parameters",
+                    c => client.GetParametersAsync(new GetParametersRequest { Names = [.. chunk], WithDecryption = true }, c),
+                    ct).ConfigureAwait(false);
+                foreach (var p in response.Parameters ?? [])
+                {
+                    result[p.Name] = new StoreValue(p.Value, (p.Version ?? 0).ToString(CultureInfo.InvariantCulture));
+                }
+
+                // InvalidParameters lists the names that do not exist: absent, not an error.
+            }).ConfigureAwait(false);
+        return result;
+    }
+
+    public async Task<StoreValue?> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        var values = await ReadManyAsync([path], cancellationToken).ConfigureAwait(false);
+        return values.TryGetValue(path, out var v) ? v : null;
+    }
+
+    public async Task<string?> WriteAsync(string path, string value, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        SsmPaths.Check(path);
+        if (value.Length == 0)
+        {
+            throw new SecretStoreException(StoreErrorKind.InvalidPath, $"SSM cannot store an empty value at '{SsmPaths.Shorten(path)}'");
+        }
+
+        var response = await CallAsync(
+            "PutParameter",
+            $"'{path}'",
+            c => client.PutParameterAsync(
+                new PutParameterRequest { Name = path, Value = value, Type = ParameterType.SecureString, Overwrite = true, KeyId = kmsKeyArn },
+                c),
+            cancellationToken).ConfigureAwait(false);
+        return (response.Version ?? 0).ToString(CultureInfo.InvariantCulture);
+    }
+
+    public async Task DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        SsmPaths.Check(path);
+        await CallAsync(
+            "DeleteParameter",
+            $"'{path}'",
+            async c =>
+            {
+                try
+                {
+                    await client.DeleteParameterAsync(new DeleteParameterRequest { Name = path }, c).ConfigureAwait(false);
+                }
+                catch (ParameterNotFoundException)
+                {
+                    // Already gone: deleting is idempotent.
+                }
+
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One GetParametersByPath of at most one result under the tenant's prefix: it proves the credentials and read
+    /// access to the prefix without decrypting anything, and leaves GetParameters counting group reads only.
+    /// </summary>
+    public async Task ValidateAsync(CancellationToken cancellationToken)
+    {
+        var path = $"{prefix}{context.Fqn.Tenant}";
+        SsmPaths.Check(path);
+        await CallAsync(
+            "GetParametersByPath",
+            $"'{path}'",
+            c => client.GetParametersByPathAsync(new GetParametersByPathRequest { Path = path, Recursive = true, MaxResults = 1, WithDecryption = false }, c),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<T> CallAsync<T>(string operation, string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        context.Retry.ExecuteAsync(
+            async ct =>
+            {
+                await context.RateLimiter.AcquireAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    return await call(ct).ConfigureAwait(false);
+                }
+                catch (AmazonServiceException e)
+                {
+                    throw SsmErrors.Map(e, operation, what);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (Exception e) when (e is AmazonClientException or HttpRequestException or TimeoutException or TaskCanceledException)
+                {
+                    throw SsmErrors.MapClient(e, operation);
+                }
+            },
+            cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

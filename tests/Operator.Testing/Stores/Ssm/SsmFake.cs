@@ -1,0 +1,342 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Operator.Testing.Stores.Ssm;
+
+/// <summary>
+/// AWS SSM Parameter Store on 127.0.0.1, speaking the JSON 1.1 protocol the AWS SDK uses (and STS AssumeRole, so an
+/// assumed role can be tested end to end). Signatures are not verified; the access key id in the Authorization
+/// header is checked against the allowed set. Thread-safe.
+/// </summary>
+public sealed partial class SsmFake : IAsyncDisposable
+{
+    /// <summary>The access key id allowed from the start.</summary>
+    public const string DefaultAccessKeyId = "AKIAFAKESSM000000001";
+
+    public const string DefaultSecretAccessKey = "fake-secret-access-key-not-checked";
+
+    public const string Region = "us-east-1";
+    public const string Account = "123456789012";
+
+    private readonly WebApplication app;
+    private readonly TimeProvider time;
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, Parameter> parameters = new(StringComparer.Ordinal);
+    private readonly HashSet<string> allowedKeys = new(StringComparer.Ordinal) { DefaultAccessKeyId };
+    private readonly Dictionary<string, string> sessionTokens = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> callCounts = new(StringComparer.Ordinal);
+    private readonly List<Call> calls = [];
+    private readonly List<string> deniedPrefixes = [];
+    private readonly List<(TimeSpan Latency, string? Operation)> latencies = [];
+    private readonly List<ShareRule> shares = [];
+    private int throttleNext;
+    private double throttleTps;
+    private double throttleTokens;
+    private long throttleRefill;
+    private int requestIds;
+
+    private SsmFake(WebApplication app, TimeProvider time)
+    {
+        this.app = app;
+        this.time = time;
+    }
+
+    /// <summary>One API call as the fake saw it.</summary>
+    public sealed record Call(string Operation, DateTimeOffset At, string? AccessKeyId, int Status);
+
+    private sealed record Parameter(string Name, string Value, long Version, string Type, string? KeyId, DateTimeOffset Modified);
+
+    private sealed class ShareRule(double share, int status, string code, Random random)
+    {
+        public bool Hit()
+        {
+            lock (random)
+            {
+                return random.NextDouble() < share;
+            }
+        }
+
+        public int Status => status;
+
+        public string Code => code;
+    }
+
+    /// <summary>Base URL to put in <c>spec.aws.endpoint</c>.</summary>
+    public string Url { get; private set; } = "";
+
+    public static async Task<SsmFake> StartAsync(TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>();
+        var app = builder.Build();
+        var fake = new SsmFake(app, time ?? TimeProvider.System);
+        app.Run(fake.ServeAsync);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.Url = $"http://127.0.0.1:{new Uri(address).Port.ToString(CultureInfo.InvariantCulture)}";
+        return fake;
+    }
+
+    /// <summary>Puts a value as another writer would (a new version when it exists).</summary>
+    public long Seed(string name, string value)
+    {
+        lock (gate)
+        {
+            return Store(name, value, "SecureString", null);
+        }
+    }
+
+    /// <summary>Current values by name.</summary>
+    public IReadOnlyDictionary<string, string> Values
+    {
+        get
+        {
+            lock (gate)
+            {
+                return parameters.ToDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>The version of a parameter, or null when absent.</summary>
+    public long? VersionOf(string name)
+    {
+        lock (gate)
+        {
+            return parameters.TryGetValue(name, out var p) ? p.Version : null;
+        }
+    }
+
+    /// <summary>The KMS key id a parameter was last written with.</summary>
+    public string? KeyIdOf(string name)
+    {
+        lock (gate)
+        {
+            return parameters.TryGetValue(name, out var p) ? p.KeyId : null;
+        }
+    }
+
+    /// <summary>Calls of one operation (e.g. <c>GetParameters</c>, <c>AssumeRole</c>), failed ones included.</summary>
+    public int CallCount(string operation)
+    {
+        lock (gate)
+        {
+            return callCounts.GetValueOrDefault(operation);
+        }
+    }
+
+    /// <summary>All calls of every operation.</summary>
+    public int TotalCalls
+    {
+        get
+        {
+            lock (gate)
+            {
+                return calls.Count;
+            }
+        }
+    }
+
+    /// <summary>Every call so far, in arrival order.</summary>
+    public IReadOnlyList<Call> Calls
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. calls];
+            }
+        }
+    }
+
+    /// <summary>Accepts calls signed with <paramref name="accessKeyId"/>; with a session token, only when it is sent too.</summary>
+    public void AllowAccessKey(string accessKeyId, string? sessionToken = null)
+    {
+        lock (gate)
+        {
+            allowedKeys.Add(accessKeyId);
+            if (sessionToken is not null)
+            {
+                sessionTokens[accessKeyId] = sessionToken;
+            }
+        }
+    }
+
+    public void RevokeAccessKey(string accessKeyId)
+    {
+        lock (gate)
+        {
+            allowedKeys.Remove(accessKeyId);
+        }
+    }
+
+    /// <summary>Names starting with <paramref name="prefix"/> are refused with AccessDeniedException.</summary>
+    public void DenyPrefix(string prefix)
+    {
+        lock (gate)
+        {
+            deniedPrefixes.Add(prefix);
+        }
+    }
+
+    /// <summary>Delays calls (of one operation, or all) before answering.</summary>
+    public void AddLatency(TimeSpan latency, string? operation = null)
+    {
+        lock (gate)
+        {
+            latencies.Add((latency, operation));
+        }
+    }
+
+    /// <summary>Answers the next <paramref name="calls"/> calls with ThrottlingException (400).</summary>
+    public void ThrottleNext(int calls)
+    {
+        lock (gate)
+        {
+            throttleNext += calls;
+        }
+    }
+
+    /// <summary>A token bucket (burst = one second's worth) on the fake's clock; calls beyond it get ThrottlingException.</summary>
+    public void ThrottleAtTps(double tps)
+    {
+        lock (gate)
+        {
+            throttleTps = tps;
+            throttleTokens = Math.Max(1, tps);
+            throttleRefill = time.GetTimestamp();
+        }
+    }
+
+    /// <summary>Fails a seeded-random share of calls with <paramref name="errorCode"/> and <paramref name="status"/>.</summary>
+    public void FailShare(double share, int status = 500, string errorCode = "InternalServerError", int seed = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(share, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(share, 1);
+        lock (gate)
+        {
+#pragma warning disable CA5394 // fault injection wants a repeatable sequence
+            shares.Add(new ShareRule(share, status, errorCode, new Random(seed)));
+#pragma warning restore CA5394
+        }
+    }
+
+    /// <summary>Removes every injected fault (throttles, failures, latency, denials).</summary>
+    public void ClearFaults()
+    {
+        lock (gate)
+        {
+            throttleNext = 0;
+            throttleTps = 0;
+            shares.Clear();
+            latencies.Clear();
+            deniedPrefixes.Clear();
+        }
+    }
+
+    private long Store(string name, string value, string type, string? keyId)
+    {
+        var version = parameters.TryGetValue(name, out var old) ? old.Version + 1 : 1;
+        parameters[name] = new Parameter(name, value, version, type, keyId, time.GetUtcNow());
+        return version;
+    }
+
+    private string NextRequestId()
+    {
+        var n = Interlocked.Increment(ref requestIds);
+        return $"00000000-0000-4000-8000-{n.ToString("D12", CultureInfo.InvariantCulture)}";
+    }
+
+    // Decides, under the lock, whether an injected fault answers this call.
+    private (int Status, string Code, string Message)? InjectedFault()
+    {
+        if (throttleNext > 0)
+        {
+            throttleNext--;
+            return (400, "ThrottlingException", "Rate exceeded");
+        }
+
+        if (throttleTps > 0)
+        {
+            var now = time.GetTimestamp();
+            throttleTokens = Math.Min(Math.Max(1, throttleTps), throttleTokens + (time.GetElapsedTime(throttleRefill, now).TotalSeconds * throttleTps));
+            throttleRefill = now;
+            if (throttleTokens < 1)
+            {
+                return (400, "ThrottlingException", "Rate exceeded");
+            }
+
+            throttleTokens -= 1;
+        }
+
+        foreach (var rule in shares)
+        {
+            if (rule.Hit())
+            {
+                return (rule.Status, rule.Code, "injected failure");
+            }
+        }
+
+        return null;
+    }
+
+    private TimeSpan LatencyFor(string operation) =>
+        latencies.Where(l => l.Operation is null || l.Operation == operation).Aggregate(TimeSpan.Zero, (a, l) => a + l.Latency);
+
+    private bool Denied(string name) => deniedPrefixes.Exists(p => name.StartsWith(p, StringComparison.Ordinal));
+
+    private static string? AccessKeyOf(HttpRequest request)
+    {
+        var auth = request.Headers.Authorization.ToString();
+        var at = auth.IndexOf("Credential=", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var start = at + "Credential=".Length;
+        var end = auth.IndexOf('/', start);
+        return end < 0 ? null : auth[start..end];
+    }
+
+    private static JsonObject ToJson(Parameter p, bool withValue = true)
+    {
+        var o = new JsonObject
+        {
+            ["Name"] = p.Name,
+            ["Type"] = p.Type,
+            ["Version"] = p.Version,
+            ["LastModifiedDate"] = p.Modified.ToUnixTimeMilliseconds() / 1000.0,
+            ["ARN"] = $"arn:aws:ssm:{Region}:{Account}:parameter/{p.Name.TrimStart('/')}",
+            ["DataType"] = "text",
+        };
+        if (withValue)
+        {
+            o["Value"] = p.Value;
+        }
+
+        return o;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private sealed class PassiveLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
