@@ -9,6 +9,7 @@ using Operator.Entities.V1Alpha1;
 using Operator.References;
 using Operator.Runtime;
 using Operator.Stores;
+using Operator.Stores.Azure;
 using Operator.Stores.Kubernetes;
 
 namespace Operator.Hosting;
@@ -38,6 +39,7 @@ public static class OperatorServiceCollectionExtensions
 
         // Stores: one line each.
         services.AddSecretStore<KubernetesStoreFactory>();
+        services.AddSecretStore<AzureKeyVaultStoreFactory>();
 
         services.TryAddSingleton(sp => new K8sSecretResolver(new K8sSecretResolverOptions { MountPath = sp.GetRequiredService<IOptions<OperatorOptions>>().Value.TfyK8sSecretsPath }));
         services.TryAddSingleton<IntegrationDirectory>();
