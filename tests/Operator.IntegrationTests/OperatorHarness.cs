@@ -21,6 +21,8 @@ public sealed class OperatorHarness : IAsyncDisposable
     public const string Tenant = "acme";
     public const string SourceNamespace = "store-src";
 
+    private Action<IServiceCollection>? configureServices;
+
     private OperatorHarness(KubeApiEmulator emulator, FakeTimeProvider time)
     {
         Emulator = emulator;
@@ -53,12 +55,14 @@ public sealed class OperatorHarness : IAsyncDisposable
         : Host.Services.GetFakeLogCollector().GetSnapshot().Select(r =>
             $"{r.Level} {r.Category}: {r.Message} {string.Join(",", r.StructuredState?.Select(p => $"{p.Key}={p.Value}") ?? [])} {r.Exception}");
 
-    public static async Task<OperatorHarness> StartAsync()
+    /// <summary>Starts the emulator and the operator; <paramref name="configureServices"/> runs after the operator's own registrations, on every (re)start.</summary>
+    public static async Task<OperatorHarness> StartAsync(Action<IServiceCollection>? configureServices = null)
     {
         var emulator = await KubeApiEmulator.StartAsync();
         var harness = new OperatorHarness(emulator, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
         await CrdInstaller.InstallAsync(harness.Client, CancellationToken.None);
         await harness.CreateNamespaceAsync(SourceNamespace);
+        harness.configureServices = configureServices;
         await harness.StartOperatorAsync();
         return harness;
     }
@@ -80,6 +84,7 @@ public sealed class OperatorHarness : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(Time);
         builder.Services.AddSingleton(Client);
         builder.Services.AddSecretGroupOperator(builder.Configuration);
+        configureServices?.Invoke(builder.Services);
         Host = builder.Build();
         await Host.StartAsync();
         await WaitForAsync(() => Task.FromResult(Host.Services.GetRequiredService<IOperatorHealth>().CachesSynced), "caches to sync");
