@@ -132,6 +132,36 @@ public sealed class AzureKeyVaultStoreTests
     }
 
     [Fact]
+    public async Task WritingADeletedName_RecoversIt_ThenWritesANewVersion()
+    {
+        await using var fake = await AzureKeyVaultFake.StartAsync();
+        await using var store = AzureFakeClients.Create(fake);
+        var path = store.DefaultPath(Group, "REUSED");
+        await store.WriteAsync(path, "old", CancellationToken.None);
+        await store.DeleteAsync(path, CancellationToken.None);
+        Assert.True(fake.IsSoftDeleted(path));
+
+        var version = await store.WriteAsync(path, "new", CancellationToken.None);
+
+        Assert.Equal(new StoreValue("new", version), await store.ReadAsync(path, CancellationToken.None));
+        Assert.Equal(2, fake.Versions(path).Count);
+        Assert.Equal(1, fake.CallCount("recover"));
+    }
+
+    [Fact]
+    public void Create_BuildsEveryAuthKind_WithoutCallingOut()
+    {
+        var factory = new AzureKeyVaultStoreFactory();
+        foreach (var auth in new AzureAuthSpec?[] { null, new() { WorkloadIdentity = true, ClientId = "c", TenantId = "t" }, new() { ManagedIdentityClientId = "mi" } })
+        {
+            var spec = new SecretStoreIntegrationSpec { ProviderAccount = "p", Azure = new AzureStoreSpec { KeyVaultName = "kv1", Auth = auth } };
+            var integration = new SecretStoreIntegration { Metadata = new() { Name = "kv" }, Spec = spec };
+            var context = new StoreContext(integration, new IntegrationFqn("acme", Provider.Azure, "p", "kv"), new Dictionary<string, string>(), new TokenBucket(1, 1, TimeProvider.System), new StoreRetry(TimeProvider.System), TimeProvider.System);
+            Assert.IsType<AzureKeyVaultStore>(factory.Create(context));
+        }
+    }
+
+    [Fact]
     public async Task Validate_SucceedsOnAnEmptyVault()
     {
         await using var fake = await AzureKeyVaultFake.StartAsync();

@@ -61,7 +61,20 @@ public sealed class AzureKeyVaultStore(SecretClient client, Uri vault, StoreCont
     public async Task<string?> WriteAsync(string path, string value, CancellationToken cancellationToken)
     {
         CheckName(path);
-        var written = await CallAsync("write", path, async ct => (await client.SetSecretAsync(path, value, ct).ConfigureAwait(false)).Value, cancellationToken).ConfigureAwait(false);
+        var written = await CallAsync("write", path, async ct =>
+        {
+            try
+            {
+                return (await client.SetSecretAsync(path, value, ct).ConfigureAwait(false)).Value;
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                // Soft delete keeps a deleted name reserved: recover it (old versions come back), then write on top.
+                var recovery = await client.StartRecoverDeletedSecretAsync(path, ct).ConfigureAwait(false);
+                await recovery.WaitForCompletionAsync(ct).ConfigureAwait(false);
+                return (await client.SetSecretAsync(path, value, ct).ConfigureAwait(false)).Value;
+            }
+        }, cancellationToken).ConfigureAwait(false);
         return written.Properties.Version;
     }
 
@@ -135,7 +148,7 @@ public sealed class AzureKeyVaultStore(SecretClient client, Uri vault, StoreCont
             401 => new SecretStoreException(StoreErrorKind.AuthenticationFailed, $"Key Vault refused the token for the {what} (401{code}); check spec.azure.auth"),
             403 => new SecretStoreException(StoreErrorKind.AccessDenied, $"the identity of '{context.Fqn}' may not {operation} secrets in vault {vault.Host} (403{code}); grant it a Key Vault secrets role or access policy"),
             429 => new SecretStoreException(StoreErrorKind.Throttled, $"Key Vault throttled the {what} (429)"),
-            409 => new SecretStoreException(StoreErrorKind.Unavailable, $"the {what} conflicted (409{code}); a deleted secret of that name must be recovered or purged first"),
+            409 => new SecretStoreException(StoreErrorKind.Unavailable, $"the {what} conflicted (409{code}); a deleted secret of that name may be being recovered or purged"),
             400 => new SecretStoreException(StoreErrorKind.InvalidPath, $"Key Vault refused the {what} (400{code})"),
             0 => new SecretStoreException(StoreErrorKind.Unavailable, $"cannot reach vault {vault.Host} for the {what}"),
             _ => new SecretStoreException(StoreErrorKind.Unavailable, $"the {what} failed with HTTP {e.Status}{code}"),
