@@ -70,6 +70,37 @@ public sealed class AzureKeyVaultStoreTests
         Assert.Equal(3, fake.CallCount("get") - before); // the SDK's own retries are off
     }
 
+    [Fact]
+    public async Task VaultThrottlingAtItsTpsLimit_IsRetried_UntilEveryKeyIsRead()
+    {
+        await using var fake = await AzureKeyVaultFake.StartAsync();
+        var retry = new StoreRetry(TimeProvider.System, baseDelay: TimeSpan.FromMilliseconds(50));
+        await using var store = AzureFakeClients.Create(fake, rateLimiter: new TokenBucket(1000, 1000, TimeProvider.System), retry: retry);
+        var paths = Enumerable.Range(0, 30).Select(i => store.DefaultPath(Group, $"K{i}")).ToList();
+        paths.ForEach(p => fake.Seed(p, "v"));
+        fake.Faults.ThrottleAtTps(20);
+
+        var values = await store.ReadManyAsync(paths, CancellationToken.None);
+
+        Assert.Equal(30, values.Count);
+        Assert.True(fake.Faults.ThrottledCount > 0);
+    }
+
+    [Fact]
+    public async Task IntegrationRateLimitBelowTheVaultLimit_IsNeverThrottled()
+    {
+        await using var fake = await AzureKeyVaultFake.StartAsync();
+        await using var store = AzureFakeClients.Create(fake, rateLimiter: new TokenBucket(qps: 10, burst: 5, TimeProvider.System));
+        var paths = Enumerable.Range(0, 20).Select(i => store.DefaultPath(Group, $"K{i}")).ToList();
+        paths.ForEach(p => fake.Seed(p, "v"));
+        fake.Faults.ThrottleAtTps(12);
+
+        var values = await store.ReadManyAsync(paths, CancellationToken.None);
+
+        Assert.Equal(20, values.Count);
+        Assert.Equal(0, fake.Faults.ThrottledCount);
+    }
+
     [Theory]
     [InlineData(403, StoreErrorKind.AccessDenied)]
     [InlineData(500, StoreErrorKind.Unavailable)]

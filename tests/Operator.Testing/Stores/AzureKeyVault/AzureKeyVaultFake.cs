@@ -121,11 +121,6 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
 
     private async Task ServeAsync(HttpContext context)
     {
-        if (Faults.Latency > TimeSpan.Zero)
-        {
-            await Task.Delay(Faults.Latency, context.RequestAborted).ConfigureAwait(false);
-        }
-
         var path = context.Request.Path.Value ?? "/";
         var segments = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (segments.Length > 0 && segments[0] is "secrets" or "deletedsecrets")
@@ -134,6 +129,7 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
             return;
         }
 
+        await DelayAsync(context).ConfigureAwait(false);
         if (await ServeEntraAsync(context, segments).ConfigureAwait(false))
         {
             return;
@@ -160,6 +156,8 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
         InterlockedMax(ref maxInFlight, now);
         try
         {
+            // Inside the in-flight window, so MaxConcurrentCalls sees overlapping calls.
+            await DelayAsync(context).ConfigureAwait(false);
             if (string.IsNullOrEmpty(context.Request.Query["api-version"]))
             {
                 await WriteErrorAsync(context, 400, "BadParameter", "The request URI contains an invalid api-version parameter").ConfigureAwait(false);
@@ -188,6 +186,9 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
             Interlocked.Decrement(ref inFlight);
         }
     }
+
+    private Task DelayAsync(HttpContext context) =>
+        Faults.Latency > TimeSpan.Zero ? Task.Delay(Faults.Latency, context.RequestAborted) : Task.CompletedTask;
 
     private static string OperationOf(string method, string[] segments) => (method, segments[0], segments.Length) switch
     {

@@ -12,6 +12,10 @@ public sealed class AzureKeyVaultFaults
     private long lastRefill;
     private double failShare;
     private int failStatus = 503;
+    private int throttled;
+
+    /// <summary>Vault calls answered 429 so far.</summary>
+    public int ThrottledCount => Volatile.Read(ref throttled);
 
     /// <summary>Added before every answer (vault and token endpoint alike).</summary>
     public TimeSpan Latency { get; set; }
@@ -54,6 +58,7 @@ public sealed class AzureKeyVaultFaults
             if (throttleNext > 0)
             {
                 throttleNext--;
+                throttled++;
                 return 429;
             }
 
@@ -64,6 +69,7 @@ public sealed class AzureKeyVaultFaults
                 lastRefill = now;
                 if (tokens < 1)
                 {
+                    throttled++;
                     return 429;
                 }
 
