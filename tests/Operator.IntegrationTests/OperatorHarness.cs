@@ -22,6 +22,10 @@ public sealed class OperatorHarness : IAsyncDisposable
     public const string SourceNamespace = "store-src";
 
     private OperatorHarness(KubeApiEmulator emulator, FakeTimeProvider time, string tenant)
+
+    private Action<IServiceCollection>? configureServices;
+
+    private OperatorHarness(KubeApiEmulator emulator, FakeTimeProvider time)
     {
         Tenant = tenant;
         Emulator = emulator;
@@ -61,6 +65,9 @@ public sealed class OperatorHarness : IAsyncDisposable
             $"{r.Level} {r.Category}: {r.Message} {string.Join(",", r.StructuredState?.Select(p => $"{p.Key}={p.Value}") ?? [])} {r.Exception}");
 
     public static async Task<OperatorHarness> StartAsync(string tenant = DefaultTenant, bool installCrds = true, bool startOperator = true)
+
+    /// <summary>Starts the emulator and the operator; <paramref name="configureServices"/> runs after the operator's own registrations, on every (re)start.</summary>
+    public static async Task<OperatorHarness> StartAsync(Action<IServiceCollection>? configureServices = null)
     {
         var emulator = await KubeApiEmulator.StartAsync();
         var harness = new OperatorHarness(emulator, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)), tenant);
@@ -75,6 +82,8 @@ public sealed class OperatorHarness : IAsyncDisposable
             await harness.StartOperatorAsync();
         }
 
+        harness.configureServices = configureServices;
+        await harness.StartOperatorAsync();
         return harness;
     }
 
@@ -96,6 +105,7 @@ public sealed class OperatorHarness : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(Time);
         builder.Services.AddSingleton(Client);
         builder.Services.AddSecretGroupOperator(builder.Configuration);
+        configureServices?.Invoke(builder.Services);
         Host = builder.Build();
         await Host.StartAsync();
         await WaitForAsync(() => Task.FromResult(Host.Services.GetRequiredService<IOperatorHealth>().CachesSynced), "caches to sync");

@@ -14,6 +14,8 @@ using Operator.Stores.Hashicorp;
 using Operator.Stores.Gcp;
 
 using Operator.Stores.Aws;
+
+using Operator.Stores.Azure;
 using Operator.Stores.Kubernetes;
 
 namespace Operator.Hosting;
@@ -52,6 +54,8 @@ public static class OperatorServiceCollectionExtensions
         services.AddSecretStore<GcpSecretManagerStoreFactory>();
 
         services.AddSecretStore<SsmStoreFactory>();
+
+        services.AddSecretStore<AzureKeyVaultStoreFactory>();
 
         services.TryAddSingleton(sp => new K8sSecretResolver(new K8sSecretResolverOptions { MountPath = sp.GetRequiredService<IOptions<OperatorOptions>>().Value.TfyK8sSecretsPath }));
         services.TryAddSingleton<IntegrationDirectory>();
