@@ -21,11 +21,9 @@ public sealed class OperatorHarness : IAsyncDisposable
     public const string DefaultTenant = "acme";
     public const string SourceNamespace = "store-src";
 
-    private OperatorHarness(KubeApiEmulator emulator, FakeTimeProvider time, string tenant)
-
     private Action<IServiceCollection>? configureServices;
 
-    private OperatorHarness(KubeApiEmulator emulator, FakeTimeProvider time)
+    private OperatorHarness(KubeApiEmulator emulator, FakeTimeProvider time, string tenant)
     {
         Tenant = tenant;
         Emulator = emulator;
@@ -64,26 +62,26 @@ public sealed class OperatorHarness : IAsyncDisposable
         : Host.Services.GetFakeLogCollector().GetSnapshot().Select(r =>
             $"{r.Level} {r.Category}: {r.Message} {string.Join(",", r.StructuredState?.Select(p => $"{p.Key}={p.Value}") ?? [])} {r.Exception}");
 
-    public static async Task<OperatorHarness> StartAsync(string tenant = DefaultTenant, bool installCrds = true, bool startOperator = true)
-
     /// <summary>Starts the emulator and the operator; <paramref name="configureServices"/> runs after the operator's own registrations, on every (re)start.</summary>
-    public static async Task<OperatorHarness> StartAsync(Action<IServiceCollection>? configureServices = null)
+    public static async Task<OperatorHarness> StartAsync(
+        string tenant = DefaultTenant, bool installCrds = true, bool startOperator = true, Action<IServiceCollection>? configureServices = null)
     {
-        var emulator = await KubeApiEmulator.StartAsync();
-        var harness = new OperatorHarness(emulator, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)), tenant);
+        // The emulator stamps creationTimestamp from the same fake clock, so "older" is decided by the test.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var emulator = await KubeApiEmulator.StartAsync(new KubeApiEmulatorOptions { TimeProvider = time });
+        var harness = new OperatorHarness(emulator, time, tenant);
         if (installCrds)
         {
             await CrdInstaller.InstallAsync(harness.Client, CancellationToken.None);
         }
 
+        harness.configureServices = configureServices;
         await harness.CreateNamespaceAsync(SourceNamespace);
         if (startOperator)
         {
             await harness.StartOperatorAsync();
         }
 
-        harness.configureServices = configureServices;
-        await harness.StartOperatorAsync();
         return harness;
     }
 

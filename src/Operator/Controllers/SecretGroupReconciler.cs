@@ -100,6 +100,15 @@ public sealed partial class SecretGroupReconciler(
             return ReconcileResult.RequeueIn(record.NextSync - now);
         }
 
+        if (record?.Generation != entity.Metadata.Generation)
+        {
+            // A spec change (e.g. sharedWithNamespaces) may open or close aliases: let aliasing groups look again.
+            foreach (var aliasing in groups.Aliasing(tenant, entity.Metadata.Name))
+            {
+                queue.Enqueue(ObjectKey.From(aliasing));
+            }
+        }
+
         ISecretStore store;
         try
         {

@@ -16,12 +16,12 @@ public sealed class AzureSyncTests
 {
     private const string Ns = "team-az";
     private const string Integration = "azure-kv";
-    private const string IntegrationFqn = $"{OperatorHarness.Tenant}:azure:local:secret-store:{Integration}";
+    private const string IntegrationFqn = $"{OperatorHarness.DefaultTenant}:azure:local:secret-store:{Integration}";
 
     private static async Task<(OperatorHarness Harness, AzureKeyVaultFake Fake)> StartAsync(string? mountedClientSecret = null)
     {
         var fake = await AzureKeyVaultFake.StartAsync();
-        var h = await OperatorHarness.StartAsync(services => services.AddSingleton(Hook(fake)));
+        var h = await OperatorHarness.StartAsync(configureServices: services => services.AddSingleton(Hook(fake)));
         await h.CreateNamespaceAsync(Ns);
         h.WriteMountedSecret("AZURE_CLIENT_SECRET", mountedClientSecret ?? fake.ClientSecret);
         await h.CreateIntegrationAsync(Integration, ssi =>
@@ -36,7 +36,7 @@ public sealed class AzureSyncTests
         return (h, fake);
     }
 
-    private static string NameOf(string group, string key) => AzureSecretNames.Encode(OperatorHarness.Tenant, group, key);
+    private static string NameOf(string group, string key) => AzureSecretNames.Encode(OperatorHarness.DefaultTenant, group, key);
 
     private static Task<SecretGroup> CreateGroupAsync(OperatorHarness h, string name, IEnumerable<string> keys, string? refresh = null) =>
         h.CreateGroupAsync(Ns, name, keys, g =>

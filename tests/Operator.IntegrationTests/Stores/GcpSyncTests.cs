@@ -12,7 +12,7 @@ public sealed class GcpSyncTests
 {
     private const string Ns = "team-gcp";
     private const string IntegrationName = "gcp-sm";
-    private const string Fqn = $"{OperatorHarness.Tenant}:gcp:local:secret-store:{IntegrationName}";
+    private const string Fqn = $"{OperatorHarness.DefaultTenant}:gcp:local:secret-store:{IntegrationName}";
 
     private static Task CreateGcpIntegrationAsync(OperatorHarness h, GcpSecretManagerFake fake) =>
         h.CreateIntegrationAsync(IntegrationName, ssi =>
