@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Operator.RestApi;
 using Operator.Controllers;
 using Operator.Credentials;
 using Operator.Entities.V1Alpha1;
@@ -42,6 +43,7 @@ public static class OperatorServiceCollectionExtensions
 
         // Stores: one line each.
         services.AddSecretStore<KubernetesStoreFactory>();
+        services.AddSecretGroupApi();
 
         services.TryAddSingleton(sp => new K8sSecretResolver(new K8sSecretResolverOptions { MountPath = sp.GetRequiredService<IOptions<OperatorOptions>>().Value.TfyK8sSecretsPath }));
         services.TryAddSingleton<IntegrationDirectory>();
