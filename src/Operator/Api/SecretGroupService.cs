@@ -102,7 +102,7 @@ public sealed partial class SecretGroupService(
         LogDeleted(logger, group.Metadata.NamespaceProperty, group.Metadata.Name, caller.Name);
     }
 
-    /// <summary>The groups the caller may view, oldest first; <paramref name="fqn"/> narrows to one group FQN.</summary>
+    /// <summary>The groups the caller may view, oldest first (then by name: timestamps have whole seconds); <paramref name="fqn"/> narrows to one group FQN.</summary>
     public GroupPage List(Caller caller, string? fqn, string? limitText, string? offsetText)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -134,7 +134,8 @@ public sealed partial class SecretGroupService(
         var visible = candidates
             .Where(g => GroupRoles.RoleOf(g, caller, TenantAdmins) >= GroupRole.Viewer)
             .OrderBy(g => g.Metadata.CreationTimestamp ?? DateTime.MaxValue)
-            .ThenBy(g => g.Metadata.Uid, StringComparer.Ordinal)
+            .ThenBy(g => g.Metadata.Name, StringComparer.Ordinal)
+            .ThenBy(g => g.Metadata.NamespaceProperty, StringComparer.Ordinal)
             .ToList();
         var page = visible.Skip(offset).Take(limit).Select(g => GroupViews.From(g, Tenant)).ToList();
         return new GroupPage(page, new Pagination(visible.Count, offset, limit));
