@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Options;
@@ -20,12 +21,11 @@ public sealed class GroupValueWriter(
     IntegrationDirectory integrations,
     StoreConnector connector,
     ResourceClient<SecretGroup> groups,
+    ResourceClient<SecretStoreIntegration> integrationClient,
     SyncLedger ledger,
     IServiceProvider services,
     IOptions<OperatorOptions> options)
 {
-    private const int ConflictRetries = 3;
-
     /// <summary>Returns the updated group, how many values were written and how many keys removed.</summary>
     public async Task<(SecretGroup Group, int Written, int Removed)> ApplyAsync(
         SecretGroup group, IReadOnlyList<SecretInput> inputs, Action<SecretGroup> stamp, CancellationToken cancellationToken)
@@ -39,7 +39,7 @@ public sealed class GroupValueWriter(
             throw ApiException.Conflict($"the group's {error}");
         }
 
-        var integration = integrations.Find(fqn)
+        var integration = await FindIntegrationAsync(fqn, cancellationToken).ConfigureAwait(false)
             ?? throw ApiException.Conflict($"the group's spec.integrationFqn '{fqn}' names no SecretStoreIntegration");
         var store = await connector.ConnectAsync(integration, cancellationToken).ConfigureAwait(false);
         if (!store.Capabilities.CanWrite)
@@ -78,30 +78,52 @@ public sealed class GroupValueWriter(
         return (saved, written, left.Count);
     }
 
+    /// <summary>The informer cache first; an integration created a moment ago may only be on the API server yet.</summary>
+    private async Task<SecretStoreIntegration?> FindIntegrationAsync(IntegrationFqn fqn, CancellationToken cancellationToken)
+    {
+        if (integrations.Find(fqn) is { } cached)
+        {
+            return cached;
+        }
+
+        var fresh = await integrationClient.GetAsync(new ObjectKey(null, fqn.Name), cancellationToken).ConfigureAwait(false);
+        return fresh is not null && integrations.FqnOf(fresh) == fqn ? fresh : null;
+    }
+
+    /// <summary>
+    /// A JSON merge patch of spec.secrets (lists are replaced whole) and the stamp: the reconciler's status writes
+    /// do not make it fail the way a replace with a resourceVersion would. The uid makes it refuse a re-created group.
+    /// </summary>
     private async Task<SecretGroup> SaveKeysAsync(SecretGroup group, IReadOnlyList<SecretInput> inputs, Action<SecretGroup> stamp, CancellationToken cancellationToken)
     {
-        var key = ObjectKey.From(group);
-        for (var attempt = 1; ; attempt++)
+        var specs = (group.Spec.Secrets ?? []).ToDictionary(s => s.Key, StringComparer.Ordinal);
+        var stamped = new SecretGroup { Metadata = new V1ObjectMeta() };
+        stamp(stamped);
+        var patch = new JsonObject
         {
-            var fresh = await groups.GetAsync(key, cancellationToken).ConfigureAwait(false);
-            if (fresh is null || fresh.Metadata.Uid != group.Metadata.Uid)
+            ["metadata"] = new JsonObject
             {
-                throw ApiException.NotFound($"id: secret group '{group.Metadata.Uid}' was deleted meanwhile");
-            }
-
-            var specs = (fresh.Spec.Secrets ?? []).ToDictionary(s => s.Key, StringComparer.Ordinal);
-            fresh.Spec.Secrets = inputs.Select(i => specs.TryGetValue(i.Key!, out var s) ? s : new SecretKeySpec { Key = i.Key! }).ToList();
-            stamp(fresh);
-            try
+                ["uid"] = group.Metadata.Uid,
+                ["annotations"] = new JsonObject(stamped.Metadata.Annotations!.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value)))),
+            },
+            ["spec"] = new JsonObject
             {
-                return await groups.ReplaceAsync(fresh, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < ConflictRetries)
-            {
-                // Someone else changed the group between our read and write; read again.
-            }
+                ["secrets"] = new JsonArray(inputs.Select(i => (JsonNode?)Entry(specs.TryGetValue(i.Key!, out var s) ? s : new SecretKeySpec { Key = i.Key! })).ToArray()),
+            },
+        };
+        try
+        {
+            return await groups.PatchAsync(ObjectKey.From(group), new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw ApiException.NotFound($"id: secret group '{group.Metadata.Uid}' was deleted meanwhile");
         }
     }
+
+    private static JsonObject Entry(SecretKeySpec spec) => spec.RemoteRef is null
+        ? new JsonObject { ["key"] = spec.Key }
+        : new JsonObject { ["key"] = spec.Key, ["remoteRef"] = spec.RemoteRef };
 
     /// <summary>
     /// New values under unchanged keys do not bump the generation, so the group's last sync is marked due and the
