@@ -67,6 +67,10 @@ public static class SecretGroupEndpoints
             var code = status switch { 409 => "conflict", 404 => "not_found", _ => "validation_failed" };
             body = Error(code, $"the Kubernetes API server refused the change: {StatusMessage(e)}");
         }
+        catch (HttpOperationException e)
+        {
+            (status, body) = (502, Error("kubernetes_error", $"the Kubernetes API server answered {(int)e.Response.StatusCode}; retry later"));
+        }
         catch (SecretStoreException e)
         {
             (status, body) = (502, Error("store_error", $"the secret store failed ({e.Reason}): {e.Message}"));
