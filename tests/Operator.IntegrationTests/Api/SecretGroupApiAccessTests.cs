@@ -1,4 +1,5 @@
 using k8s;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using Operator.Entities.V1Alpha1;
 
@@ -7,6 +8,14 @@ namespace Operator.IntegrationTests.Api;
 public sealed class SecretGroupApiAccessTests
 {
     private static string Url(string id) => $"/v1/secret-groups/{id}";
+
+    [Fact]
+    public async Task ApiIsNotServed_UnlessEnabled()
+    {
+        await using var h = await OperatorHarness.StartAsync();
+
+        Assert.Null(h.Host!.Services.GetRequiredService<Operator.RestApi.SecretApiServer>().BaseAddress);
+    }
 
     [Fact]
     public async Task EveryRole_GetsExactlyWhatItMayDo()
