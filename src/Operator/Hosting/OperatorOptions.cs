@@ -58,4 +58,17 @@ public sealed class OperatorOptions
 
     /// <summary>cert-manager owns the certificate Secret and the caBundle: only read tls.crt/tls.key.</summary>
     public bool WebhookCertManager { get; set; }
+
+    /// <summary>Serve the Secret Management REST API on <see cref="ApiPort"/>.</summary>
+    public bool ApiEnabled { get; set; }
+
+    /// <summary>Port of the REST API listener (0 = any free port, for tests).</summary>
+    [Range(0, 65535)]
+    public int ApiPort { get; set; } = 8082;
+
+    /// <summary>Namespace where groups created through the REST API live.</summary>
+    public string ApiNamespace { get; set; } = "default";
+
+    /// <summary>Secret in <see cref="Namespace"/> whose data keys are SHA-256 hex hashes of API keys and values their subjects.</summary>
+    public string ApiKeysSecret { get; set; } = "secretgroup-api-keys";
 }

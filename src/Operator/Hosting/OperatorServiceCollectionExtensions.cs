@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Operator.RestApi;
 using Operator.Controllers;
 using Operator.Credentials;
 using Operator.Entities.V1Alpha1;
@@ -56,6 +57,8 @@ public static class OperatorServiceCollectionExtensions
         services.AddSecretStore<SsmStoreFactory>();
 
         services.AddSecretStore<AzureKeyVaultStoreFactory>();
+
+        services.AddSecretGroupApi();
 
         services.TryAddSingleton(sp => new K8sSecretResolver(new K8sSecretResolverOptions { MountPath = sp.GetRequiredService<IOptions<OperatorOptions>>().Value.TfyK8sSecretsPath }));
         services.TryAddSingleton<IntegrationDirectory>();

@@ -24,6 +24,7 @@ public sealed class KubeApiEmulator : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _requestsGate = new();
     private readonly List<RecordedRequest> _requests = [];
+    private readonly TokenReviews _tokens = new();
 
     private KubeApiEmulator(WebApplication app, ObjectStore store)
     {
@@ -99,6 +100,9 @@ public sealed class KubeApiEmulator : IAsyncDisposable
         current-context: emulator
         """;
 
+    /// <summary>Makes TokenReview (authentication.k8s.io/v1) accept <paramref name="token"/> as <paramref name="user"/> in <paramref name="groups"/>.</summary>
+    public void RegisterToken(string token, string user, params string[] groups) => _tokens.Register(token, user, groups);
+
     /// <summary>Forgets watch history: a watch from any resourceVersion before now gets 410 Gone.</summary>
     public void CompactHistory()
     {
@@ -150,6 +154,11 @@ public sealed class KubeApiEmulator : IAsyncDisposable
         {
             var reason = StatusBuilder.ReasonFor(code);
             await ApiHandler.WriteStatusAsync(context, new KubeApiException(code, reason, $"injected fault: {reason}")).ConfigureAwait(false);
+            return;
+        }
+
+        if (await _tokens.TryServeAsync(context).ConfigureAwait(false))
+        {
             return;
         }
 

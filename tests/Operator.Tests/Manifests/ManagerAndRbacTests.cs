@@ -57,6 +57,7 @@ public sealed class ManagerAndRbacTests
     [InlineData("", "namespaces", "watch")]
     [InlineData("events.k8s.io", "events", "create")]
     [InlineData("rbac.authorization.k8s.io", "rolebindings", "create")]
+    [InlineData("authentication.k8s.io", "tokenreviews", "create")]
     public void ClusterRole_GrantsWhatTheOperatorNeeds(string apiGroup, string resource, string verb)
     {
         var role = ConfigManifests.Single<V1ClusterRole>("config/rbac");

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Operator.Hosting;
+
+namespace Operator.RestApi;
+
+/// <summary>
+/// Authenticates API callers: a bearer token checked with a Kubernetes TokenReview, or an API key looked up by its
+/// SHA-256 hash in the Secret <see cref="OperatorOptions.ApiKeysSecret"/> (data key = hex hash, value = subject).
+/// </summary>
+public sealed partial class ApiAuthenticator(IKubernetes client, IOptions<OperatorOptions> options, ILogger<ApiAuthenticator> logger)
+{
+    public const string ApiKeyHeader = "X-Api-Key";
+
+    /// <summary>The caller, or an <see cref="ApiException"/> with status 401 (or 503 when the API server cannot be asked).</summary>
+    public async Task<Caller> AuthenticateAsync(string? authorization, string? apiKey, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(authorization))
+        {
+            const string Bearer = "Bearer ";
+            if (!authorization.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase) || authorization.Length == Bearer.Length)
+            {
+                throw ApiException.Unauthenticated("Authorization header: expected 'Bearer <token>'");
+            }
+
+            return await ReviewTokenAsync(authorization[Bearer.Length..].Trim(), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!string.IsNullOrEmpty(apiKey))
+        {
+            return await LookUpApiKeyAsync(apiKey, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw ApiException.Unauthenticated($"no credentials: send 'Authorization: Bearer <token>' or '{ApiKeyHeader}: <key>'");
+    }
+
+    private async Task<Caller> ReviewTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        V1TokenReview review;
+        try
+        {
+            review = await client.AuthenticationV1.CreateTokenReviewAsync(
+                new V1TokenReview { Spec = new V1TokenReviewSpec { Token = token } }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e)
+        {
+            LogReviewFailed(logger, (int)e.Response.StatusCode);
+            throw new ApiException(503, "authentication_unavailable", "the Kubernetes API server could not review the token; retry later");
+        }
+
+        var user = review.Status?.User;
+        if (review.Status?.Authenticated != true || string.IsNullOrEmpty(user?.Username))
+        {
+            throw ApiException.Unauthenticated("Authorization header: the token was not accepted by the Kubernetes API server");
+        }
+
+        var subjects = new HashSet<string>(StringComparer.Ordinal) { $"user:{user.Username}" };
+        foreach (var group in user.Groups ?? [])
+        {
+            subjects.Add($"team:{group}");
+        }
+
+        return new Caller(subjects);
+    }
+
+    private async Task<Caller> LookUpApiKeyAsync(string apiKey, CancellationToken cancellationToken)
+    {
+        V1Secret secret;
+        try
+        {
+            secret = await client.CoreV1.ReadNamespacedSecretAsync(options.Value.ApiKeysSecret, options.Value.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw ApiException.Unauthenticated($"{ApiKeyHeader} header: the key is not known");
+        }
+        catch (HttpOperationException e)
+        {
+            LogApiKeysUnreadable(logger, (int)e.Response.StatusCode);
+            throw new ApiException(503, "authentication_unavailable", "the API keys could not be read; retry later");
+        }
+
+        // Only hashes are stored; every entry is compared (constant time each) so timing does not reveal a match.
+        var presented = Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey))));
+        string? subject = null;
+        foreach (var (hash, value) in secret.Data ?? new Dictionary<string, byte[]>())
+        {
+            var stored = Encoding.ASCII.GetBytes(hash.ToLowerInvariant());
+            if (CryptographicOperations.FixedTimeEquals(stored, presented))
+            {
+                subject = Encoding.UTF8.GetString(value).Trim();
+            }
+        }
+
+        if (subject is null || !(subject.StartsWith("user:", StringComparison.Ordinal) || subject.StartsWith("team:", StringComparison.Ordinal)) || subject.Length < 6)
+        {
+            throw ApiException.Unauthenticated($"{ApiKeyHeader} header: the key is not known");
+        }
+
+        return new Caller(new HashSet<string>(StringComparer.Ordinal) { subject });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TokenReview failed with HTTP {StatusCode}")]
+    private static partial void LogReviewFailed(ILogger logger, int statusCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the API keys Secret failed with HTTP {StatusCode}")]
+    private static partial void LogApiKeysUnreadable(ILogger logger, int statusCode);
+}

@@ -1,0 +1,43 @@
+namespace Operator.RestApi;
+
+/// <summary>An answer other than success: HTTP status, error code and a message that names the field or rule.</summary>
+public sealed class ApiException : Exception
+{
+    public ApiException(int status, string code, string message)
+        : base(message)
+    {
+        Status = status;
+        Code = code;
+    }
+
+    public ApiException()
+        : this(500, "internal", "internal error")
+    {
+    }
+
+    public ApiException(string message)
+        : this(500, "internal", message)
+    {
+    }
+
+    public ApiException(string message, Exception inner)
+        : base(message, inner)
+    {
+        Status = 500;
+        Code = "internal";
+    }
+
+    public int Status { get; }
+
+    public string Code { get; }
+
+    public static ApiException Unauthenticated(string message) => new(401, "unauthenticated", message);
+
+    public static ApiException Forbidden(string message) => new(403, "forbidden", message);
+
+    public static ApiException NotFound(string message) => new(404, "not_found", message);
+
+    public static ApiException Conflict(string message) => new(409, "conflict", message);
+
+    public static ApiException Invalid(string field, string problem) => new(422, "validation_failed", $"{field}: {problem}");
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Operator.RestApi;
+
+/// <summary>Body of <c>PUT /v1/secret-groups</c>: create or update a group by name.</summary>
+public sealed record ManifestRequest(
+    [property: JsonPropertyName("manifest")] GroupManifest? Manifest,
+    [property: JsonPropertyName("dryRun")] bool DryRun = false);
+
+/// <summary>The group manifest, in the product's snake_case field names.</summary>
+public sealed record GroupManifest(
+    [property: JsonPropertyName("type")] string? Type,
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("integration_fqn")] string? IntegrationFqn,
+    [property: JsonPropertyName("collaborators")] IReadOnlyList<ManifestCollaborator>? Collaborators);
+
+/// <summary>A collaborator in a manifest.</summary>
+public sealed record ManifestCollaborator(
+    [property: JsonPropertyName("role_id")] string? RoleId,
+    [property: JsonPropertyName("subject")] string? Subject);
+
+/// <summary>Body of <c>PUT /v1/secret-groups/{id}</c>: the complete list of keys, with new values where given.</summary>
+public sealed record SetSecretsRequest([property: JsonPropertyName("secrets")] IReadOnlyList<SecretInput?>? Secrets);
+
+/// <summary>One key and, optionally, its new value.</summary>
+public sealed record SecretInput(
+    [property: JsonPropertyName("key")] string? Key,
+    [property: JsonPropertyName("value")] string? Value)
+{
+    /// <summary>Never prints the value.</summary>
+    public override string ToString() => $"SecretInput(key: {Key}, hasValue: {Value is not null})";
+}
+
+/// <summary>A group as the API shows it; values are never part of it.</summary>
+public sealed record GroupView(
+    string? Id,
+    string Fqn,
+    string TenantName,
+    string IntegrationId,
+    GroupManifest Manifest,
+    IReadOnlyList<AssociatedSecret> AssociatedSecrets,
+    DateTime? CreatedAt,
+    DateTime? UpdatedAt);
+
+/// <summary>One key of a group: <c>id</c> is <c>&lt;group uid&gt;:&lt;key&gt;</c>.</summary>
+public sealed record AssociatedSecret(string Id, string Fqn, string Name, string? SecretGroupId);
+
+/// <summary>A page of groups.</summary>
+public sealed record GroupPage(IReadOnlyList<GroupView> Data, Pagination Pagination);
+
+/// <summary>Where a page sits in the whole list.</summary>
+public sealed record Pagination(int Total, int Offset, int Limit);
+
+/// <summary>Every error answer: <c>{"error": {"code", "message"}}</c>.</summary>
+public sealed record ErrorResponse(ErrorDetail Error);
+
+/// <summary>Machine-readable code and a message naming the field and the problem.</summary>
+public sealed record ErrorDetail(string Code, string Message);
+
+/// <summary>JSON settings of the API: camelCase, case-insensitive reading.</summary>
+public static class ApiJson
+{
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+}

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Operator.RestApi;
+
+/// <summary>Registers the Secret Management REST API; it only listens when <c>ApiEnabled</c>.</summary>
+public static class ApiServiceCollectionExtensions
+{
+    public static IServiceCollection AddSecretGroupApi(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ApiAuthenticator>();
+        services.TryAddSingleton<GroupValueWriter>();
+        services.TryAddSingleton<SecretGroupService>();
+        services.TryAddSingleton<SecretApiServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<SecretApiServer>());
+        return services;
+    }
+}

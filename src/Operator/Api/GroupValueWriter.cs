@@ -1,0 +1,146 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Options;
+using Operator.Controllers;
+using Operator.Entities.V1Alpha1;
+using Operator.Hosting;
+using Operator.References;
+using Operator.Runtime;
+using Operator.Stores;
+
+namespace Operator.RestApi;
+
+/// <summary>
+/// Writes values set through the API to the group's store (never to a custom resource), then records the key list
+/// in spec.secrets and asks for a sync. Order matters: new values first, then the key list, then deletes of keys
+/// left out, so a sync in between never sees a listed key missing from the store.
+/// </summary>
+public sealed class GroupValueWriter(
+    IntegrationDirectory integrations,
+    StoreConnector connector,
+    ResourceClient<SecretGroup> groups,
+    ResourceClient<SecretStoreIntegration> integrationClient,
+    SyncLedger ledger,
+    IServiceProvider services,
+    IOptions<OperatorOptions> options)
+{
+    /// <summary>Returns the updated group, how many values were written and how many keys removed.</summary>
+    public async Task<(SecretGroup Group, int Written, int Removed)> ApplyAsync(
+        SecretGroup group, IReadOnlyList<SecretInput> inputs, Action<SecretGroup> stamp, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(stamp);
+        var tenant = options.Value.Tenant;
+        if (!ReferenceParser.TryParseIntegrationFqn(group.Spec.IntegrationFqn, "spec.integrationFqn", out var fqn, out var error))
+        {
+            throw ApiException.Conflict($"the group's {error}");
+        }
+
+        var integration = await FindIntegrationAsync(fqn, cancellationToken).ConfigureAwait(false)
+            ?? throw ApiException.Conflict($"the group's spec.integrationFqn '{fqn}' names no SecretStoreIntegration");
+        var store = await connector.ConnectAsync(integration, cancellationToken).ConfigureAwait(false);
+        if (!store.Capabilities.CanWrite)
+        {
+            throw ApiException.Conflict($"the store of integration '{fqn}' is read-only; values cannot be set through the API");
+        }
+
+        var groupFqn = new GroupFqn(tenant, group.Metadata.Name);
+        var written = 0;
+        foreach (var input in inputs.Where(i => i.Value is not null))
+        {
+            var path = store.DefaultPath(groupFqn, input.Key!);
+            var current = await store.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+            if (current?.Value != input.Value)
+            {
+                await store.WriteAsync(path, input.Value!, cancellationToken).ConfigureAwait(false);
+                written++;
+            }
+        }
+
+        var wanted = inputs.Select(i => i.Key!).ToHashSet(StringComparer.Ordinal);
+        var left = (group.Spec.Secrets ?? []).Where(s => !wanted.Contains(s.Key)).ToList();
+        var saved = await SaveKeysAsync(group, inputs, stamp, cancellationToken).ConfigureAwait(false);
+
+        // Keys that read from a remoteRef are not the group's own values: only the key goes, the value stays.
+        foreach (var gone in left.Where(s => s.RemoteRef is null))
+        {
+            await store.DeleteAsync(store.DefaultPath(groupFqn, gone.Key), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (written > 0 || left.Count > 0)
+        {
+            RequestSync(saved);
+        }
+
+        return (saved, written, left.Count);
+    }
+
+    /// <summary>The informer cache first; an integration created a moment ago may only be on the API server yet.</summary>
+    private async Task<SecretStoreIntegration?> FindIntegrationAsync(IntegrationFqn fqn, CancellationToken cancellationToken)
+    {
+        if (integrations.Find(fqn) is { } cached)
+        {
+            return cached;
+        }
+
+        var fresh = await integrationClient.GetAsync(new ObjectKey(null, fqn.Name), cancellationToken).ConfigureAwait(false);
+        return fresh is not null && integrations.FqnOf(fresh) == fqn ? fresh : null;
+    }
+
+    /// <summary>
+    /// A JSON merge patch of spec.secrets (lists are replaced whole) and the stamp: the reconciler's status writes
+    /// do not make it fail the way a replace with a resourceVersion would. The uid makes it refuse a re-created group.
+    /// </summary>
+    private async Task<SecretGroup> SaveKeysAsync(SecretGroup group, IReadOnlyList<SecretInput> inputs, Action<SecretGroup> stamp, CancellationToken cancellationToken)
+    {
+        var specs = (group.Spec.Secrets ?? []).ToDictionary(s => s.Key, StringComparer.Ordinal);
+        var stamped = new SecretGroup { Metadata = new V1ObjectMeta() };
+        stamp(stamped);
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["uid"] = group.Metadata.Uid,
+                ["annotations"] = new JsonObject(stamped.Metadata.Annotations!.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value)))),
+            },
+            ["spec"] = new JsonObject
+            {
+                ["secrets"] = new JsonArray(inputs.Select(i => (JsonNode?)Entry(specs.TryGetValue(i.Key!, out var s) ? s : new SecretKeySpec { Key = i.Key! })).ToArray()),
+            },
+        };
+        try
+        {
+            return await groups.PatchAsync(ObjectKey.From(group), new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw ApiException.NotFound($"id: secret group '{group.Metadata.Uid}' was deleted meanwhile");
+        }
+    }
+
+    private static JsonObject Entry(SecretKeySpec spec) => spec.RemoteRef is null
+        ? new JsonObject { ["key"] = spec.Key }
+        : new JsonObject { ["key"] = spec.Key, ["remoteRef"] = spec.RemoteRef };
+
+    /// <summary>
+    /// New values under unchanged keys do not bump the generation, so the group's last sync is marked due and the
+    /// group queued. This reaches the controller of this process; a replica that is not the leader leaves the
+    /// new values to the next refresh (spec.refreshInterval).
+    /// </summary>
+    private void RequestSync(SecretGroup group)
+    {
+        var key = ObjectKey.From(group);
+        if (ledger.Get(key, group.Metadata.Uid) is { } record)
+        {
+            ledger.Set(key, record with { NextSync = DateTime.MinValue });
+        }
+
+        if (services.GetService(typeof(IControllerQueue<SecretGroup>)) is IControllerQueue<SecretGroup> queue)
+        {
+            queue.Enqueue(key);
+        }
+    }
+}

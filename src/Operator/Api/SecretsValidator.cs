@@ -1,0 +1,58 @@
+using Operator.Entities.V1Alpha1;
+using Operator.References;
+
+namespace Operator.RestApi;
+
+/// <summary>Checks the body of <c>PUT /v1/secret-groups/{id}</c> against the group; every problem is a 422 naming the field.</summary>
+public static class SecretsValidator
+{
+    /// <summary>Most keys a group may hold (spec.secrets maxItems).</summary>
+    public const int MaxKeys = 500;
+
+    public static IReadOnlyList<SecretInput> Validate(SetSecretsRequest? request, SecretGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        if (request?.Secrets is not { } secrets)
+        {
+            throw ApiException.Invalid("secrets", "is required (the complete list of keys; keys left out are removed)");
+        }
+
+        if (secrets.Count > MaxKeys)
+        {
+            throw ApiException.Invalid("secrets", $"has {secrets.Count} keys; a group holds at most {MaxKeys}");
+        }
+
+        var current = (group.Spec.Secrets ?? []).ToDictionary(s => s.Key, StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<SecretInput>(secrets.Count);
+        for (var i = 0; i < secrets.Count; i++)
+        {
+            var field = $"secrets[{i}]";
+            var input = secrets[i] ?? throw ApiException.Invalid(field, "must be an object with key and, optionally, value");
+            if (ReferenceParser.DescribeInvalidSecretKey(input.Key) is { } problem)
+            {
+                throw ApiException.Invalid($"{field}.key", problem);
+            }
+
+            if (!seen.Add(input.Key!))
+            {
+                throw ApiException.Invalid($"{field}.key", $"'{input.Key}' is listed more than once");
+            }
+
+            current.TryGetValue(input.Key!, out var spec);
+            if (input.Value is null && spec is null)
+            {
+                throw ApiException.Invalid($"{field}.value", $"key '{input.Key}' is not in the group yet, so it needs a value");
+            }
+
+            if (input.Value is not null && spec?.RemoteRef is not null)
+            {
+                throw ApiException.Invalid($"{field}.value", $"key '{input.Key}' reads from spec.secrets remoteRef, not from the group's own location; its value cannot be set here");
+            }
+
+            result.Add(input);
+        }
+
+        return result;
+    }
+}
