@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Operator.Credentials;
 using Operator.Entities.V1Alpha1;
 using Operator.Hosting;
+using Operator.Observability;
 using Operator.References;
 using Operator.Runtime;
 using Operator.Stores;
@@ -31,6 +32,7 @@ public sealed partial class SecretGroupReconciler(
     public async Task<ReconcileResult> ReconcileAsync(SecretGroup entity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entity);
+        using var logScope = LogScopes.ForGroup(logger, entity);
         if (entity.Metadata.DeletionTimestamp is not null)
         {
             return ReconcileResult.Done;

@@ -32,4 +32,16 @@ public sealed class OperatorOptions
 
     /// <summary>How often a Ready integration is re-checked for connectivity and credential changes.</summary>
     public TimeSpan IntegrationRecheckInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Port of /healthz and /readyz.</summary>
+    [Range(1, 65535)]
+    public int HealthPort { get; set; } = 8081;
+
+    /// <summary>Port of the Prometheus /metrics endpoint.</summary>
+    [Range(1, 65535)]
+    public int MetricsPort { get; set; } = 8080;
+
+    /// <summary>Log format: <c>json</c> (default in a cluster) or <c>text</c> (default elsewhere); empty picks the default.</summary>
+    [RegularExpression("^(json|text)?$")]
+    public string? LogFormat { get; set; }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Operator.Controllers;
 using Operator.Credentials;
 using Operator.Entities.V1Alpha1;
+using Operator.Observability;
 using Operator.References;
 using Operator.Runtime;
 using Operator.Stores;
@@ -48,6 +49,8 @@ public static class OperatorServiceCollectionExtensions
         services.TryAddSingleton<SyncLedger>();
         services.TryAddSingleton<ResourceClient<SecretGroup>>();
         services.TryAddSingleton<ResourceClient<SecretStoreIntegration>>();
+        services.AddMetrics();
+        services.TryAddSingleton<OperatorMetrics>();
         return services;
     }
 
