@@ -26,7 +26,7 @@ run:
 
 ## Regenerates config/crd (and everything else generated from the entity classes).
 manifests:
-	$(DOTNET) run --project src/Operator -c $(CONFIG) -- generate-manifests --output .
+	$(DOTNET) run --project src/Operator -c $(CONFIG) -- generate-manifests --output $(CURDIR)
 
 ## Runs the Kubernetes API emulator and the operator together, applies config/samples, prints a kubeconfig.
 playground:
