@@ -18,6 +18,6 @@ COPY --from=build /app ./
 # The numeric UID matches the manifests' runAsUser (65532), so runAsNonRoot can be verified by the kubelet.
 USER 65532:65532
 ENV DOTNET_EnableDiagnostics=0 \
-    ASPNETCORE_URLS=""
+    ASPNETCORE_HTTP_PORTS=""
 EXPOSE 8080 8081
 ENTRYPOINT ["dotnet", "/app/Operator.dll"]
