@@ -152,6 +152,10 @@ public sealed partial class SecretGroupReconciler(
             events.Record(entity, EventSeverity.Normal, "Synced", "Sync", $"wrote Secret {secretName} with {keys.Count} keys from {fqn}");
             LogSecretWritten(logger, key, secretName, keys.Count);
         }
+        else if (entity.Status?.Conditions?.Any(c => c.Type == ConditionTypes.Ready && c.Status == "False") == true)
+        {
+            events.Record(entity, EventSeverity.Normal, "Recovered", "Sync", $"Secret {secretName} is in sync with {fqn} again; its data did not change");
+        }
 
         await WriteStatusAsync(entity, synced, fqn, cancellationToken).ConfigureAwait(false);
         return ReconcileResult.RequeueIn(next - now);
