@@ -15,6 +15,9 @@ public static class RuntimeMetrics
     private static readonly Histogram<double> ReconcileDuration =
         Meter.CreateHistogram<double>("operator_reconcile_duration_seconds", unit: "s", description: "Reconcile duration by controller.");
 
+    private static readonly Counter<long> Retries =
+        Meter.CreateCounter<long>("operator_workqueue_retries_total", description: "Keys re-queued with backoff after a failed reconcile, by controller.");
+
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<int>> QueueDepths = new();
 
     private static readonly ObservableGauge<int> QueueDepth = Meter.CreateObservableGauge(
@@ -23,6 +26,9 @@ public static class RuntimeMetrics
         description: "Keys ready to be reconciled, by controller.");
 
     internal static void TrackQueue(string controller, Func<int> depth) => QueueDepths[controller] = depth;
+
+    internal static void RecordRetry(string controller) =>
+        Retries.Add(1, new KeyValuePair<string, object?>("controller", controller));
 
     internal static void RecordReconcile(string controller, string outcome, TimeSpan duration)
     {

@@ -149,6 +149,7 @@ internal sealed partial class Controller<TEntity> : IController, IControllerQueu
         {
             outcome = "error";
             Queue.AddRateLimited(key);
+            RuntimeMetrics.RecordRetry(Name);
             LogFailed(logger, Name, key, Queue.NumRequeues(key), e);
         }
         finally

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Operator.Credentials;
 using Operator.Entities.V1Alpha1;
 using Operator.Hosting;
+using Operator.Observability;
 using Operator.References;
 using Operator.Runtime;
 using Operator.Stores;
@@ -37,6 +38,7 @@ public sealed partial class SecretGroupReconciler(
     public async Task<ReconcileResult> ReconcileAsync(SecretGroup entity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entity);
+        using var logScope = LogScopes.ForGroup(logger, entity);
         if (entity.Metadata.DeletionTimestamp is not null)
         {
             return ReconcileResult.Done;
@@ -189,6 +191,10 @@ public sealed partial class SecretGroupReconciler(
         {
             events.Record(entity, EventSeverity.Normal, "Synced", "Sync", $"wrote Secret {secretName} with {keys.Count} keys from {fqn}");
             LogSecretWritten(logger, key, secretName, keys.Count);
+        }
+        else if (entity.Status?.Conditions?.Any(c => c.Type == ConditionTypes.Ready && c.Status == "False") == true)
+        {
+            events.Record(entity, EventSeverity.Normal, "Recovered", "Sync", $"Secret {secretName} is in sync with {fqn} again; its data did not change");
         }
 
         // Workloads annotated secrets.tfy.dev/reload roll on a change of data, not on the first sync.

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Operator.Credentials;
 using Operator.Entities.V1Alpha1;
 using Operator.Hosting;
+using Operator.Observability;
 using Operator.References;
 using Operator.Runtime;
 using Operator.Stores;
@@ -26,6 +27,7 @@ public sealed partial class SecretStoreIntegrationReconciler(
     public async Task<ReconcileResult> ReconcileAsync(SecretStoreIntegration entity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entity);
+        using var logScope = LogScopes.ForIntegration(logger, entity);
         if (entity.Metadata.DeletionTimestamp is not null)
         {
             return ReconcileResult.Done;

@@ -30,4 +30,7 @@ public sealed class SyncLedger
     public void Set(ObjectKey key, SyncRecord record) => records[key] = record;
 
     public void Remove(ObjectKey key) => records.TryRemove(key, out _);
+
+    /// <summary>The earliest last-sync time over all recorded groups (for the sync-age metric); null when none.</summary>
+    public DateTime? OldestLastSync() => records.IsEmpty ? null : records.Values.Min(r => r.LastSync);
 }

@@ -71,4 +71,43 @@ public sealed class OperatorOptions
 
     /// <summary>Secret in <see cref="Namespace"/> whose data keys are SHA-256 hex hashes of API keys and values their subjects.</summary>
     public string ApiKeysSecret { get; set; } = "secretgroup-api-keys";
+
+    /// <summary>Port of /healthz and /readyz.</summary>
+    [Range(1, 65535)]
+    public int HealthPort { get; set; } = 8081;
+
+    /// <summary>Port of the Prometheus /metrics endpoint.</summary>
+    [Range(1, 65535)]
+    public int MetricsPort { get; set; } = 8080;
+
+    /// <summary>Log format: <c>json</c> (default in a cluster) or <c>text</c> (default elsewhere); empty picks the default.</summary>
+    [RegularExpression("^(json|text)?$")]
+    public string? LogFormat { get; set; }
+
+    /// <summary><c>--sync-interval=1h</c>: <see cref="DefaultSyncInterval"/> in the CRDs' duration form (Helm value <c>syncInterval</c>).</summary>
+    [Duration]
+    public string? SyncInterval
+    {
+        get;
+        set
+        {
+            field = value;
+            if (Durations.TryParse(value, out var interval))
+            {
+                DefaultSyncInterval = interval;
+            }
+        }
+    }
+}
+
+/// <summary>A duration such as <c>1h</c>, <c>30m</c> or <c>90s</c>, as the CRDs write them.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class DurationAttribute : ValidationAttribute
+{
+    public DurationAttribute()
+        : base("{0}: expected a duration such as 1h, 30m or 90s")
+    {
+    }
+
+    public override bool IsValid(object? value) => value is null || (value is string text && Durations.TryParse(text, out _));
 }

@@ -7,6 +7,7 @@ using Operator.RestApi;
 using Operator.Controllers;
 using Operator.Credentials;
 using Operator.Entities.V1Alpha1;
+using Operator.Observability;
 using Operator.References;
 using Operator.Runtime;
 using Operator.Stores;
@@ -73,6 +74,9 @@ public static class OperatorServiceCollectionExtensions
         services.TryAddSingleton<ResourceClient<SecretGroup>>();
         services.TryAddSingleton<ResourceClient<SecretStoreIntegration>>();
         services.AddWorkloadIntegration(configuration);
+
+        services.AddMetrics();
+        services.TryAddSingleton<OperatorMetrics>();
         return services;
     }
 

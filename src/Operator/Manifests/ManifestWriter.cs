@@ -9,6 +9,9 @@ public static class ManifestWriter
     /// <summary>Folder, relative to the repository root, that holds only generated CRD files.</summary>
     public const string CrdBasesDirectory = "config/crd/bases";
 
+    /// <summary>The Helm chart's crds/ folder: the same files as <see cref="CrdBasesDirectory"/>, so helm installs them first.</summary>
+    public const string ChartCrdsDirectory = "charts/secretgroup-operator/crds";
+
     private const string Header =
         "# Generated from the entity classes in src/Operator/Entities by `make manifests`. Do not edit by hand.\n";
 
@@ -18,10 +21,12 @@ public static class ManifestWriter
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var crd in CrdGenerator.GenerateAll())
         {
-            files.Add($"{CrdBasesDirectory}/{FileName(crd)}", Header + "---\n" + Normalize(KubernetesYaml.Serialize(crd)));
+            var content = Header + "---\n" + Normalize(KubernetesYaml.Serialize(crd));
+            files.Add($"{CrdBasesDirectory}/{FileName(crd)}", content);
+            files.Add($"{ChartCrdsDirectory}/{FileName(crd)}", content);
         }
 
-        var resources = files.Keys.Select(path => "- " + path["config/crd/".Length..] + "\n");
+        var resources = files.Keys.Where(path => path.StartsWith(CrdBasesDirectory, StringComparison.Ordinal)).Select(path => "- " + path["config/crd/".Length..] + "\n");
         files.Add("config/crd/kustomization.yaml", Header +
             "apiVersion: kustomize.config.k8s.io/v1beta1\n" +
             "kind: Kustomization\n" +
@@ -47,12 +52,28 @@ public static class ManifestWriter
             }
         }
 
-        // The bases folder is entirely generated: a CRD whose entity was renamed or removed must not linger.
-        foreach (var stale in Directory.EnumerateFiles(Path.Combine(repoRoot, CrdBasesDirectory), "*.yaml"))
+        // The CRD folders are entirely generated: a CRD whose entity was renamed or removed must not linger.
+        foreach (var directory in new[] { CrdBasesDirectory, ChartCrdsDirectory })
         {
-            if (!files.ContainsKey($"{CrdBasesDirectory}/{Path.GetFileName(stale)}"))
+            foreach (var stale in Directory.EnumerateFiles(Path.Combine(repoRoot, directory), "*.yaml"))
             {
-                File.Delete(stale);
+                if (!files.ContainsKey($"{directory}/{Path.GetFileName(stale)}"))
+                {
+                    File.Delete(stale);
+                }
+            }
+        }
+
+        // deploy/install.yaml is made from config/ as well, so only a checkout (not a bare output folder) gets it.
+        if (InstallManifest.HasSources(repoRoot))
+        {
+            var install = Path.Combine(repoRoot, InstallManifest.RelativePath);
+            var content = InstallManifest.Render(repoRoot);
+            if (!File.Exists(install) || File.ReadAllText(install) != content)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(install)!);
+                File.WriteAllText(install, content);
+                written.Add(InstallManifest.RelativePath);
             }
         }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Operator.Controllers;
 using Operator.Credentials;
 using Operator.Entities.V1Alpha1;
+using Operator.Observability;
 using Operator.References;
 
 namespace Operator.Stores;
@@ -10,7 +11,7 @@ namespace Operator.Stores;
 /// Hands out the store client of an integration: credentials are resolved once per integration generation and
 /// mount version, and the client is rebuilt (the old one disposed) only when they change.
 /// </summary>
-public sealed class StoreConnector(StoreRegistry registry, StoreClientCache clients, CredentialResolver credentials, IntegrationDirectory directory, TimeProvider time)
+public sealed class StoreConnector(StoreRegistry registry, StoreClientCache clients, CredentialResolver credentials, IntegrationDirectory directory, OperatorMetrics metrics, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, (string Stamp, ISecretStore Store)> resolved = new(StringComparer.Ordinal);
 
@@ -40,7 +41,7 @@ public sealed class StoreConnector(StoreRegistry registry, StoreClientCache clie
             values[field] = await credentials.ResolveAsync(reference, field, fqn, cancellationToken).ConfigureAwait(false);
         }
 
-        var store = await clients.GetOrCreateAsync(name, version, values, () => factory.Create(NewContext(integration, fqn, values))).ConfigureAwait(false);
+        var store = await clients.GetOrCreateAsync(name, version, values, () => new InstrumentedSecretStore(factory.Create(NewContext(integration, fqn, values)), fqn.Provider, metrics)).ConfigureAwait(false);
         resolved[name] = (stamp, store);
         return store;
     }

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Operator.References;
+using Operator.Stores;
+
+namespace Operator.Observability;
+
+/// <summary>Decorates a store client with call counts, errors and latency by provider and operation.</summary>
+public sealed class InstrumentedSecretStore(ISecretStore inner, Provider provider, OperatorMetrics metrics) : ISecretStore
+{
+    private readonly string providerName = provider.ToSegment();
+
+    /// <summary>The decorated client (tests and diagnostics).</summary>
+    public ISecretStore Inner => inner;
+
+    public StoreCapabilities Capabilities => inner.Capabilities;
+
+    public string DefaultPath(GroupFqn group, string key) => inner.DefaultPath(group, key);
+
+    public Task<IReadOnlyDictionary<string, StoreValue>> ReadManyAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken) =>
+        MeasureAsync("read_many", () => inner.ReadManyAsync(paths, cancellationToken));
+
+    public Task<StoreValue?> ReadAsync(string path, CancellationToken cancellationToken) =>
+        MeasureAsync("read", () => inner.ReadAsync(path, cancellationToken));
+
+    public Task<string?> WriteAsync(string path, string value, CancellationToken cancellationToken) =>
+        MeasureAsync("write", () => inner.WriteAsync(path, value, cancellationToken));
+
+    public Task DeleteAsync(string path, CancellationToken cancellationToken) =>
+        MeasureAsync("delete", async () =>
+        {
+            await inner.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    public Task ValidateAsync(CancellationToken cancellationToken) =>
+        MeasureAsync("validate", async () =>
+        {
+            await inner.ValidateAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+    private async Task<T> MeasureAsync<T>(string operation, Func<Task<T>> call)
+    {
+        var started = Stopwatch.GetTimestamp();
+        string? error = null;
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (SecretStoreException e)
+        {
+            error = e.Kind.ToString();
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            error = "Cancelled";
+            throw;
+        }
+        catch (Exception)
+        {
+            error = "Unexpected";
+            throw;
+        }
+        finally
+        {
+            // Latency is a measurement of real elapsed time, not logic, so it does not go through TimeProvider.
+            metrics.RecordStoreCall(providerName, operation, Stopwatch.GetElapsedTime(started), error);
+        }
+    }
+}

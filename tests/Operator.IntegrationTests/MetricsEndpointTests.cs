@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using k8s;
+using k8s.Models;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Operator.Entities.V1Alpha1;
+using Operator.Hosting;
+using Operator.Runtime;
+using Operator.Testing.Kube;
+
+namespace Operator.IntegrationTests;
+
+/// <summary>The real web host (Program.CreateApplication) against the API emulator, scraped over HTTP.</summary>
+public sealed class MetricsEndpointTests
+{
+    private const string Canary = "canary-VALUE-7f3c9e1a";
+    private const string Source = "store-src";
+    private const string Ns = "team-m";
+
+    [Fact]
+    public async Task Metrics_AfterASync_ExposeEveryOperatorMetric_OnTheMetricsPortOnly_WithoutSecretValues()
+    {
+        await using var emulator = await KubeApiEmulator.StartAsync();
+        var client = emulator.CreateClient();
+        await CrdInstaller.InstallAsync(client, CancellationToken.None);
+        foreach (var ns in new[] { Source, Ns })
+        {
+            await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
+        }
+
+        await client.CoreV1.CreateNamespacedSecretAsync(
+            new V1Secret { Metadata = new V1ObjectMeta { Name = "acme.payments", NamespaceProperty = Source }, Data = new Dictionary<string, byte[]> { ["API_KEY"] = Encoding.UTF8.GetBytes(Canary) } },
+            Source);
+        await new ResourceClient<SecretStoreIntegration>(client).CreateAsync(
+            new SecretStoreIntegration
+            {
+                Metadata = new V1ObjectMeta { Name = "k8s-store" },
+                Spec = new SecretStoreIntegrationSpec { ProviderAccount = "local", Kubernetes = new KubernetesStoreSpec { SourceNamespace = Source } },
+            },
+            CancellationToken.None);
+
+        var (healthPort, metricsPort) = (FreePort(), FreePort());
+        await using var app = Program.CreateApplication(
+            ["--tenant=acme", "--leader-elect=false", "--log-format=text", $"--health-port={healthPort}", $"--metrics-port={metricsPort}"],
+            builder => builder.Services.AddSingleton(client));
+        await app.StartAsync(TestContext.Current.CancellationToken);
+
+        var integrations = new ResourceClient<SecretStoreIntegration>(client);
+        await OperatorHarness.WaitForAsync(
+            async () => (await integrations.GetAsync(new ObjectKey(null, "k8s-store"), CancellationToken.None))?.Status?.Conditions?.Any(c => c is { Type: "Ready", Status: "True" }) == true,
+            "integration Ready");
+
+        // One failed store read: counted as a store error, and the group is retried with backoff.
+        emulator.Faults.FailNext(1, 503, r => r.Method == "GET" && r.Path.StartsWith($"/api/v1/namespaces/{Source}/secrets", StringComparison.Ordinal));
+        await new ResourceClient<SecretGroup>(client).CreateAsync(
+            new SecretGroup
+            {
+                Metadata = new V1ObjectMeta { Name = "payments", NamespaceProperty = Ns },
+                Spec = new SecretGroupSpec { IntegrationFqn = "acme:kubernetes:local:secret-store:k8s-store", Secrets = [new SecretKeySpec { Key = "API_KEY" }] },
+            },
+            CancellationToken.None);
+        var groups = new ResourceClient<SecretGroup>(client);
+        await OperatorHarness.WaitForAsync(
+            async () => (await groups.GetAsync(new ObjectKey(Ns, "payments"), CancellationToken.None))?.Status?.Conditions?.Any(c => c is { Type: "Ready", Status: "True" }) == true,
+            "group Ready after one failed read");
+
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"), TestContext.Current.CancellationToken);
+
+        string[] names =
+        [
+            "operator_reconcile_total{", "operator_reconcile_duration_seconds_bucket{", "operator_workqueue_depth{",
+            "operator_workqueue_retries_total{", "operator_store_requests_total{", "operator_store_errors_total{",
+            "operator_store_request_duration_seconds_bucket{", "operator_managed_secrets{", "operator_leader{", "operator_last_sync_age_seconds{",
+        ];
+        Assert.All(names, name => Assert.Contains(name, metrics, StringComparison.Ordinal));
+        Assert.Contains("# TYPE operator_reconcile_total counter", metrics, StringComparison.Ordinal);
+        Assert.Matches("operator_store_requests_total\\{[^}]*operation=\"read_many\"[^}]*provider=\"kubernetes\"|operator_store_requests_total\\{[^}]*provider=\"kubernetes\"[^}]*operation=\"read_many\"", metrics);
+        Assert.Matches("operator_store_errors_total\\{[^}]*reason=\"Unavailable\"", metrics);
+        Assert.Matches("operator_reconcile_total\\{[^}]*controller=\"SecretGroup\"[^}]*outcome=\"error\"", metrics);
+        Assert.Matches("(?m)^operator_managed_secrets\\{[^}]*\\} 1$", metrics);
+
+        // Bounded labels: no value, and no group, namespace or path label.
+        Assert.DoesNotContain(Canary, metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("payments", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain(Ns, metrics, StringComparison.Ordinal);
+
+        // The health port answers probes and not /metrics; the metrics port answers nothing else.
+        Assert.Equal("ok", await http.GetStringAsync(new Uri($"http://127.0.0.1:{healthPort}/healthz"), TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri($"http://127.0.0.1:{healthPort}/readyz"), TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri($"http://127.0.0.1:{healthPort}/metrics"), TestContext.Current.CancellationToken)).StatusCode);
+
+        await app.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

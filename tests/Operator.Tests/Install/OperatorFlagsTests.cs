@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Operator.Hosting;
+
+namespace Operator.Tests.Install;
+
+/// <summary>The flags the chart and config/manager pass, bound the way the operator binds them.</summary>
+public sealed class OperatorFlagsTests
+{
+    private static OperatorOptions Bind(params string[] args)
+    {
+        var configuration = new ConfigurationBuilder().AddCommandLine(CommandLine.Normalize(args)).Build();
+        using var provider = new ServiceCollection().AddLogging().AddSecretGroupOperator(configuration).BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<OperatorOptions>>().Value;
+    }
+
+    [Fact]
+    public void ChartFlags_Bind()
+    {
+        var options = Bind("--tenant=acme", "--namespace=secretgroup-system", "--leader-elect=true", "--log-format=json", "--sync-interval=30m",
+            "--workers=8", "--health-port=8081", "--metrics-port=9090", "--webhook-enabled=true", "--api-enabled=false");
+
+        Assert.Equal(("acme", "secretgroup-system", true, "json"), (options.Tenant, options.Namespace, options.LeaderElect, options.LogFormat));
+        Assert.Equal(TimeSpan.FromMinutes(30), options.DefaultSyncInterval);
+        Assert.Equal((8, 8081, 9090), (options.Workers, options.HealthPort, options.MetricsPort));
+    }
+
+    [Fact]
+    public void WithoutSyncInterval_TheDefaultIsOneHour() => Assert.Equal(TimeSpan.FromHours(1), Bind("--tenant=acme").DefaultSyncInterval);
+
+    [Theory]
+    [InlineData("--sync-interval=one hour", "SyncInterval: expected a duration")]
+    [InlineData("--log-format=xml", "LogFormat")]
+    [InlineData("--metrics-port=0", "MetricsPort")]
+    public void BadFlag_IsRefused_NamingIt(string flag, string expected)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Bind("--tenant=acme", flag));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Diagnostics.Metrics;
+using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Time.Testing;
+using Operator.Controllers;
+using Operator.Observability;
+using Operator.References;
+using Operator.Runtime;
+using Operator.Stores;
+
+namespace Operator.Tests.Observability;
+
+public sealed class InstrumentedSecretStoreTests : IDisposable
+{
+    private const string Canary = "canary-secret-3b1d";
+    private readonly ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly SyncLedger ledger = new();
+    private readonly OperatorMetrics metrics;
+
+    public InstrumentedSecretStoreTests()
+    {
+        metrics = new OperatorMetrics(services.GetRequiredService<IMeterFactory>(), new Secrets(3), new Leader(), ledger, time);
+    }
+
+    public void Dispose()
+    {
+        metrics.Dispose();
+        services.Dispose();
+    }
+
+    private MetricCollector<T> Collect<T>(string instrument)
+        where T : struct => new(services.GetRequiredService<IMeterFactory>(), OperatorMetrics.MeterName, instrument);
+
+    [Fact]
+    public async Task Calls_AreCountedByProviderAndOperation_WithLatency_AndNoPathOrValue()
+    {
+        using var calls = Collect<long>("operator_store_requests_total");
+        using var latency = Collect<double>("operator_store_request_duration_seconds");
+        var store = new InstrumentedSecretStore(new FakeStore(), Provider.Aws, metrics);
+
+        await store.ReadManyAsync(["/tfy-secret/acme/g/KEY"], CancellationToken.None);
+        await store.WriteAsync("/tfy-secret/acme/g/KEY", Canary, CancellationToken.None);
+
+        Assert.Equal(["read_many", "write"], calls.GetMeasurementSnapshot().Select(m => (string)m.Tags["operation"]!));
+        Assert.All(calls.GetMeasurementSnapshot(), m => Assert.Equal(("aws", 2), ((string)m.Tags["provider"]!, m.Tags.Count)));
+        Assert.Equal(2, latency.GetMeasurementSnapshot().Count);
+        Assert.All(calls.GetMeasurementSnapshot().SelectMany(m => m.Tags.Values), v => Assert.DoesNotContain("tfy-secret", (string)v!, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Failures_AreCountedWithTheErrorKind_AndStillThrown()
+    {
+        using var errors = Collect<long>("operator_store_errors_total");
+        var store = new InstrumentedSecretStore(new FakeStore { Fail = new SecretStoreException(StoreErrorKind.Throttled, "rate exceeded") }, Provider.Hashicorp, metrics);
+
+        var thrown = await Assert.ThrowsAsync<SecretStoreException>(() => store.ReadAsync("/p", CancellationToken.None));
+
+        Assert.Equal(StoreErrorKind.Throttled, thrown.Kind);
+        var error = Assert.Single(errors.GetMeasurementSnapshot());
+        Assert.Equal(("hashicorp", "read", "Throttled"), ((string)error.Tags["provider"]!, (string)error.Tags["operation"]!, (string)error.Tags["reason"]!));
+    }
+
+    [Fact]
+    public void Gauges_ReportManagedSecretsLeaderAndOldestSyncAge()
+    {
+        using var managed = Collect<int>("operator_managed_secrets");
+        using var leader = Collect<int>("operator_leader");
+        using var age = Collect<double>("operator_last_sync_age_seconds");
+        var now = time.GetUtcNow().UtcDateTime;
+        ledger.Set(new ObjectKey("a", "old"), Record(now - TimeSpan.FromMinutes(50)));
+        ledger.Set(new ObjectKey("a", "new"), Record(now - TimeSpan.FromMinutes(5)));
+
+        managed.RecordObservableInstruments();
+        leader.RecordObservableInstruments();
+        age.RecordObservableInstruments();
+
+        Assert.Equal(3, managed.LastMeasurement!.Value);
+        Assert.Equal(1, leader.LastMeasurement!.Value);
+        Assert.Equal(3000, age.LastMeasurement!.Value);
+        Assert.Empty(age.LastMeasurement.Tags);
+    }
+
+    private static SyncRecord Record(DateTime lastSync) => new("uid", 1, "stamp", "s", "hash", lastSync, lastSync + TimeSpan.FromHours(1), []);
+
+    private sealed class Secrets(int count) : IResourceCache<V1Secret>
+    {
+        public bool HasSynced => true;
+
+        public V1Secret? Get(ObjectKey key) => null;
+
+        public IReadOnlyList<V1Secret> List(string? @namespace = null) => [.. Enumerable.Range(0, count).Select(_ => new V1Secret())];
+    }
+
+    private sealed class Leader : ILeaderStatus
+    {
+        public bool IsLeader => true;
+    }
+
+    private sealed class FakeStore : ISecretStore
+    {
+        public Exception? Fail { get; init; }
+
+        public StoreCapabilities Capabilities { get; } = new(10, true);
+
+        public string DefaultPath(GroupFqn group, string key) => $"/{key}";
+
+        public Task<IReadOnlyDictionary<string, StoreValue>> ReadManyAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken) =>
+            Fail is null ? Task.FromResult<IReadOnlyDictionary<string, StoreValue>>(paths.ToDictionary(p => p, _ => new StoreValue(Canary, "1"))) : Task.FromException<IReadOnlyDictionary<string, StoreValue>>(Fail);
+
+        public Task<StoreValue?> ReadAsync(string path, CancellationToken cancellationToken) =>
+            Fail is null ? Task.FromResult<StoreValue?>(new StoreValue(Canary, "1")) : Task.FromException<StoreValue?>(Fail);
+
+        public Task<string?> WriteAsync(string path, string value, CancellationToken cancellationToken) => Task.FromResult<string?>("2");
+
+        public Task DeleteAsync(string path, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task ValidateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
