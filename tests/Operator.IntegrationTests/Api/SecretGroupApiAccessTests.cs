@@ -112,7 +112,10 @@ public sealed class SecretGroupApiAccessTests
 
         // 409: the FQN belongs to a group in another namespace
         await f.H.CreateGroupAsync("team-b", "taken", []);
-        await OperatorHarness.WaitForAsync(async () => (await f.SendAsync(HttpMethod.Put, "/v1/secret-groups", ApiFixture.Admin, ApiFixture.Manifest("taken"))).Status == HttpStatusCode.Conflict, "409 for a name taken in team-b");
+        // Wait (with side-effect-free GETs) until the API's cache knows the group in team-b; a PUT before that would create one.
+        await OperatorHarness.WaitForAsync(
+            async () => (await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?fqn=acme:taken", ApiFixture.Admin)).Body?["data"]?.AsArray().Count == 1,
+            "the API to see the group in team-b");
         ApiFixture.AssertError(HttpStatusCode.Conflict, await f.SendAsync(HttpMethod.Put, "/v1/secret-groups", ApiFixture.Admin, ApiFixture.Manifest("taken")), "conflict", "team-b");
         Assert.Null(await f.H.GetGroupAsync(ApiFixture.Ns, "taken"));
 

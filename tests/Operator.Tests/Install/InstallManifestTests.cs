@@ -35,9 +35,9 @@ public sealed class InstallManifestTests
         var kinds = objects.Select(o => ((IKubernetesObject)o).Kind).ToList();
 
         Assert.Equal(["CustomResourceDefinition", "CustomResourceDefinition", "Namespace"], kinds.Take(3));
-        Assert.Equal(["ClusterRole", "ClusterRoleBinding", "Deployment", "Role", "RoleBinding", "ServiceAccount"], kinds.Skip(3).Order(StringComparer.Ordinal));
+        Assert.Equal(["ClusterRole", "ClusterRoleBinding", "Deployment", "MutatingWebhookConfiguration", "Role", "RoleBinding", "Service", "ServiceAccount"], kinds.Skip(3).Order(StringComparer.Ordinal));
         var ns = objects.OfType<V1Namespace>().Single().Metadata.Name;
-        Assert.All(objects.OfType<IKubernetesObject<V1ObjectMeta>>().Where(o => o is not (V1Namespace or V1CustomResourceDefinition or V1ClusterRole or V1ClusterRoleBinding)),
+        Assert.All(objects.OfType<IKubernetesObject<V1ObjectMeta>>().Where(o => o is not (V1Namespace or V1CustomResourceDefinition or V1ClusterRole or V1ClusterRoleBinding or V1MutatingWebhookConfiguration)),
             o => Assert.Equal(ns, o.Metadata.NamespaceProperty));
     }
 
@@ -66,6 +66,7 @@ public sealed class InstallManifestTests
 
         Assert.Equal("config/crd/bases/secrets.tfy.dev_secretgroups.yaml", files[0]);
         Assert.Contains("config/rbac/role.yaml", files);
-        Assert.Equal("config/manager/manager.yaml", files[^1]);
+        Assert.Contains("config/manager/manager.yaml", files);
+        Assert.True(files.ToList().IndexOf("config/rbac/role.yaml") < files.ToList().IndexOf("config/manager/manager.yaml"), "RBAC comes before the Deployment");
     }
 }
