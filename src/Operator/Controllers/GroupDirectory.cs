@@ -9,9 +9,15 @@ public sealed class GroupDirectory(IResourceCache<SecretGroup> groups, SyncLedge
     /// <summary>The group that owns the FQN of groups named <paramref name="name"/>, if any.</summary>
     public SecretGroup? OwnerOf(string name) => groups.List()
         .Where(g => g.Metadata.Name == name && g.Metadata.DeletionTimestamp is null)
-        .OrderBy(g => g.Metadata.CreationTimestamp ?? DateTime.MaxValue)
+
+        // A group that has synced keeps its FQN even against a namesake stamped in the same second.
+        .OrderBy(g => HasSynced(g) ? 0 : 1)
+        .ThenBy(g => g.Metadata.CreationTimestamp ?? DateTime.MaxValue)
         .ThenBy(g => g.Metadata.Uid, StringComparer.Ordinal)
         .FirstOrDefault();
+
+    private static bool HasSynced(SecretGroup group) =>
+        group.Status?.LastSyncTime is not null && group.Status.Conditions?.Any(c => c.Type == "Ready" && c.Reason == "FqnConflict") != true;
 
     /// <summary>Groups of the same name in other namespaces (to requeue when the owner goes away).</summary>
     public IEnumerable<SecretGroup> Namesakes(ObjectKey key) =>

@@ -44,6 +44,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
         await h.CreateGroupAsync("baseline", "baseline", ["K"]);
         await h.WaitForGroupAsync("baseline", "baseline", "True", "Synced");
         var baselineSecret = KubernetesJson.Serialize(await h.GetSecretAsync("baseline", "baseline"));
+        h.Time.Advance(TimeSpan.FromSeconds(5)); // every case is younger than the baseline
 
         var pending = new List<(Case Case, string? Namespace, string Name)>();
         var failures = new List<string>();
@@ -59,7 +60,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
                 .Replace("@SELF@", name, StringComparison.Ordinal);
             var body = new JsonObject
             {
-                ["apiVersion"] = Api.GroupVersion,
+                ["apiVersion"] = Operator.Entities.V1Alpha1.Api.GroupVersion,
                 ["kind"] = c.Kind,
                 ["metadata"] = ns is null ? new JsonObject { ["name"] = name } : new JsonObject { ["name"] = name, ["namespace"] = ns },
                 ["spec"] = JsonNode.Parse(specText),
@@ -83,11 +84,11 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
             {
                 if (ns is null)
                 {
-                    await h.Client.CustomObjects.CreateClusterCustomObjectAsync(body, Api.Group, Api.Version, "secretstoreintegrations");
+                    await h.Client.CustomObjects.CreateClusterCustomObjectAsync(body, Operator.Entities.V1Alpha1.Api.Group, Operator.Entities.V1Alpha1.Api.Version, "secretstoreintegrations");
                 }
                 else
                 {
-                    await h.Client.CustomObjects.CreateNamespacedCustomObjectAsync(body, Api.Group, Api.Version, ns, "secretgroups");
+                    await h.Client.CustomObjects.CreateNamespacedCustomObjectAsync(body, Operator.Entities.V1Alpha1.Api.Group, Operator.Entities.V1Alpha1.Api.Version, ns, "secretgroups");
                 }
 
                 if (c.Expect.ApiError is not null)
