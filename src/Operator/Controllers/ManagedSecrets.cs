@@ -13,6 +13,7 @@ public static class ManagedLabels
     public const string ManagedByValue = "secretgroup-operator";
     public const string Group = "secrets.tfy.dev/group";
     public const string DataHash = "secrets.tfy.dev/data-hash";
+    public const string HashSalt = "secrets.tfy.dev/hash-salt";
 
     /// <summary>The informer's label selector: the operator caches only the Secrets it manages.</summary>
     public const string Selector = ManagedBy + "=" + ManagedByValue;
@@ -62,20 +63,31 @@ public sealed class ManagedSecretWriter(IKubernetes client)
         }
     }
 
-    /// <summary>Writes <paramref name="data"/>; returns true when the Secret was created or changed.</summary>
-    public async Task<bool> ApplyAsync(SecretGroup group, string secretName, IReadOnlyDictionary<string, byte[]> data, string hash, CancellationToken cancellationToken)
+    /// <summary>The keyed hash of the data a Secret holds now, or null when it carries no salt (not ours, or edited).</summary>
+    public static string? HashOf(V1Secret secret)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        return secret.Metadata.Annotations?.TryGetValue(ManagedLabels.HashSalt, out var salt) == true && !string.IsNullOrEmpty(salt)
+            ? SecretData.Hash((secret.Data ?? new Dictionary<string, byte[]>()).ToDictionary(p => p.Key, p => p.Value), salt)
+            : null;
+    }
+
+    /// <summary>Writes <paramref name="data"/>; returns whether the Secret was created or changed, and the data's keyed hash.</summary>
+    public async Task<(bool Written, string Hash)> ApplyAsync(SecretGroup group, string secretName, IReadOnlyDictionary<string, byte[]> data, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(group);
         var ns = group.Metadata.NamespaceProperty;
         var existing = await ReadAsync(ns, secretName, cancellationToken).ConfigureAwait(false);
+        var salt = existing?.Metadata.Annotations?.TryGetValue(ManagedLabels.HashSalt, out var kept) == true && !string.IsNullOrEmpty(kept) ? kept : SecretData.NewSalt();
+        var hash = SecretData.Hash(data, salt);
         try
         {
             if (existing is null)
             {
                 var secret = new V1Secret { Metadata = new V1ObjectMeta { Name = secretName, NamespaceProperty = ns }, Type = "Opaque" };
-                Stamp(secret, group, data, hash);
+                Stamp(secret, group, data, hash, salt);
                 await client.CoreV1.CreateNamespacedSecretAsync(secret, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-                return true;
+                return (true, hash);
             }
 
             if (!IsOwnedBy(existing, group))
@@ -84,15 +96,15 @@ public sealed class ManagedSecretWriter(IKubernetes client)
             }
 
             if (existing.Metadata.Annotations?.TryGetValue(ManagedLabels.DataHash, out var current) == true && current == hash
-                && existing.Data is not null && SecretData.Hash(existing.Data.ToDictionary(p => p.Key, p => p.Value)) == hash
+                && HashOf(existing) == hash
                 && HasDesiredMetadata(existing, group))
             {
-                return false;
+                return (false, hash);
             }
 
-            Stamp(existing, group, data, hash);
+            Stamp(existing, group, data, hash, salt);
             await client.CoreV1.ReplaceNamespacedSecretAsync(existing, secretName, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return true;
+            return (true, hash);
         }
         catch (HttpOperationException e)
         {
@@ -138,7 +150,7 @@ public sealed class ManagedSecretWriter(IKubernetes client)
         return group.Spec.Target?.Labels?.All(p => labels.TryGetValue(p.Key, out var v) && v == p.Value) ?? true;
     }
 
-    private static void Stamp(V1Secret secret, SecretGroup group, IReadOnlyDictionary<string, byte[]> data, string hash)
+    private static void Stamp(V1Secret secret, SecretGroup group, IReadOnlyDictionary<string, byte[]> data, string hash, string salt)
     {
         var meta = secret.Metadata;
         meta.Labels ??= new Dictionary<string, string>();
@@ -156,6 +168,7 @@ public sealed class ManagedSecretWriter(IKubernetes client)
         }
 
         meta.Annotations[ManagedLabels.DataHash] = hash;
+        meta.Annotations[ManagedLabels.HashSalt] = salt;
         meta.OwnerReferences =
         [
             new V1OwnerReference

@@ -3,13 +3,21 @@ using System.Text;
 
 namespace Operator.Controllers;
 
-/// <summary>Content hash of a managed Secret's data: the one thing compared to decide whether to write.</summary>
+/// <summary>
+/// Content hash of a managed Secret's data: the one thing compared to decide whether to write. It is keyed with a
+/// random salt kept on the managed Secret, so the hash shown in status, Events or pod templates (readable by more
+/// people than the Secret) cannot be used to guess low-entropy values offline.
+/// </summary>
 public static class SecretData
 {
-    public static string Hash(IReadOnlyDictionary<string, byte[]> data)
+    /// <summary>A new random salt (hex) for a Secret that has none yet.</summary>
+    public static string NewSalt() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    public static string Hash(IReadOnlyDictionary<string, byte[]> data, string salt)
     {
         ArgumentNullException.ThrowIfNull(data);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        ArgumentException.ThrowIfNullOrEmpty(salt);
+        using var sha = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(salt));
         Span<byte> length = stackalloc byte[4];
         foreach (var (key, value) in data.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
@@ -23,6 +31,6 @@ public static class SecretData
             sha.AppendData(value);
         }
 
-        return "sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset());
+        return "hmac-sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 }

@@ -165,11 +165,11 @@ public sealed partial class SecretGroupReconciler(
         }
 
         var data = sources.ToDictionary(s => s.Key, s => Encoding.UTF8.GetBytes(values[ValueKey(s)].Value), StringComparer.Ordinal);
-        var hash = SecretData.Hash(data);
         bool written;
+        string hash;
         try
         {
-            written = await writer.ApplyAsync(entity, secretName, data, hash, cancellationToken).ConfigureAwait(false);
+            (written, hash) = await writer.ApplyAsync(entity, secretName, data, cancellationToken).ConfigureAwait(false);
             await writer.DeleteStaleAsync(entity, managedSecrets.List(entity.Metadata.NamespaceProperty), secretName, cancellationToken).ConfigureAwait(false);
         }
         catch (ManagedSecretException e)
@@ -272,13 +272,8 @@ public sealed partial class SecretGroupReconciler(
     // Hash of the data actually present, so an edited value is noticed even if the annotation was kept.
     private static string? HashOf(V1Secret secret)
     {
-        if (secret.Metadata.Annotations?.TryGetValue(ManagedLabels.DataHash, out var annotated) != true)
-        {
-            return null;
-        }
-
-        var actual = SecretData.Hash((secret.Data ?? new Dictionary<string, byte[]>()).ToDictionary(p => p.Key, p => p.Value));
-        return actual == annotated ? actual : null;
+        var actual = ManagedSecretWriter.HashOf(secret);
+        return actual is not null && secret.Metadata.Annotations?.TryGetValue(ManagedLabels.DataHash, out var annotated) == true && annotated == actual ? actual : null;
     }
 
     private static SyncRecord? RecordFromStatus(SecretGroup group, string integrationStamp, string aliasStamp)
