@@ -67,14 +67,24 @@ public sealed class MetricsEndpointTests
             "group Ready after one failed read");
 
         using var http = new HttpClient();
-        var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"), TestContext.Current.CancellationToken);
-
         string[] names =
         [
             "operator_reconcile_total{", "operator_reconcile_duration_seconds_bucket{", "operator_workqueue_depth{",
             "operator_workqueue_retries_total{", "operator_store_requests_total{", "operator_store_errors_total{",
             "operator_store_request_duration_seconds_bucket{", "operator_managed_secrets{", "operator_leader{", "operator_last_sync_age_seconds{",
         ];
+
+        // The exporter caches a scrape briefly and observable gauges report on collection: scrape until they show up.
+        var metrics = "";
+        await OperatorHarness.WaitForAsync(
+            async () =>
+            {
+                metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"), TestContext.Current.CancellationToken);
+                return names.All(n => metrics.Contains(n, StringComparison.Ordinal))
+                    && System.Text.RegularExpressions.Regex.IsMatch(metrics, "(?m)^operator_managed_secrets\\{[^}]*\\} 1$");
+            },
+            "every metric in a scrape",
+            () => metrics);
         Assert.All(names, name => Assert.Contains(name, metrics, StringComparison.Ordinal));
         Assert.Contains("# TYPE operator_reconcile_total counter", metrics, StringComparison.Ordinal);
         Assert.Matches("operator_store_requests_total\\{[^}]*operation=\"read_many\"[^}]*provider=\"kubernetes\"|operator_store_requests_total\\{[^}]*provider=\"kubernetes\"[^}]*operation=\"read_many\"", metrics);

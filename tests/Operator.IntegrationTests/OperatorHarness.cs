@@ -172,6 +172,26 @@ public sealed class OperatorHarness : IAsyncDisposable
         return new ResourceClient<SecretGroup>(Client).CreateAsync(group, CancellationToken.None);
     }
 
+    /// <summary>Read-modify-write of a custom object, retried on 409 (the operator writes status concurrently), as kubectl edit would.</summary>
+    public async Task UpdateAsync<T>(ObjectKey key, Action<T> change)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var api = new ResourceClient<T>(Client);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await api.GetAsync(key, CancellationToken.None) ?? throw new InvalidOperationException($"{key} not found");
+            change(current);
+            try
+            {
+                await api.ReplaceAsync(current, CancellationToken.None);
+                return;
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < 10)
+            {
+            }
+        }
+    }
+
     public Task<SecretGroup?> GetGroupAsync(string ns, string name) => new ResourceClient<SecretGroup>(Client).GetAsync(new ObjectKey(ns, name), CancellationToken.None);
 
     public async Task<V1Secret?> GetSecretAsync(string ns, string name)

@@ -77,9 +77,7 @@ public sealed class SecretGroupSyncTests
         await using var h = await StartWithGroupAsync(new() { ["A"] = "1", ["B"] = "2" }, g => g.Spec.Secrets = [new SecretKeySpec { Key = "A" }]);
         await h.WaitForGroupAsync(Ns, "openai-keys", "True", "Synced");
 
-        var group = (await h.GetGroupAsync(Ns, "openai-keys"))!;
-        group.Spec.Secrets!.Add(new SecretKeySpec { Key = "B" });
-        await new ResourceClient<SecretGroup>(h.Client).ReplaceAsync(group, CancellationToken.None);
+        await h.UpdateAsync<SecretGroup>(new ObjectKey(Ns, "openai-keys"), g => g.Spec.Secrets!.Add(new SecretKeySpec { Key = "B" }));
 
         await h.WaitForGroupAsync(Ns, "openai-keys", "True", and: g => g.Status!.KeyCount == 2);
         var secret = (await h.GetSecretAsync(Ns, "openai-keys"))!;

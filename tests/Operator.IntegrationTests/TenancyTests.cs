@@ -51,9 +51,7 @@ public sealed class TenancyTests
         Assert.Equal([("User", "alice@example.com"), ("Group", "platform")], admin!.Subjects.Select(s => (s.Kind, s.Name)).OrderByDescending(p => p.Kind));
         Assert.Equal(("Group", "ml"), (Assert.Single((await BindingAsync(h, "team-a", "secretgroup-g-viewer"))!.Subjects).Kind, (await BindingAsync(h, "team-a", "secretgroup-g-viewer"))!.Subjects[0].Name));
 
-        var group = (await h.GetGroupAsync("team-a", "g"))!;
-        group.Spec.Collaborators = group.Spec.Collaborators!.Where(c => c.RoleId != "secret-group-viewer").ToList();
-        await new ResourceClient<SecretGroup>(h.Client).ReplaceAsync(group, CancellationToken.None);
+        await h.UpdateAsync<SecretGroup>(new ObjectKey("team-a", "g"), g => g.Spec.Collaborators = g.Spec.Collaborators!.Where(c => c.RoleId != "secret-group-viewer").ToList());
 
         await OperatorHarness.WaitForAsync(async () => await BindingAsync(h, "team-a", "secretgroup-g-viewer") is null, "viewer binding removed");
         Assert.NotNull(await BindingAsync(h, "team-a", "secretgroup-g-admin"));
@@ -86,9 +84,7 @@ public sealed class TenancyTests
         var denied = await h.WaitForGroupAsync("team-a", "g", "False", "AccessDenied");
         Assert.Contains("allowPathReferences", denied.Status!.Conditions!.Single(c => c.Type == "Ready").Message, StringComparison.Ordinal);
 
-        var ssi = (await new ResourceClient<SecretStoreIntegration>(h.Client).GetAsync(new ObjectKey(null, "k8s-store"), CancellationToken.None))!;
-        ssi.Spec.Access = new IntegrationAccessSpec { AllowPathReferences = true };
-        await new ResourceClient<SecretStoreIntegration>(h.Client).ReplaceAsync(ssi, CancellationToken.None);
+        await h.UpdateAsync<SecretStoreIntegration>(new ObjectKey(null, "k8s-store"), i => i.Spec.Access = new IntegrationAccessSpec { AllowPathReferences = true });
 
         await h.WaitForGroupAsync("team-a", "g", "True", "Synced");
         Assert.Equal("pw", System.Text.Encoding.UTF8.GetString((await h.GetSecretAsync("team-a", "g"))!.Data["DB"]));
@@ -129,6 +125,9 @@ public sealed class TenancyTests
             g.Spec.Secrets![0].RemoteRef = $"tfy-secret://{h.Tenant}:source:K";
         });
 
+        // An alias reconciled before its source synced backs off on the fake clock; let that backoff pass.
+        await h.WaitForGroupAsync("team-a", "source", "True", "Synced");
+        h.Time.Advance(TimeSpan.FromSeconds(2));
         var alias = await h.WaitForGroupAsync("team-a", "alias", "True", "Synced");
         Assert.Equal("v1", System.Text.Encoding.UTF8.GetString((await h.GetSecretAsync("team-a", "alias"))!.Data["COPY"]));
         Assert.Equal($"tfy-secret://{h.Tenant}:source:K", alias.Status!.Secrets![0].RemoteRef);
@@ -153,9 +152,8 @@ public sealed class TenancyTests
         var denied = await h.WaitForGroupAsync("team-b", "consumer", "False", "AccessDenied");
         Assert.Contains("sharedWithNamespaces", denied.Status!.Conditions!.Single(c => c.Type == "Ready").Message, StringComparison.Ordinal);
 
-        var shared = (await h.GetGroupAsync("team-a", "shared"))!;
-        shared.Spec.SharedWithNamespaces = ["team-b"];
-        await new ResourceClient<SecretGroup>(h.Client).ReplaceAsync(shared, CancellationToken.None);
+        await h.UpdateAsync<SecretGroup>(new ObjectKey("team-a", "shared"), g => g.Spec.SharedWithNamespaces = ["team-b"]);
+        h.Time.Advance(TimeSpan.FromSeconds(2));
 
         await h.WaitForGroupAsync("team-b", "consumer", "True", "Synced");
     }

@@ -203,15 +203,17 @@ public sealed partial class SecretGroupReconciler(
             await rollouts.OnGroupDataChangedAsync(entity, previousHash, hash, cancellationToken).ConfigureAwait(false);
         }
 
-        await WriteStatusAsync(entity, synced, fqn, cancellationToken).ConfigureAwait(false);
         if (written)
         {
-            // Groups that alias this one re-sync now, not at their next refresh.
+            // Groups that alias this one re-sync now, not at their next refresh (before the status write, which may
+            // meet a conflict and be retried: the ledger already holds the new data).
             foreach (var aliasing in groups.Aliasing(tenant, entity.Metadata.Name))
             {
                 queue.Enqueue(ObjectKey.From(aliasing));
             }
         }
+
+        await WriteStatusAsync(entity, synced, fqn, cancellationToken).ConfigureAwait(false);
 
         return ReconcileResult.RequeueIn(next - now);
     }
