@@ -18,15 +18,19 @@ namespace Operator.IntegrationTests;
 /// <summary>The operator host in-process against the API emulator, with fake time and captured logs.</summary>
 public sealed class OperatorHarness : IAsyncDisposable
 {
-    public const string Tenant = "acme";
+    public const string DefaultTenant = "acme";
     public const string SourceNamespace = "store-src";
 
-    private OperatorHarness(KubeApiEmulator emulator, FakeTimeProvider time)
+    private OperatorHarness(KubeApiEmulator emulator, FakeTimeProvider time, string tenant)
     {
+        Tenant = tenant;
         Emulator = emulator;
         Time = time;
         Client = emulator.CreateClient();
     }
+
+    /// <summary>The operator's --tenant.</summary>
+    public string Tenant { get; }
 
     public KubeApiEmulator Emulator { get; }
 
@@ -35,6 +39,9 @@ public sealed class OperatorHarness : IAsyncDisposable
     public IKubernetes Client { get; }
 
     public IHost? Host { get; private set; }
+
+    /// <summary>Extra operator settings (configuration keys such as <c>TenantAdmins</c>) for the next start.</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
 
     /// <summary>Stands in for the tfy-k8s-secret mount: files written here are what tfy-k8s-secret://KEY resolves to.</summary>
     public string MountDirectory { get; } = Directory.CreateTempSubdirectory("tfy-k8s-secrets-").FullName;
@@ -53,13 +60,21 @@ public sealed class OperatorHarness : IAsyncDisposable
         : Host.Services.GetFakeLogCollector().GetSnapshot().Select(r =>
             $"{r.Level} {r.Category}: {r.Message} {string.Join(",", r.StructuredState?.Select(p => $"{p.Key}={p.Value}") ?? [])} {r.Exception}");
 
-    public static async Task<OperatorHarness> StartAsync()
+    public static async Task<OperatorHarness> StartAsync(string tenant = DefaultTenant, bool installCrds = true, bool startOperator = true)
     {
         var emulator = await KubeApiEmulator.StartAsync();
-        var harness = new OperatorHarness(emulator, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
-        await CrdInstaller.InstallAsync(harness.Client, CancellationToken.None);
+        var harness = new OperatorHarness(emulator, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)), tenant);
+        if (installCrds)
+        {
+            await CrdInstaller.InstallAsync(harness.Client, CancellationToken.None);
+        }
+
         await harness.CreateNamespaceAsync(SourceNamespace);
-        await harness.StartOperatorAsync();
+        if (startOperator)
+        {
+            await harness.StartOperatorAsync();
+        }
+
         return harness;
     }
 
@@ -74,6 +89,7 @@ public sealed class OperatorHarness : IAsyncDisposable
             ["Workers"] = "2",
             ["TfyK8sSecretsPath"] = MountDirectory,
         });
+        builder.Configuration.AddInMemoryCollection(Settings);
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddFakeLogging();
@@ -135,7 +151,7 @@ public sealed class OperatorHarness : IAsyncDisposable
         return new ResourceClient<SecretStoreIntegration>(Client).CreateAsync(ssi, CancellationToken.None);
     }
 
-    public static string FqnOf(string integrationName = "k8s-store") => $"{Tenant}:kubernetes:local:secret-store:{integrationName}";
+    public string FqnOf(string integrationName = "k8s-store") => $"{Tenant}:kubernetes:local:secret-store:{integrationName}";
 
     public Task<SecretGroup> CreateGroupAsync(string ns, string name, IEnumerable<string> keys, Action<SecretGroup>? customize = null)
     {

@@ -51,7 +51,7 @@ public sealed class SecretGroupSyncTests
         Assert.True(group.Status.NextSyncTime >= group.Status.LastSyncTime + TimeSpan.FromHours(1));
 
         var ssi = await new ResourceClient<SecretStoreIntegration>(h.Client).GetAsync(new ObjectKey(null, "k8s-store"), CancellationToken.None);
-        Assert.Equal(OperatorHarness.FqnOf(), ssi!.Status!.Fqn);
+        Assert.Equal(h.FqnOf(), ssi!.Status!.Fqn);
         Assert.Equal("True", ssi.Status.Conditions!.Single(c => c.Type == "Ready").Status);
     }
 

@@ -12,4 +12,22 @@ internal static class PlaygroundHost
         await File.WriteAllTextAsync(kubeconfigPath, emulator.KubeconfigYaml(), cancellationToken);
         return emulator;
     }
+
+    /// <summary>A path under the repository root (the folder holding Operator.sln), searched upward from here and from the binary.</summary>
+    public static string? FindRepoFile(string relative)
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Operator.sln")))
+                {
+                    var path = Path.Combine(dir.FullName, relative);
+                    return Directory.Exists(path) || File.Exists(path) ? path : null;
+                }
+            }
+        }
+
+        return null;
+    }
 }

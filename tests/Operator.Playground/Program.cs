@@ -1,11 +1,16 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Operator.Hosting;
 using Operator.Playground;
 
-// Runs the Kubernetes API emulator standalone so kubectl (and later the operator) can be pointed at it.
+// The playground: the Kubernetes API emulator, the CRDs, config/samples and the operator, in one process, so a
+// newcomer without a cluster can `kubectl get sg -A`.
 // Usage: dotnet run --project tests/Operator.Playground -- [--port 8001] [--kubeconfig-out ./playground.kubeconfig]
+//        [--no-operator] [--no-samples]
 var port = int.Parse(Option(args, "--port") ?? "8001", CultureInfo.InvariantCulture);
 var kubeconfigPath = Path.GetFullPath(Option(args, "--kubeconfig-out") ?? "playground.kubeconfig");
+var withOperator = !args.Contains("--no-operator");
+var withSamples = !args.Contains("--no-samples");
 
 using var stop = new CancellationTokenSource();
 using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, e =>
@@ -21,7 +26,26 @@ Console.CancelKeyPress += (_, e) =>
 
 await using var emulator = await PlaygroundHost.StartEmulatorAsync(port, kubeconfigPath, stop.Token);
 Console.WriteLine($"Kubernetes API emulator listening on {emulator.BaseAddress}");
+using var client = emulator.CreateClient();
+await CrdInstaller.InstallAsync(client, stop.Token);
+if (withSamples && PlaygroundHost.FindRepoFile("config/samples") is { } samples)
+{
+    var applied = await SampleApplier.ApplyAsync(client, samples, stop.Token);
+    Console.WriteLine($"Applied {applied} objects from {samples}");
+}
+
+Microsoft.AspNetCore.Builder.WebApplication? app = null;
+if (withOperator)
+{
+    // The operator reads the playground's kubeconfig exactly as it reads any other.
+    Environment.SetEnvironmentVariable("KUBECONFIG", kubeconfigPath);
+    app = Operator.Program.CreateApplication(["--tenant=default", "--leader-elect=false", "--health-port=0"]);
+    await app.StartAsync(stop.Token);
+    Console.WriteLine("Operator running (tenant 'default').");
+}
+
 Console.WriteLine($"export KUBECONFIG={kubeconfigPath}");
+Console.WriteLine("Try: kubectl get ssi; kubectl get sg -A; kubectl get secret -n team-a openai-keys -o yaml");
 Console.WriteLine("Press Ctrl-C to stop.");
 try
 {
@@ -30,6 +54,12 @@ try
 catch (OperationCanceledException)
 {
     // Ctrl-C
+}
+
+if (app is not null)
+{
+    await app.StopAsync(CancellationToken.None);
+    await app.DisposeAsync();
 }
 
 return 0;

@@ -30,7 +30,7 @@ public static class AccessRules
             return null;
         }
 
-        var outside = sources.FirstOrDefault(s => s.Path != store.DefaultPath(group, s.Key));
+        var outside = sources.FirstOrDefault(s => s.Alias is null && s.Path != store.DefaultPath(group, s.Key));
         return outside is null
             ? null
             : $"key '{outside.Key}' reads '{outside.Path}' outside the group's own location, and integration '{integration.Metadata.Name}' has spec.access.allowPathReferences false";

@@ -4,10 +4,10 @@ using Operator.Stores;
 
 namespace Operator.Controllers;
 
-/// <summary>Where one key of a group is read from.</summary>
-public sealed record KeySource(string Key, IntegrationFqn Integration, string Path)
+/// <summary>Where one key of a group is read from: a path in the group's store, or (an alias) another group's key.</summary>
+public sealed record KeySource(string Key, IntegrationFqn Integration, string Path, SecretFqn? Alias = null)
 {
-    public string RemoteRef => $"{Integration}::{Path}";
+    public string RemoteRef => Alias?.ToString() ?? $"{Integration}::{Path}";
 }
 
 /// <summary>A spec problem found while planning; <see cref="Reason"/> is the condition reason.</summary>
@@ -65,8 +65,13 @@ public static class GroupPlan
                         continue;
                     case StorePathReference p:
                         return ([], new PlanError("InvalidReference", $"{field}.remoteRef: '{p.Integration}' is not this group's integration '{integration}'; reading from another integration is not supported"));
+                    case GroupKeyReference g when g.Secret.Tenant != tenant:
+                        return ([], new PlanError("InvalidReference", $"{field}.remoteRef: tenant '{g.Secret.Tenant}' is not this installation's tenant '{tenant}'"));
+                    case GroupKeyReference g:
+                        sources.Add(new KeySource(key, integration, "", g.Secret));
+                        continue;
                     default:
-                        return ([], new PlanError("InvalidReference", $"{field}.remoteRef: tfy-secret:// aliases are not supported yet; use a path in the group's store"));
+                        return ([], new PlanError("InvalidReference", $"{field}.remoteRef: unsupported reference"));
                 }
             }
 
@@ -79,7 +84,7 @@ public static class GroupPlan
         }
 
         // Stores that map key names (Azure, GCP) may map two keys to one name: refuse rather than mix values.
-        var collision = sources.GroupBy(s => s.Path, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        var collision = sources.Where(s => s.Alias is null).GroupBy(s => s.Path, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (collision is not null)
         {
             return ([], new PlanError("KeyCollision", $"spec.secrets: keys {string.Join(", ", collision.Select(c => $"'{c.Key}'"))} map to the same store path '{collision.Key}'; rename one of them"));

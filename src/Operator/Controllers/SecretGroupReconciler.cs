@@ -20,6 +20,10 @@ public sealed partial class SecretGroupReconciler(
     IResourceCache<V1Secret> managedSecrets,
     ResourceClient<SecretGroup> api,
     SyncLedger ledger,
+    GroupDirectory groups,
+    AliasResolver aliases,
+    GroupRbacWriter rbac,
+    IControllerQueue<SecretGroup> queue,
     IEventRecorder events,
     IOptions<OperatorOptions> options,
     TimeProvider time,
@@ -39,6 +43,15 @@ public sealed partial class SecretGroupReconciler(
         var key = ObjectKey.From(entity);
         var tenant = options.Value.Tenant;
         var secretName = entity.Spec.Target?.Name ?? entity.Metadata.Name;
+
+        // Collaborators → RBAC first: who may see the group does not depend on whether its store answers.
+        await rbac.ApplyAsync(entity, secretName, options.Value.TenantAdminList(), cancellationToken).ConfigureAwait(false);
+
+        var owner = groups.OwnerOf(entity.Metadata.Name);
+        if (owner is not null && owner.Metadata.Uid != entity.Metadata.Uid)
+        {
+            return await FailAsync(entity, "FqnConflict", $"group FQN '{tenant}:{entity.Metadata.Name}' is already used by the older SecretGroup in namespace '{owner.Metadata.NamespaceProperty}'; rename this group", retry: false, cancellationToken).ConfigureAwait(false);
+        }
 
         if (!ReferenceParser.TryParseIntegrationFqn(entity.Spec.IntegrationFqn, "spec.integrationFqn", out var fqn, out var fqnError))
         {
@@ -69,11 +82,13 @@ public sealed partial class SecretGroupReconciler(
 
         var interval = RefreshInterval(entity, integration);
         var integrationStamp = $"{integration.Metadata.Uid}/{integration.Metadata.Generation}";
+        var aliasStamp = groups.AliasStamp(entity, tenant);
         var now = time.GetUtcNow().UtcDateTime;
-        var record = ledger.Get(key, entity.Metadata.Uid) ?? RecordFromStatus(entity, integrationStamp);
+        var record = ledger.Get(key, entity.Metadata.Uid) ?? RecordFromStatus(entity, integrationStamp, aliasStamp);
         if (record is not null
             && record.Generation == entity.Metadata.Generation
             && record.IntegrationStamp == integrationStamp
+            && record.AliasStamp == aliasStamp
             && record.SecretName == secretName
             && now < record.NextSync
             && await ManagedSecretIntactAsync(entity, secretName, record.DataHash, cancellationToken).ConfigureAwait(false))
@@ -105,24 +120,38 @@ public sealed partial class SecretGroupReconciler(
             return await FailAsync(entity, "AccessDenied", pathDenied, retry: false, cancellationToken).ConfigureAwait(false);
         }
 
-        IReadOnlyDictionary<string, StoreValue> values;
+        var values = new Dictionary<string, StoreValue>(StringComparer.Ordinal);
         try
         {
-            values = await ReadAllAsync(store, sources, cancellationToken).ConfigureAwait(false);
+            foreach (var (path, value) in await ReadAllAsync(store, sources.Where(s => s.Alias is null).ToList(), cancellationToken).ConfigureAwait(false))
+            {
+                values[path] = value;
+            }
         }
         catch (SecretStoreException e)
         {
             return await FailAsync(entity, e.Reason, $"reading from '{fqn}' failed: {e.Message}; the managed Secret is unchanged", retry: true, cancellationToken).ConfigureAwait(false);
         }
 
-        var missing = sources.Where(s => !values.ContainsKey(s.Path)).ToList();
+        var (aliasValues, aliasError, aliasRetry) = await aliases.ResolveAsync(entity, sources.Where(s => s.Alias is not null), cancellationToken).ConfigureAwait(false);
+        if (aliasError is not null)
+        {
+            return await FailAsync(entity, aliasError.Reason, aliasError.Message + "; the managed Secret is unchanged", aliasRetry, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (reference, value) in aliasValues)
+        {
+            values[reference] = value;
+        }
+
+        var missing = sources.Where(s => !values.ContainsKey(ValueKey(s))).ToList();
         if (missing.Count > 0)
         {
             var list = string.Join(", ", missing.Take(10).Select(m => $"{m.Key} ({m.Path})"));
             return await FailAsync(entity, "SecretNotFound", $"not found in '{fqn}': {list}{(missing.Count > 10 ? $" and {missing.Count - 10} more" : "")}; the managed Secret is unchanged", retry: true, cancellationToken).ConfigureAwait(false);
         }
 
-        var data = sources.ToDictionary(s => s.Key, s => Encoding.UTF8.GetBytes(values[s.Path].Value), StringComparer.Ordinal);
+        var data = sources.ToDictionary(s => s.Key, s => Encoding.UTF8.GetBytes(values[ValueKey(s)].Value), StringComparer.Ordinal);
         var hash = SecretData.Hash(data);
         bool written;
         try
@@ -141,9 +170,9 @@ public sealed partial class SecretGroupReconciler(
             Key = s.Key,
             Fqn = new SecretFqn(tenant, entity.Metadata.Name, s.Key).ToString(),
             RemoteRef = s.RemoteRef,
-            Version = values[s.Path].Version,
+            Version = values[ValueKey(s)].Version,
         }).ToList();
-        var synced = new SyncRecord(entity.Metadata.Uid ?? "", entity.Metadata.Generation ?? 0, integrationStamp, secretName, hash, now, next, keys);
+        var synced = new SyncRecord(entity.Metadata.Uid ?? "", entity.Metadata.Generation ?? 0, integrationStamp, secretName, hash, now, next, keys, aliasStamp);
         ledger.Set(key, synced);
         if (written)
         {
@@ -152,12 +181,30 @@ public sealed partial class SecretGroupReconciler(
         }
 
         await WriteStatusAsync(entity, synced, fqn, cancellationToken).ConfigureAwait(false);
+        if (written)
+        {
+            // Groups that alias this one re-sync now, not at their next refresh.
+            foreach (var aliasing in groups.Aliasing(tenant, entity.Metadata.Name))
+            {
+                queue.Enqueue(ObjectKey.From(aliasing));
+            }
+        }
+
         return ReconcileResult.RequeueIn(next - now);
     }
+
+    private static string ValueKey(KeySource source) => source.Alias?.ToString() ?? source.Path;
 
     public Task DeletedAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         ledger.Remove(key);
+
+        // A newer group of the same name takes the FQN over; groups aliasing this one learn it is gone.
+        foreach (var other in groups.Namesakes(key).Concat(groups.Aliasing(options.Value.Tenant, key.Name)))
+        {
+            queue.Enqueue(ObjectKey.From(other));
+        }
+
         return Task.CompletedTask;
     }
 
@@ -211,7 +258,7 @@ public sealed partial class SecretGroupReconciler(
         return actual == annotated ? actual : null;
     }
 
-    private static SyncRecord? RecordFromStatus(SecretGroup group, string integrationStamp)
+    private static SyncRecord? RecordFromStatus(SecretGroup group, string integrationStamp, string aliasStamp)
     {
         var s = group.Status;
         if (s?.LastSyncTime is null || s.NextSyncTime is null || s.DataHash is null || s.SecretName is null || s.ObservedGeneration is null
@@ -222,7 +269,7 @@ public sealed partial class SecretGroupReconciler(
 
         // After a restart the integration stamp is unknown; a Ready status means it was synced against the current one.
         return new SyncRecord(group.Metadata.Uid ?? "", s.ObservedGeneration.Value, integrationStamp, s.SecretName, s.DataHash,
-            DateTime.SpecifyKind(s.LastSyncTime.Value, DateTimeKind.Utc), DateTime.SpecifyKind(s.NextSyncTime.Value, DateTimeKind.Utc), s.Secrets?.ToList() ?? []);
+            DateTime.SpecifyKind(s.LastSyncTime.Value, DateTimeKind.Utc), DateTime.SpecifyKind(s.NextSyncTime.Value, DateTimeKind.Utc), s.Secrets?.ToList() ?? [], aliasStamp);
     }
 
     private async Task WriteStatusAsync(SecretGroup entity, SyncRecord record, IntegrationFqn fqn, CancellationToken cancellationToken)

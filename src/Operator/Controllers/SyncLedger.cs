@@ -13,7 +13,8 @@ public sealed record SyncRecord(
     string DataHash,
     DateTime LastSync,
     DateTime NextSync,
-    IReadOnlyList<SecretKeyStatus> Keys);
+    IReadOnlyList<SecretKeyStatus> Keys,
+    string AliasStamp = "");
 
 /// <summary>
 /// In-memory record of the last sync per group. The informer cache may lag behind our own status write; the

@@ -32,4 +32,11 @@ public sealed class OperatorOptions
 
     /// <summary>How often a Ready integration is re-checked for connectivity and credential changes.</summary>
     public TimeSpan IntegrationRecheckInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Subjects (<c>user:</c> or <c>team:</c>, comma-separated) that hold every role on every group.</summary>
+    public string TenantAdmins { get; set; } = "";
+
+    /// <summary><see cref="TenantAdmins"/> as a list.</summary>
+    public IReadOnlyList<string> TenantAdminList() =>
+        TenantAdmins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

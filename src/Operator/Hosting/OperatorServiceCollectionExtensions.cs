@@ -33,9 +33,13 @@ public static class OperatorServiceCollectionExtensions
 
         // Only Secrets the operator manages are cached.
         services.AddInformer<V1Secret>(o => o.LabelSelector = ManagedLabels.Selector);
+        services.AddInformer<V1Role>(o => o.LabelSelector = ManagedLabels.Selector);
+        services.AddInformer<V1RoleBinding>(o => o.LabelSelector = ManagedLabels.Selector);
         services.AddController<SecretStoreIntegration, SecretStoreIntegrationReconciler>(o => o.Workers = Math.Max(1, workers / 2));
         services.AddController<SecretGroup, SecretGroupReconciler>(o => o.Workers = workers)
-            .Watches<V1Secret>(ManagedSecretOwners);
+            .Watches<V1Secret>(ManagedSecretOwners)
+            .Watches<V1Role>(r => OwnerGroup(r.Metadata))
+            .Watches<V1RoleBinding>(b => OwnerGroup(b.Metadata));
 
         // Stores: one line each.
         services.AddSecretStore<KubernetesStoreFactory>();
@@ -48,17 +52,23 @@ public static class OperatorServiceCollectionExtensions
         services.TryAddSingleton<CredentialResolver>();
         services.TryAddSingleton<ManagedSecretWriter>();
         services.TryAddSingleton<SyncLedger>();
+        services.TryAddSingleton<GroupDirectory>();
+        services.TryAddSingleton<AliasResolver>();
+        services.TryAddSingleton<GroupRbacWriter>();
         services.TryAddSingleton<ResourceClient<SecretGroup>>();
         services.TryAddSingleton<ResourceClient<SecretStoreIntegration>>();
         return services;
     }
 
     /// <summary>A change to a managed Secret (edit, delete) requeues the group that owns it.</summary>
-    private static IEnumerable<ObjectKey> ManagedSecretOwners(V1Secret secret)
+    private static IEnumerable<ObjectKey> ManagedSecretOwners(V1Secret secret) => OwnerGroup(secret.Metadata);
+
+    /// <summary>An edit or delete of a managed object (Secret, Role, RoleBinding) requeues its group, which restores it.</summary>
+    private static IEnumerable<ObjectKey> OwnerGroup(V1ObjectMeta meta)
     {
-        if (secret.Metadata.Labels?.TryGetValue(ManagedLabels.Group, out var group) == true)
+        if (meta.Labels?.TryGetValue(ManagedLabels.Group, out var group) == true)
         {
-            yield return new ObjectKey(secret.Metadata.NamespaceProperty, group);
+            yield return new ObjectKey(meta.NamespaceProperty, group);
         }
     }
 }

@@ -88,7 +88,8 @@ public sealed class KubeApiEmulator : IAsyncDisposable
             server: {{Server}}
         users:
         - name: emulator
-          user: {}
+          user:
+            token: emulator-has-no-auth
         contexts:
         - name: emulator
           context:

@@ -1,0 +1,71 @@
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Operator.Entities.V1Alpha1;
+using Operator.Runtime;
+
+namespace Operator.Playground;
+
+/// <summary>Creates the objects of config/samples (what <c>kubectl apply -k config/samples</c> would do).</summary>
+internal static class SampleApplier
+{
+    private static readonly Dictionary<string, Type> Types = new(StringComparer.Ordinal)
+    {
+        ["v1/Namespace"] = typeof(V1Namespace),
+        ["v1/Secret"] = typeof(V1Secret),
+        [$"{Api.GroupVersion}/{SecretStoreIntegration.KindName}"] = typeof(SecretStoreIntegration),
+        [$"{Api.GroupVersion}/{SecretGroup.KindName}"] = typeof(SecretGroup),
+    };
+
+    public static async Task<int> ApplyAsync(IKubernetes client, string samplesDirectory, CancellationToken cancellationToken)
+    {
+        var count = 0;
+
+        // Namespaces first, then the source Secret, then integrations before groups, as kustomize orders them.
+        var objects = new List<object>();
+        foreach (var file in Directory.GetFiles(samplesDirectory, "*.yaml").Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            objects.AddRange(KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(file, cancellationToken), Types));
+        }
+
+        foreach (var o in objects.OrderBy(Rank))
+        {
+            try
+            {
+                switch (o)
+                {
+                    case V1Namespace ns:
+                        await client.CoreV1.CreateNamespaceAsync(ns, cancellationToken: cancellationToken);
+                        break;
+                    case V1Secret secret:
+                        await client.CoreV1.CreateNamespacedSecretAsync(secret, secret.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
+                        break;
+                    case SecretStoreIntegration ssi:
+                        await new ResourceClient<SecretStoreIntegration>(client).CreateAsync(ssi, cancellationToken);
+                        break;
+                    case SecretGroup group:
+                        await new ResourceClient<SecretGroup>(client).CreateAsync(group, cancellationToken);
+                        break;
+                    default:
+                        continue;
+                }
+
+                count++;
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+            {
+                // Already there: applying twice is fine.
+            }
+        }
+
+        return count;
+    }
+
+    private static int Rank(object o) => o switch
+    {
+        V1Namespace => 0,
+        V1Secret => 1,
+        SecretStoreIntegration => 2,
+        _ => 3,
+    };
+}
