@@ -34,7 +34,8 @@ internal static class ApiRequests
             "DELETE" => "delete",
             _ => r.Method.ToLowerInvariant(),
         };
-        return sub is null ? $"{verb} {plural}" : $"{verb} {plural}/{sub}";
+        var label = sub is null ? $"{verb} {plural}" : $"{verb} {plural}/{sub}";
+        return r.StatusCode is >= 200 and < 300 ? label : $"{label} ({r.StatusCode})";
     }
 
     private static (string Plural, string? Name, string? Sub) Resource(string path)

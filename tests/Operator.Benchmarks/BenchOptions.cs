@@ -16,6 +16,12 @@ internal sealed record BenchOptions
     /// <summary>Also run each size against a zero-latency, unlimited store (reconcile throughput).</summary>
     public bool Throughput { get; init; } = true;
 
+    /// <summary>Run the latency/TPS-limited scenarios (off: throughput only, e.g. memory at 10,000 groups quickly).</summary>
+    public bool Limited { get; init; } = true;
+
+    /// <summary>Extra arguments for the operator process (e.g. <c>--workers=8</c>).</summary>
+    public IReadOnlyList<string> OperatorArgs { get; init; } = [];
+
     /// <summary>How long to count store calls after the operator restarts (the target says one minute).</summary>
     public TimeSpan RestartWindow { get; init; } = TimeSpan.FromMinutes(1);
 
@@ -44,6 +50,8 @@ internal sealed record BenchOptions
                 "--latency-ms" => o with { Latency = TimeSpan.FromMilliseconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--tps" => o with { Tps = double.Parse(value, CultureInfo.InvariantCulture) },
                 "--no-throughput" => o with { Throughput = false },
+                "--no-limited" => o with { Limited = false },
+                "--operator-arg" => o with { OperatorArgs = [.. o.OperatorArgs, value] },
                 "--restart-window-s" => o with { RestartWindow = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--refresh-s" => o with { Refresh = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--per-key-groups" => o with { PerKeyGroups = int.Parse(value, CultureInfo.InvariantCulture) },

@@ -18,7 +18,7 @@ internal sealed class OperatorProcess : IDisposable
 
     public int Id => process.Id;
 
-    public static OperatorProcess Start(string operatorDll, string kubeconfig, string secretsPath, string logPath)
+    public static OperatorProcess Start(string operatorDll, string kubeconfig, string secretsPath, string logPath, IReadOnlyList<string> extraArgs)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -26,7 +26,8 @@ internal sealed class OperatorProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { operatorDll, "--tenant=bench", "--leader-elect=false", "--health-port=0", $"--tfy-k8s-secrets-path={secretsPath}" })
+        string[] args = [operatorDll, "--tenant=bench", "--leader-elect=false", "--health-port=0", $"--tfy-k8s-secrets-path={secretsPath}", .. extraArgs];
+        foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }

@@ -22,7 +22,11 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 var plan = new List<(int N, int K, bool Limited)>();
-plan.AddRange(options.Groups.SelectMany(n => options.Keys.Select(k => (n, k, true))));
+if (options.Limited)
+{
+    plan.AddRange(options.Groups.SelectMany(n => options.Keys.Select(k => (n, k, true))));
+}
+
 if (options.Throughput)
 {
     plan.AddRange(options.Groups.SelectMany(n => options.Keys.Select(k => (n, k, false))));

@@ -79,7 +79,7 @@ internal static class Scenario
         await new ResourceClient<SecretStoreIntegration>(client).CreateAsync(Integration(fake.Url, limited, tps), ct);
 
         var clock = Stopwatch.StartNew();
-        using var first = OperatorProcess.Start(operatorDll, kubeconfig, secrets, log);
+        using var first = OperatorProcess.Start(operatorDll, kubeconfig, secrets, log, o.OperatorArgs);
         await WaitForIntegrationAsync(client, first, ct);
         await using var watcher = new GroupWatcher(kube.BaseAddress, Namespace, clock);
 
@@ -119,7 +119,7 @@ internal static class Scenario
                 first.Kill();
                 requestsAt = kube.Requests.Count;
                 callsAt = fake.TotalCalls;
-                second = OperatorProcess.Start(operatorDll, kubeconfig, secrets, log);
+                second = OperatorProcess.Start(operatorDll, kubeconfig, secrets, log, o.OperatorArgs);
                 await Task.Delay(o.RestartWindow, ct);
                 r.RestartWindowSeconds = o.RestartWindow.TotalSeconds;
                 r.RestartStoreCalls = Count(fake.Calls.Skip(callsAt).Select(c => c.Operation));
