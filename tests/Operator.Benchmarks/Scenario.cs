@@ -29,7 +29,7 @@ internal static class Scenario
         var tps = limited ? o.Tps : 0;
         var floor = (long)n * (long)Math.Ceiling(k / 10.0);
         var floorSeconds = tps > 0 ? floor / tps : 0;
-        var refresh = o.Refresh ?? TimeSpan.FromSeconds(Math.Max(30, Math.Ceiling((1.5 * floorSeconds) + o.RestartWindow.TotalSeconds + 30)));
+        var refresh = o.Refresh ?? TimeSpan.FromSeconds(Math.Max(30, Math.Ceiling((3 * floorSeconds) + o.RestartWindow.TotalSeconds + 30)));
         var r = new ScenarioResult
         {
             Name = limited ? $"N={n} K={k} {o.Latency.TotalMilliseconds}ms {tps}TPS" : $"N={n} K={k} 0ms unlimited",
