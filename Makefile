@@ -32,8 +32,11 @@ manifests:
 playground:
 	$(DOTNET) run --project tests/Operator.Playground -c $(CONFIG) -- $(ARGS)
 
+## Benchmarks: the operator (own process) against the API emulator and the SSM fake; table + artifacts/bench/results.json.
+## Default: N=1,000 × K∈{5,10} at 10 ms/40 TPS, then zero-latency/unlimited. BENCH_ARGS=--large adds N=10,000; --quick: N=200.
+BENCH_ARGS ?=
 bench:
-	@echo "make bench: not implemented yet (issue 8: tests/Operator.Benchmarks)" >&2; exit 2
+	$(DOTNET) run -c Release --project tests/Operator.Benchmarks -- $(BENCH_ARGS)
 
 ## First-sync scenarios on a real K3s (Testcontainers); reported skipped, with the reason, when no Docker engine answers.
 e2e:

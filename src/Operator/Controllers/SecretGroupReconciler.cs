@@ -177,7 +177,8 @@ public sealed partial class SecretGroupReconciler(
             return await FailAsync(entity, e.Reason, e.Message, retry: true, cancellationToken).ConfigureAwait(false);
         }
 
-        var next = now + (interval * (1 + (Random.Shared.NextDouble() * MaxJitter)));
+        var syncedAt = WholeSeconds(now);
+        var next = WholeSeconds(now + (interval * (1 + (Random.Shared.NextDouble() * MaxJitter))));
         var keys = sources.Select(s => new SecretKeyStatus
         {
             Key = s.Key,
@@ -185,7 +186,7 @@ public sealed partial class SecretGroupReconciler(
             RemoteRef = s.RemoteRef,
             Version = values[ValueKey(s)].Version,
         }).ToList();
-        var synced = new SyncRecord(entity.Metadata.Uid ?? "", entity.Metadata.Generation ?? 0, integrationStamp, secretName, hash, now, next, keys, aliasStamp);
+        var synced = new SyncRecord(entity.Metadata.Uid ?? "", entity.Metadata.Generation ?? 0, integrationStamp, secretName, hash, syncedAt, next, keys, aliasStamp);
         ledger.Set(key, synced);
         if (written)
         {
@@ -217,6 +218,10 @@ public sealed partial class SecretGroupReconciler(
 
         return ReconcileResult.RequeueIn(next - now);
     }
+
+    // Status times travel as RFC 3339 text with at most microseconds; whole seconds survive the round trip, so an
+    // operator restarted from status rebuilds byte-identical status and writes nothing (make bench: restart window).
+    private static DateTime WholeSeconds(DateTime t) => new(t.Ticks - (t.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
 
     private static string ValueKey(KeySource source) => source.Alias?.ToString() ?? source.Path;
 

@@ -1,0 +1,71 @@
+using System.Globalization;
+
+namespace Operator.Benchmarks;
+
+/// <summary>What to run: scenario sizes, store behaviour and phase lengths, from the command line.</summary>
+internal sealed record BenchOptions
+{
+    public IReadOnlyList<int> Groups { get; init; } = [1_000];
+
+    public IReadOnlyList<int> Keys { get; init; } = [5, 10];
+
+    public TimeSpan Latency { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    public double Tps { get; init; } = 40;
+
+    /// <summary>Also run each size against a zero-latency, unlimited store (reconcile throughput).</summary>
+    public bool Throughput { get; init; } = true;
+
+    /// <summary>Run the latency/TPS-limited scenarios (off: throughput only, e.g. memory at 10,000 groups quickly).</summary>
+    public bool Limited { get; init; } = true;
+
+    /// <summary>Extra arguments for the operator process (e.g. <c>--workers=8</c>).</summary>
+    public IReadOnlyList<string> OperatorArgs { get; init; } = [];
+
+    /// <summary>How long to count store calls after the operator restarts (the target says one minute).</summary>
+    public TimeSpan RestartWindow { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Groups' refreshInterval; null = long enough that groups are still fresh after the restart window.</summary>
+    public TimeSpan? Refresh { get; init; }
+
+    /// <summary>Groups read key by key by the per-key comparison client; the rest is extrapolated linearly.</summary>
+    public int PerKeyGroups { get; init; } = 100;
+
+    public string Output { get; init; } = "artifacts/bench/results.json";
+
+    public string? OperatorDll { get; init; }
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var (name, value) = args[i].Contains('=', StringComparison.Ordinal)
+                ? (args[i][..args[i].IndexOf('=', StringComparison.Ordinal)], args[i][(args[i].IndexOf('=', StringComparison.Ordinal) + 1)..])
+                : (args[i], i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "");
+            o = name switch
+            {
+                "--groups" => o with { Groups = Ints(value) },
+                "--keys" => o with { Keys = Ints(value) },
+                "--latency-ms" => o with { Latency = TimeSpan.FromMilliseconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--tps" => o with { Tps = double.Parse(value, CultureInfo.InvariantCulture) },
+                "--no-throughput" => o with { Throughput = false },
+                "--no-limited" => o with { Limited = false },
+                "--operator-arg" => o with { OperatorArgs = [.. o.OperatorArgs, value] },
+                "--restart-window-s" => o with { RestartWindow = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--refresh-s" => o with { Refresh = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--per-key-groups" => o with { PerKeyGroups = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--output" => o with { Output = value },
+                "--operator-dll" => o with { OperatorDll = value },
+                "--large" => o with { Groups = [1_000, 10_000] },
+                "--quick" => o with { Groups = [200], Keys = [10], RestartWindow = TimeSpan.FromSeconds(15), PerKeyGroups = 50 },
+                _ => throw new ArgumentException($"unknown option '{name}'; see tests/Operator.Benchmarks/README.md"),
+            };
+        }
+
+        return o;
+    }
+
+    private static int[] Ints(string value) =>
+        value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => int.Parse(v.Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture)).ToArray();
+}

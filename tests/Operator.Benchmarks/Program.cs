@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Operator.Benchmarks;
+
+// make bench: the operator (its own process) against the Kubernetes API emulator and the SSM fake; see README.md.
+var options = BenchOptions.Parse(args);
+var repo = RepoRoot();
+var dll = options.OperatorDll ?? Path.Combine(repo, "src/Operator/bin/Release/net10.0/Operator.dll");
+if (!File.Exists(dll))
+{
+    Console.Error.WriteLine($"operator binary not found at {dll}; build src/Operator -c Release or pass --operator-dll");
+    return 2;
+}
+
+var output = Path.GetFullPath(Path.Combine(repo, options.Output));
+var work = Path.Combine(Path.GetDirectoryName(output)!, "work");
+Directory.CreateDirectory(work);
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+var plan = new List<(int N, int K, bool Limited)>();
+if (options.Limited)
+{
+    plan.AddRange(options.Groups.SelectMany(n => options.Keys.Select(k => (n, k, true))));
+}
+
+if (options.Throughput)
+{
+    plan.AddRange(options.Groups.SelectMany(n => options.Keys.Select(k => (n, k, false))));
+}
+
+var results = new List<ScenarioResult>();
+var failed = 0;
+foreach (var (n, k, limited) in plan)
+{
+    Console.WriteLine($"== N={n} K={k} {(limited ? $"{options.Latency.TotalMilliseconds}ms {options.Tps}TPS" : "zero latency, unlimited")} ...");
+    try
+    {
+        var result = await Scenario.RunAsync(options, n, k, limited, dll, work, stop.Token);
+        results.Add(result);
+        Console.WriteLine(Report.Detail(result));
+    }
+    catch (Exception e) when (e is TimeoutException or InvalidOperationException or HttpRequestException)
+    {
+        failed++;
+        Console.Error.WriteLine($"scenario N={n} K={k} failed: {e.Message}");
+    }
+
+    await File.WriteAllTextAsync(output, JsonSerializer.Serialize(results, Report.Json), stop.Token);
+}
+
+Console.WriteLine();
+Console.WriteLine(Report.Table(results));
+Console.WriteLine($"JSON: {output}; operator logs: {work}");
+return failed == 0 ? 0 : 1;
+
+static string RepoRoot()
+{
+    foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Operator.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+    }
+
+    return Directory.GetCurrentDirectory();
+}

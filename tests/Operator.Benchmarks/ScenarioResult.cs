@@ -1,0 +1,46 @@
+namespace Operator.Benchmarks;
+
+/// <summary>Everything measured in one scenario (written to results.json as is).</summary>
+internal sealed record ScenarioResult
+{
+    public required string Name { get; init; }
+    public required int Groups { get; init; }
+    public required int Keys { get; init; }
+    public required double LatencyMs { get; init; }
+    /// <summary>The fake's TPS limit; 0 = unlimited.</summary>
+    public required double StoreTps { get; init; }
+    public required string OperatorRateLimit { get; init; }
+    public required long FloorCalls { get; init; }
+    public required long PerKeyCalls { get; init; }
+    public required double FloorSeconds { get; init; }
+
+    public double CreateSeconds { get; set; }
+    public double SyncSeconds { get; set; }
+    public long SyncGroupReads { get; set; }
+    public SortedDictionary<string, int> SyncStoreCalls { get; set; } = [];
+    public long SyncFakeThrottled { get; set; }
+    public int ThrottledGroups { get; set; }
+    public IReadOnlyDictionary<string, int> NotReadyReasons { get; set; } = new Dictionary<string, int>();
+    public double ReconcilesPerSecond { get; set; }
+    public SortedDictionary<string, int> SyncApiRequests { get; set; } = [];
+
+    public double? RefreshSeconds { get; set; }
+    public double? RestartWindowSeconds { get; set; }
+    public SortedDictionary<string, int>? RestartStoreCalls { get; set; }
+    public SortedDictionary<string, int>? RestartApiRequests { get; set; }
+    public double? UnchangedPassSeconds { get; set; }
+    public SortedDictionary<string, int>? UnchangedStoreCalls { get; set; }
+    public int? UnchangedSecretWrites { get; set; }
+    public SortedDictionary<string, int>? UnchangedApiRequests { get; set; }
+
+    public long PeakRssBytes { get; set; }
+    public long? PeakRssAfterRestartBytes { get; set; }
+
+    public int PerKeySampleGroups { get; set; }
+    public long PerKeySampleCalls { get; set; }
+    public long PerKeySampleThrottled { get; set; }
+    public double PerKeySampleSeconds { get; set; }
+    public double PerKeyExtrapolatedSeconds { get; set; }
+
+    public List<string> Notes { get; } = [];
+}
