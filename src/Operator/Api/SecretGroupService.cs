@@ -70,7 +70,7 @@ public sealed partial class SecretGroupService(
         Stamp(group);
         var saved = existing is null
             ? await groups.CreateAsync(group, cancellationToken).ConfigureAwait(false)
-            : await groups.ReplaceAsync(group, cancellationToken).ConfigureAwait(false);
+            : await groups.PatchAsync(ObjectKey.From(group), ManifestPatch(group), cancellationToken).ConfigureAwait(false);
         LogManifestApplied(logger, ns, manifest.Name, existing is null ? "created" : "updated", caller.Name);
         return GroupViews.From(saved, Tenant);
     }
@@ -180,6 +180,25 @@ public sealed partial class SecretGroupService(
         {
             throw new ApiException((int)HttpStatusCode.ServiceUnavailable, "not_ready", "the operator is still loading secret groups; retry shortly");
         }
+    }
+
+    // A merge patch of just the fields the manifest owns: no resourceVersion, so the operator's concurrent status
+    // writes cannot make the caller's update fail with a conflict.
+    private static V1Patch ManifestPatch(SecretGroup group)
+    {
+        var patch = new System.Text.Json.Nodes.JsonObject
+        {
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["annotations"] = new System.Text.Json.Nodes.JsonObject { [GroupViews.UpdatedAtAnnotation] = group.Metadata.Annotations![GroupViews.UpdatedAtAnnotation] },
+            },
+            ["spec"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["integrationFqn"] = group.Spec.IntegrationFqn,
+                ["collaborators"] = group.Spec.Collaborators is null ? null : System.Text.Json.Nodes.JsonNode.Parse(k8s.KubernetesJson.Serialize(group.Spec.Collaborators)),
+            },
+        };
+        return new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch);
     }
 
     private void Stamp(SecretGroup group)
