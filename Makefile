@@ -5,7 +5,7 @@ CONFIG ?= Debug
 KUBECONFIG_FILE := $(or $(KUBECONFIG),$(HOME)/.kube/config)
 TEST_ARGS ?=
 
-.PHONY: build test run manifests playground bench e2e clean
+.PHONY: build test run manifests playground bench e2e fuzz clean
 
 build:
 	$(DOTNET) build Operator.sln -c $(CONFIG)
@@ -41,6 +41,22 @@ bench:
 ## First-sync scenarios on a real K3s (Testcontainers); reported skipped, with the reason, when no Docker engine answers.
 e2e:
 	$(DOTNET) test --project tests/Operator.E2E -c $(CONFIG) $(TEST_ARGS)
+
+## Fuzzes the reference parser and entity deserialisation with AFL++ through SharpFuzz for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 120
+FUZZ_OUT := artifacts/fuzz
+fuzz:
+	@command -v afl-fuzz >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq afl++)
+	$(DOTNET) tool restore
+	$(DOTNET) publish tests/Operator.Fuzz -c Release -o $(FUZZ_OUT)/bin
+	$(DOTNET) tool run sharpfuzz $(FUZZ_OUT)/bin/Operator.dll
+	rm -rf $(FUZZ_OUT)/findings
+	AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_CPUFREQ=1 \
+	  afl-fuzz -V $(FUZZ_SECONDS) -i tests/Operator.Fuzz/corpus -o $(FUZZ_OUT)/findings -t 10000 -m none -- \
+	  $(DOTNET) $(FUZZ_OUT)/bin/Operator.Fuzz.dll
+	@crashes=$$(ls $(FUZZ_OUT)/findings/default/crashes 2>/dev/null | grep -vc README || true); \
+	  echo "make fuzz: $$crashes crash(es) in $(FUZZ_SECONDS) s; replay one with: dotnet $(FUZZ_OUT)/bin/Operator.Fuzz.dll --replay <file>"; \
+	  test "$$crashes" -eq 0
 
 clean:
 	$(DOTNET) clean Operator.sln
