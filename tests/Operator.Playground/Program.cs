@@ -39,9 +39,10 @@ if (withOperator)
 {
     // The operator reads the playground's kubeconfig exactly as it reads any other.
     Environment.SetEnvironmentVariable("KUBECONFIG", kubeconfigPath);
-    app = Operator.Program.CreateApplication(["--tenant=default", "--leader-elect=false", "--health-port=0"]);
+    var (healthPort, metricsPort) = (PlaygroundHost.FreePort(), PlaygroundHost.FreePort());
+    app = Operator.Program.CreateApplication(["--tenant=default", "--leader-elect=false", $"--health-port={healthPort}", $"--metrics-port={metricsPort}"]);
     await app.StartAsync(stop.Token);
-    Console.WriteLine("Operator running (tenant 'default').");
+    Console.WriteLine($"Operator running (tenant 'default'); health on http://127.0.0.1:{healthPort}/healthz, metrics on http://127.0.0.1:{metricsPort}/metrics");
 }
 
 Console.WriteLine($"export KUBECONFIG={kubeconfigPath}");
