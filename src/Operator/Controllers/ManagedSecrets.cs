@@ -72,6 +72,13 @@ public sealed class ManagedSecretWriter(IKubernetes client)
             : null;
     }
 
+    /// <summary>The hash of the data present, when the annotated hash agrees with it; null when edited or not ours.</summary>
+    public static string? VerifiedHashOf(V1Secret secret)
+    {
+        var actual = HashOf(secret);
+        return actual is not null && secret.Metadata.Annotations?.TryGetValue(ManagedLabels.DataHash, out var annotated) == true && annotated == actual ? actual : null;
+    }
+
     /// <summary>Writes <paramref name="data"/>; returns whether the Secret was created or changed, and the data's keyed hash.</summary>
     public async Task<(bool Written, string Hash)> ApplyAsync(SecretGroup group, string secretName, IReadOnlyDictionary<string, byte[]> data, CancellationToken cancellationToken)
     {
@@ -95,9 +102,7 @@ public sealed class ManagedSecretWriter(IKubernetes client)
                 throw new ManagedSecretException("SecretConflict", $"Secret '{ns}/{secretName}' exists and is not managed by this group; delete it or set spec.target.name to another name");
             }
 
-            if (existing.Metadata.Annotations?.TryGetValue(ManagedLabels.DataHash, out var current) == true && current == hash
-                && HashOf(existing) == hash
-                && HasDesiredMetadata(existing, group))
+            if (VerifiedHashOf(existing) == hash && HasDesiredMetadata(existing, group))
             {
                 return (false, hash);
             }

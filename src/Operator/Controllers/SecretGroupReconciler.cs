@@ -266,21 +266,14 @@ public sealed partial class SecretGroupReconciler(
     private async Task<bool> ManagedSecretIntactAsync(SecretGroup group, string secretName, string hash, CancellationToken cancellationToken)
     {
         var cached = managedSecrets.Get(new ObjectKey(group.Metadata.NamespaceProperty, secretName));
-        if (cached is not null && HashOf(cached) == hash && ManagedSecretWriter.IsOwnedBy(cached, group))
+        if (cached is not null && ManagedSecretWriter.VerifiedHashOf(cached) == hash && ManagedSecretWriter.IsOwnedBy(cached, group))
         {
             return true;
         }
 
         // The cache may lag our own write; ask the API before paying for a store read.
         var live = await writer.ReadAsync(group.Metadata.NamespaceProperty, secretName, cancellationToken).ConfigureAwait(false);
-        return live is not null && HashOf(live) == hash && ManagedSecretWriter.IsOwnedBy(live, group);
-    }
-
-    // Hash of the data actually present, so an edited value is noticed even if the annotation was kept.
-    private static string? HashOf(V1Secret secret)
-    {
-        var actual = ManagedSecretWriter.HashOf(secret);
-        return actual is not null && secret.Metadata.Annotations?.TryGetValue(ManagedLabels.DataHash, out var annotated) == true && annotated == actual ? actual : null;
+        return live is not null && ManagedSecretWriter.VerifiedHashOf(live) == hash && ManagedSecretWriter.IsOwnedBy(live, group);
     }
 
     private static SyncRecord? RecordFromStatus(SecretGroup group, string integrationStamp, string aliasStamp)
