@@ -7,6 +7,12 @@ public interface IResourceCache<TEntity>
 
     IReadOnlyList<TEntity> List(string? @namespace = null);
 
+    /// <summary>Objects whose index <paramref name="index"/> (registered with AddInformerIndex) holds <paramref name="value"/>.</summary>
+    IReadOnlyList<TEntity> ByIndex(string index, string value);
+
+    /// <summary>How many objects the cache holds (no copy).</summary>
+    int Count => List().Count;
+
     /// <summary>True once the first full list has been loaded.</summary>
     bool HasSynced { get; }
 }

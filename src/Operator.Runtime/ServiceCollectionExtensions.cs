@@ -82,10 +82,32 @@ public static class ServiceCollectionExtensions
             return new ResourceInformer<TEntity>(
                 new KubernetesListWatcher<TEntity>(client, informerOptions),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Operator.Runtime.Informer.{EntityMetadata.For<TEntity>().Kind}"));
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Operator.Runtime.Informer.{EntityMetadata.For<TEntity>().Kind}"),
+                sp.GetServices<CacheIndex<TEntity>>(),
+                sp.GetService<CacheTransform<TEntity>>());
         });
         services.AddSingleton<IResourceCache<TEntity>>(sp => sp.GetRequiredService<ResourceInformer<TEntity>>());
         services.AddSingleton<IInformer>(sp => sp.GetRequiredService<ResourceInformer<TEntity>>());
+        return services;
+    }
+
+    /// <summary>Adds a secondary index to <typeparamref name="TEntity"/>'s informer cache, read with <see cref="IResourceCache{TEntity}.ByIndex"/>.</summary>
+    public static IServiceCollection AddInformerIndex<TEntity>(this IServiceCollection services, string name, Func<TEntity, IEnumerable<string>> valuesOf)
+        where TEntity : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddInformer<TEntity>();
+        services.AddSingleton(new CacheIndex<TEntity>(name, valuesOf));
+        return services;
+    }
+
+    /// <summary>Sets the transform <typeparamref name="TEntity"/>'s informer applies before caching (one per kind; the last wins).</summary>
+    public static IServiceCollection AddInformerTransform<TEntity>(this IServiceCollection services, Func<TEntity, TEntity> transform)
+        where TEntity : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddInformer<TEntity>();
+        services.AddSingleton(new CacheTransform<TEntity>(transform));
         return services;
     }
 

@@ -18,15 +18,19 @@ internal sealed class OperatorProcess : IDisposable
 
     public int Id => process.Id;
 
+    /// <summary>Port of the operator's Prometheus /metrics endpoint on 127.0.0.1.</summary>
+    public int MetricsPort { get; private init; }
+
     public static OperatorProcess Start(string operatorDll, string kubeconfig, string secretsPath, string logPath, IReadOnlyList<string> extraArgs)
     {
+        var metricsPort = Operator.Testing.LoopbackPorts.Free();
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        string[] args = [operatorDll, "--tenant=bench", "--leader-elect=false", "--health-port=0", $"--tfy-k8s-secrets-path={secretsPath}", .. extraArgs];
+        string[] args = [operatorDll, "--tenant=bench", "--leader-elect=false", $"--health-port={Operator.Testing.LoopbackPorts.Free()}", $"--metrics-port={metricsPort}", $"--tfy-k8s-secrets-path={secretsPath}", .. extraArgs];
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -36,7 +40,7 @@ internal sealed class OperatorProcess : IDisposable
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         var log = new StreamWriter(logPath, append: true) { AutoFlush = false };
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the operator");
-        var running = new OperatorProcess(process, log);
+        var running = new OperatorProcess(process, log) { MetricsPort = metricsPort };
         process.OutputDataReceived += (_, e) => running.Write(e.Data);
         process.ErrorDataReceived += (_, e) => running.Write(e.Data);
         process.BeginOutputReadLine();

@@ -80,6 +80,7 @@ internal static class Scenario
 
         var clock = Stopwatch.StartNew();
         using var first = OperatorProcess.Start(operatorDll, kubeconfig, secrets, log, o.OperatorArgs);
+        var memory = new MemorySampler(first);
         await WaitForIntegrationAsync(client, first, ct);
         await using var watcher = new GroupWatcher(kube.BaseAddress, Namespace, clock);
 
@@ -115,7 +116,7 @@ internal static class Scenario
                 r.RefreshSeconds = refresh.TotalSeconds;
 
                 // Restart with every group fresh: count store calls in the first window after the new process starts.
-                r.PeakRssBytes = first.PeakRss() ?? 0;
+                await RecordMemoryAsync(r, first, memory);
                 first.Kill();
                 requestsAt = kube.Requests.Count;
                 callsAt = fake.TotalCalls;
@@ -143,11 +144,12 @@ internal static class Scenario
             }
             else
             {
-                r.PeakRssBytes = first.PeakRss() ?? 0;
+                await RecordMemoryAsync(r, first, memory);
             }
         }
         finally
         {
+            await memory.DisposeAsync();
             first.Kill();
             second?.Dispose();
         }
@@ -161,6 +163,14 @@ internal static class Scenario
         r.PerKeySampleSeconds = perKey.Elapsed.TotalSeconds;
         r.PerKeyExtrapolatedSeconds = perKey.Elapsed.TotalSeconds * n / perKey.Groups;
         return r;
+    }
+
+    private static async Task RecordMemoryAsync(ScenarioResult r, OperatorProcess process, MemorySampler memory)
+    {
+        r.PeakRssBytes = Math.Max(process.PeakRss() ?? 0, memory.PeakRssBytes);
+        r.PeakHeapBytes = memory.PeakHeapBytes;
+        r.PeakGcCommittedBytes = memory.PeakGcCommittedBytes;
+        await memory.DisposeAsync();
     }
 
     private static int Refreshed(GroupWatcher watcher, Dictionary<string, string> firstSyncs) =>

@@ -35,6 +35,8 @@ internal sealed record ScenarioResult
 
     public long PeakRssBytes { get; set; }
     public long? PeakRssAfterRestartBytes { get; set; }
+    public long PeakHeapBytes { get; set; }
+    public long PeakGcCommittedBytes { get; set; }
 
     public int PerKeySampleGroups { get; set; }
     public long PerKeySampleCalls { get; set; }

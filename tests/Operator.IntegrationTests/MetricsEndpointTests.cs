@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using k8s;
 using k8s.Models;
@@ -8,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Operator.Entities.V1Alpha1;
 using Operator.Hosting;
 using Operator.Runtime;
+using Operator.Testing;
 using Operator.Testing.Kube;
 
 namespace Operator.IntegrationTests;
@@ -41,7 +41,7 @@ public sealed class MetricsEndpointTests
             },
             CancellationToken.None);
 
-        var (healthPort, metricsPort) = (FreePort(), FreePort());
+        var (healthPort, metricsPort) = (LoopbackPorts.Free(), LoopbackPorts.Free());
         await using var app = Program.CreateApplication(
             ["--tenant=acme", "--leader-elect=false", "--log-format=text", $"--health-port={healthPort}", $"--metrics-port={metricsPort}"],
             builder => builder.Services.AddSingleton(client));
@@ -103,12 +103,5 @@ public sealed class MetricsEndpointTests
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri($"http://127.0.0.1:{healthPort}/metrics"), TestContext.Current.CancellationToken)).StatusCode);
 
         await app.StopAsync(TestContext.Current.CancellationToken);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -30,12 +30,4 @@ internal static class PlaygroundHost
 
         return null;
     }
-
-    /// <summary>A port free right now on 127.0.0.1 (the operator's health and metrics ports must be known, not 0).</summary>
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

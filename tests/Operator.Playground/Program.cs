@@ -39,7 +39,7 @@ if (withOperator)
 {
     // The operator reads the playground's kubeconfig exactly as it reads any other.
     Environment.SetEnvironmentVariable("KUBECONFIG", kubeconfigPath);
-    var (healthPort, metricsPort) = (PlaygroundHost.FreePort(), PlaygroundHost.FreePort());
+    var (healthPort, metricsPort) = (Operator.Testing.LoopbackPorts.Free(), Operator.Testing.LoopbackPorts.Free());
     app = Operator.Program.CreateApplication(["--tenant=default", "--leader-elect=false", $"--health-port={healthPort}", $"--metrics-port={metricsPort}"]);
     await app.StartAsync(stop.Token);
     Console.WriteLine($"Operator running (tenant 'default'); health on http://127.0.0.1:{healthPort}/healthz, metrics on http://127.0.0.1:{metricsPort}/metrics");

@@ -34,6 +34,8 @@ internal sealed class FakeCache<T> : IResourceCache<T>
 
     public T? Get(ObjectKey key) => items.TryGetValue(key, out var item) ? item : null;
 
+    public IReadOnlyList<T> ByIndex(string index, string value) => throw new NotSupportedException("the fake cache has no indexes");
+
     public IReadOnlyList<T> List(string? @namespace = null) =>
         [.. items.Where(p => @namespace is null || p.Key.Namespace == @namespace).Select(p => p.Value)];
 }

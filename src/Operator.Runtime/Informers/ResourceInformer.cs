@@ -20,6 +20,12 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
     private static readonly TimeSpan ShortWatch = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<ObjectKey, TEntity> cache = new();
+
+    // index name -> value -> keys; written by the informer loop, read by reconcilers, guarded by indexGate.
+    private readonly Dictionary<string, Dictionary<string, HashSet<ObjectKey>>> indexed;
+    private readonly IReadOnlyList<CacheIndex<TEntity>> indexes;
+    private readonly Func<TEntity, TEntity>? transform;
+    private readonly Lock indexGate = new();
     private readonly List<IResourceChangeHandler<TEntity>> handlers = [];
     private readonly IListWatcher<TEntity> source;
     private readonly TimeProvider time;
@@ -28,11 +34,19 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
     private volatile bool synced;
     private int failures;
 
-    internal ResourceInformer(IListWatcher<TEntity> source, TimeProvider time, ILogger logger)
+    internal ResourceInformer(
+        IListWatcher<TEntity> source,
+        TimeProvider time,
+        ILogger logger,
+        IEnumerable<CacheIndex<TEntity>>? indexes = null,
+        CacheTransform<TEntity>? transform = null)
     {
         this.source = source;
         this.time = time;
         this.logger = logger;
+        this.indexes = [.. indexes ?? []];
+        this.transform = transform?.Apply;
+        indexed = this.indexes.ToDictionary(i => i.Name, _ => new Dictionary<string, HashSet<ObjectKey>>(StringComparer.Ordinal), StringComparer.Ordinal);
     }
 
     public bool HasSynced => synced;
@@ -44,12 +58,39 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
 
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => syncedOnce.Task.WaitAsync(cancellationToken);
 
+    public int Count => cache.Count;
+
     public TEntity? Get(ObjectKey key) => cache.TryGetValue(key, out var entity) ? entity : null;
 
     public IReadOnlyList<TEntity> List(string? @namespace = null) =>
         @namespace is null
             ? [.. cache.Values]
             : [.. cache.Where(pair => pair.Key.Namespace == @namespace).Select(pair => pair.Value)];
+
+    public IReadOnlyList<TEntity> ByIndex(string index, string value)
+    {
+        ObjectKey[] keys;
+        lock (indexGate)
+        {
+            if (!indexed.TryGetValue(index, out var values))
+            {
+                throw new ArgumentException($"the {Name} cache has no index '{index}'; register it with AddInformerIndex", nameof(index));
+            }
+
+            keys = values.TryGetValue(value, out var found) ? [.. found] : [];
+        }
+
+        var result = new List<TEntity>(keys.Length);
+        foreach (var key in keys)
+        {
+            if (cache.TryGetValue(key, out var entity))
+            {
+                result.Add(entity);
+            }
+        }
+
+        return result;
+    }
 
     /// <summary>Adds a handler; add handlers before the informer runs so none misses the initial list.</summary>
     public void AddHandler(IResourceChangeHandler<TEntity> handler)
@@ -91,13 +132,15 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
         var fresh = new Dictionary<ObjectKey, TEntity>();
         foreach (var item in items)
         {
-            fresh[ObjectKey.From(item)] = item;
+            var shaped = Shape(item);
+            fresh[ObjectKey.From(shaped)] = shaped;
         }
 
         foreach (var (key, old) in cache)
         {
             if (!fresh.ContainsKey(key) && cache.TryRemove(key, out _))
             {
+                Reindex(key, old, null);
                 Notify(h => h.OnDeleted(old));
             }
         }
@@ -107,6 +150,7 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
             if (cache.TryGetValue(key, out var old))
             {
                 cache[key] = item;
+                Reindex(key, old, item);
                 if (old.Metadata?.ResourceVersion != item.Metadata?.ResourceVersion)
                 {
                     Notify(h => h.OnUpdated(old, item));
@@ -115,6 +159,7 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
             else
             {
                 cache[key] = item;
+                Reindex(key, null, item);
                 Notify(h => h.OnAdded(item));
             }
         }
@@ -131,25 +176,32 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
         {
             case WatchEventType.Added or WatchEventType.Modified:
                 {
-                    var key = ObjectKey.From(entity);
+                    var shaped = Shape(entity);
+                    var key = ObjectKey.From(shaped);
                     if (cache.TryGetValue(key, out var old))
                     {
-                        cache[key] = entity;
-                        Notify(h => h.OnUpdated(old, entity));
+                        cache[key] = shaped;
+                        Reindex(key, old, shaped);
+                        Notify(h => h.OnUpdated(old, shaped));
                     }
                     else
                     {
-                        cache[key] = entity;
-                        Notify(h => h.OnAdded(entity));
+                        cache[key] = shaped;
+                        Reindex(key, null, shaped);
+                        Notify(h => h.OnAdded(shaped));
                     }
 
                     break;
                 }
 
             case WatchEventType.Deleted:
-                if (cache.TryRemove(ObjectKey.From(entity), out var removed))
                 {
-                    Notify(h => h.OnDeleted(entity.Metadata is null ? removed : entity));
+                    var key = ObjectKey.From(entity);
+                    if (cache.TryRemove(key, out var removed))
+                    {
+                        Reindex(key, removed, null);
+                        Notify(h => h.OnDeleted(entity.Metadata is null ? removed : Shape(entity)));
+                    }
                 }
 
                 break;
@@ -249,6 +301,48 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
             {
                 failures = 0;
                 LogWatchEnded(logger, Name, LastResourceVersion);
+            }
+        }
+    }
+
+    private TEntity Shape(TEntity entity) => transform is null ? entity : transform(entity);
+
+    /// <summary>Moves <paramref name="key"/> from the index values of <paramref name="old"/> to those of <paramref name="current"/>.</summary>
+    private void Reindex(ObjectKey key, TEntity? old, TEntity? current)
+    {
+        if (indexes.Count == 0)
+        {
+            return;
+        }
+
+        lock (indexGate)
+        {
+            foreach (var index in indexes)
+            {
+                var values = indexed[index.Name];
+                if (old is not null)
+                {
+                    foreach (var value in index.ValuesOf(old))
+                    {
+                        if (values.TryGetValue(value, out var keys) && keys.Remove(key) && keys.Count == 0)
+                        {
+                            values.Remove(value);
+                        }
+                    }
+                }
+
+                if (current is not null)
+                {
+                    foreach (var value in index.ValuesOf(current))
+                    {
+                        if (!values.TryGetValue(value, out var keys))
+                        {
+                            values[value] = keys = [];
+                        }
+
+                        keys.Add(key);
+                    }
+                }
             }
         }
     }

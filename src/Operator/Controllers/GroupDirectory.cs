@@ -1,14 +1,67 @@
+using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
 using Operator.Entities.V1Alpha1;
 using Operator.Runtime;
 
 namespace Operator.Controllers;
 
+/// <summary>The SecretGroup cache's indexes, so lookups by name, alias target or integration do not scan every group.</summary>
+public static class GroupIndexes
+{
+    /// <summary>metadata.name (FQN ownership, namesakes, credentials read from a group).</summary>
+    public const string Name = "name";
+
+    /// <summary><c>&lt;tenant&gt;:&lt;group&gt;</c> of every <c>tfy-secret://</c> remoteRef (the groups this one aliases).</summary>
+    public const string Aliases = "aliases";
+
+    /// <summary>The integration name at the end of spec.integrationFqn (<c>...:secret-store:&lt;name&gt;</c>).</summary>
+    public const string Integration = "integration";
+
+    private const string AliasScheme = "tfy-secret://";
+    private const string StoreSegment = ":secret-store:";
+
+    public static IEnumerable<string> NameOf(SecretGroup group) => [group.Metadata.Name];
+
+    public static IEnumerable<string> AliasTargetsOf(SecretGroup group) => (group.Spec?.Secrets ?? [])
+        .Select(s => s.RemoteRef)
+        .Where(r => r?.StartsWith(AliasScheme, StringComparison.Ordinal) == true)
+        .Select(r => r![AliasScheme.Length..].Split(':'))
+        .Where(parts => parts.Length >= 2)
+        .Select(parts => $"{parts[0]}:{parts[1]}")
+        .Distinct(StringComparer.Ordinal);
+
+    public static IEnumerable<string> IntegrationOf(SecretGroup group) =>
+        IntegrationNameOf(group.Spec?.IntegrationFqn) is { } name ? [name] : [];
+
+    /// <summary>The integration name an FQN ends with, or null when it has no <c>:secret-store:</c> segment.</summary>
+    public static string? IntegrationNameOf(string? fqn)
+    {
+        var at = fqn?.LastIndexOf(StoreSegment, StringComparison.Ordinal) ?? -1;
+        return at < 0 ? null : fqn![(at + StoreSegment.Length)..];
+    }
+}
+
+/// <summary>The index on the caches of managed Secrets, Roles and RoleBindings: the UIDs of the groups owning them.</summary>
+public static class OwnerIndex
+{
+    public const string Name = "owner-group-uid";
+
+    public static IEnumerable<string> UidsOf(V1ObjectMeta meta) =>
+        meta?.OwnerReferences?.Where(o => o.Kind == SecretGroup.KindName && !string.IsNullOrEmpty(o.Uid)).Select(o => o.Uid) ?? [];
+
+    /// <summary>Registers the index on every cache of objects a group owns.</summary>
+    public static IServiceCollection AddOwnerIndexes(this IServiceCollection services) => services
+        .AddInformerIndex<V1Secret>(Name, s => UidsOf(s.Metadata))
+        .AddInformerIndex<V1Role>(Name, r => UidsOf(r.Metadata))
+        .AddInformerIndex<V1RoleBinding>(Name, b => UidsOf(b.Metadata));
+}
+
 /// <summary>Group FQN ownership: a group FQN <c>&lt;tenant&gt;:&lt;name&gt;</c> belongs to the oldest group of that name.</summary>
 public sealed class GroupDirectory(IResourceCache<SecretGroup> groups, SyncLedger ledger)
 {
     /// <summary>The group that owns the FQN of groups named <paramref name="name"/>, if any.</summary>
-    public SecretGroup? OwnerOf(string name) => groups.List()
-        .Where(g => g.Metadata.Name == name && g.Metadata.DeletionTimestamp is null)
+    public SecretGroup? OwnerOf(string name) => groups.ByIndex(GroupIndexes.Name, name)
+        .Where(g => g.Metadata.DeletionTimestamp is null)
 
         // A group that has synced keeps its FQN even against a namesake stamped in the same second.
         .OrderBy(g => HasSynced(g) ? 0 : 1)
@@ -21,14 +74,10 @@ public sealed class GroupDirectory(IResourceCache<SecretGroup> groups, SyncLedge
 
     /// <summary>Groups of the same name in other namespaces (to requeue when the owner goes away).</summary>
     public IEnumerable<SecretGroup> Namesakes(ObjectKey key) =>
-        groups.List().Where(g => g.Metadata.Name == key.Name && g.Metadata.NamespaceProperty != key.Namespace);
+        groups.ByIndex(GroupIndexes.Name, key.Name).Where(g => g.Metadata.NamespaceProperty != key.Namespace);
 
     /// <summary>Groups with a key that aliases a key of group <paramref name="name"/>.</summary>
-    public IEnumerable<SecretGroup> Aliasing(string tenant, string name)
-    {
-        var prefix = $"tfy-secret://{tenant}:{name}:";
-        return groups.List().Where(g => g.Spec.Secrets?.Any(s => s.RemoteRef?.StartsWith(prefix, StringComparison.Ordinal) == true) == true);
-    }
+    public IEnumerable<SecretGroup> Aliasing(string tenant, string name) => groups.ByIndex(GroupIndexes.Aliases, $"{tenant}:{name}");
 
     /// <summary>A stamp of the data of every group this group aliases; it changes when any of them re-syncs with new data.</summary>
     public string AliasStamp(SecretGroup group, string tenant)

@@ -46,12 +46,12 @@ public sealed class GroupRbacWriter(IKubernetes client, IResourceCache<V1Role> r
 
         // A removed collaborator loses the binding (and the role, when nobody holds it any more).
         var keep = wantBindings.Select(b => b.Metadata.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var stale in bindings.List(ns).Where(b => IsOurs(b.Metadata, group) && !keep.Contains(b.Metadata.Name)))
+        foreach (var stale in bindings.ByIndex(OwnerIndex.Name, group.Metadata.Uid ?? "").Where(b => b.Metadata.NamespaceProperty == ns && IsOurs(b.Metadata, group) && !keep.Contains(b.Metadata.Name)))
         {
             await IgnoreNotFound(client.RbacAuthorizationV1.DeleteNamespacedRoleBindingAsync(stale.Metadata.Name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
-        foreach (var stale in roles.List(ns).Where(r => IsOurs(r.Metadata, group) && !keep.Contains(r.Metadata.Name)))
+        foreach (var stale in roles.ByIndex(OwnerIndex.Name, group.Metadata.Uid ?? "").Where(r => r.Metadata.NamespaceProperty == ns && IsOurs(r.Metadata, group) && !keep.Contains(r.Metadata.Name)))
         {
             await IgnoreNotFound(client.RbacAuthorizationV1.DeleteNamespacedRoleAsync(stale.Metadata.Name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }

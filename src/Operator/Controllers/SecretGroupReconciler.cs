@@ -169,8 +169,9 @@ public sealed partial class SecretGroupReconciler(
         string hash;
         try
         {
-            (written, hash) = await writer.ApplyAsync(entity, secretName, data, cancellationToken).ConfigureAwait(false);
-            await writer.DeleteStaleAsync(entity, managedSecrets.List(entity.Metadata.NamespaceProperty), secretName, cancellationToken).ConfigureAwait(false);
+            var cached = managedSecrets.Get(new ObjectKey(entity.Metadata.NamespaceProperty, secretName));
+            (written, hash) = await writer.ApplyAsync(entity, secretName, data, cached, cancellationToken).ConfigureAwait(false);
+            await writer.DeleteStaleAsync(entity, managedSecrets.ByIndex(OwnerIndex.Name, entity.Metadata.Uid ?? ""), secretName, cancellationToken).ConfigureAwait(false);
         }
         catch (ManagedSecretException e)
         {
@@ -266,7 +267,7 @@ public sealed partial class SecretGroupReconciler(
     private async Task<bool> ManagedSecretIntactAsync(SecretGroup group, string secretName, string hash, CancellationToken cancellationToken)
     {
         var cached = managedSecrets.Get(new ObjectKey(group.Metadata.NamespaceProperty, secretName));
-        if (cached is not null && ManagedSecretWriter.VerifiedHashOf(cached) == hash && ManagedSecretWriter.IsOwnedBy(cached, group))
+        if (cached is not null && CachedSecrets.VerifiedHashOf(cached) == hash && ManagedSecretWriter.IsOwnedBy(cached, group))
         {
             return true;
         }

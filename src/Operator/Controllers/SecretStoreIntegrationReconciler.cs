@@ -61,12 +61,9 @@ public sealed partial class SecretStoreIntegrationReconciler(
 
     public async Task DeletedAsync(ObjectKey key, CancellationToken cancellationToken)
     {
-        foreach (var group in groups.List())
+        foreach (var group in groups.ByIndex(GroupIndexes.Integration, key.Name))
         {
-            if (group.Spec.IntegrationFqn.EndsWith(":secret-store:" + key.Name, StringComparison.Ordinal))
-            {
-                groupQueue.Enqueue(ObjectKey.From(group));
-            }
+            groupQueue.Enqueue(ObjectKey.From(group));
         }
 
         await connector.ForgetAsync(key.Name).ConfigureAwait(false);
@@ -139,7 +136,8 @@ public sealed partial class SecretStoreIntegrationReconciler(
 
     private void RequeueGroups(string? previousFqn, string? currentFqn)
     {
-        foreach (var group in groups.List())
+        var names = new[] { previousFqn, currentFqn }.Select(GroupIndexes.IntegrationNameOf).OfType<string>().Distinct(StringComparer.Ordinal);
+        foreach (var group in names.SelectMany(n => groups.ByIndex(GroupIndexes.Integration, n)))
         {
             var used = group.Spec.IntegrationFqn;
             if (used == previousFqn || used == currentFqn)

@@ -77,7 +77,7 @@ public sealed class CredentialResolver(
             throw new CredentialException("InvalidReference", $"{field}: tenant '{secret.Tenant}' is not this installation's tenant '{integrations.Tenant}'");
         }
 
-        var group = groups.List().FirstOrDefault(g => g.Metadata.Name == secret.Group && g.Status?.Fqn == secret.GroupFqn.ToString());
+        var group = groups.ByIndex(GroupIndexes.Name, secret.Group).FirstOrDefault(g => g.Status?.Fqn == secret.GroupFqn.ToString());
         var secretName = group?.Status?.SecretName;
         if (group is null || secretName is null)
         {

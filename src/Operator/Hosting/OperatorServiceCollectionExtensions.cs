@@ -41,6 +41,7 @@ public static class OperatorServiceCollectionExtensions
 
         // Only Secrets the operator manages are cached.
         services.AddInformer<V1Secret>(o => o.LabelSelector = ManagedLabels.Selector);
+        services.AddInformerTransform<V1Secret>(CachedSecrets.Slim);
         services.AddInformer<V1Role>(o => o.LabelSelector = ManagedLabels.Selector);
         services.AddInformer<V1RoleBinding>(o => o.LabelSelector = ManagedLabels.Selector);
         services.AddController<SecretStoreIntegration, SecretStoreIntegrationReconciler>(o => o.Workers = Math.Max(1, workers / 2));
@@ -48,6 +49,10 @@ public static class OperatorServiceCollectionExtensions
             .Watches<V1Secret>(ManagedSecretOwners)
             .Watches<V1Role>(r => OwnerGroup(r.Metadata))
             .Watches<V1RoleBinding>(b => OwnerGroup(b.Metadata));
+        services.AddInformerIndex<SecretGroup>(GroupIndexes.Name, GroupIndexes.NameOf);
+        services.AddInformerIndex<SecretGroup>(GroupIndexes.Aliases, GroupIndexes.AliasTargetsOf);
+        services.AddInformerIndex<SecretGroup>(GroupIndexes.Integration, GroupIndexes.IntegrationOf);
+        services.AddOwnerIndexes();
 
         // Stores: one line each.
         services.AddSecretStore<KubernetesStoreFactory>();

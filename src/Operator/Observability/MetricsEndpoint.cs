@@ -17,7 +17,7 @@ public static class MetricsEndpoint
     public static IServiceCollection AddPrometheusMetrics(this IServiceCollection services)
     {
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(RuntimeMetrics.MeterName, OperatorMetrics.MeterName)
+            .AddMeter(RuntimeMetrics.MeterName, OperatorMetrics.MeterName, "System.Runtime")
             .AddView(instrument => instrument is System.Diagnostics.Metrics.Histogram<double> && instrument.Name.EndsWith("_seconds", StringComparison.Ordinal)
                 ? new ExplicitBucketHistogramConfiguration { Boundaries = OperatorMetrics.DurationBuckets }
                 : null)

@@ -28,7 +28,7 @@ public sealed class OperatorMetrics : IDisposable
         storeRequests = meter.CreateCounter<long>("operator_store_requests_total", description: "Calls to external secret stores by provider and operation.");
         storeErrors = meter.CreateCounter<long>("operator_store_errors_total", description: "Failed store calls by provider, operation and reason.");
         storeDuration = meter.CreateHistogram<double>("operator_store_request_duration_seconds", unit: "s", description: "Store call latency by provider and operation.");
-        meter.CreateObservableGauge("operator_managed_secrets", () => managedSecrets.List().Count, description: "Kubernetes Secrets managed by SecretGroups (as cached by this replica).");
+        meter.CreateObservableGauge("operator_managed_secrets", () => managedSecrets.Count, description: "Kubernetes Secrets managed by SecretGroups (as cached by this replica).");
         meter.CreateObservableGauge("operator_leader", () => leader.IsLeader ? 1 : 0, description: "1 while this replica holds the leader-election Lease, else 0.");
         meter.CreateObservableGauge(
             "operator_last_sync_age_seconds",

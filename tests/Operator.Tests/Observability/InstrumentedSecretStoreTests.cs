@@ -91,6 +91,8 @@ public sealed class InstrumentedSecretStoreTests : IDisposable
         public V1Secret? Get(ObjectKey key) => null;
 
         public IReadOnlyList<V1Secret> List(string? @namespace = null) => [.. Enumerable.Range(0, count).Select(_ => new V1Secret())];
+
+        public IReadOnlyList<V1Secret> ByIndex(string index, string value) => throw new NotSupportedException("no indexes");
     }
 
     private sealed class Leader : ILeaderStatus

@@ -1,4 +1,5 @@
 using k8s.Models;
+using Operator.Controllers;
 using Operator.Entities.V1Alpha1;
 using Operator.Runtime;
 
@@ -28,6 +29,14 @@ internal sealed class FakeGroupCache : IResourceCache<SecretGroup>
     }
 
     public SecretGroup? Get(ObjectKey key) => groups.FirstOrDefault(g => g.Metadata.NamespaceProperty == key.Namespace && g.Metadata.Name == key.Name);
+
+    public IReadOnlyList<SecretGroup> ByIndex(string index, string value) => groups.Where(g => (index switch
+    {
+        GroupIndexes.Name => GroupIndexes.NameOf(g),
+        GroupIndexes.Aliases => GroupIndexes.AliasTargetsOf(g),
+        GroupIndexes.Integration => GroupIndexes.IntegrationOf(g),
+        _ => throw new ArgumentException($"no index '{index}'", nameof(index)),
+    }).Contains(value)).ToList();
 
     public IReadOnlyList<SecretGroup> List(string? @namespace = null) => groups.Where(g => @namespace is null || g.Metadata.NamespaceProperty == @namespace).ToList();
 }

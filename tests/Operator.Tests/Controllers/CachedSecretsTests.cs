@@ -1,0 +1,71 @@
+using System.Text;
+using k8s.Models;
+using Operator.Controllers;
+using Operator.Entities.V1Alpha1;
+
+namespace Operator.Tests.Controllers;
+
+public sealed class CachedSecretsTests
+{
+    private const string Canary = "canary-7f3a9c-value";
+
+    private static V1Secret Managed(string value, string? annotatedHash = null)
+    {
+        var data = new Dictionary<string, byte[]> { ["API_KEY"] = Encoding.UTF8.GetBytes(value) };
+        var salt = SecretData.NewSalt();
+        return new V1Secret
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = "openai",
+                NamespaceProperty = "team-a",
+                ResourceVersion = "42",
+                Uid = "u1",
+                Labels = new Dictionary<string, string> { [ManagedLabels.ManagedBy] = ManagedLabels.ManagedByValue, [ManagedLabels.Group] = "openai" },
+                Annotations = new Dictionary<string, string>
+                {
+                    [ManagedLabels.HashSalt] = salt,
+                    [ManagedLabels.DataHash] = annotatedHash ?? SecretData.Hash(data, salt),
+                },
+                OwnerReferences = [new V1OwnerReference { Kind = SecretGroup.KindName, Uid = "g1", Name = "openai", ApiVersion = "v1" }],
+                ManagedFields = [new V1ManagedFieldsEntry { Manager = "operator" }],
+            },
+            Data = data,
+        };
+    }
+
+    [Fact]
+    public void Slim_KeepsMetadataAndTheVerifiedHash_ButNoValue()
+    {
+        var full = Managed(Canary);
+
+        var slim = CachedSecrets.Slim(full);
+
+        Assert.Null(slim.Data);
+        Assert.Null(slim.Metadata.ManagedFields);
+        Assert.Equal(("openai", "team-a", "42"), (slim.Metadata.Name, slim.Metadata.NamespaceProperty, slim.Metadata.ResourceVersion));
+        Assert.Equal("g1", Assert.Single(slim.Metadata.OwnerReferences).Uid);
+        Assert.Equal(ManagedSecretWriter.VerifiedHashOf(full), CachedSecrets.VerifiedHashOf(slim));
+        Assert.NotNull(CachedSecrets.VerifiedHashOf(slim));
+        Assert.DoesNotContain(Canary, k8s.KubernetesJson.Serialize(slim), StringComparison.Ordinal);
+        Assert.Equal(Canary, Encoding.UTF8.GetString(full.Data["API_KEY"]));
+    }
+
+    [Fact]
+    public void Slim_OfAnEditedSecret_HasNoVerifiedHash()
+    {
+        var edited = Managed(Canary, annotatedHash: "not-the-hash");
+
+        Assert.Null(CachedSecrets.VerifiedHashOf(CachedSecrets.Slim(edited)));
+    }
+
+    [Fact]
+    public void Slim_IgnoresAForgedCacheAnnotationOnTheServerObject()
+    {
+        var edited = Managed(Canary, annotatedHash: "not-the-hash");
+        edited.Metadata.Annotations[CachedSecrets.VerifiedHash] = "forged";
+
+        Assert.Null(CachedSecrets.VerifiedHashOf(CachedSecrets.Slim(edited)));
+        Assert.Equal("forged", edited.Metadata.Annotations[CachedSecrets.VerifiedHash]);
+    }
+}
