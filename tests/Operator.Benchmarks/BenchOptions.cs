@@ -31,6 +31,9 @@ internal sealed record BenchOptions
     /// <summary>Groups read key by key by the per-key comparison client; the rest is extrapolated linearly.</summary>
     public int PerKeyGroups { get; init; } = 100;
 
+    /// <summary>After every group is Ready, keep the operator running this long (for dotnet-gcdump / dotnet-counters).</summary>
+    public TimeSpan ProfilePause { get; init; }
+
     public string Output { get; init; } = "artifacts/bench/results.json";
 
     public string? OperatorDll { get; init; }
@@ -55,6 +58,7 @@ internal sealed record BenchOptions
                 "--restart-window-s" => o with { RestartWindow = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--refresh-s" => o with { Refresh = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--per-key-groups" => o with { PerKeyGroups = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--profile-pause-s" => o with { ProfilePause = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--output" => o with { Output = value },
                 "--operator-dll" => o with { OperatorDll = value },
                 "--large" => o with { Groups = [1_000, 10_000] },

@@ -95,6 +95,12 @@ internal static class Scenario
         var timeout = TimeSpan.FromSeconds(Math.Max(300, (4 * floorSeconds) + 120));
         await WaitAsync(() => watcher.ReadyCount >= n, timeout, first, $"{n} groups Ready (have {watcher.ReadyCount})", ct);
         r.SyncSeconds = (watcher.LastReadyAt - t0).TotalSeconds;
+        if (o.ProfilePause > TimeSpan.Zero)
+        {
+            Console.WriteLine($"   all Ready; operator pid {first.Id} stays up {o.ProfilePause.TotalSeconds:F0}s for profiling (e.g. dotnet-gcdump collect -p {first.Id})");
+            await Task.Delay(o.ProfilePause, ct);
+        }
+
         r.ReconcilesPerSecond = n / r.SyncSeconds;
         var syncCalls = fake.Calls.Skip(callsAt).ToList();
         r.SyncStoreCalls = Count(syncCalls.Select(c => c.Operation));
