@@ -42,7 +42,8 @@ public sealed class OperatorProcess : IDisposable
     public static OperatorProcess Start(string operatorDll, string kubeconfig, string logPath, IReadOnlyList<string> args, bool keepOutput = false)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var info = new ProcessStartInfo("dotnet")
+        // The dotnet CLI names its own host for child processes; elsewhere dotnet must be on PATH.
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
