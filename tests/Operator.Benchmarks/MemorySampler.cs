@@ -1,4 +1,5 @@
 using System.Globalization;
+using Operator.Testing;
 
 namespace Operator.Benchmarks;
 

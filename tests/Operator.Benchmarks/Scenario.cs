@@ -5,6 +5,7 @@ using k8s.Models;
 using Operator.Entities.V1Alpha1;
 using Operator.Hosting;
 using Operator.Runtime;
+using Operator.Testing;
 using Operator.Testing.Kube;
 using Operator.Testing.Stores.Ssm;
 
@@ -79,7 +80,8 @@ internal static class Scenario
         await new ResourceClient<SecretStoreIntegration>(client).CreateAsync(Integration(fake.Url, limited, tps), ct);
 
         var clock = Stopwatch.StartNew();
-        using var first = OperatorProcess.Start(operatorDll, kubeconfig, secrets, log, o.OperatorArgs);
+        string[] operatorArgs = ["--tenant=bench", "--leader-elect=false", $"--tfy-k8s-secrets-path={secrets}", .. o.OperatorArgs];
+        using var first = OperatorProcess.Start(operatorDll, kubeconfig, log, operatorArgs);
         var memory = new MemorySampler(first);
         await WaitForIntegrationAsync(client, first, ct);
         await using var watcher = new GroupWatcher(kube.BaseAddress, Namespace, clock);
@@ -126,7 +128,7 @@ internal static class Scenario
                 first.Kill();
                 requestsAt = kube.Requests.Count;
                 callsAt = fake.TotalCalls;
-                second = OperatorProcess.Start(operatorDll, kubeconfig, secrets, log, o.OperatorArgs);
+                second = OperatorProcess.Start(operatorDll, kubeconfig, log, operatorArgs);
                 await Task.Delay(o.RestartWindow, ct);
                 r.RestartWindowSeconds = o.RestartWindow.TotalSeconds;
                 r.RestartStoreCalls = Count(fake.Calls.Skip(callsAt).Select(c => c.Operation));

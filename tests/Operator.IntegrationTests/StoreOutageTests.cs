@@ -1,22 +1,27 @@
+using System.Diagnostics.Metrics;
 using k8s;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging.Testing;
 using Operator.Entities.V1Alpha1;
+using Operator.Observability;
 
 namespace Operator.IntegrationTests;
 
-public sealed class StoreOutageTests
+public sealed class StoreOutageTests(ITestOutputHelper output)
 {
     private const string Ns = "team-o";
     private const int Groups = 20;
 
     [Fact]
-    public async Task FullOutage_LeavesEverySecretByteForByte_NamesTheStore_AndRecoversWithinTheBackoffCap()
+    public async Task FullOutage_LeavesEverySecretByteForByte_NamesTheStore_CountsTheErrors_AndRecoversWithinTheBackoffCap()
     {
         await using var h = await OperatorHarness.StartAsync();
         await h.CreateNamespaceAsync(Ns);
         await h.CreateIntegrationAsync();
         for (var i = 0; i < Groups; i++)
         {
-            await h.SetSourceValuesAsync($"g{i}", new Dictionary<string, string> { ["A"] = $"a{i}", ["B"] = $"b{i}" });
+            await h.SetSourceValuesAsync($"g{i}", new Dictionary<string, string> { ["A"] = Canary("a", i), ["B"] = Canary("b", i) });
             await h.CreateGroupAsync(Ns, $"g{i}", ["A", "B"]);
         }
 
@@ -26,6 +31,8 @@ public sealed class StoreOutageTests
         }
 
         var before = await SnapshotAsync(h);
+        using var storeErrors = new MetricCollector<long>(h.Host!.Services.GetRequiredService<IMeterFactory>(), OperatorMetrics.MeterName, "operator_store_errors_total");
+        var failedSyncsBefore = FailedSyncs(h);
 
         // The store (the source namespace's Secrets) answers 503 to everything; the API server itself stays up.
         h.Emulator.Faults.FailShare(1.0, 503, match: r => r.Path.StartsWith($"/api/v1/namespaces/{OperatorHarness.SourceNamespace}/secrets", StringComparison.Ordinal));
@@ -41,6 +48,21 @@ public sealed class StoreOutageTests
         // Retries during the outage (backoff on the fake clock) change nothing either.
         h.Time.Advance(TimeSpan.FromMinutes(3));
         Assert.Equal(before, await SnapshotAsync(h));
+
+        // Every failed group sync met at least one failed store call, counted by provider and error class only.
+        var errors = storeErrors.GetMeasurementSnapshot();
+        var failedSyncs = FailedSyncs(h) - failedSyncsBefore;
+        output.WriteLine($"during the outage: {failedSyncs} failed group syncs, {errors.Sum(m => m.Value)} store errors counted");
+        Assert.InRange(failedSyncs, Groups, int.MaxValue);
+        Assert.InRange(errors.Sum(m => m.Value), failedSyncs, long.MaxValue);
+        Assert.All(errors, m =>
+        {
+            Assert.Equal(["operation", "provider", "reason"], m.Tags.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(("kubernetes", "Unavailable"), ((string?)m.Tags["provider"], (string?)m.Tags["reason"]));
+        });
+        var labels = string.Join(",", errors.SelectMany(m => m.Tags.Values)).ToUpperInvariant();
+        Assert.DoesNotContain("CANARY", labels, StringComparison.Ordinal);
+        Assert.DoesNotContain(Ns.ToUpperInvariant(), labels, StringComparison.Ordinal);
 
         h.Emulator.Faults.Clear();
 
@@ -72,6 +94,12 @@ public sealed class StoreOutageTests
 
         Assert.Equal(before, await SnapshotAsync(h));
     }
+
+    private static string Canary(string key, int group) => $"canary-{key}{group}-{Guid.NewGuid():N}";
+
+    /// <summary>Failed group syncs so far: the reconciler logs "not synced" once for each.</summary>
+    private static int FailedSyncs(OperatorHarness h) =>
+        h.Host!.Services.GetFakeLogCollector().GetSnapshot().Count(r => r.Message.Contains("not synced: StoreUnavailable", StringComparison.Ordinal));
 
     // Name, data and annotations of every managed Secret; resourceVersion too, so "unchanged" means not even rewritten.
     private static async Task<string> SnapshotAsync(OperatorHarness h)

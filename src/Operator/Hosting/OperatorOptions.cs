@@ -98,6 +98,18 @@ public sealed class OperatorOptions
             }
         }
     }
+
+    /// <summary><c>--lease-duration=15s</c>: how long followers wait after the leader's last renewal before taking the Lease.</summary>
+    [Duration]
+    public string LeaseDuration { get; set; } = "15s";
+
+    /// <summary><c>--lease-renew-deadline=10s</c>: how long the leader keeps trying to renew before it stops leading.</summary>
+    [Duration]
+    public string LeaseRenewDeadline { get; set; } = "10s";
+
+    /// <summary><c>--lease-retry-period=2s</c>: how often candidates try to acquire, and the leader renews, the Lease.</summary>
+    [Duration]
+    public string LeaseRetryPeriod { get; set; } = "2s";
 }
 
 /// <summary>A duration such as <c>1h</c>, <c>30m</c> or <c>90s</c>, as the CRDs write them.</summary>

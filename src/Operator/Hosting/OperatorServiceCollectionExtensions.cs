@@ -37,6 +37,9 @@ public static class OperatorServiceCollectionExtensions
             o.LeaderElection.Enabled = configuration.GetValue("LeaderElect", true);
             o.LeaderElection.LeaseNamespace = configuration.GetValue("Namespace", "default")!;
             o.LeaderElection.LeaseName = "secretgroup-operator-" + configuration.GetValue("Tenant", "default");
+            o.LeaderElection.LeaseDuration = Durations.TryParse(configuration["LeaseDuration"], out var lease) ? lease : o.LeaderElection.LeaseDuration;
+            o.LeaderElection.RenewDeadline = Durations.TryParse(configuration["LeaseRenewDeadline"], out var renew) ? renew : o.LeaderElection.RenewDeadline;
+            o.LeaderElection.RetryPeriod = Durations.TryParse(configuration["LeaseRetryPeriod"], out var retry) ? retry : o.LeaderElection.RetryPeriod;
         });
 
         // Only Secrets the operator manages are cached.

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Operator.Hosting;
+using Operator.Runtime;
 
 namespace Operator.Tests.Install;
 
@@ -29,7 +30,31 @@ public sealed class OperatorFlagsTests
     [Fact]
     public void WithoutSyncInterval_TheDefaultIsOneHour() => Assert.Equal(TimeSpan.FromHours(1), Bind("--tenant=acme").DefaultSyncInterval);
 
+    [Fact]
+    public void LeaseFlags_SetTheLeaderElectionTimings()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddCommandLine(CommandLine.Normalize(["--tenant=acme", "--lease-duration=2s", "--lease-renew-deadline=1500ms", "--lease-retry-period=0.25s"]))
+            .Build();
+        using var provider = new ServiceCollection().AddLogging().AddSecretGroupOperator(configuration).BuildServiceProvider();
+
+        var election = provider.GetRequiredService<IOptions<OperatorRuntimeOptions>>().Value.LeaderElection;
+
+        Assert.Equal(
+            (TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(1500), TimeSpan.FromMilliseconds(250)),
+            (election.LeaseDuration, election.RenewDeadline, election.RetryPeriod));
+    }
+
+    [Fact]
+    public void WithoutLeaseFlags_TheTimingsAreTheKubernetesDefaults()
+    {
+        var options = Bind("--tenant=acme");
+
+        Assert.Equal(("15s", "10s", "2s"), (options.LeaseDuration, options.LeaseRenewDeadline, options.LeaseRetryPeriod));
+    }
+
     [Theory]
+    [InlineData("--lease-duration=soon", "LeaseDuration: expected a duration")]
     [InlineData("--sync-interval=one hour", "SyncInterval: expected a duration")]
     [InlineData("--log-format=xml", "LogFormat")]
     [InlineData("--metrics-port=0", "MetricsPort")]
