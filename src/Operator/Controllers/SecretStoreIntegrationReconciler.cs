@@ -33,7 +33,10 @@ public sealed partial class SecretStoreIntegrationReconciler(
             return ReconcileResult.Done;
         }
 
-        var outcome = await EvaluateAsync(entity, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow().UtcDateTime;
+        var recheck = options.Value.IntegrationRecheckInterval;
+        var trusted = TrustedUntil(entity, recheck);
+        var outcome = await EvaluateAsync(entity, validate: trusted is null || trusted <= now, cancellationToken).ConfigureAwait(false);
         var status = entity.Status ?? new SecretStoreIntegrationStatus();
         var previousFqn = status.Fqn;
         var wasReady = Conditions.IsTrue(status.Conditions, ConditionTypes.Ready);
@@ -43,7 +46,19 @@ public sealed partial class SecretStoreIntegrationReconciler(
         status.Fqn = outcome.Fqn?.ToString();
         status.ObservedGeneration = entity.Metadata.Generation;
 
-        if (changed)
+        // A passed recheck only moves lastValidatedTime: written, but groups are not requeued for it.
+        var validatedOnly = !changed && outcome.Validated;
+        if (outcome.Validated)
+        {
+            status.LastValidatedTime = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+        }
+
+        if (validatedOnly)
+        {
+            entity.Status = status;
+            await api.ReplaceStatusAsync(entity, cancellationToken).ConfigureAwait(false);
+        }
+        else if (changed)
         {
             entity.Status = status;
             await api.ReplaceStatusAsync(entity, cancellationToken).ConfigureAwait(false);
@@ -56,7 +71,19 @@ public sealed partial class SecretStoreIntegrationReconciler(
             RequeueGroups(previousFqn, outcome.Fqn?.ToString());
         }
 
-        return ReconcileResult.RequeueIn(options.Value.IntegrationRecheckInterval);
+        return ReconcileResult.RequeueIn(outcome.Validated || trusted is null || trusted <= now ? recheck : trusted.Value - now);
+    }
+
+    /// <summary>
+    /// Until when a restarted operator may trust the status' last check instead of calling the store (no store call in
+    /// the first minutes after a restart): only for a Ready status of the current generation; null when not trusted.
+    /// </summary>
+    private static DateTime? TrustedUntil(SecretStoreIntegration entity, TimeSpan recheck)
+    {
+        var s = entity.Status;
+        return s?.LastValidatedTime is { } at && s.ObservedGeneration == entity.Metadata.Generation && Conditions.IsTrue(s.Conditions, ConditionTypes.Ready)
+            ? DateTime.SpecifyKind(at, DateTimeKind.Utc) + recheck
+            : null;
     }
 
     public async Task DeletedAsync(ObjectKey key, CancellationToken cancellationToken)
@@ -69,9 +96,10 @@ public sealed partial class SecretStoreIntegrationReconciler(
         await connector.ForgetAsync(key.Name).ConfigureAwait(false);
     }
 
-    private sealed record Outcome(bool Ready, string Reason, string Message, IntegrationFqn? Fqn);
+    /// <summary><see cref="Validated"/>: the store answered a connectivity check in this evaluation.</summary>
+    private sealed record Outcome(bool Ready, string Reason, string Message, IntegrationFqn? Fqn, bool Validated = false);
 
-    private async Task<Outcome> EvaluateAsync(SecretStoreIntegration entity, CancellationToken cancellationToken)
+    private async Task<Outcome> EvaluateAsync(SecretStoreIntegration entity, bool validate, CancellationToken cancellationToken)
     {
         var spec = entity.Spec;
         var providers = StoreRegistry.ProvidersIn(spec);
@@ -122,6 +150,11 @@ public sealed partial class SecretStoreIntegrationReconciler(
             return new(false, e.Reason, e.Message, fqn);
         }
 
+        if (!validate)
+        {
+            return new(true, "Validated", $"connected to {providers[0].ToSegment()} store", fqn);
+        }
+
         try
         {
             await store.ValidateAsync(cancellationToken).ConfigureAwait(false);
@@ -131,7 +164,7 @@ public sealed partial class SecretStoreIntegrationReconciler(
             return new(false, e.Reason, e.Message, fqn);
         }
 
-        return new(true, "Validated", $"connected to {providers[0].ToSegment()} store", fqn);
+        return new(true, "Validated", $"connected to {providers[0].ToSegment()} store", fqn, Validated: true);
     }
 
     private void RequeueGroups(string? previousFqn, string? currentFqn)

@@ -175,4 +175,36 @@ public sealed class AwsSyncTests
         Assert.Equal(role, fake.LastAssumeRole!.Value.RoleArn);
         Assert.All(fake.Calls.Where(c => c.Operation == "GetParameters"), c => Assert.StartsWith("ASIA", c.AccessKeyId, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Restart_WithAFreshIntegrationAndGroup_CallsTheStoreNotAtAll_UntilTheRecheckIsDue()
+    {
+        var (h, fake) = await StartAsync();
+        await using var _ = h;
+        await using var __ = fake;
+        fake.Seed("/tfy-secret/acme/payments/KEY", "v1");
+        var validated = (await WaitForIntegrationAsync(h, "True", "Validated")).Status!.LastValidatedTime;
+        Assert.NotNull(validated);
+        await CreateGroupAsync(h, "payments", ["KEY"], refresh: "1h");
+        await h.WaitForGroupAsync(Ns, "payments", "True", "Synced");
+
+        await h.StopOperatorAsync();
+        h.Time.Advance(TimeSpan.FromMinutes(2));
+        var before = fake.TotalCalls;
+        await h.StartOperatorAsync();
+
+        // A group created now syncs after the restarted controllers have looked at everything else.
+        fake.Seed("/tfy-secret/acme/sentinel/KEY", "s");
+        await CreateGroupAsync(h, "sentinel", ["KEY"]);
+        await h.WaitForGroupAsync(Ns, "sentinel", "True", "Synced");
+        Assert.Equal(["GetParameters"], fake.Calls.Skip(before).Select(c => c.Operation));
+
+        // The recheck still comes, at the time the status said, and moves lastValidatedTime.
+        before = fake.TotalCalls;
+        h.Time.Advance(TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(1));
+        await OperatorHarness.WaitForAsync(
+            async () => (await new ResourceClient<SecretStoreIntegration>(h.Client).GetAsync(new ObjectKey(null, Integration), CancellationToken.None))?.Status?.LastValidatedTime > validated,
+            "the integration rechecked after the interval");
+        Assert.Contains(fake.Calls.Skip(before), c => c.Operation == "GetParametersByPath");
+    }
 }

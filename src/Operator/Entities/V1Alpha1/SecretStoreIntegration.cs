@@ -126,6 +126,11 @@ public sealed class SecretStoreIntegrationStatus
     [JsonPropertyName("observedGeneration")]
     public long? ObservedGeneration { get; set; }
 
+    /// <summary>When the store last answered the connectivity check (whole seconds); a restart trusts it until the next recheck.</summary>
+    [Description("When the store last answered the operator's connectivity check.")]
+    [JsonPropertyName("lastValidatedTime")]
+    public DateTime? LastValidatedTime { get; set; }
+
     [JsonPropertyName("conditions")]
     public IList<V1Condition>? Conditions { get; set; }
 }
