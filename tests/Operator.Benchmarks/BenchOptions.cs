@@ -22,6 +22,9 @@ internal sealed record BenchOptions
     /// <summary>Extra arguments for the operator process (e.g. <c>--workers=8</c>).</summary>
     public IReadOnlyList<string> OperatorArgs { get; init; } = [];
 
+    /// <summary>Environment variables for the operator process only (e.g. <c>DOTNET_GCHeapHardLimit=0xC000000</c>).</summary>
+    public IReadOnlyDictionary<string, string> OperatorEnv { get; init; } = new Dictionary<string, string>();
+
     /// <summary>How long to count store calls after the operator restarts (the target says one minute).</summary>
     public TimeSpan RestartWindow { get; init; } = TimeSpan.FromMinutes(1);
 
@@ -55,6 +58,7 @@ internal sealed record BenchOptions
                 "--no-throughput" => o with { Throughput = false },
                 "--no-limited" => o with { Limited = false },
                 "--operator-arg" => o with { OperatorArgs = [.. o.OperatorArgs, value] },
+                "--operator-env" => o with { OperatorEnv = new Dictionary<string, string>(o.OperatorEnv) { [value.Split('=', 2)[0]] = value.Split('=', 2).ElementAtOrDefault(1) ?? "" } },
                 "--restart-window-s" => o with { RestartWindow = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--refresh-s" => o with { Refresh = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--per-key-groups" => o with { PerKeyGroups = int.Parse(value, CultureInfo.InvariantCulture) },

@@ -30,7 +30,8 @@ internal static class Scenario
         var tps = limited ? o.Tps : 0;
         var floor = (long)n * (long)Math.Ceiling(k / 10.0);
         var floorSeconds = tps > 0 ? floor / tps : 0;
-        var refresh = o.Refresh ?? TimeSpan.FromSeconds(Math.Max(30, Math.Ceiling((3 * floorSeconds) + o.RestartWindow.TotalSeconds + 30)));
+        // Long enough that the first-synced group is still fresh when the restart window ends (sync ≈ the floor time).
+        var refresh = o.Refresh ?? TimeSpan.FromSeconds(Math.Max(30, Math.Ceiling((1.3 * floorSeconds) + o.RestartWindow.TotalSeconds + 30)));
         var r = new ScenarioResult
         {
             Name = limited ? $"N={n} K={k} {o.Latency.TotalMilliseconds}ms {tps}TPS" : $"N={n} K={k} 0ms unlimited",
@@ -81,7 +82,7 @@ internal static class Scenario
 
         var clock = Stopwatch.StartNew();
         string[] operatorArgs = ["--tenant=bench", "--leader-elect=false", $"--tfy-k8s-secrets-path={secrets}", .. o.OperatorArgs];
-        using var first = OperatorProcess.Start(operatorDll, kubeconfig, log, operatorArgs);
+        using var first = OperatorProcess.Start(operatorDll, kubeconfig, log, operatorArgs, environment: o.OperatorEnv);
         var memory = new MemorySampler(first);
         await WaitForIntegrationAsync(client, first, ct);
         await using var watcher = new GroupWatcher(kube.BaseAddress, Namespace, clock);
@@ -128,7 +129,7 @@ internal static class Scenario
                 first.Kill();
                 requestsAt = kube.Requests.Count;
                 callsAt = fake.TotalCalls;
-                second = OperatorProcess.Start(operatorDll, kubeconfig, log, operatorArgs);
+                second = OperatorProcess.Start(operatorDll, kubeconfig, log, operatorArgs, environment: o.OperatorEnv);
                 await Task.Delay(o.RestartWindow, ct);
                 r.RestartWindowSeconds = o.RestartWindow.TotalSeconds;
                 r.RestartStoreCalls = Count(fake.Calls.Skip(callsAt).Select(c => c.Operation));

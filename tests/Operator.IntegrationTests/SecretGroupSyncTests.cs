@@ -56,6 +56,29 @@ public sealed class SecretGroupSyncTests
     }
 
     [Fact]
+    public async Task PerKeyStatus_SurvivesReconcilesThatOnlyRestateIt()
+    {
+        await using var h = await StartWithGroupAsync(new() { ["A"] = "a-1", ["B"] = "b-1" });
+        var synced = await h.WaitForGroupAsync(Ns, "openai-keys", "True", "Synced");
+        var key = new ObjectKey(Ns, "openai-keys");
+
+        // A metadata-only edit reconciles the fresh group again; the ledger no longer holds the per-key list then.
+        await h.UpdateAsync<SecretGroup>(key, g => (g.Metadata.Labels ??= new Dictionary<string, string>())["touched"] = "1");
+        await OperatorHarness.WaitForAsync(
+            () => Task.FromResult(h.Host!.Services.GetRequiredService<SyncLedger>().Get(key, synced.Metadata.Uid)?.Keys is null),
+            "the ledger to drop its copy of the per-key status");
+        await h.SetSourceValuesAsync("openai-keys", new Dictionary<string, string> { ["A"] = "a-2", ["B"] = "b-1" });
+        h.Time.Advance(TimeSpan.FromMinutes(70));
+
+        await OperatorHarness.WaitForAsync(async () => Value((await h.GetSecretAsync(Ns, "openai-keys"))!, "A") == "a-2", "the new value");
+        var group = await h.WaitForGroupAsync(Ns, "openai-keys", "True", "Synced");
+        Assert.Equal(2, group.Status!.KeyCount);
+        Assert.Equal(["A", "B"], group.Status.Secrets!.Select(s => s.Key).Order(StringComparer.Ordinal));
+        Assert.All(group.Status.Secrets!, s => Assert.False(string.IsNullOrEmpty(s.Version)));
+        Assert.Contains("2 keys synced", group.Status.Conditions!.Single(c => c.Type == "Ready").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ChangedSourceValue_IsSyncedAfterTheInterval_AndNotBefore()
     {
         await using var h = await StartWithGroupAsync(new() { ["API_KEY"] = "v1" }, g => g.Spec.RefreshInterval = "10m");

@@ -36,8 +36,10 @@ public sealed class OperatorProcess : IDisposable
     /// <summary>
     /// Starts <c>dotnet <paramref name="operatorDll"/> <paramref name="args"/></c> with KUBECONFIG set. Unless the args
     /// name them, the health and metrics ports are free ports picked here (the operator refuses port 0 for both).
+    /// <paramref name="environment"/> adds variables for the operator only (e.g. DOTNET_GCHeapHardLimit).
     /// </summary>
-    public static OperatorProcess Start(string operatorDll, string kubeconfig, string logPath, IReadOnlyList<string> args, bool keepOutput = false)
+    public static OperatorProcess Start(
+        string operatorDll, string kubeconfig, string logPath, IReadOnlyList<string> args, bool keepOutput = false, IReadOnlyDictionary<string, string>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         // The dotnet CLI names its own host for child processes; elsewhere dotnet must be on PATH.
@@ -67,6 +69,10 @@ public sealed class OperatorProcess : IDisposable
 
         info.Environment["KUBECONFIG"] = kubeconfig;
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
         var log = new StreamWriter(logPath, append: true) { AutoFlush = false };
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the operator");
         var running = new OperatorProcess(process, log, keepOutput, healthPort, metricsPort);

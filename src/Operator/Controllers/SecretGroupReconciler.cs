@@ -288,7 +288,7 @@ public sealed partial class SecretGroupReconciler(
 
         // After a restart the integration stamp is unknown; a Ready status means it was synced against the current one.
         return new SyncRecord(group.Metadata.Uid ?? "", s.ObservedGeneration.Value, integrationStamp, s.SecretName, s.DataHash,
-            DateTime.SpecifyKind(s.LastSyncTime.Value, DateTimeKind.Utc), DateTime.SpecifyKind(s.NextSyncTime.Value, DateTimeKind.Utc), s.Secrets?.ToList() ?? [], aliasStamp);
+            DateTime.SpecifyKind(s.LastSyncTime.Value, DateTimeKind.Utc), DateTime.SpecifyKind(s.NextSyncTime.Value, DateTimeKind.Utc), Keys: null, aliasStamp);
     }
 
     private async Task WriteStatusAsync(SecretGroup entity, SyncRecord record, IntegrationFqn fqn, CancellationToken cancellationToken)
@@ -297,23 +297,32 @@ public sealed partial class SecretGroupReconciler(
         var before = k8s.KubernetesJson.Serialize(status);
         status.Fqn = new GroupFqn(options.Value.Tenant, entity.Metadata.Name).ToString();
         status.SecretName = record.SecretName;
-        status.KeyCount = record.Keys.Count;
-        status.Secrets = record.Keys.ToList();
+        if (record.Keys is not null)
+        {
+            status.KeyCount = record.Keys.Count;
+            status.Secrets = record.Keys.ToList();
+        }
+
         status.DataHash = record.DataHash;
         status.LastSyncTime = record.LastSync;
         status.NextSyncTime = record.NextSync;
         status.ObservedGeneration = entity.Metadata.Generation;
         status.Conditions ??= new List<V1Condition>();
-        var message = $"{record.Keys.Count} keys synced from {fqn} into Secret {record.SecretName}";
+        var message = $"{status.KeyCount ?? 0} keys synced from {fqn} into Secret {record.SecretName}";
         Conditions.Set(status.Conditions, ConditionTypes.Ready, "True", "Synced", message, entity.Metadata.Generation, time);
         Conditions.Set(status.Conditions, ConditionTypes.Synced, "True", "Synced", $"last sync {record.LastSync.ToString("O", CultureInfo.InvariantCulture)}", entity.Metadata.Generation, time);
-        if (k8s.KubernetesJson.Serialize(status) == before)
+        if (k8s.KubernetesJson.Serialize(status) != before)
         {
-            return;
+            entity.Status = status;
+            await api.ReplaceStatusAsync(entity, cancellationToken).ConfigureAwait(false);
         }
 
-        entity.Status = status;
-        await api.ReplaceStatusAsync(entity, cancellationToken).ConfigureAwait(false);
+        // Status now holds the per-key list (written, or already equal): the ledger need not keep its own copy. A
+        // later write from a cache that lags carries a stale resourceVersion and meets a conflict, then a fresh copy.
+        if (record.Keys is not null)
+        {
+            ledger.Set(ObjectKey.From(entity), record with { Keys = null });
+        }
     }
 
     /// <summary>Records a failure in status and an Event; the managed Secret is never touched here.</summary>

@@ -4,7 +4,10 @@ using Operator.Runtime;
 
 namespace Operator.Controllers;
 
-/// <summary>The last successful sync of a group, as this process saw it.</summary>
+/// <summary>
+/// The last successful sync of a group, as this process saw it. <see cref="Keys"/> is null once status holds them
+/// (the per-key status is most of a group's memory; keeping it twice cost ~4 KB per group of 10 keys).
+/// </summary>
 public sealed record SyncRecord(
     string Uid,
     long Generation,
@@ -13,7 +16,7 @@ public sealed record SyncRecord(
     string DataHash,
     DateTime LastSync,
     DateTime NextSync,
-    IReadOnlyList<SecretKeyStatus> Keys,
+    IReadOnlyList<SecretKeyStatus>? Keys,
     string AliasStamp = "");
 
 /// <summary>
