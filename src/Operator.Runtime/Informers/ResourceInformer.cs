@@ -21,8 +21,9 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
 
     private readonly ConcurrentDictionary<ObjectKey, TEntity> cache = new();
 
-    // index name -> value -> keys; written by the informer loop, read by reconcilers, guarded by indexGate.
-    private readonly Dictionary<string, Dictionary<string, HashSet<ObjectKey>>> indexed;
+    // index name -> value -> an ObjectKey, or a HashSet<ObjectKey> when several objects share the value (most values,
+    // such as names, have one object: a set per value would cost ~130 bytes each). Guarded by indexGate.
+    private readonly Dictionary<string, Dictionary<string, object>> indexed;
     private readonly IReadOnlyList<CacheIndex<TEntity>> indexes;
     private readonly Func<TEntity, TEntity>? transform;
     private readonly Lock indexGate = new();
@@ -46,7 +47,7 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
         this.logger = logger;
         this.indexes = [.. indexes ?? []];
         this.transform = transform?.Apply;
-        indexed = this.indexes.ToDictionary(i => i.Name, _ => new Dictionary<string, HashSet<ObjectKey>>(StringComparer.Ordinal), StringComparer.Ordinal);
+        indexed = this.indexes.ToDictionary(i => i.Name, _ => new Dictionary<string, object>(StringComparer.Ordinal), StringComparer.Ordinal);
     }
 
     public bool HasSynced => synced;
@@ -77,7 +78,7 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
                 throw new ArgumentException($"the {Name} cache has no index '{index}'; register it with AddInformerIndex", nameof(index));
             }
 
-            keys = values.TryGetValue(value, out var found) ? [.. found] : [];
+            keys = values.TryGetValue(value, out var found) ? found is HashSet<ObjectKey> many ? [.. many] : [(ObjectKey)found] : [];
         }
 
         var result = new List<TEntity>(keys.Length);
@@ -324,10 +325,7 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
                 {
                     foreach (var value in index.ValuesOf(old))
                     {
-                        if (values.TryGetValue(value, out var keys) && keys.Remove(key) && keys.Count == 0)
-                        {
-                            values.Remove(value);
-                        }
+                        Unindex(values, value, key);
                     }
                 }
 
@@ -335,15 +333,42 @@ public sealed partial class ResourceInformer<TEntity> : IResourceCache<TEntity>,
                 {
                     foreach (var value in index.ValuesOf(current))
                     {
-                        if (!values.TryGetValue(value, out var keys))
+                        if (!values.TryGetValue(value, out var found))
                         {
-                            values[value] = keys = [];
+                            values[value] = key;
                         }
-
-                        keys.Add(key);
+                        else if (found is HashSet<ObjectKey> many)
+                        {
+                            many.Add(key);
+                        }
+                        else if ((ObjectKey)found != key)
+                        {
+                            values[value] = new HashSet<ObjectKey> { (ObjectKey)found, key };
+                        }
                     }
                 }
             }
+        }
+    }
+
+    private static void Unindex(Dictionary<string, object> values, string value, ObjectKey key)
+    {
+        if (!values.TryGetValue(value, out var found))
+        {
+            return;
+        }
+
+        if (found is HashSet<ObjectKey> many)
+        {
+            many.Remove(key);
+            if (many.Count == 1)
+            {
+                values[value] = many.First();
+            }
+        }
+        else if ((ObjectKey)found == key)
+        {
+            values.Remove(value);
         }
     }
 
