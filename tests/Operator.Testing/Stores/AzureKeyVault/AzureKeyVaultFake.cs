@@ -24,7 +24,6 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
     private readonly WebApplication app;
     private readonly FakeVault vault = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> tokens = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int> calls = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> unanswered = new();
     private int inFlight;
     private int maxInFlight;
@@ -54,7 +53,9 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
     /// <summary>The only client secret the token endpoint accepts (changeable with <see cref="RotateClientSecret"/>).</summary>
     public string ClientSecret { get; private set; }
 
-    public AzureKeyVaultFaults Faults { get; } = new();
+    /// <summary>Latency (every answer), and throttling (429 with Retry-After), failures (503 unless set) and outage for
+    /// authenticated vault calls, never the token endpoint; the rate is on real time.</summary>
+    public FakeFaults Faults { get; } = new(TimeProvider.System);
 
     /// <summary>Most vault calls served at the same time so far.</summary>
     public int MaxConcurrentCalls => Volatile.Read(ref maxInFlight);
@@ -82,7 +83,7 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
         certificate is not null && certificate.GetCertHashString(HashAlgorithmName.SHA256) == Certificate.GetCertHashString(HashAlgorithmName.SHA256);
 
     /// <summary>Calls answered so far for <paramref name="operation"/>: get, set, delete, list, recover, purge (authenticated only) or token.</summary>
-    public int CallCount(string operation) => calls.TryGetValue(operation, out var n) ? n : 0;
+    public int CallCount(string operation) => Faults.CallCount(operation);
 
     /// <summary>Writes a new version of <paramref name="name"/> directly, as another writer would; returns the version.</summary>
     public string Seed(string name, string value)
@@ -129,7 +130,7 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
             return;
         }
 
-        await DelayAsync(context).ConfigureAwait(false);
+        await Faults.DelayAsync("token", context.RequestAborted).ConfigureAwait(false);
         if (await ServeEntraAsync(context, segments).ConfigureAwait(false))
         {
             return;
@@ -151,31 +152,29 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
         }
 
         var operation = OperationOf(context.Request.Method, segments);
-        calls.AddOrUpdate(operation, 1, (_, n) => n + 1);
+        var fault = Faults.Decide(operation);
         var now = Interlocked.Increment(ref inFlight);
         InterlockedMax(ref maxInFlight, now);
         try
         {
             // Inside the in-flight window, so MaxConcurrentCalls sees overlapping calls.
-            await DelayAsync(context).ConfigureAwait(false);
+            await Faults.DelayAsync(operation, context.RequestAborted).ConfigureAwait(false);
             if (string.IsNullOrEmpty(context.Request.Query["api-version"]))
             {
                 await WriteErrorAsync(context, 400, "BadParameter", "The request URI contains an invalid api-version parameter").ConfigureAwait(false);
                 return;
             }
 
-            if (Faults.Decide() is { } status)
+            if (fault == FakeFault.Throttled)
             {
-                if (status == 429)
-                {
-                    context.Response.Headers.RetryAfter = "1";
-                    await WriteErrorAsync(context, 429, "Throttled", "Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached").ConfigureAwait(false);
-                }
-                else
-                {
-                    await WriteErrorAsync(context, status, "ServiceUnavailable", "injected failure").ConfigureAwait(false);
-                }
+                context.Response.Headers.RetryAfter = "1";
+                await WriteErrorAsync(context, 429, "Throttled", "Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached").ConfigureAwait(false);
+                return;
+            }
 
+            if (fault == FakeFault.Failed)
+            {
+                await WriteErrorAsync(context, Faults.FailStatus ?? 503, "ServiceUnavailable", "injected failure").ConfigureAwait(false);
                 return;
             }
 
@@ -186,9 +185,6 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
             Interlocked.Decrement(ref inFlight);
         }
     }
-
-    private Task DelayAsync(HttpContext context) =>
-        Faults.Latency > TimeSpan.Zero ? Task.Delay(Faults.Latency, context.RequestAborted) : Task.CompletedTask;
 
     private static string OperationOf(string method, string[] segments) => (method, segments[0], segments.Length) switch
     {
