@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -56,6 +57,13 @@ public sealed partial class SecretStoreIntegrationReconciler(
             RequeueGroups(previousFqn, outcome.Fqn?.ToString());
         }
 
+        // A store that is down or throttling now may answer in a second: retry with the queue's backoff rather than
+        // leave the integration (and every group on it) not Ready until the next recheck.
+        if (outcome.Transient is { } transient)
+        {
+            ExceptionDispatchInfo.Throw(transient);
+        }
+
         return ReconcileResult.RequeueIn(options.Value.IntegrationRecheckInterval);
     }
 
@@ -72,7 +80,14 @@ public sealed partial class SecretStoreIntegrationReconciler(
         await connector.ForgetAsync(key.Name).ConfigureAwait(false);
     }
 
-    private sealed record Outcome(bool Ready, string Reason, string Message, IntegrationFqn? Fqn);
+    private sealed record Outcome(bool Ready, string Reason, string Message, IntegrationFqn? Fqn)
+    {
+        /// <summary>The store failure behind a not-Ready outcome when it is worth retrying soon (unavailable or throttled).</summary>
+        public SecretStoreException? Transient { get; init; }
+
+        public static Outcome StoreFailed(SecretStoreException e, IntegrationFqn fqn) =>
+            new(false, e.Reason, e.Message, fqn) { Transient = e.Kind is StoreErrorKind.Unavailable or StoreErrorKind.Throttled ? e : null };
+    }
 
     private async Task<Outcome> EvaluateAsync(SecretStoreIntegration entity, CancellationToken cancellationToken)
     {
@@ -122,7 +137,7 @@ public sealed partial class SecretStoreIntegrationReconciler(
         }
         catch (SecretStoreException e)
         {
-            return new(false, e.Reason, e.Message, fqn);
+            return Outcome.StoreFailed(e, fqn);
         }
 
         try
@@ -131,7 +146,7 @@ public sealed partial class SecretStoreIntegrationReconciler(
         }
         catch (SecretStoreException e)
         {
-            return new(false, e.Reason, e.Message, fqn);
+            return Outcome.StoreFailed(e, fqn);
         }
 
         return new(true, "Validated", $"connected to {providers[0].ToSegment()} store", fqn);
