@@ -16,8 +16,10 @@ public sealed class ChaosTests(ITestOutputHelper output)
     public async Task AcrossStores_UnderApiServerAndStoreFaults_EveryGroupConverges_AndNoManagedSecretIsEverDeletedEmptiedOrPartial()
     {
         var clock = Stopwatch.StartNew();
-        await using var stores = await ChaosStores.StartAsync();
-        await using var h = await OperatorHarness.StartAsync(configureServices: stores.ConfigureServices);
+        ChaosStores? started = null;
+        await using var h = await OperatorHarness.StartAsync(startOperator: false, configureServices: s => started!.ConfigureServices(s));
+        await using var stores = started = await ChaosStores.StartAsync(h.Time);
+        await h.StartOperatorAsync();
         await h.CreateNamespaceAsync(Ns);
         await stores.CreateIntegrationsAsync(h);
         for (var i = 0; i < Groups; i++)
@@ -37,14 +39,17 @@ public sealed class ChaosTests(ITestOutputHelper output)
         await h.StartOperatorAsync();
 
         // From here on the API server misbehaves for everyone (10% of answers 500/429/409, latency), and every cloud
-        // store fails 10% of calls and throttles above a rate of 10 group reads a second (a group is one call on SSM
-        // and Vault, one per key on Key Vault and Secret Manager), and in bursts (below).
+        // store fails 10% of calls and throttles above one group read a second of the operator's clock, with a burst of
+        // one read (a read is one call on SSM and Vault, one per key on Key Vault and Secret Manager). The test steps
+        // that clock 10 s at a time, so a store throttles whenever two reads meet between two steps; the chaos loop
+        // below adds bursts of throttling on top.
         ApiServerFaults(h, seed: 1);
         var seed = 10;
         foreach (var (integration, faults) in stores.Faults)
         {
             faults.FailShare(0.1, seed: seed++);
-            faults.ThrottleAtTps(integration is "aws-ssm" or "vault" ? 10 : 10 * Keys.Length);
+            var callsPerRead = integration is "aws-ssm" or "vault" ? 1 : Keys.Length;
+            faults.ThrottleAtTps(callsPerRead, burstSize: callsPerRead);
             faults.AddLatency(TimeSpan.FromMilliseconds(2));
         }
 
@@ -56,7 +61,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
             {
                 while (!stop.IsCancellationRequested)
                 {
-                    await Task.Delay(1500, stop.Token);
+                    await Task.Delay(1000, stop.Token);
                     if (++drops % 3 == 0)
                     {
                         await recorder.CompactHistoryAsync(stop.Token); // the resumed watches get 410 Gone and must relist
@@ -130,7 +135,8 @@ public sealed class ChaosTests(ITestOutputHelper output)
         h.Emulator.Faults.AddLatency(TimeSpan.FromMilliseconds(2));
     }
 
-    // Every Secret's newest recorded version holds the expected values; the fake clock is stepped so backoffs run out.
+    // Every Secret's newest recorded version holds the expected values; the fake clock is stepped so backoffs (and the
+    // stores' quotas, on the same clock) run out.
     private async Task ConvergeAsync(OperatorHarness h, SecretVersionRecorder recorder, Func<string, string> generation)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);

@@ -53,9 +53,9 @@ public sealed class ChaosStores : IAsyncDisposable
     /// <summary>The four cloud fakes' fault controls.</summary>
     public IEnumerable<(string Integration, FakeFaults Faults)> Faults => All.Where(s => s.Faults is not null).Select(s => (s.Integration, s.Faults!));
 
-    /// <summary>Starts the fakes on real time (their throttling is a rate of real calls; the operator runs on fake time).</summary>
-    public static async Task<ChaosStores> StartAsync() =>
-        new(await SsmFake.StartAsync(), await VaultFake.StartAsync(), await AzureKeyVaultFake.StartAsync(), await GcpSecretManagerFake.StartAsync());
+    /// <summary>Starts the fakes on <paramref name="time"/>, the operator's clock, so a store's quota and the operator's backoff share one clock.</summary>
+    public static async Task<ChaosStores> StartAsync(TimeProvider time) =>
+        new(await SsmFake.StartAsync(time), await VaultFake.StartAsync(time), await AzureKeyVaultFake.StartAsync(time: time), await GcpSecretManagerFake.StartAsync(time));
 
     /// <summary>Pass to <see cref="OperatorHarness.StartAsync"/>: the Key Vault client's test seam.</summary>
     public void ConfigureServices(IServiceCollection services) => services.AddSingleton(AzureSyncTests.Hook(azure));

@@ -28,9 +28,10 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
     private int inFlight;
     private int maxInFlight;
 
-    private AzureKeyVaultFake(WebApplication app, X509Certificate2 certificate, string tenantId, string clientId, string clientSecret)
+    private AzureKeyVaultFake(WebApplication app, X509Certificate2 certificate, string tenantId, string clientId, string clientSecret, TimeProvider time)
     {
         this.app = app;
+        Faults = new FakeFaults(time);
         Certificate = certificate;
         TenantId = tenantId;
         ClientId = clientId;
@@ -54,8 +55,8 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
     public string ClientSecret { get; private set; }
 
     /// <summary>Latency (every answer), and throttling (429 with Retry-After), failures (503 unless set) and outage for
-    /// authenticated vault calls, never the token endpoint; the rate is on real time.</summary>
-    public FakeFaults Faults { get; } = new(TimeProvider.System);
+    /// authenticated vault calls, never the token endpoint; the rate is on the clock given at start (tokens always use real time).</summary>
+    public FakeFaults Faults { get; }
 
     /// <summary>Most vault calls served at the same time so far.</summary>
     public int MaxConcurrentCalls => Volatile.Read(ref maxInFlight);
@@ -63,14 +64,14 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
     /// <summary>Requests the fake had no answer for (method and path), for diagnosing SDK changes.</summary>
     public IReadOnlyCollection<string> Unanswered => [.. unanswered];
 
-    public static async Task<AzureKeyVaultFake> StartAsync(string tenantId = "7f3c2b1a-0000-4000-8000-00000000a2e1", string clientId = "operator-client", string clientSecret = "fake-client-secret")
+    public static async Task<AzureKeyVaultFake> StartAsync(string tenantId = "7f3c2b1a-0000-4000-8000-00000000a2e1", string clientId = "operator-client", string clientSecret = "fake-client-secret", TimeProvider? time = null)
     {
         var certificate = SelfSignedCertificate.Create();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate)));
         builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>();
         var app = builder.Build();
-        var fake = new AzureKeyVaultFake(app, certificate, tenantId, clientId, clientSecret);
+        var fake = new AzureKeyVaultFake(app, certificate, tenantId, clientId, clientSecret, time ?? TimeProvider.System);
         app.Run(fake.ServeAsync);
         await app.StartAsync().ConfigureAwait(false);
         var address = app.Urls.First();
