@@ -1,3 +1,4 @@
+using System.Globalization;
 using k8s;
 using k8s.Models;
 using Operator.Testing.Kube;
@@ -93,6 +94,22 @@ public sealed class WatchTests
 
         Assert.Equal(410, Assert.IsType<KubernetesException>(Assert.Single(errors)).Status.Code);
         Assert.Equal([(WatchEventType.Added, "d")], recent);
+    }
+
+    [Fact]
+    public async Task Watch_FromTheVersionCompactHistoryReturns_ReplaysEveryLaterChange_AndOneBeforeGets410()
+    {
+        await using var kube = await TestKube.StartAsync();
+        await kube.CreateSecretAsync("a");
+        var floor = kube.Emulator.CompactHistory();
+        await kube.CreateSecretAsync("b");
+        var errors = new List<Exception>();
+
+        var replayed = await CollectAsync(Watch(kube, resourceVersion: floor), count: 1);
+        await CollectAsync(Watch(kube, resourceVersion: (long.Parse(floor, CultureInfo.InvariantCulture) - 1).ToString(CultureInfo.InvariantCulture)), count: int.MaxValue, onError: errors.Add);
+
+        Assert.Equal([(WatchEventType.Added, "b")], replayed);
+        Assert.Equal(410, Assert.IsType<KubernetesException>(Assert.Single(errors)).Status.Code);
     }
 
     [Fact]

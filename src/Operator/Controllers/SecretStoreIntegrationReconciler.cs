@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -71,6 +72,13 @@ public sealed partial class SecretStoreIntegrationReconciler(
             RequeueGroups(previousFqn, outcome.Fqn?.ToString());
         }
 
+        // A store that is down or throttling now may answer in a second: retry with the queue's backoff rather than
+        // leave the integration (and every group on it) not Ready until the next recheck.
+        if (outcome.Transient is { } transient)
+        {
+            ExceptionDispatchInfo.Throw(transient);
+        }
+
         return ReconcileResult.RequeueIn(outcome.Validated || trusted is null || trusted <= now ? recheck : trusted.Value - now);
     }
 
@@ -97,7 +105,14 @@ public sealed partial class SecretStoreIntegrationReconciler(
     }
 
     /// <summary><see cref="Validated"/>: the store answered a connectivity check in this evaluation.</summary>
-    private sealed record Outcome(bool Ready, string Reason, string Message, IntegrationFqn? Fqn, bool Validated = false);
+    private sealed record Outcome(bool Ready, string Reason, string Message, IntegrationFqn? Fqn, bool Validated = false)
+    {
+        /// <summary>The store failure behind a not-Ready outcome when it is worth retrying soon (unavailable or throttled).</summary>
+        public SecretStoreException? Transient { get; init; }
+
+        public static Outcome StoreFailed(SecretStoreException e, IntegrationFqn fqn) =>
+            new(false, e.Reason, e.Message, fqn) { Transient = e.Kind is StoreErrorKind.Unavailable or StoreErrorKind.Throttled ? e : null };
+    }
 
     private async Task<Outcome> EvaluateAsync(SecretStoreIntegration entity, bool validate, CancellationToken cancellationToken)
     {
@@ -147,7 +162,7 @@ public sealed partial class SecretStoreIntegrationReconciler(
         }
         catch (SecretStoreException e)
         {
-            return new(false, e.Reason, e.Message, fqn);
+            return Outcome.StoreFailed(e, fqn);
         }
 
         if (!validate)
@@ -161,7 +176,7 @@ public sealed partial class SecretStoreIntegrationReconciler(
         }
         catch (SecretStoreException e)
         {
-            return new(false, e.Reason, e.Message, fqn);
+            return Outcome.StoreFailed(e, fqn);
         }
 
         return new(true, "Validated", $"connected to {providers[0].ToSegment()} store", fqn, Validated: true);

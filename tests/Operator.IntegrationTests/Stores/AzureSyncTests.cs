@@ -139,7 +139,7 @@ public sealed class AzureSyncTests
         (await new ResourceClient<SecretStoreIntegration>(h.Client).GetAsync(new ObjectKey(null, Integration), CancellationToken.None))!;
 
     // The test seam: trust the fake's certificate, accept its loopback host in the challenge, take tokens from it.
-    private static AzureClientOptionsHook Hook(AzureKeyVaultFake fake) => new(
+    internal static AzureClientOptionsHook Hook(AzureKeyVaultFake fake) => new(
         client =>
         {
             client.DisableChallengeResourceVerification = true;

@@ -103,12 +103,14 @@ public sealed class KubeApiEmulator : IAsyncDisposable
     /// <summary>Makes TokenReview (authentication.k8s.io/v1) accept <paramref name="token"/> as <paramref name="user"/> in <paramref name="groups"/>.</summary>
     public void RegisterToken(string token, string user, params string[] groups) => _tokens.Register(token, user, groups);
 
-    /// <summary>Forgets watch history: a watch from any resourceVersion before now gets 410 Gone.</summary>
-    public void CompactHistory()
+    /// <summary>Forgets watch history: a watch from any resourceVersion before now gets 410 Gone. Returns the oldest
+    /// resourceVersion a watch may still resume from.</summary>
+    public string CompactHistory()
     {
         lock (_store.Gate)
         {
             _store.CompactHistory();
+            return _store.CurrentResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
     }
 

@@ -20,7 +20,7 @@ public sealed class AzureKeyVaultStoreTests
         var paths = Enumerable.Range(0, 16).Select(i => store.DefaultPath(Group, $"KEY_{i}")).ToList();
         paths.ForEach(p => fake.Seed(p, "v"));
         await store.ReadAsync(paths[0], CancellationToken.None); // token and challenge out of the way
-        fake.Faults.Latency = TimeSpan.FromMilliseconds(100);
+        fake.Faults.AddLatency(TimeSpan.FromMilliseconds(100));
 
         var values = await store.ReadManyAsync(paths, CancellationToken.None);
 
@@ -83,7 +83,7 @@ public sealed class AzureKeyVaultStoreTests
         var values = await store.ReadManyAsync(paths, CancellationToken.None);
 
         Assert.Equal(30, values.Count);
-        Assert.True(fake.Faults.ThrottledCount > 0);
+        Assert.True(fake.Faults.Throttled > 0);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class AzureKeyVaultStoreTests
         var values = await store.ReadManyAsync(paths, CancellationToken.None);
 
         Assert.Equal(20, values.Count);
-        Assert.Equal(0, fake.Faults.ThrottledCount);
+        Assert.Equal(0, fake.Faults.Throttled);
     }
 
     [Theory]

@@ -15,7 +15,7 @@ public sealed partial class AzureKeyVaultFake
         var authority = AuthorityHost.ToString().TrimEnd('/');
         if (method == "POST" && segments is [var tenant, "oauth2", "v2.0", "token"])
         {
-            calls.AddOrUpdate("token", 1, (_, n) => n + 1);
+            Faults.Count("token");
             await IssueTokenAsync(context, tenant).ConfigureAwait(false);
             return true;
         }

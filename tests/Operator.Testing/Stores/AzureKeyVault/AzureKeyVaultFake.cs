@@ -24,14 +24,14 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
     private readonly WebApplication app;
     private readonly FakeVault vault = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> tokens = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int> calls = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> unanswered = new();
     private int inFlight;
     private int maxInFlight;
 
-    private AzureKeyVaultFake(WebApplication app, X509Certificate2 certificate, string tenantId, string clientId, string clientSecret)
+    private AzureKeyVaultFake(WebApplication app, X509Certificate2 certificate, string tenantId, string clientId, string clientSecret, TimeProvider time)
     {
         this.app = app;
+        Faults = new FakeFaults(time);
         Certificate = certificate;
         TenantId = tenantId;
         ClientId = clientId;
@@ -54,7 +54,9 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
     /// <summary>The only client secret the token endpoint accepts (changeable with <see cref="RotateClientSecret"/>).</summary>
     public string ClientSecret { get; private set; }
 
-    public AzureKeyVaultFaults Faults { get; } = new();
+    /// <summary>Latency (every answer), and throttling (429 with Retry-After), failures (503 unless set) and outage for
+    /// authenticated vault calls, never the token endpoint; the rate is on the clock given at start (tokens always use real time).</summary>
+    public FakeFaults Faults { get; }
 
     /// <summary>Most vault calls served at the same time so far.</summary>
     public int MaxConcurrentCalls => Volatile.Read(ref maxInFlight);
@@ -62,14 +64,14 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
     /// <summary>Requests the fake had no answer for (method and path), for diagnosing SDK changes.</summary>
     public IReadOnlyCollection<string> Unanswered => [.. unanswered];
 
-    public static async Task<AzureKeyVaultFake> StartAsync(string tenantId = "7f3c2b1a-0000-4000-8000-00000000a2e1", string clientId = "operator-client", string clientSecret = "fake-client-secret")
+    public static async Task<AzureKeyVaultFake> StartAsync(string tenantId = "7f3c2b1a-0000-4000-8000-00000000a2e1", string clientId = "operator-client", string clientSecret = "fake-client-secret", TimeProvider? time = null)
     {
         var certificate = SelfSignedCertificate.Create();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate)));
         builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>();
         var app = builder.Build();
-        var fake = new AzureKeyVaultFake(app, certificate, tenantId, clientId, clientSecret);
+        var fake = new AzureKeyVaultFake(app, certificate, tenantId, clientId, clientSecret, time ?? TimeProvider.System);
         app.Run(fake.ServeAsync);
         await app.StartAsync().ConfigureAwait(false);
         var address = app.Urls.First();
@@ -82,7 +84,7 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
         certificate is not null && certificate.GetCertHashString(HashAlgorithmName.SHA256) == Certificate.GetCertHashString(HashAlgorithmName.SHA256);
 
     /// <summary>Calls answered so far for <paramref name="operation"/>: get, set, delete, list, recover, purge (authenticated only) or token.</summary>
-    public int CallCount(string operation) => calls.TryGetValue(operation, out var n) ? n : 0;
+    public int CallCount(string operation) => Faults.CallCount(operation);
 
     /// <summary>Writes a new version of <paramref name="name"/> directly, as another writer would; returns the version.</summary>
     public string Seed(string name, string value)
@@ -129,7 +131,7 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
             return;
         }
 
-        await DelayAsync(context).ConfigureAwait(false);
+        await Faults.DelayAsync("token", context.RequestAborted).ConfigureAwait(false);
         if (await ServeEntraAsync(context, segments).ConfigureAwait(false))
         {
             return;
@@ -151,31 +153,29 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
         }
 
         var operation = OperationOf(context.Request.Method, segments);
-        calls.AddOrUpdate(operation, 1, (_, n) => n + 1);
+        var fault = Faults.Decide(operation);
         var now = Interlocked.Increment(ref inFlight);
         InterlockedMax(ref maxInFlight, now);
         try
         {
             // Inside the in-flight window, so MaxConcurrentCalls sees overlapping calls.
-            await DelayAsync(context).ConfigureAwait(false);
+            await Faults.DelayAsync(operation, context.RequestAborted).ConfigureAwait(false);
             if (string.IsNullOrEmpty(context.Request.Query["api-version"]))
             {
                 await WriteErrorAsync(context, 400, "BadParameter", "The request URI contains an invalid api-version parameter").ConfigureAwait(false);
                 return;
             }
 
-            if (Faults.Decide() is { } status)
+            if (fault == FakeFault.Throttled)
             {
-                if (status == 429)
-                {
-                    context.Response.Headers.RetryAfter = "1";
-                    await WriteErrorAsync(context, 429, "Throttled", "Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached").ConfigureAwait(false);
-                }
-                else
-                {
-                    await WriteErrorAsync(context, status, "ServiceUnavailable", "injected failure").ConfigureAwait(false);
-                }
+                context.Response.Headers.RetryAfter = "1";
+                await WriteErrorAsync(context, 429, "Throttled", "Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached").ConfigureAwait(false);
+                return;
+            }
 
+            if (fault == FakeFault.Failed)
+            {
+                await WriteErrorAsync(context, Faults.FailStatus ?? 503, "ServiceUnavailable", "injected failure").ConfigureAwait(false);
                 return;
             }
 
@@ -186,9 +186,6 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
             Interlocked.Decrement(ref inFlight);
         }
     }
-
-    private Task DelayAsync(HttpContext context) =>
-        Faults.Latency > TimeSpan.Zero ? Task.Delay(Faults.Latency, context.RequestAborted) : Task.CompletedTask;
 
     private static string OperationOf(string method, string[] segments) => (method, segments[0], segments.Length) switch
     {

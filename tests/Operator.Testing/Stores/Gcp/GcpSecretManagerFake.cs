@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
@@ -23,12 +22,6 @@ public sealed partial class GcpSecretManagerFake : IAsyncDisposable
     private readonly WebApplication app;
     private readonly Lock gate = new();
     private readonly Dictionary<(string Project, string Id), List<byte[]>> secrets = [];
-    private readonly ConcurrentDictionary<string, int> calls = new(StringComparer.Ordinal);
-    private readonly Queue<DateTimeOffset> recentCalls = new();
-    private int throttleNext;
-    private double throttleTps;
-    private double failShare;
-    private TimeSpan latency;
     private int accessInFlight;
     private int maxAccessInFlight;
 
@@ -36,6 +29,7 @@ public sealed partial class GcpSecretManagerFake : IAsyncDisposable
     {
         this.app = app;
         Time = time;
+        Faults = new FakeFaults(time);
     }
 
     /// <summary>Root URL (<c>http://127.0.0.1:port</c>): the store's <c>spec.gcp.endpoint</c>.</summary>
@@ -46,6 +40,10 @@ public sealed partial class GcpSecretManagerFake : IAsyncDisposable
 
     /// <summary>Clock for token expiry.</summary>
     public TimeProvider Time { get; }
+
+    /// <summary>Latency (every call), and throttling (429 RESOURCE_EXHAUSTED), failures (503 UNAVAILABLE unless set) and
+    /// outage for authorized Secret Manager calls, never the token endpoint; the rate is on <see cref="Time"/>.</summary>
+    public FakeFaults Faults { get; }
 
     /// <summary>The most access calls that were in flight at once.</summary>
     public int MaxConcurrentAccess => Volatile.Read(ref maxAccessInFlight);
@@ -65,19 +63,19 @@ public sealed partial class GcpSecretManagerFake : IAsyncDisposable
     }
 
     /// <summary>Calls answered so far of one operation: access, addVersion, create, delete, list, get or token.</summary>
-    public int CallCount(string operation) => calls.TryGetValue(operation, out var n) ? n : 0;
+    public int CallCount(string operation) => Faults.CallCount(operation);
 
     /// <summary>Adds latency to every call.</summary>
-    public void AddLatency(TimeSpan delay) => latency = delay;
+    public void AddLatency(TimeSpan delay) => Faults.AddLatency(delay);
 
     /// <summary>The next <paramref name="count"/> Secret Manager calls (not token calls) are answered 429 RESOURCE_EXHAUSTED.</summary>
-    public void ThrottleNext(int count) => Interlocked.Exchange(ref throttleNext, count);
+    public void ThrottleNext(int count) => Faults.ThrottleNext(count);
 
-    /// <summary>Secret Manager calls beyond <paramref name="tps"/> in any one second are answered 429; 0 turns it off.</summary>
-    public void ThrottleAtTps(double tps) => throttleTps = tps;
+    /// <summary>Secret Manager calls beyond <paramref name="tps"/> (a token bucket on <see cref="Time"/>) are answered 429; 0 turns it off.</summary>
+    public void ThrottleAtTps(double tps) => Faults.ThrottleAtTps(tps);
 
     /// <summary>This share (0..1) of Secret Manager calls is answered 503 UNAVAILABLE.</summary>
-    public void FailShare(double share) => failShare = share;
+    public void FailShare(double share) => Faults.FailShare(share);
 
     /// <summary>Adds a version holding <paramref name="value"/> to the secret, creating it; returns the version number.</summary>
     public int Seed(string id, string value, string project = DefaultProject)
@@ -111,20 +109,17 @@ public sealed partial class GcpSecretManagerFake : IAsyncDisposable
 
     private async Task ServeAsync(HttpContext context)
     {
-        if (latency > TimeSpan.Zero)
-        {
-            await Task.Delay(latency, context.RequestAborted).ConfigureAwait(false);
-        }
-
         var path = context.Request.Path.Value ?? "";
-        if (path == "/token" && context.Request.Method == "POST")
+        var isToken = path == "/token" && context.Request.Method == "POST";
+        var operation = isToken ? "token" : path.StartsWith("/v1/", StringComparison.Ordinal) ? Classify(context.Request.Method, path["/v1/".Length..].Split('/')) : null;
+        await Faults.DelayAsync(operation ?? "unknown", context.RequestAborted).ConfigureAwait(false);
+        if (isToken)
         {
-            Count("token");
+            Faults.Count("token");
             await ServeTokenAsync(context).ConfigureAwait(false);
             return;
         }
 
-        var operation = path.StartsWith("/v1/", StringComparison.Ordinal) ? Classify(context.Request.Method, path["/v1/".Length..].Split('/')) : null;
         if (operation is null)
         {
             await ErrorAsync(context, 404, "NOT_FOUND", "unknown path").ConfigureAwait(false);
@@ -132,60 +127,24 @@ public sealed partial class GcpSecretManagerFake : IAsyncDisposable
         }
 
         // Refused and throttled calls count too: they spend quota all the same.
-        Count(operation);
         if (!Authorized(context))
         {
+            Faults.Count(operation);
             await ErrorAsync(context, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials.").ConfigureAwait(false);
             return;
         }
 
-        if (Fault() is { } fault)
+        switch (Faults.Decide(operation))
         {
-            await ErrorAsync(context, fault.Code, fault.Status, "injected").ConfigureAwait(false);
-            return;
+            case FakeFault.Throttled:
+                await ErrorAsync(context, 429, "RESOURCE_EXHAUSTED", "injected").ConfigureAwait(false);
+                return;
+            case FakeFault.Failed:
+                await ErrorAsync(context, Faults.FailStatus ?? 503, "UNAVAILABLE", "injected").ConfigureAwait(false);
+                return;
         }
 
         await ServeApiAsync(context, operation, path["/v1/".Length..].Split('/')).ConfigureAwait(false);
-    }
-
-    private void Count(string operation) => calls.AddOrUpdate(operation, 1, (_, n) => n + 1);
-
-    private (int Code, string Status)? Fault()
-    {
-        int left;
-        do
-        {
-            left = Volatile.Read(ref throttleNext);
-        }
-        while (left > 0 && Interlocked.CompareExchange(ref throttleNext, left - 1, left) != left);
-
-        if (left > 0)
-        {
-            return (429, "RESOURCE_EXHAUSTED");
-        }
-
-        if (throttleTps > 0)
-        {
-            lock (recentCalls)
-            {
-                var now = Time.GetUtcNow();
-                while (recentCalls.Count > 0 && now - recentCalls.Peek() >= TimeSpan.FromSeconds(1))
-                {
-                    recentCalls.Dequeue();
-                }
-
-                if (recentCalls.Count >= throttleTps)
-                {
-                    return (429, "RESOURCE_EXHAUSTED");
-                }
-
-                recentCalls.Enqueue(now);
-            }
-        }
-
-#pragma warning disable CA5394 // Fault injection, not security.
-        return failShare > 0 && Random.Shared.NextDouble() < failShare ? (503, "UNAVAILABLE") : null;
-#pragma warning restore CA5394
     }
 
     private sealed class PassiveLifetime : IHostLifetime

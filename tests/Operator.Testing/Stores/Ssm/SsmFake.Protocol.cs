@@ -29,25 +29,21 @@ public sealed partial class SsmFake
         var key = AccessKeyOf(context.Request);
         var token = context.Request.Headers["X-Amz-Security-Token"].ToString();
 
-        TimeSpan latency;
-        lock (gate)
-        {
-            latency = LatencyFor(operation);
-        }
-
-        if (latency > TimeSpan.Zero)
-        {
-            await Task.Delay(latency, context.RequestAborted).ConfigureAwait(false);
-        }
+        await Faults.DelayAsync(operation, context.RequestAborted).ConfigureAwait(false);
 
         Answer answer;
         lock (gate)
         {
-            answer = Authenticate(key, token, sts)
-                ?? (InjectedFault() is { } fault ? Error(fault.Status, fault.Code, fault.Message, sts) : null)
+            var refused = Authenticate(key, token, sts);
+            if (refused is not null)
+            {
+                Faults.Count(operation);
+            }
+
+            answer = refused
+                ?? (InjectedFault(operation) is { } fault ? Error(fault.Status, fault.Code, fault.Message, sts) : null)
                 ?? (sts ? Sts(operation, form) : Dispatch(operation, body));
             calls.Add(new Call(operation, time.GetUtcNow(), key, answer.Status));
-            callCounts[operation] = callCounts.GetValueOrDefault(operation) + 1;
         }
 
         context.Response.StatusCode = answer.Status;

@@ -32,21 +32,16 @@ public sealed partial class SsmFake : IAsyncDisposable
     private readonly Dictionary<string, Parameter> parameters = new(StringComparer.Ordinal);
     private readonly HashSet<string> allowedKeys = new(StringComparer.Ordinal) { DefaultAccessKeyId };
     private readonly Dictionary<string, string> sessionTokens = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> callCounts = new(StringComparer.Ordinal);
     private readonly List<Call> calls = [];
     private readonly List<string> deniedPrefixes = [];
-    private readonly List<(TimeSpan Latency, string? Operation)> latencies = [];
-    private readonly List<ShareRule> shares = [];
-    private int throttleNext;
-    private double throttleTps;
-    private double throttleTokens;
-    private long throttleRefill;
+    private string failErrorCode = "InternalServerError";
     private int requestIds;
 
     private SsmFake(WebApplication app, TimeProvider time)
     {
         this.app = app;
         this.time = time;
+        Faults = new FakeFaults(time);
     }
 
     /// <summary>One API call as the fake saw it.</summary>
@@ -54,20 +49,8 @@ public sealed partial class SsmFake : IAsyncDisposable
 
     private sealed record Parameter(string Name, string Value, long Version, string Type, string? KeyId, DateTimeOffset Modified);
 
-    private sealed class ShareRule(double share, int status, string code, Random random)
-    {
-        public bool Hit()
-        {
-            lock (random)
-            {
-                return random.NextDouble() < share;
-            }
-        }
-
-        public int Status => status;
-
-        public string Code => code;
-    }
+    /// <summary>Latency, throttling (answered ThrottlingException 400), failures and outage, for calls past authentication.</summary>
+    public FakeFaults Faults { get; }
 
     /// <summary>Base URL to put in <c>spec.aws.endpoint</c>.</summary>
     public string Url { get; private set; } = "";
@@ -126,13 +109,7 @@ public sealed partial class SsmFake : IAsyncDisposable
     }
 
     /// <summary>Calls of one operation (e.g. <c>GetParameters</c>, <c>AssumeRole</c>), failed ones included.</summary>
-    public int CallCount(string operation)
-    {
-        lock (gate)
-        {
-            return callCounts.GetValueOrDefault(operation);
-        }
-    }
+    public int CallCount(string operation) => Faults.CallCount(operation);
 
     /// <summary>All calls of every operation.</summary>
     public int TotalCalls
@@ -188,59 +165,36 @@ public sealed partial class SsmFake : IAsyncDisposable
         }
     }
 
-    /// <summary>Delays calls (of one operation, or all) before answering.</summary>
-    public void AddLatency(TimeSpan latency, string? operation = null)
-    {
-        lock (gate)
-        {
-            latencies.Add((latency, operation));
-        }
-    }
+    /// <summary>Delays calls (of one operation, or all) before answering: <see cref="FakeFaults.AddLatency"/>.</summary>
+    public void AddLatency(TimeSpan latency, string? operation = null) => Faults.AddLatency(latency, operation);
 
     /// <summary>Answers the next <paramref name="calls"/> calls with ThrottlingException (400).</summary>
-    public void ThrottleNext(int calls)
-    {
-        lock (gate)
-        {
-            throttleNext += calls;
-        }
-    }
+    public void ThrottleNext(int calls) => Faults.ThrottleNext(calls);
 
-    /// <summary>A token bucket (burst = one second's worth) on the fake's clock; calls beyond it get ThrottlingException.</summary>
-    public void ThrottleAtTps(double tps)
-    {
-        lock (gate)
-        {
-            throttleTps = tps;
-            throttleTokens = Math.Max(1, tps);
-            throttleRefill = time.GetTimestamp();
-        }
-    }
+    /// <summary>Calls beyond <paramref name="tps"/> (a token bucket on the fake's clock) get ThrottlingException: <see cref="FakeFaults.ThrottleAtTps"/>.</summary>
+    public void ThrottleAtTps(double tps) => Faults.ThrottleAtTps(tps);
 
     /// <summary>Fails a seeded-random share of calls with <paramref name="errorCode"/> and <paramref name="status"/>.</summary>
     public void FailShare(double share, int status = 500, string errorCode = "InternalServerError", int seed = 1)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(share, 0);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(share, 1);
         lock (gate)
         {
-#pragma warning disable CA5394 // fault injection wants a repeatable sequence
-            shares.Add(new ShareRule(share, status, errorCode, new Random(seed)));
-#pragma warning restore CA5394
+            failErrorCode = errorCode;
         }
+
+        Faults.FailShare(share, status, seed);
     }
 
-    /// <summary>Removes every injected fault (throttles, failures, latency, denials).</summary>
+    /// <summary>Removes every injected fault (throttles, failures, latency, outage, denials).</summary>
     public void ClearFaults()
     {
         lock (gate)
         {
-            throttleNext = 0;
-            throttleTps = 0;
-            shares.Clear();
-            latencies.Clear();
             deniedPrefixes.Clear();
+            failErrorCode = "InternalServerError";
         }
+
+        Faults.Clear();
     }
 
     private long Store(string name, string value, string type, string? keyId)
@@ -256,41 +210,13 @@ public sealed partial class SsmFake : IAsyncDisposable
         return $"00000000-0000-4000-8000-{n.ToString("D12", CultureInfo.InvariantCulture)}";
     }
 
-    // Decides, under the lock, whether an injected fault answers this call.
-    private (int Status, string Code, string Message)? InjectedFault()
+    // Under the lock: the wire form of an injected fault for this call, if one answers it.
+    private (int Status, string Code, string Message)? InjectedFault(string operation) => Faults.Decide(operation) switch
     {
-        if (throttleNext > 0)
-        {
-            throttleNext--;
-            return (400, "ThrottlingException", "Rate exceeded");
-        }
-
-        if (throttleTps > 0)
-        {
-            var now = time.GetTimestamp();
-            throttleTokens = Math.Min(Math.Max(1, throttleTps), throttleTokens + (time.GetElapsedTime(throttleRefill, now).TotalSeconds * throttleTps));
-            throttleRefill = now;
-            if (throttleTokens < 1)
-            {
-                return (400, "ThrottlingException", "Rate exceeded");
-            }
-
-            throttleTokens -= 1;
-        }
-
-        foreach (var rule in shares)
-        {
-            if (rule.Hit())
-            {
-                return (rule.Status, rule.Code, "injected failure");
-            }
-        }
-
-        return null;
-    }
-
-    private TimeSpan LatencyFor(string operation) =>
-        latencies.Where(l => l.Operation is null || l.Operation == operation).Aggregate(TimeSpan.Zero, (a, l) => a + l.Latency);
+        FakeFault.Throttled => (400, "ThrottlingException", "Rate exceeded"),
+        FakeFault.Failed => (Faults.FailStatus ?? 500, failErrorCode, "injected failure"),
+        _ => null,
+    };
 
     private bool Denied(string name) => deniedPrefixes.Exists(p => name.StartsWith(p, StringComparison.Ordinal));
 

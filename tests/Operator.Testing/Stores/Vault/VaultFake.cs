@@ -25,26 +25,21 @@ public sealed partial class VaultFake : IAsyncDisposable
     private readonly WebApplication app;
     private readonly Lock gate = new();
     private readonly List<VaultFakeRequest> requests = [];
-    private readonly Dictionary<string, int> calls = new(StringComparer.Ordinal);
-    private readonly Random random = new(1);
-    private TimeSpan latency;
-    private int throttleNext;
-    private double throttleTps;
-    private long windowStart;
-    private int windowCalls;
-    private double failShare;
-    private int failStatus = 500;
 
     private VaultFake(WebApplication app, TimeProvider time)
     {
         this.app = app;
         Time = time;
+        Faults = new FakeFaults(time);
         RootToken = AddToken();
     }
 
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
     public TimeProvider Time { get; }
+
+    /// <summary>Latency, throttling (429), failures (500 unless set) and outage for every request; the rate is on <see cref="Time"/>.</summary>
+    public FakeFaults Faults { get; }
 
     /// <summary>A token that never expires, made at start (revoked by <see cref="RevokeAllTokens"/> like any other).</summary>
     public string RootToken { get; }
@@ -83,54 +78,19 @@ public sealed partial class VaultFake : IAsyncDisposable
 
     /// <summary>Calls answered so far for <paramref name="operation"/>: kv.read, kv.write, kv.delete, kv.metadata,
     /// token.lookup, token.renew, login.approle, login.kubernetes (faults included).</summary>
-    public int CallCount(string operation)
-    {
-        lock (gate)
-        {
-            return calls.GetValueOrDefault(operation);
-        }
-    }
+    public int CallCount(string operation) => Faults.CallCount(operation);
 
     /// <summary>Delays every request (real time: it stands for network latency).</summary>
-    public void AddLatency(TimeSpan delay)
-    {
-        lock (gate)
-        {
-            latency += delay;
-        }
-    }
+    public void AddLatency(TimeSpan delay) => Faults.AddLatency(delay);
 
     /// <summary>Answers the next <paramref name="count"/> requests 429.</summary>
-    public void ThrottleNext(int count)
-    {
-        lock (gate)
-        {
-            throttleNext += count;
-        }
-    }
+    public void ThrottleNext(int count) => Faults.ThrottleNext(count);
 
-    /// <summary>Answers 429 to requests beyond <paramref name="tps"/> in a second of <see cref="Time"/>; 0 turns it off.</summary>
-    public void ThrottleAtTps(double tps)
-    {
-        lock (gate)
-        {
-            throttleTps = tps;
-            windowStart = Time.GetTimestamp();
-            windowCalls = 0;
-        }
-    }
+    /// <summary>Answers 429 to requests beyond <paramref name="tps"/> (a token bucket on <see cref="Time"/>); 0 turns it off.</summary>
+    public void ThrottleAtTps(double tps) => Faults.ThrottleAtTps(tps);
 
     /// <summary>Fails a repeatable pseudo-random share of requests with <paramref name="statusCode"/>.</summary>
-    public void FailShare(double share, int statusCode = 500)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(share, 0);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(share, 1);
-        lock (gate)
-        {
-            failShare = share;
-            failStatus = statusCode;
-        }
-    }
+    public void FailShare(double share, int statusCode = 500) => Faults.FailShare(share, statusCode);
 
     public async ValueTask DisposeAsync()
     {
@@ -144,14 +104,7 @@ public sealed partial class VaultFake : IAsyncDisposable
         var method = context.Request.Method;
         var ns = context.Request.Headers["X-Vault-Namespace"].FirstOrDefault();
         var route = path.StartsWith("/v1/", StringComparison.Ordinal) ? Route(method, path[4..]) : new VaultRoute("unknown", "", "");
-        TimeSpan delay;
-        int? fault;
-        lock (gate)
-        {
-            calls[route.Operation] = calls.GetValueOrDefault(route.Operation) + 1;
-            delay = latency;
-            fault = Fault();
-        }
+        var fault = Faults.Decide(route.Operation);
 
         context.Response.OnStarting(() =>
         {
@@ -163,48 +116,19 @@ public sealed partial class VaultFake : IAsyncDisposable
             return Task.CompletedTask;
         });
 
-        if (delay > TimeSpan.Zero)
+        await Faults.DelayAsync(route.Operation, context.RequestAborted).ConfigureAwait(false);
+        var (status, body) = fault switch
         {
-            await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
-        }
-
-        var (status, body) = fault is { } code
-            ? (code, Errors(code == 429 ? "rate limit quota exceeded" : "injected fault"))
-            : await HandleAsync(context, route).ConfigureAwait(false);
+            FakeFault.Throttled => (429, Errors("rate limit quota exceeded")),
+            FakeFault.Failed => (Faults.FailStatus ?? 500, Errors("injected fault")),
+            _ => await HandleAsync(context, route).ConfigureAwait(false),
+        };
         context.Response.StatusCode = status;
         if (body is not null)
         {
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
         }
-    }
-
-    // Called under the gate.
-    private int? Fault()
-    {
-        if (throttleNext > 0)
-        {
-            throttleNext--;
-            return 429;
-        }
-
-        if (throttleTps > 0)
-        {
-            if (Time.GetElapsedTime(windowStart) >= TimeSpan.FromSeconds(1))
-            {
-                windowStart = Time.GetTimestamp();
-                windowCalls = 0;
-            }
-
-            if (++windowCalls > throttleTps)
-            {
-                return 429;
-            }
-        }
-
-#pragma warning disable CA5394 // fault injection wants a repeatable pseudo-random sequence
-        return failShare > 0 && random.NextDouble() < failShare ? failStatus : null;
-#pragma warning restore CA5394
     }
 
     private async Task<(int Status, JsonNode? Body)> HandleAsync(HttpContext context, VaultRoute route)
