@@ -79,6 +79,23 @@ public sealed class SecretGroupSyncTests
     }
 
     [Fact]
+    public async Task ApiStampOnTheGroup_ResyncsAtOnce_AsTheLeaderSeesAnotherReplicasValueWrite()
+    {
+        await using var h = await StartWithGroupAsync(new() { ["A"] = "a-1" });
+        await h.WaitForGroupAsync(Ns, "openai-keys", "True", "Synced");
+        var key = new ObjectKey(Ns, "openai-keys");
+
+        // What the REST API on a replica that is not the leader does: write the store, then stamp the group.
+        await h.SetSourceValuesAsync("openai-keys", new Dictionary<string, string> { ["A"] = "a-2" });
+        var stamp = h.Time.GetUtcNow().UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        await h.UpdateAsync<SecretGroup>(key, g => (g.Metadata.Annotations ??= new Dictionary<string, string>())[ManagedLabels.ApiUpdatedAt] = stamp);
+
+        await OperatorHarness.WaitForAsync(async () => Value((await h.GetSecretAsync(Ns, "openai-keys"))!, "A") == "a-2", "the new value without waiting for the refresh");
+        var ledger = h.Host!.Services.GetRequiredService<SyncLedger>();
+        await OperatorHarness.WaitForAsync(() => Task.FromResult(ledger.Get(key, null, any: true)?.ApiStamp == stamp), "the ledger to record the stamp it synced");
+    }
+
+    [Fact]
     public async Task ChangedSourceValue_IsSyncedAfterTheInterval_AndNotBefore()
     {
         await using var h = await StartWithGroupAsync(new() { ["API_KEY"] = "v1" }, g => g.Spec.RefreshInterval = "10m");

@@ -126,9 +126,8 @@ public sealed class GroupValueWriter(
         : new JsonObject { ["key"] = spec.Key, ["remoteRef"] = spec.RemoteRef };
 
     /// <summary>
-    /// New values under unchanged keys do not bump the generation, so the group's last sync is marked due and the
-    /// group queued. This reaches the controller of this process; a replica that is not the leader leaves the
-    /// new values to the next refresh (spec.refreshInterval).
+    /// New values under unchanged keys do not bump the generation. The group's api-updated-at stamp makes the
+    /// leader (on whichever replica) re-sync it; here, on the leader, the ledger and queue make that immediate.
     /// </summary>
     private void RequestSync(SecretGroup group)
     {

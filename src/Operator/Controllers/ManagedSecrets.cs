@@ -15,6 +15,9 @@ public static class ManagedLabels
     public const string DataHash = "secrets.tfy.dev/data-hash";
     public const string HashSalt = "secrets.tfy.dev/hash-salt";
 
+    /// <summary>On a SecretGroup: when the REST API last changed its values; a sync older than this is due at once.</summary>
+    public const string ApiUpdatedAt = "secrets.tfy.dev/api-updated-at";
+
     /// <summary>The informer's label selector: the operator caches only the Secrets it manages.</summary>
     public const string Selector = ManagedBy + "=" + ManagedByValue;
 }

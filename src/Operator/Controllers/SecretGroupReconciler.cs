@@ -95,6 +95,7 @@ public sealed partial class SecretGroupReconciler(
             && record.AliasStamp == aliasStamp
             && record.SecretName == secretName
             && now < record.NextSync
+            && record.ApiStamp == ApiStampOf(entity)
             && await ManagedSecretIntactAsync(entity, secretName, record.DataHash, cancellationToken).ConfigureAwait(false))
         {
             ledger.Set(key, record);
@@ -187,7 +188,7 @@ public sealed partial class SecretGroupReconciler(
             RemoteRef = s.RemoteRef,
             Version = values[ValueKey(s)].Version,
         }).ToList();
-        var synced = new SyncRecord(entity.Metadata.Uid ?? "", entity.Metadata.Generation ?? 0, integrationStamp, secretName, hash, syncedAt, next, keys, aliasStamp);
+        var synced = new SyncRecord(entity.Metadata.Uid ?? "", entity.Metadata.Generation ?? 0, integrationStamp, secretName, hash, syncedAt, next, keys, aliasStamp, ApiStampOf(entity));
         ledger.Set(key, synced);
         if (written)
         {
@@ -219,6 +220,20 @@ public sealed partial class SecretGroupReconciler(
 
         return ReconcileResult.RequeueIn(next - now);
     }
+
+    /// <summary>
+    /// New values written through the REST API (on any replica) stamp the group; the leader sees the stamp through its
+    /// watch and re-syncs at once instead of at the next refresh. The ledger keeps the stamp each sync saw.
+    /// </summary>
+    private static string? ApiStampOf(SecretGroup group) =>
+        group.Metadata.Annotations?.TryGetValue(ManagedLabels.ApiUpdatedAt, out var stamp) == true ? stamp : null;
+
+    /// <summary>After a restart: a stamp older than the last sync was seen by it; a newer one (or an unreadable one) was not.</summary>
+    private static string? ApiStampSeenBy(SecretGroup group, DateTime lastSync) =>
+        ApiStampOf(group) is not { } stamp
+        || (DateTime.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at) && at < lastSync)
+            ? ApiStampOf(group)
+            : "(not seen)";
 
     // Status times travel as RFC 3339 text with at most microseconds; whole seconds survive the round trip, so an
     // operator restarted from status rebuilds byte-identical status and writes nothing (make bench: restart window).
@@ -288,7 +303,8 @@ public sealed partial class SecretGroupReconciler(
 
         // After a restart the integration stamp is unknown; a Ready status means it was synced against the current one.
         return new SyncRecord(group.Metadata.Uid ?? "", s.ObservedGeneration.Value, integrationStamp, s.SecretName, s.DataHash,
-            DateTime.SpecifyKind(s.LastSyncTime.Value, DateTimeKind.Utc), DateTime.SpecifyKind(s.NextSyncTime.Value, DateTimeKind.Utc), Keys: null, aliasStamp);
+            DateTime.SpecifyKind(s.LastSyncTime.Value, DateTimeKind.Utc), DateTime.SpecifyKind(s.NextSyncTime.Value, DateTimeKind.Utc), Keys: null, aliasStamp,
+            ApiStampSeenBy(group, DateTime.SpecifyKind(s.LastSyncTime.Value, DateTimeKind.Utc)));
     }
 
     private async Task WriteStatusAsync(SecretGroup entity, SyncRecord record, IntegrationFqn fqn, CancellationToken cancellationToken)

@@ -17,7 +17,8 @@ public sealed record SyncRecord(
     DateTime LastSync,
     DateTime NextSync,
     IReadOnlyList<SecretKeyStatus>? Keys,
-    string AliasStamp = "");
+    string AliasStamp = "",
+    string? ApiStamp = null);
 
 /// <summary>
 /// In-memory record of the last sync per group. The informer cache may lag behind our own status write; the
