@@ -1,14 +1,9 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json.Nodes;
 using k8s;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Operator.Testing.Kube;
 
@@ -51,12 +46,7 @@ public sealed class KubeApiEmulator : IAsyncDisposable
     public static async Task<KubeApiEmulator> StartAsync(KubeApiEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new KubeApiEmulatorOptions();
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
-
-        // An emulator inside a test process must not take over Ctrl-C/SIGTERM the way the console lifetime does.
-        builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>();
-        var app = builder.Build();
+        var app = LoopbackServer.Build(options.Port);
         var store = new ObjectStore(options.WatchHistoryLimit);
         var emulator = new KubeApiEmulator(app, store);
         var operations = new ResourceOperations(store, new ResourceRegistry(), options.TimeProvider);
@@ -67,11 +57,7 @@ public sealed class KubeApiEmulator : IAsyncDisposable
             operations.Create(ResourceRegistry.NamespaceType, "", new JsonObject { ["metadata"] = new JsonObject { ["name"] = ns } });
         }
 
-        app.Run(context => emulator.ServeAsync(context, handler));
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var port = new Uri(address).Port;
-        emulator.BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
+        emulator.BaseAddress = await LoopbackServer.StartAsync(app, context => emulator.ServeAsync(context, handler), cancellationToken: cancellationToken).ConfigureAwait(false);
         return emulator;
     }
 
@@ -165,12 +151,5 @@ public sealed class KubeApiEmulator : IAsyncDisposable
         }
 
         await handler.HandleAsync(context).ConfigureAwait(false);
-    }
-
-    private sealed class PassiveLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -7,18 +7,6 @@ namespace Operator.Tests.Install;
 
 public sealed class InstallManifestTests
 {
-    private static readonly Dictionary<string, Type> Types = new()
-    {
-        ["apiextensions.k8s.io/v1/CustomResourceDefinition"] = typeof(V1CustomResourceDefinition),
-        ["v1/Namespace"] = typeof(V1Namespace),
-        ["v1/ServiceAccount"] = typeof(V1ServiceAccount),
-        ["apps/v1/Deployment"] = typeof(V1Deployment),
-        ["rbac.authorization.k8s.io/v1/ClusterRole"] = typeof(V1ClusterRole),
-        ["rbac.authorization.k8s.io/v1/ClusterRoleBinding"] = typeof(V1ClusterRoleBinding),
-        ["rbac.authorization.k8s.io/v1/Role"] = typeof(V1Role),
-        ["rbac.authorization.k8s.io/v1/RoleBinding"] = typeof(V1RoleBinding),
-    };
-
     private static string Committed() => File.ReadAllText(RepositoryRoot.File(InstallManifest.RelativePath)).ReplaceLineEndings("\n");
 
     [Fact]
@@ -31,7 +19,7 @@ public sealed class InstallManifestTests
     [Fact]
     public void InstallYaml_AppliesCrdsFirst_ThenTheNamespace_ThenEverythingInIt()
     {
-        var objects = KubernetesYaml.LoadAllFromString(Committed(), Types, strict: true);
+        var objects = ConfigManifests.Parse(Committed());
         var kinds = objects.Select(o => ((IKubernetesObject)o).Kind).ToList();
 
         Assert.Equal(["CustomResourceDefinition", "CustomResourceDefinition", "Namespace"], kinds.Take(3));
@@ -44,7 +32,7 @@ public sealed class InstallManifestTests
     [Fact]
     public void InstallYaml_CrdsAreTheGeneratedOnes()
     {
-        var crds = KubernetesYaml.LoadAllFromString(Committed(), Types, strict: true).OfType<V1CustomResourceDefinition>().ToList();
+        var crds = ConfigManifests.Parse(Committed()).OfType<V1CustomResourceDefinition>().ToList();
 
         Assert.Equal(CrdGenerator.GenerateAll().Select(c => KubernetesYaml.Serialize(c)), crds.Select(c => KubernetesYaml.Serialize(c)));
     }
@@ -52,7 +40,7 @@ public sealed class InstallManifestTests
     [Fact]
     public void InstallYaml_OperatorFindsItsLeaseNamespace_FromTheDownwardApi()
     {
-        var deployment = KubernetesYaml.LoadAllFromString(Committed(), Types, strict: true).OfType<V1Deployment>().Single();
+        var deployment = ConfigManifests.Parse(Committed()).OfType<V1Deployment>().Single();
         var container = deployment.Spec.Template.Spec.Containers.Single();
 
         Assert.Contains("--namespace=$(POD_NAMESPACE)", container.Args);

@@ -9,6 +9,7 @@ internal static class ConfigManifests
 {
     private static readonly Dictionary<string, Type> Types = new()
     {
+        ["apiextensions.k8s.io/v1/CustomResourceDefinition"] = typeof(V1CustomResourceDefinition),
         ["v1/Namespace"] = typeof(V1Namespace),
         ["v1/Secret"] = typeof(V1Secret),
         ["v1/ServiceAccount"] = typeof(V1ServiceAccount),
@@ -21,13 +22,16 @@ internal static class ConfigManifests
         [$"{Api.GroupVersion}/{SecretStoreIntegration.KindName}"] = typeof(SecretStoreIntegration),
     };
 
+    /// <summary>Every object in a multi-document YAML text, strictly typed.</summary>
+    public static IReadOnlyList<object> Parse(string yaml) => KubernetesYaml.LoadAllFromString(yaml, Types, strict: true);
+
     /// <summary>Every object in the resources listed by a folder's kustomization.yaml.</summary>
     public static IReadOnlyList<object> Load(string folder)
     {
         var kustomization = KubernetesYaml.Deserialize<Dictionary<string, object>>(
             File.ReadAllText(RepositoryRoot.File($"{folder}/kustomization.yaml")));
         var resources = ((IEnumerable<object>)kustomization["resources"]).Select(r => (string)r);
-        return [.. resources.SelectMany(r => KubernetesYaml.LoadAllFromString(File.ReadAllText(RepositoryRoot.File($"{folder}/{r}")), Types, strict: true))];
+        return [.. resources.SelectMany(r => Parse(File.ReadAllText(RepositoryRoot.File($"{folder}/{r}"))))];
     }
 
     public static T Single<T>(string folder) => Assert.Single(Load(folder).OfType<T>());

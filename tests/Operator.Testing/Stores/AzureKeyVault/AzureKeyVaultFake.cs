@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
@@ -8,7 +7,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Operator.Testing.Stores.AzureKeyVault;
 
@@ -67,15 +65,9 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
     public static async Task<AzureKeyVaultFake> StartAsync(string tenantId = "7f3c2b1a-0000-4000-8000-00000000a2e1", string clientId = "operator-client", string clientSecret = "fake-client-secret", TimeProvider? time = null)
     {
         var certificate = SelfSignedCertificate.Create();
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate)));
-        builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>();
-        var app = builder.Build();
+        var app = LoopbackServer.Build(listen: l => l.UseHttps(certificate));
         var fake = new AzureKeyVaultFake(app, certificate, tenantId, clientId, clientSecret, time ?? TimeProvider.System);
-        app.Run(fake.ServeAsync);
-        await app.StartAsync().ConfigureAwait(false);
-        var address = app.Urls.First();
-        fake.VaultUri = new Uri($"https://127.0.0.1:{new Uri(address).Port.ToString(CultureInfo.InvariantCulture)}/");
+        fake.VaultUri = await LoopbackServer.StartAsync(app, fake.ServeAsync, "https").ConfigureAwait(false);
         return fake;
     }
 
@@ -223,12 +215,5 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
-    }
-
-    private sealed class PassiveLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -1,12 +1,7 @@
 using System.Globalization;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Operator.Testing.Stores.Gcp;
 
@@ -50,15 +45,9 @@ public sealed partial class GcpSecretManagerFake : IAsyncDisposable
 
     public static async Task<GcpSecretManagerFake> StartAsync(TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>();
-        var app = builder.Build();
+        var app = LoopbackServer.Build();
         var fake = new GcpSecretManagerFake(app, time ?? TimeProvider.System);
-        app.Run(fake.ServeAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake.Endpoint = new Uri($"http://127.0.0.1:{new Uri(address).Port.ToString(CultureInfo.InvariantCulture)}/");
+        fake.Endpoint = await LoopbackServer.StartAsync(app, fake.ServeAsync, cancellationToken: cancellationToken).ConfigureAwait(false);
         return fake;
     }
 
@@ -145,12 +134,5 @@ public sealed partial class GcpSecretManagerFake : IAsyncDisposable
         }
 
         await ServeApiAsync(context, operation, path["/v1/".Length..].Split('/')).ConfigureAwait(false);
-    }
-
-    private sealed class PassiveLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

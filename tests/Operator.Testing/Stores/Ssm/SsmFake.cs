@@ -1,13 +1,8 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Operator.Testing.Stores.Ssm;
 
@@ -57,15 +52,9 @@ public sealed partial class SsmFake : IAsyncDisposable
 
     public static async Task<SsmFake> StartAsync(TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>();
-        var app = builder.Build();
+        var app = LoopbackServer.Build();
         var fake = new SsmFake(app, time ?? TimeProvider.System);
-        app.Run(fake.ServeAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake.Url = $"http://127.0.0.1:{new Uri(address).Port.ToString(CultureInfo.InvariantCulture)}";
+        fake.Url = (await LoopbackServer.StartAsync(app, fake.ServeAsync, cancellationToken: cancellationToken).ConfigureAwait(false)).ToString().TrimEnd('/');
         return fake;
     }
 
@@ -257,12 +246,5 @@ public sealed partial class SsmFake : IAsyncDisposable
     {
         await app.StopAsync().ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private sealed class PassiveLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
