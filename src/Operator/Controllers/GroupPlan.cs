@@ -31,7 +31,7 @@ public static class GroupPlan
             var key = specs[i].Key;
             if (!ReferenceParser.IsValidSecretKey(key))
             {
-                return ([], new PlanError("InvalidSpec", $"{field}.key: '{Shorten(key)}' may contain only letters, digits, '-', '_' and '.', and is not '.' or '..'"));
+                return ([], new PlanError("InvalidSpec", $"{field}.key: {Echo.Quote(key)} may contain only letters, digits, '-', '_' and '.', and is not '.' or '..'"));
             }
 
             if (!seen.Add(key))
@@ -92,6 +92,4 @@ public static class GroupPlan
 
         return (sources, null);
     }
-
-    private static string Shorten(string s) => s.Length <= 100 ? s : s[..100] + "…";
 }

@@ -13,7 +13,7 @@ internal static class ReferenceGrammar
     public const int MaxNameLength = 63;
     public const int MaxKeyLength = 253;
     public const int MaxPathLength = 2048;
-    public const int MaxEchoLength = 100;
+    public const int MaxEchoLength = Echo.MaxLength;
 
     private const string IntegrationShape = "<tenant>:<provider>:<providerAccount>:secret-store:<name>";
 
@@ -277,33 +277,8 @@ internal static class ReferenceGrammar
         };
     }
 
-    /// <summary>Quotes user text for a message: at most <see cref="MaxEchoLength"/> characters, control and non-ASCII
-    /// characters escaped so a message cannot break a log line or a terminal.</summary>
-    public static string Quote(string text)
-    {
-        var builder = new StringBuilder(Math.Min(text.Length, MaxEchoLength) + 8);
-        builder.Append('\'');
-        var shown = Math.Min(text.Length, MaxEchoLength);
-        for (var i = 0; i < shown; i++)
-        {
-            var c = text[i];
-            if (c is < ' ' or > '~')
-            {
-                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        if (text.Length > MaxEchoLength)
-        {
-            builder.Append("...");
-        }
-
-        return builder.Append('\'').ToString();
-    }
+    /// <summary>Quotes user text for a message (see <see cref="Echo.Quote"/>).</summary>
+    public static string Quote(string text) => Echo.Quote(text);
 
     private static string Describe(char c) => c switch
     {

@@ -46,10 +46,8 @@ public sealed class ProcessFailoverTests(ITestOutputHelper output) : IDisposable
         using var client = kube.CreateClient();
         await SetUpGroupAsync(client);
 
-        var a = Start(kubeconfig, "a");
-        var b = Start(kubeconfig, "b");
-        await WaitReadyAsync(a);
-        await WaitReadyAsync(b);
+        var a = await StartReadyAsync(kubeconfig, "a");
+        var b = await StartReadyAsync(kubeconfig, "b");
         await WaitForValueAsync(client, "v1", TimeSpan.FromSeconds(20));
         var (leader, leaderId) = await LeaderAsync(client, [a, b]);
         var survivor = leader == a ? b : a;
@@ -72,8 +70,7 @@ public sealed class ProcessFailoverTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(survivorId, takeover.Holder);
 
         // Graceful: a fresh follower joins; SIGTERM to the leader releases the Lease on the way out.
-        var c = Start(kubeconfig, "c");
-        await WaitReadyAsync(c);
+        var c = await StartReadyAsync(kubeconfig, "c");
         clock.Restart();
         survivor.Terminate();
         var handover = await WaitForHolderAsync(client, h => h.Length > 0 && h != survivorId, clock);
@@ -106,6 +103,33 @@ public sealed class ProcessFailoverTests(ITestOutputHelper output) : IDisposable
         }
 
         work.Delete(recursive: true);
+    }
+
+    /// <summary>
+    /// Starts an operator and waits for /readyz. Its free ports are picked before it binds them, so a parallel test
+    /// can take one meanwhile: a start that fails on "address already in use" is retried with new ports.
+    /// </summary>
+    private async Task<OperatorProcess> StartReadyAsync(string kubeconfig, string name)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var process = Start(kubeconfig, name);
+            try
+            {
+                await WaitReadyAsync(process);
+                return process;
+            }
+            catch (Exception) when (attempt < 3 && process.HasExited)
+            {
+                process.WaitForExit(TimeSpan.FromSeconds(5)); // drains its output
+                if (!process.Output().Any(l => l.Contains("address already in use", StringComparison.OrdinalIgnoreCase)))
+                {
+                    throw;
+                }
+
+                output.WriteLine($"operator {name}: a port was taken before it bound it; starting again");
+            }
+        }
     }
 
     private OperatorProcess Start(string kubeconfig, string name)

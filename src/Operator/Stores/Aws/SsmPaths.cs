@@ -63,7 +63,7 @@ internal static partial class SsmPaths
     {
         if (Describe(path) is { } problem)
         {
-            throw new SecretStoreException(StoreErrorKind.InvalidPath, $"SSM parameter name '{Shorten(path)}' {problem}");
+            throw new SecretStoreException(StoreErrorKind.InvalidPath, $"SSM parameter name {Echo.Quote(path)} {problem}");
         }
     }
 
@@ -73,6 +73,4 @@ internal static partial class SsmPaths
         var p = string.IsNullOrEmpty(prefix) ? SsmStore.DefaultPrefix : prefix;
         return p.EndsWith('/') ? p : p + "/";
     }
-
-    public static string Shorten(string? s) => s is null ? "" : s.Length <= 100 ? s : s[..100] + "…";
 }

@@ -83,7 +83,7 @@ public sealed class SsmStore : ISecretStore
         SsmPaths.Check(path);
         if (value.Length == 0)
         {
-            throw new SecretStoreException(StoreErrorKind.InvalidPath, $"SSM cannot store an empty value at '{SsmPaths.Shorten(path)}'");
+            throw new SecretStoreException(StoreErrorKind.InvalidPath, $"SSM cannot store an empty value at {Echo.Quote(path)}");
         }
 
         var response = await CallAsync(

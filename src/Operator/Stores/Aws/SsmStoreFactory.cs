@@ -45,7 +45,7 @@ public sealed class SsmStoreFactory : ISecretStoreFactory
 
         if (aws.Service is not (null or "parameter-store"))
         {
-            yield return $"spec.aws.service: '{SsmPaths.Shorten(aws.Service)}' is not supported; use parameter-store";
+            yield return $"spec.aws.service: {Echo.Quote(aws.Service)} is not supported; use parameter-store";
         }
 
         if (string.IsNullOrEmpty(aws.Region))
@@ -54,7 +54,7 @@ public sealed class SsmStoreFactory : ISecretStoreFactory
         }
         else if (!System.Text.RegularExpressions.Regex.IsMatch(aws.Region, RegionPattern))
         {
-            yield return $"spec.aws.region: '{SsmPaths.Shorten(aws.Region)}' is not an AWS region such as us-east-1";
+            yield return $"spec.aws.region: {Echo.Quote(aws.Region)} is not an AWS region such as us-east-1";
         }
 
         if (!string.IsNullOrEmpty(aws.Endpoint)
@@ -71,7 +71,7 @@ public sealed class SsmStoreFactory : ISecretStoreFactory
         var prefix = spec.PathPrefix ?? SsmStore.DefaultPrefix;
         if (SsmPaths.Describe(prefix.TrimEnd('/') + "/x") is { } problem)
         {
-            yield return $"spec.pathPrefix: '{SsmPaths.Shorten(prefix)}' cannot start an SSM parameter name: it {problem}";
+            yield return $"spec.pathPrefix: {Echo.Quote(prefix)} cannot start an SSM parameter name: it {problem}";
         }
 
         foreach (var error in ValidateAuth(aws.Auth))
@@ -106,7 +106,7 @@ public sealed class SsmStoreFactory : ISecretStoreFactory
 
         if (!string.IsNullOrEmpty(auth.RoleArn) && !System.Text.RegularExpressions.Regex.IsMatch(auth.RoleArn, "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]{1,512}$"))
         {
-            yield return $"spec.aws.auth.roleArn: '{SsmPaths.Shorten(auth.RoleArn)}' is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)";
+            yield return $"spec.aws.auth.roleArn: {Echo.Quote(auth.RoleArn)} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)";
         }
 
         if (!string.IsNullOrEmpty(auth.ExternalId) && string.IsNullOrEmpty(auth.RoleArn))

@@ -168,7 +168,6 @@ public sealed class AzureKeyVaultStore(SecretClient client, Uri vault, StoreCont
             throw new SecretStoreException(StoreErrorKind.InvalidPath, $"key '{key}' of group '{tenant}:{group}' maps to a Key Vault secret name of {name.Length} characters; the limit is {AzureSecretNames.MaxLength}: shorten the key or the group name, or set remoteRef");
         }
 
-        var shown = name.Length <= 100 ? name : name[..100] + "…";
-        throw new SecretStoreException(StoreErrorKind.InvalidPath, $"path '{shown}' is not a Key Vault secret name (1 to {AzureSecretNames.MaxLength} letters, digits and '-')");
+        throw new SecretStoreException(StoreErrorKind.InvalidPath, $"path {Echo.Quote(name)} is not a Key Vault secret name (1 to {AzureSecretNames.MaxLength} letters, digits and '-')");
     }
 }

@@ -41,7 +41,7 @@ public sealed class AzureKeyVaultStoreFactory(AzureClientOptionsHook? hook = nul
         }
         else if (hasUrl && !IsVaultUrl(azure.VaultUrl!))
         {
-            yield return $"spec.azure.vaultUrl: '{Shorten(azure.VaultUrl!)}' is not an https URL such as https://my-vault.vault.azure.net";
+            yield return $"spec.azure.vaultUrl: {Echo.Quote(azure.VaultUrl!)} is not an https URL such as https://my-vault.vault.azure.net";
         }
 
         var auth = azure.Auth;
@@ -131,6 +131,4 @@ public sealed class AzureKeyVaultStoreFactory(AzureClientOptionsHook? hook = nul
 
     private static bool IsVaultUrl(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.UserInfo);
-
-    private static string Shorten(string s) => s.Length <= 100 ? s : s[..100] + "…";
 }

@@ -95,7 +95,7 @@ public static class GcpSecretIds
             var parts = path.Split('/');
             if (parts.Length != 4 || parts[2] != "secrets" || !IsValidProject(parts[1]))
             {
-                throw new SecretStoreException(StoreErrorKind.InvalidPath, $"path '{Shorten(path)}' is neither a secret id nor projects/<project>/secrets/<secret-id>");
+                throw new SecretStoreException(StoreErrorKind.InvalidPath, $"path {Echo.Quote(path)} is neither a secret id nor projects/<project>/secrets/<secret-id>");
             }
 
             project = parts[1];
@@ -104,13 +104,13 @@ public static class GcpSecretIds
 
         if (id.Length > MaxLength && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
         {
-            var what = TryParseDefault(id, out var group, out var key) ? $"key '{Shorten(key!)}' of group '{group}' maps to" : $"path '{Shorten(path)}' is";
+            var what = TryParseDefault(id, out var group, out var key) ? $"key {Echo.Quote(key!)} of group '{group}' maps to" : $"path {Echo.Quote(path)} is";
             throw new SecretStoreException(StoreErrorKind.InvalidPath, $"{what} a GCP secret id of {id.Length} characters; at most {MaxLength} are allowed");
         }
 
         if (!IsValidId(id))
         {
-            throw new SecretStoreException(StoreErrorKind.InvalidPath, $"path '{Shorten(path)}' is not a GCP secret id (1-{MaxLength} characters of letters, digits, '_' and '-')");
+            throw new SecretStoreException(StoreErrorKind.InvalidPath, $"path {Echo.Quote(path)} is not a GCP secret id (1-{MaxLength} characters of letters, digits, '_' and '-')");
         }
 
         return (project, id);
@@ -122,6 +122,4 @@ public static class GcpSecretIds
         && ((project.Length is >= 6 and <= 30 && char.IsAsciiLetterLower(project[0]) && char.IsAsciiLetterOrDigit(project[^1])
                 && project.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
             || (project.Length <= 20 && project.All(char.IsAsciiDigit)));
-
-    internal static string Shorten(string s) => s.Length <= 100 ? s : s[..100] + "…";
 }

@@ -41,7 +41,7 @@ public sealed class GcpSecretManagerStoreFactory : ISecretStoreFactory
         }
         else if (!GcpSecretIds.IsValidProject(gcp.ProjectId))
         {
-            yield return $"spec.gcp.projectId: '{GcpSecretIds.Shorten(gcp.ProjectId)}' is not a GCP project id (6-30 lowercase letters, digits and '-', starting with a letter)";
+            yield return $"spec.gcp.projectId: {Echo.Quote(gcp.ProjectId)} is not a GCP project id (6-30 lowercase letters, digits and '-', starting with a letter)";
         }
 
         if (!string.IsNullOrEmpty(gcp.Endpoint) && EndpointProblem(gcp.Endpoint) is { } problem)
@@ -85,7 +85,7 @@ public sealed class GcpSecretManagerStoreFactory : ISecretStoreFactory
     {
         if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
         {
-            return $"'{GcpSecretIds.Shorten(endpoint)}' is not an absolute http(s) URL";
+            return $"{Echo.Quote(endpoint)} is not an absolute http(s) URL";
         }
 
         if (uri.Scheme == "http" && !uri.IsLoopback)

@@ -83,7 +83,5 @@ internal readonly record struct VaultPath(string Entry, string Field)
     public override string ToString() => $"{Entry}{FieldSeparator}{Field}";
 
     private static SecretStoreException Invalid(string path, string problem) =>
-        new(StoreErrorKind.InvalidPath, $"hashicorp path '{Shorten(path)}': {problem}");
-
-    private static string Shorten(string s) => s.Length <= 100 ? s : s[..100] + "…";
+        new(StoreErrorKind.InvalidPath, $"hashicorp path {Echo.Quote(path)}: {problem}");
 }

@@ -175,23 +175,21 @@ public sealed class KubernetesSecretStore(IKubernetes client, string sourceNames
         var slash = path.IndexOf('/', StringComparison.Ordinal);
         if (slash <= 0 || slash == path.Length - 1)
         {
-            throw new SecretStoreException(StoreErrorKind.InvalidPath, $"path '{Shorten(path)}' is not <secret-name>/<key> for the kubernetes store");
+            throw new SecretStoreException(StoreErrorKind.InvalidPath, $"path {Echo.Quote(path)} is not <secret-name>/<key> for the kubernetes store");
         }
 
         var name = path[..slash];
         var key = path[(slash + 1)..];
         if (name.Length > 253 || !name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '.') || !char.IsAsciiLetterOrDigit(name[0]) || !char.IsAsciiLetterOrDigit(name[^1]))
         {
-            throw new SecretStoreException(StoreErrorKind.InvalidPath, $"path '{Shorten(path)}': '{Shorten(name)}' is not a valid Secret name");
+            throw new SecretStoreException(StoreErrorKind.InvalidPath, $"path {Echo.Quote(path)}: {Echo.Quote(name)} is not a valid Secret name");
         }
 
         if (!ReferenceParser.IsValidSecretKey(key))
         {
-            throw new SecretStoreException(StoreErrorKind.InvalidPath, $"path '{Shorten(path)}': '{Shorten(key)}' is not a valid Secret key");
+            throw new SecretStoreException(StoreErrorKind.InvalidPath, $"path {Echo.Quote(path)}: {Echo.Quote(key)} is not a valid Secret key");
         }
 
         return (name, key);
     }
-
-    private static string Shorten(string s) => s.Length <= 100 ? s : s[..100] + "…";
 }
