@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using k8s;
@@ -150,17 +149,7 @@ public sealed partial class CanaryScanTests
     private async Task AdmitPodsAsync(IKubernetes client, int port)
     {
         var caBundle = (await client.AdmissionregistrationV1.ReadMutatingWebhookConfigurationAsync("secretgroup-operator")).Webhooks.Single().ClientConfig.CaBundle;
-        using var handler = new HttpClientHandler
-        {
-            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
-            {
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                chain.ChainPolicy.CustomTrustStore.Add(X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(caBundle)));
-                return certificate is not null && chain.Build(certificate);
-            },
-        };
+        using var handler = TestClients.TrustingOnly(caBundle);
         using var http = new HttpClient(handler);
         foreach (var (ns, reference) in new[] { (Ns, "tfy-secret://acme:k8s-canary:API_KEY"), ("team-other", "tfy-secret://acme:vault-canary:TOKEN") })
         {

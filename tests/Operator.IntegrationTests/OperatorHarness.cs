@@ -135,17 +135,7 @@ public sealed class OperatorHarness : IAsyncDisposable
     public async Task SetSourceValuesAsync(string group, IDictionary<string, string> values)
     {
         var name = $"{Tenant}.{group}";
-        var data = values.ToDictionary(p => p.Key, p => Encoding.UTF8.GetBytes(p.Value));
-        try
-        {
-            var existing = await Client.CoreV1.ReadNamespacedSecretAsync(name, SourceNamespace);
-            existing.Data = data;
-            await Client.CoreV1.ReplaceNamespacedSecretAsync(existing, name, SourceNamespace);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            await Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = SourceNamespace }, Data = data }, SourceNamespace);
-        }
+        await TestClients.UpsertSecretAsync(Client, SourceNamespace, name, values.ToDictionary(p => p.Key, p => Encoding.UTF8.GetBytes(p.Value)));
     }
 
     public Task<SecretStoreIntegration> CreateIntegrationAsync(string name = "k8s-store", Action<SecretStoreIntegration>? customize = null)

@@ -184,17 +184,7 @@ public sealed class ProcessFailoverTests(ITestOutputHelper output) : IDisposable
     private static async Task SetSourceValueAsync(IKubernetes client, string value)
     {
         var name = $"{Tenant}.{Group}";
-        var data = new Dictionary<string, byte[]> { ["API_KEY"] = Encoding.UTF8.GetBytes(value) };
-        try
-        {
-            var existing = await client.CoreV1.ReadNamespacedSecretAsync(name, Source);
-            existing.Data = data;
-            await client.CoreV1.ReplaceNamespacedSecretAsync(existing, name, Source);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            await client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Source }, Data = data }, Source);
-        }
+        await TestClients.UpsertSecretAsync(client, Source, name, new Dictionary<string, byte[]> { ["API_KEY"] = Encoding.UTF8.GetBytes(value) });
     }
 
     private async Task WaitReadyAsync(OperatorProcess process)

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using k8s;
@@ -63,17 +62,7 @@ public sealed class PodWebhookHostTests
             Assert.NotNull(caBundle);
             Assert.NotNull(await client.CoreV1.ReadNamespacedSecretAsync("secretgroup-operator-webhook-tls", OperatorNs));
 
-            using var handler = new HttpClientHandler
-            {
-                ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
-                {
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    chain.ChainPolicy.CustomTrustStore.Add(X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(caBundle)));
-                    return certificate is not null && chain.Build(certificate);
-                },
-            };
+            using var handler = TestClients.TrustingOnly(caBundle);
             using var http = new HttpClient(handler);
             const string review = """
                 {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u-7","kind":{"group":"","version":"v1","kind":"Pod"},

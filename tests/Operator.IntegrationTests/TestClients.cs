@@ -1,0 +1,39 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace Operator.IntegrationTests;
+
+/// <summary>Small client-side helpers the integration tests share.</summary>
+internal static class TestClients
+{
+    /// <summary>An HTTPS handler that trusts only the PEM CA in <paramref name="caBundle"/> (the webhook's caBundle).</summary>
+    public static HttpClientHandler TrustingOnly(byte[] caBundle) => new()
+    {
+        ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+        {
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            chain.ChainPolicy.CustomTrustStore.Add(X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(caBundle)));
+            return certificate is not null && chain.Build(certificate);
+        },
+    };
+
+    /// <summary>Creates the Secret, or replaces its data when it exists (as a store admin editing the source would).</summary>
+    public static async Task UpsertSecretAsync(IKubernetes client, string ns, string name, IDictionary<string, byte[]> data)
+    {
+        try
+        {
+            var existing = await client.CoreV1.ReadNamespacedSecretAsync(name, ns);
+            existing.Data = data;
+            await client.CoreV1.ReplaceNamespacedSecretAsync(existing, name, ns);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            await client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns }, Data = data }, ns);
+        }
+    }
+}
