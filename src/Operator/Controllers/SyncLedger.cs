@@ -5,8 +5,8 @@ using Operator.Runtime;
 namespace Operator.Controllers;
 
 /// <summary>
-/// The last successful sync of a group, as this process saw it. <see cref="Keys"/> is null once status holds them
-/// (the per-key status is most of a group's memory; keeping it twice cost ~4 KB per group of 10 keys).
+/// The last successful sync of a group, as this process saw it. <see cref="Keys"/> is null once status holds them,
+/// so the per-key status (the largest part of a group) is not kept twice.
 /// </summary>
 public sealed record SyncRecord(
     string Uid,
