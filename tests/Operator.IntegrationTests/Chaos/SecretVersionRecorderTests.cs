@@ -48,7 +48,9 @@ public sealed class SecretVersionRecorderTests
         var seen = recorder.Versions()["s"].Select(v => int.Parse(v.Data!["N"], CultureInfo.InvariantCulture));
         Assert.Equal(Enumerable.Range(1, Writes), seen);
         Assert.Empty(recorder.Gaps);
-        Assert.True(recorder.Streams > Writes / 10, $"{recorder.Streams} watch streams");
+        // 30 drops; a drop that lands while the recorder is reconnecting (after an injected 500) ends no stream, so
+        // count on at least half of them having ended one.
+        Assert.True(recorder.Streams > Writes / 20, $"{recorder.Streams} watch streams");
         Assert.Contains(kube.Requests, r => r.StatusCode == 500);
     }
 }
