@@ -1,6 +1,7 @@
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Operator.Entities.V1Alpha1;
+using Operator.References;
 using Operator.Runtime;
 
 namespace Operator.Controllers;
@@ -17,28 +18,23 @@ public static class GroupIndexes
     /// <summary>The integration name at the end of spec.integrationFqn (<c>...:secret-store:&lt;name&gt;</c>).</summary>
     public const string Integration = "integration";
 
-    private const string AliasScheme = "tfy-secret://";
-    private const string StoreSegment = ":secret-store:";
-
     public static IEnumerable<string> NameOf(SecretGroup group) => [group.Metadata.Name];
 
-    public static IEnumerable<string> AliasTargetsOf(SecretGroup group) => (group.Spec?.Secrets ?? [])
-        .Select(s => s.RemoteRef)
-        .Where(r => r?.StartsWith(AliasScheme, StringComparison.Ordinal) == true)
-        .Select(r => r![AliasScheme.Length..].Split(':'))
-        .Where(parts => parts.Length >= 2)
-        .Select(parts => $"{parts[0]}:{parts[1]}")
-        .Distinct(StringComparer.Ordinal);
+    public static IEnumerable<string> AliasTargetsOf(SecretGroup group) => AliasedGroups(group).Select(g => g.ToString());
 
     public static IEnumerable<string> IntegrationOf(SecretGroup group) =>
         IntegrationNameOf(group.Spec?.IntegrationFqn) is { } name ? [name] : [];
 
-    /// <summary>The integration name an FQN ends with, or null when it has no <c>:secret-store:</c> segment.</summary>
-    public static string? IntegrationNameOf(string? fqn)
-    {
-        var at = fqn?.LastIndexOf(StoreSegment, StringComparison.Ordinal) ?? -1;
-        return at < 0 ? null : fqn![(at + StoreSegment.Length)..];
-    }
+    /// <summary>The groups whose keys <paramref name="group"/> aliases with <c>tfy-secret://</c> remoteRefs (strictly parsed).</summary>
+    public static IEnumerable<GroupFqn> AliasedGroups(SecretGroup group) => (group.Spec?.Secrets ?? [])
+        .Select(s => ReferenceParser.TryParseReference(s.RemoteRef, "remoteRef", ReferenceForms.GroupKey, out var reference, out _) ? reference as GroupKeyReference : null)
+        .OfType<GroupKeyReference>()
+        .Select(r => r.Secret.GroupFqn)
+        .Distinct();
+
+    /// <summary>The integration name of a valid integration FQN, else null.</summary>
+    public static string? IntegrationNameOf(string? fqn) =>
+        ReferenceParser.TryParseIntegrationFqn(fqn, "integrationFqn", out var parsed, out _) ? parsed.Name : null;
 }
 
 /// <summary>The index on the caches of managed Secrets, Roles and RoleBindings: the UIDs of the groups owning them.</summary>
@@ -77,18 +73,15 @@ public sealed class GroupDirectory(IResourceCache<SecretGroup> groups, SyncLedge
         groups.ByIndex(GroupIndexes.Name, key.Name).Where(g => g.Metadata.NamespaceProperty != key.Namespace);
 
     /// <summary>Groups with a key that aliases a key of group <paramref name="name"/>.</summary>
-    public IEnumerable<SecretGroup> Aliasing(string tenant, string name) => groups.ByIndex(GroupIndexes.Aliases, $"{tenant}:{name}");
+    public IEnumerable<SecretGroup> Aliasing(string tenant, string name) => groups.ByIndex(GroupIndexes.Aliases, new GroupFqn(tenant, name).ToString());
 
     /// <summary>A stamp of the data of every group this group aliases; it changes when any of them re-syncs with new data.</summary>
     public string AliasStamp(SecretGroup group, string tenant)
     {
         ArgumentNullException.ThrowIfNull(group);
-        var prefix = $"tfy-secret://{tenant}:";
-        var targets = (group.Spec.Secrets ?? [])
-            .Select(s => s.RemoteRef)
-            .Where(r => r?.StartsWith(prefix, StringComparison.Ordinal) == true)
-            .Select(r => r![prefix.Length..].Split(':')[0])
-            .Distinct(StringComparer.Ordinal)
+        var targets = GroupIndexes.AliasedGroups(group)
+            .Where(g => g.Tenant == tenant)
+            .Select(g => g.Group)
             .Order(StringComparer.Ordinal)
             .Select(n => $"{n}={(OwnerOf(n) is { } owner ? DataHashOf(owner) : null)}");
         return string.Join(";", targets);

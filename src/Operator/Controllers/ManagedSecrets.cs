@@ -125,7 +125,7 @@ public sealed class ManagedSecretWriter(IKubernetes client)
     public static string? HashOf(V1Secret secret)
     {
         ArgumentNullException.ThrowIfNull(secret);
-        return secret.Metadata.Annotations?.TryGetValue(ManagedLabels.HashSalt, out var salt) == true && !string.IsNullOrEmpty(salt)
+        return SaltOf(secret) is { } salt
             ? SecretData.Hash((secret.Data ?? new Dictionary<string, byte[]>()).ToDictionary(p => p.Key, p => p.Value), salt)
             : null;
     }
@@ -157,14 +157,9 @@ public sealed class ManagedSecretWriter(IKubernetes client)
         {
             if (cached is null)
             {
-                var salt = SecretData.NewSalt();
-                var hash = SecretData.Hash(data, salt);
-                var secret = new V1Secret { Metadata = new V1ObjectMeta { Name = secretName, NamespaceProperty = ns }, Type = "Opaque" };
-                Stamp(secret, group, data, hash, salt);
                 try
                 {
-                    await client.CoreV1.CreateNamespacedSecretAsync(secret, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    return (true, hash);
+                    return (true, await CreateAsync(group, secretName, data, SecretData.NewSalt(), cancellationToken).ConfigureAwait(false));
                 }
                 catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
                 {
@@ -187,15 +182,13 @@ public sealed class ManagedSecretWriter(IKubernetes client)
     {
         var ns = group.Metadata.NamespaceProperty;
         var existing = await ReadAsync(ns, secretName, cancellationToken).ConfigureAwait(false);
-        var salt = (existing is null ? null : SaltOf(existing)) ?? SecretData.NewSalt();
-        var hash = SecretData.Hash(data, salt);
         if (existing is null)
         {
-            var secret = new V1Secret { Metadata = new V1ObjectMeta { Name = secretName, NamespaceProperty = ns }, Type = "Opaque" };
-            Stamp(secret, group, data, hash, salt);
-            await client.CoreV1.CreateNamespacedSecretAsync(secret, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return (true, hash);
+            return (true, await CreateAsync(group, secretName, data, SecretData.NewSalt(), cancellationToken).ConfigureAwait(false));
         }
+
+        var salt = SaltOf(existing) ?? SecretData.NewSalt();
+        var hash = SecretData.Hash(data, salt);
 
         if (!IsOwnedBy(existing, group))
         {
@@ -210,6 +203,17 @@ public sealed class ManagedSecretWriter(IKubernetes client)
         Stamp(existing, group, data, hash, salt);
         await client.CoreV1.ReplaceNamespacedSecretAsync(existing, secretName, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
         return (true, hash);
+    }
+
+    /// <summary>Creates the managed Secret; returns the data's keyed hash under <paramref name="salt"/>.</summary>
+    private async Task<string> CreateAsync(SecretGroup group, string secretName, IReadOnlyDictionary<string, byte[]> data, string salt, CancellationToken cancellationToken)
+    {
+        var ns = group.Metadata.NamespaceProperty;
+        var hash = SecretData.Hash(data, salt);
+        var secret = new V1Secret { Metadata = new V1ObjectMeta { Name = secretName, NamespaceProperty = ns }, Type = "Opaque" };
+        Stamp(secret, group, data, hash, salt);
+        await client.CoreV1.CreateNamespacedSecretAsync(secret, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return hash;
     }
 
     private static string? SaltOf(V1Secret secret) =>

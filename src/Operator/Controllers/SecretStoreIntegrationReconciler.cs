@@ -47,22 +47,20 @@ public sealed partial class SecretStoreIntegrationReconciler(
         status.Fqn = outcome.Fqn?.ToString();
         status.ObservedGeneration = entity.Metadata.Generation;
 
-        // A passed recheck only moves lastValidatedTime: written, but groups are not requeued for it.
-        var validatedOnly = !changed && outcome.Validated;
         if (outcome.Validated)
         {
             status.LastValidatedTime = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
         }
 
-        if (validatedOnly)
+        if (changed || outcome.Validated)
         {
             entity.Status = status;
             await api.ReplaceStatusAsync(entity, cancellationToken).ConfigureAwait(false);
         }
-        else if (changed)
+
+        // A passed recheck only moves lastValidatedTime: no Event, and groups are not requeued for it.
+        if (changed)
         {
-            entity.Status = status;
-            await api.ReplaceStatusAsync(entity, cancellationToken).ConfigureAwait(false);
             if (outcome.Ready != wasReady || !outcome.Ready)
             {
                 events.Record(entity, outcome.Ready ? EventSeverity.Normal : EventSeverity.Warning, outcome.Reason, "Validate", outcome.Message);

@@ -13,7 +13,6 @@ internal static class ReferenceGrammar
     public const int MaxNameLength = 63;
     public const int MaxKeyLength = 253;
     public const int MaxPathLength = 2048;
-    public const int MaxEchoLength = Echo.MaxLength;
 
     private const string IntegrationShape = "<tenant>:<provider>:<providerAccount>:secret-store:<name>";
 
@@ -26,7 +25,7 @@ internal static class ReferenceGrammar
 
         if (char.IsWhiteSpace(input[0]) || char.IsWhiteSpace(input[^1]))
         {
-            return $"{what} {Quote(input)} has leading or trailing whitespace; remove it";
+            return $"{what} {Echo.Quote(input)} has leading or trailing whitespace; remove it";
         }
 
         return null;
@@ -41,7 +40,7 @@ internal static class ReferenceGrammar
 
         if (segment.Length > MaxNameLength)
         {
-            return $"{label} {Quote(segment)} is {segment.Length} characters long; at most {MaxNameLength} are allowed";
+            return $"{label} {Echo.Quote(segment)} is {segment.Length} characters long; at most {MaxNameLength} are allowed";
         }
 
         for (var i = 0; i < segment.Length; i++)
@@ -49,14 +48,14 @@ internal static class ReferenceGrammar
             var c = segment[i];
             if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
             {
-                return $"{label} {Quote(segment)} must be a DNS-1123 label of lowercase letters, digits and '-': "
+                return $"{label} {Echo.Quote(segment)} must be a DNS-1123 label of lowercase letters, digits and '-': "
                     + $"{Describe(c)} at position {i + 1} is not allowed";
             }
         }
 
         if (segment[0] == '-' || segment[^1] == '-')
         {
-            return $"{label} {Quote(segment)} must start and end with a lowercase letter or digit";
+            return $"{label} {Echo.Quote(segment)} must start and end with a lowercase letter or digit";
         }
 
         return null;
@@ -71,7 +70,7 @@ internal static class ReferenceGrammar
 
         if (key.Length > MaxKeyLength)
         {
-            return $"key {Quote(key)} is {key.Length} characters long; at most {MaxKeyLength} are allowed";
+            return $"key {Echo.Quote(key)} is {key.Length} characters long; at most {MaxKeyLength} are allowed";
         }
 
         for (var i = 0; i < key.Length; i++)
@@ -79,20 +78,20 @@ internal static class ReferenceGrammar
             var c = key[i];
             if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
             {
-                return $"key {Quote(key)} may contain only letters, digits, '-', '_' and '.' "
+                return $"key {Echo.Quote(key)} may contain only letters, digits, '-', '_' and '.' "
                     + $"({Describe(c)} at position {i + 1} is not allowed)";
             }
         }
 
         if (key is "." or "..")
         {
-            return $"key {Quote(key)} must not be '.' or '..'";
+            return $"key {Echo.Quote(key)} must not be '.' or '..'";
         }
 
         // Kubernetes refuses such keys too: in a Secret volume '..data' and '..<timestamp>' are the kubelet's own.
         if (key.StartsWith("..", StringComparison.Ordinal))
         {
-            return $"key {Quote(key)} must not start with '..'";
+            return $"key {Echo.Quote(key)} must not start with '..'";
         }
 
         return null;
@@ -107,7 +106,7 @@ internal static class ReferenceGrammar
 
         return segment.Length == 0
             ? $"provider segment is empty; it must be one of {string.Join(", ", ProviderSegments.All)}"
-            : $"provider segment {Quote(segment)} is not one of {string.Join(", ", ProviderSegments.All)}";
+            : $"provider segment {Echo.Quote(segment)} is not one of {string.Join(", ", ProviderSegments.All)}";
     }
 
     public static string? Integration(string text, out IntegrationFqn? fqn)
@@ -116,14 +115,14 @@ internal static class ReferenceGrammar
         var parts = text.Split(':');
         if (parts.Length != 5)
         {
-            return $"integration FQN must have 5 ':'-separated segments {IntegrationShape}, got {parts.Length} in {Quote(text)}";
+            return $"integration FQN must have 5 ':'-separated segments {IntegrationShape}, got {parts.Length} in {Echo.Quote(text)}";
         }
 
         var providerProblem = Provider(parts[1], out var provider);
         var problem = Name("tenant", parts[0]) ?? providerProblem ?? Name("provider account", parts[2]);
         if (problem is null && parts[3] != IntegrationFqn.SecretStoreSegment)
         {
-            problem = $"fourth segment of an integration FQN must be '{IntegrationFqn.SecretStoreSegment}', got {Quote(parts[3])}";
+            problem = $"fourth segment of an integration FQN must be '{IntegrationFqn.SecretStoreSegment}', got {Echo.Quote(parts[3])}";
         }
 
         problem ??= Name("integration name", parts[4]);
@@ -141,7 +140,7 @@ internal static class ReferenceGrammar
         var parts = text.Split(':');
         if (parts.Length != 2)
         {
-            return $"group FQN must have 2 ':'-separated segments <tenant>:<group>, got {parts.Length} in {Quote(text)}";
+            return $"group FQN must have 2 ':'-separated segments <tenant>:<group>, got {parts.Length} in {Echo.Quote(text)}";
         }
 
         var problem = Name("tenant", parts[0]) ?? Name("group name", parts[1]);
@@ -158,7 +157,7 @@ internal static class ReferenceGrammar
         fqn = null;
         if (!text.StartsWith(ReferenceParser.SecretScheme, StringComparison.Ordinal))
         {
-            return SchemeTypo(text) ?? $"secret FQN {Quote(text)} must start with '{ReferenceParser.SecretScheme}'";
+            return SchemeTypo(text) ?? $"secret FQN {Echo.Quote(text)} must start with '{ReferenceParser.SecretScheme}'";
         }
 
         var rest = text[ReferenceParser.SecretScheme.Length..];
@@ -166,7 +165,7 @@ internal static class ReferenceGrammar
         if (parts.Length != 3)
         {
             return $"secret FQN must have 3 ':'-separated segments after '{ReferenceParser.SecretScheme}' "
-                + $"<tenant>:<group>:<key>, got {parts.Length} in {Quote(text)}";
+                + $"<tenant>:<group>:<key>, got {parts.Length} in {Echo.Quote(text)}";
         }
 
         var problem = Name("tenant", parts[0]) ?? Name("group name", parts[1]) ?? Key(parts[2]);
@@ -195,7 +194,7 @@ internal static class ReferenceGrammar
             var c = path[i];
             if (c is <= ' ' or > '~')
             {
-                return $"path {Quote(path)} may contain only printable ASCII without spaces: "
+                return $"path {Echo.Quote(path)} may contain only printable ASCII without spaces: "
                     + $"{Describe(c)} at position {i + 1} is not allowed";
             }
         }
@@ -204,7 +203,7 @@ internal static class ReferenceGrammar
         {
             if (segment == "..")
             {
-                return $"path {Quote(path)} must not contain a '..' segment";
+                return $"path {Echo.Quote(path)} must not contain a '..' segment";
             }
         }
 
@@ -224,7 +223,7 @@ internal static class ReferenceGrammar
                 && !text.StartsWith(scheme, StringComparison.Ordinal))
             {
                 var shown = text.Length > scheme.Length ? text[..scheme.Length] : text;
-                return $"reference must start with exactly '{scheme}' (lowercase, two slashes), got {Quote(shown)}";
+                return $"reference must start with exactly '{scheme}' (lowercase, two slashes), got {Echo.Quote(shown)}";
             }
         }
 
@@ -277,8 +276,6 @@ internal static class ReferenceGrammar
         };
     }
 
-    /// <summary>Quotes user text for a message (see <see cref="Echo.Quote"/>).</summary>
-    public static string Quote(string text) => Echo.Quote(text);
 
     private static string Describe(char c) => c switch
     {

@@ -112,7 +112,7 @@ public static class ReferenceParser
 
         if (ReferenceGrammar.LeadingScheme(text) is { } scheme)
         {
-            return $"unknown scheme {ReferenceGrammar.Quote(scheme)}; expected {ReferenceGrammar.Forms(allowed)}";
+            return $"unknown scheme {Echo.Quote(scheme)}; expected {ReferenceGrammar.Forms(allowed)}";
         }
 
         // An integration FQN never contains "::", so the first one ends it; the path after it is opaque.
@@ -131,7 +131,7 @@ public static class ReferenceParser
         var hint = ReferenceGrammar.Integration(text, out _) is null && allowed.HasFlag(ReferenceForms.StorePath)
             ? $" (add '{StorePathReference.Separator}<path>' after the integration FQN)"
             : string.Empty;
-        return $"{ReferenceGrammar.Quote(text)} is not a reference; expected {ReferenceGrammar.Forms(allowed)}{hint}";
+        return $"{Echo.Quote(text)} is not a reference; expected {ReferenceGrammar.Forms(allowed)}{hint}";
     }
 
     private static string? NotAllowed(ReferenceForms form, ReferenceForms allowed)

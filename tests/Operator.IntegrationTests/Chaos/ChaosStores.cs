@@ -58,7 +58,7 @@ public sealed class ChaosStores : IAsyncDisposable
         new(await SsmFake.StartAsync(time), await VaultFake.StartAsync(time), await AzureKeyVaultFake.StartAsync(time: time), await GcpSecretManagerFake.StartAsync(time));
 
     /// <summary>Pass to <see cref="OperatorHarness.StartAsync"/>: the Key Vault client's test seam.</summary>
-    public void ConfigureServices(IServiceCollection services) => services.AddSingleton(AzureSyncTests.Hook(azure));
+    public void ConfigureServices(IServiceCollection services) => services.AddSingleton(Operator.Testing.Shared.AzureFakeHook.For(azure));
 
     /// <summary>Mounts the credentials, declares the five integrations and waits until every one is Ready.</summary>
     public async Task CreateIntegrationsAsync(OperatorHarness h)

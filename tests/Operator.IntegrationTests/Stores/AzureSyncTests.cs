@@ -1,12 +1,11 @@
 using System.Text;
-using Azure.Core.Pipeline;
-using Azure.Identity;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Operator.Entities.V1Alpha1;
 using Operator.Runtime;
 using Operator.Stores.Azure;
+using Operator.Testing.Shared;
 using Operator.Testing.Stores.AzureKeyVault;
 
 namespace Operator.IntegrationTests.Stores;
@@ -21,7 +20,7 @@ public sealed class AzureSyncTests
     private static async Task<(OperatorHarness Harness, AzureKeyVaultFake Fake)> StartAsync(string? mountedClientSecret = null)
     {
         var fake = await AzureKeyVaultFake.StartAsync();
-        var h = await OperatorHarness.StartAsync(configureServices: services => services.AddSingleton(Hook(fake)));
+        var h = await OperatorHarness.StartAsync(configureServices: services => services.AddSingleton(AzureFakeHook.For(fake)));
         await h.CreateNamespaceAsync(Ns);
         h.WriteMountedSecret("AZURE_CLIENT_SECRET", mountedClientSecret ?? fake.ClientSecret);
         await h.CreateIntegrationAsync(Integration, ssi =>
@@ -137,24 +136,4 @@ public sealed class AzureSyncTests
 
     private static async Task<SecretStoreIntegration> IntegrationAsync(OperatorHarness h) =>
         (await new ResourceClient<SecretStoreIntegration>(h.Client).GetAsync(new ObjectKey(null, Integration), CancellationToken.None))!;
-
-    // The test seam: trust the fake's certificate, accept its loopback host in the challenge, take tokens from it.
-    internal static AzureClientOptionsHook Hook(AzureKeyVaultFake fake) => new(
-        client =>
-        {
-            client.DisableChallengeResourceVerification = true;
-            client.Transport = Transport(fake);
-        },
-        credential =>
-        {
-            credential.AuthorityHost = fake.AuthorityHost;
-            credential.Transport = Transport(fake);
-            if (credential is ClientSecretCredentialOptions secret)
-            {
-                secret.DisableInstanceDiscovery = true;
-            }
-        });
-
-    private static HttpClientTransport Transport(AzureKeyVaultFake fake) =>
-        new(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, certificate, _, _) => fake.IsServerCertificate(certificate) });
 }

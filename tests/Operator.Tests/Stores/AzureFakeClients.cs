@@ -1,10 +1,9 @@
-using Azure.Core.Pipeline;
-using Azure.Identity;
 using k8s.Models;
 using Operator.Entities.V1Alpha1;
 using Operator.References;
 using Operator.Stores;
 using Operator.Stores.Azure;
+using Operator.Testing.Shared;
 using Operator.Testing.Stores.AzureKeyVault;
 
 namespace Operator.Tests.Stores;
@@ -12,23 +11,6 @@ namespace Operator.Tests.Stores;
 /// <summary>Builds Azure stores through the factory, as StoreConnector does, pointed at an <see cref="AzureKeyVaultFake"/>.</summary>
 internal static class AzureFakeClients
 {
-    /// <summary>The test seam: trust the fake's certificate, accept its loopback host in the challenge, take tokens from it.</summary>
-    public static AzureClientOptionsHook Hook(AzureKeyVaultFake fake) => new(
-        client =>
-        {
-            client.DisableChallengeResourceVerification = true;
-            client.Transport = Transport(fake);
-        },
-        credential =>
-        {
-            credential.AuthorityHost = fake.AuthorityHost;
-            credential.Transport = Transport(fake);
-            if (credential is ClientSecretCredentialOptions secret)
-            {
-                secret.DisableInstanceDiscovery = true;
-            }
-        });
-
     public static SecretStoreIntegration Integration(AzureKeyVaultFake fake) => new()
     {
         Metadata = new V1ObjectMeta { Name = "azure-kv", Uid = "uid-1", Generation = 1 },
@@ -45,7 +27,7 @@ internal static class AzureFakeClients
 
     public static ISecretStore Create(AzureKeyVaultFake fake, string? clientSecret = null, TokenBucket? rateLimiter = null, StoreRetry? retry = null)
     {
-        var factory = new AzureKeyVaultStoreFactory(Hook(fake));
+        var factory = new AzureKeyVaultStoreFactory(AzureFakeHook.For(fake));
         var integration = Integration(fake);
         Assert.Empty(factory.Validate(integration.Spec));
         var (field, _) = Assert.Single(factory.CredentialReferences(integration.Spec));
@@ -60,7 +42,4 @@ internal static class AzureFakeClients
             TimeProvider.System);
         return factory.Create(context);
     }
-
-    private static HttpClientTransport Transport(AzureKeyVaultFake fake) =>
-        new(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, certificate, _, _) => fake.IsServerCertificate(certificate) });
 }
