@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using k8s;
+using Operator.Entities.V1Alpha1;
 using Operator.IntegrationTests.Chaos;
+using Operator.Runtime;
 
 namespace Operator.IntegrationTests;
 
@@ -154,6 +156,27 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
             h.Time.Advance(TimeSpan.FromSeconds(10));
             await Task.Delay(30);
+        }
+
+        // Say why: the stuck groups' Ready conditions, the integrations' and the operator's last warnings.
+        h.Emulator.Faults.Clear();
+        var groups = await new ResourceClient<SecretGroup>(h.Client).ListAsync(Ns, null, CancellationToken.None);
+        foreach (var g in groups.Where(g => !recorder.Latest().TryGetValue(g.Metadata.Name, out var v) || v.Data?.GetValueOrDefault("K2") != Value(int.Parse(g.Metadata.Name[1..], CultureInfo.InvariantCulture), "K2", generation("K2"))).Take(10))
+        {
+            var ready = g.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
+            output.WriteLine($"stuck {g.Metadata.Name} ({g.Spec.IntegrationFqn}): {ready?.Status} {ready?.Reason} {ready?.Message}; next sync {g.Status?.NextSyncTime:O}");
+        }
+
+        foreach (var ssi in await new ResourceClient<SecretStoreIntegration>(h.Client).ListAsync(null, null, CancellationToken.None))
+        {
+            var ready = ssi.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
+            output.WriteLine($"integration {ssi.Metadata.Name}: {ready?.Status} {ready?.Reason} {ready?.Message}; validated {ssi.Status?.LastValidatedTime:O}");
+        }
+
+        output.WriteLine($"clock {h.Time.GetUtcNow():O}");
+        foreach (var line in h.AllLogs().Where(l => l.Contains("warn", StringComparison.OrdinalIgnoreCase) || l.Contains("fail", StringComparison.OrdinalIgnoreCase)).TakeLast(30))
+        {
+            output.WriteLine(line);
         }
 
         Assert.Fail($"{generation("K2")}: only {done} of {Groups} Secrets converged");

@@ -45,6 +45,25 @@ public sealed class DeletionTests
     }
 
     [Fact]
+    public async Task Create_WithOwnersAlreadyGone_IsAccepted_ThenGarbageCollected()
+    {
+        await using var kube = await TestKube.StartAsync();
+        var core = kube.Client.CoreV1;
+        var owner = await kube.CreateSecretAsync("owner");
+        var reference = Objects.OwnerOf(owner);
+        await core.DeleteNamespacedSecretAsync("owner", kube.Namespace, cancellationToken: TestKube.Ct);
+        var sameName = await kube.CreateSecretAsync("owner"); // a new object under the old name: another uid
+
+        var late = await core.CreateNamespacedConfigMapAsync(Objects.ConfigMap("late", reference), kube.Namespace, cancellationToken: TestKube.Ct);
+        await core.CreateNamespacedConfigMapAsync(Objects.ConfigMap("owned", Objects.OwnerOf(sameName)), kube.Namespace, cancellationToken: TestKube.Ct);
+
+        Assert.Equal("late", late.Metadata.Name);
+        await TestKube.ExpectStatusAsync(HttpStatusCode.NotFound,
+            () => core.ReadNamespacedConfigMapAsync("late", kube.Namespace, cancellationToken: TestKube.Ct));
+        Assert.NotNull(await core.ReadNamespacedConfigMapAsync("owned", kube.Namespace, cancellationToken: TestKube.Ct));
+    }
+
+    [Fact]
     public async Task Delete_WithOrphanPolicy_KeepsOwnedObjects()
     {
         await using var kube = await TestKube.StartAsync();

@@ -54,6 +54,9 @@ public sealed class ProcessFailoverTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"leader {leaderId} (pid {leader.Id}); follower pid {survivor.Id}");
 
         // Crash: SIGKILL, so the Lease is never released; the value changes right after, so only the survivor can write it.
+        // Killed just after a renewal it made, so the Lease is fresh: on a loaded machine a leader that misses its own
+        // renew deadline loses the Lease by itself, which would look like a takeover before the kill.
+        await WaitForRenewalAsync(client, leaderId);
         var clock = Stopwatch.StartNew();
         leader.Kill();
         await SetSourceValueAsync(client, "v2");
@@ -241,6 +244,21 @@ public sealed class ProcessFailoverTests(ITestOutputHelper output) : IDisposable
             "a new Lease holder",
             TimeSpan.FromSeconds(10));
         return (holder, at);
+    }
+
+    /// <summary>Waits until <paramref name="holder"/> renews the Lease (its renewTime moves).</summary>
+    private async Task WaitForRenewalAsync(IKubernetes client, string holder)
+    {
+        var first = (await client.CoordinationV1.ReadNamespacedLeaseAsync(LeaseName, "default", cancellationToken: ct)).Spec?.RenewTime;
+        await PollAsync(
+            async () =>
+            {
+                var spec = (await client.CoordinationV1.ReadNamespacedLeaseAsync(LeaseName, "default", cancellationToken: ct)).Spec;
+                Assert.Equal(holder, spec?.HolderIdentity);
+                return spec?.RenewTime != first;
+            },
+            $"{holder} to renew the Lease",
+            TimeSpan.FromSeconds(5));
     }
 
     private async Task<string> HolderAsync(IKubernetes client)

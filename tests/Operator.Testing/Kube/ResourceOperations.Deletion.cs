@@ -131,5 +131,17 @@ internal sealed partial class ResourceOperations
         }
     }
 
+    /// <summary>
+    /// The garbage collector also deletes a dependent created after its owners were deleted (a controller acting on a
+    /// stale cache): true when every owner reference names a known kind whose object is gone or has another uid.
+    /// </summary>
+    private bool OwnersAllGone(JsonObject obj, string ns)
+    {
+        var owners = (Meta.Of(obj)["ownerReferences"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
+        return owners.Count > 0 && owners.All(r =>
+            registry.All.FirstOrDefault(t => t.ApiVersion == (string?)r["apiVersion"] && t.Kind == (string?)r["kind"]) is { } ownerType
+            && (store.Get(ownerType.StorageKey, ownerType.Namespaced ? ns : "", (string?)r["name"] ?? "") is not { } owner || Meta.Uid(owner) != (string?)r["uid"]));
+    }
+
     private ResourceType? TypeOf(string storageKey) => registry.All.FirstOrDefault(t => t.StorageKey == storageKey);
 }

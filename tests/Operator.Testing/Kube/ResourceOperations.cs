@@ -101,7 +101,13 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
 
             metadata["resourceVersion"] = store.NextResourceVersion();
             store.Put(type.StorageKey, obj, "ADDED", null);
-            return obj.DeepClone().AsObject();
+            var created = obj.DeepClone().AsObject();
+            if (OwnersAllGone(obj, ns))
+            {
+                DeleteLocked(type, obj, orphan: false);
+            }
+
+            return created;
         }
     }
 
