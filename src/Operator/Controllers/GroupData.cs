@@ -1,4 +1,3 @@
-using System.Text;
 using Operator.Entities.V1Alpha1;
 using Operator.References;
 using Operator.Stores;
@@ -10,7 +9,7 @@ public sealed record GroupData(IReadOnlyList<KeySource> Sources, IReadOnlyDictio
 {
     /// <summary>The managed Secret's data: key → value bytes.</summary>
     public IReadOnlyDictionary<string, byte[]> SecretData() =>
-        Sources.ToDictionary(s => s.Key, s => Encoding.UTF8.GetBytes(ValueOf(s).Value), StringComparer.Ordinal);
+        Sources.ToDictionary(s => s.Key, s => ValueOf(s).Value.ToArray(), StringComparer.Ordinal);
 
     /// <summary>The per-key status of <paramref name="group"/>: FQN, where it was read and the store's version.</summary>
     public List<SecretKeyStatus> KeyStatus(GroupFqn group) => Sources.Select(s => new SecretKeyStatus
