@@ -13,6 +13,11 @@ using Operator.Testing.Kube;
 namespace Operator.IntegrationTests;
 
 /// <summary>The real web host (Program.CreateApplication) against the API emulator, scraped over HTTP.</summary>
+/// <remarks>
+/// The exporter collects every meter of its name in the process, so other tests' operators (the chaos test's 200 managed
+/// Secrets) would show in its gauges: it runs alone.
+/// </remarks>
+[Collection(nameof(ProcessWideMetrics))]
 public sealed class MetricsEndpointTests
 {
     private const string Canary = "canary-VALUE-7f3c9e1a";
@@ -116,3 +121,7 @@ public sealed class MetricsEndpointTests
         await app.StopAsync(TestContext.Current.CancellationToken);
     }
 }
+
+/// <summary>Runs alone, after the parallel tests: meters are process-wide, and a scrape must see one operator's.</summary>
+[CollectionDefinition(nameof(ProcessWideMetrics), DisableParallelization = true)]
+public sealed class ProcessWideMetrics;
