@@ -73,18 +73,19 @@ public sealed class WriteExpectationsTests : IDisposable
     }
 
     [Fact]
-    public async Task AWriteTheWatchNeverShows_IsReconciledAfterTheTimeout()
+    public async Task AHeldBackKey_IsNotRequeued_AndAnExpectationOlderThanTheTimeoutHoldsNothing()
     {
         expectations.Written(Build.Secret("ns", "app", resourceVersion: "42"));
         controller.Enqueue(Key);
         await controller.ProcessNextAsync(ct);
         Assert.Empty(reconciler.Reconciled);
+        Assert.Null(controller.NextDueAt);
         Assert.Equal(0, controller.Length);
 
         time.Advance(WriteExpectations.Timeout);
-
-        Assert.Equal(1, controller.Length);
+        controller.Enqueue(Key);
         await controller.ProcessNextAsync(ct);
+
         Assert.Equal([Key], reconciler.Reconciled);
     }
 

@@ -9,7 +9,8 @@ namespace Operator.Runtime;
 /// Writes this process made to objects of a controller's kind that the informer cache has not seen yet
 /// (kube-controller-manager's and controller-runtime's "expectations"). The controller holds back a reconcile of such a
 /// key until the cache has the written version (the watch event of the write enqueues the key again), so a reconcile
-/// never decides on an object older than its own last write. <see cref="WriteExpectations.Timeout"/> bounds the wait.
+/// never decides on an object older than its own last write. An expectation older than
+/// <see cref="WriteExpectations.Timeout"/> no longer holds a reconcile back.
 /// </summary>
 public sealed class WriteExpectations<TEntity> : IResourceChangeHandler<TEntity>
     where TEntity : class, IKubernetesObject<V1ObjectMeta>
@@ -36,7 +37,7 @@ public sealed class WriteExpectations<TEntity> : IResourceChangeHandler<TEntity>
         }
     }
 
-    /// <summary>Null when <paramref name="cached"/> is at least as new as this process's last write of it, else how long to wait at most.</summary>
+    /// <summary>Null when <paramref name="cached"/> is at least as new as this process's last write of it, else how much longer the expectation holds.</summary>
     public TimeSpan? Wait(ObjectKey key, TEntity? cached)
     {
         if (!pending.TryGetValue(key, out var expected))
@@ -88,6 +89,6 @@ public sealed class WriteExpectations<TEntity> : IResourceChangeHandler<TEntity>
 /// <summary>Settings shared by every <see cref="WriteExpectations{TEntity}"/>.</summary>
 public static class WriteExpectations
 {
-    /// <summary>How long a write may stay unseen before the controller reconciles anyway (the watch may have skipped it).</summary>
+    /// <summary>How long a write may stay unseen before it no longer holds a reconcile back (a safety net: the watch delivers every write).</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 }

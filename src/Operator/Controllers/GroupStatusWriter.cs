@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.ExceptionServices;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -52,7 +51,7 @@ public sealed partial class GroupStatusWriter(
         await WriteSyncedAsync(group, resolved, result, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Records a failure in status and an Event; rethrows it when a retry may help, else the key rests until the group changes.</summary>
+    /// <summary>Records a failure in status (and an Event when it is news); a retry with backoff when that may help, else the key rests until the group changes.</summary>
     public async Task<ReconcileResult> FailedAsync(SecretGroup group, ConditionException failure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(group);
@@ -69,14 +68,15 @@ public sealed partial class GroupStatusWriter(
             await api.ReplaceStatusAsync(StatusCopy.With(group, status), cancellationToken).ConfigureAwait(false);
         }
 
-        events.Record(group, EventSeverity.Warning, failure.Reason, "Sync", failure.Message);
-        LogSyncFailed(logger, group.Metadata.NamespaceProperty, group.Metadata.Name, failure.Reason, failure.Message);
-        if (failure.Retry)
+        // A retried failure is reported on every attempt (the backoff bounds them; repeats join one Event series). A
+        // terminal one only when it is news: re-evaluating it (after its own status write, or after a restart) says nothing new.
+        if (failure.Retry || changed)
         {
-            ExceptionDispatchInfo.Throw(failure);
+            events.Record(group, EventSeverity.Warning, failure.Reason, "Sync", failure.Message);
+            LogSyncFailed(logger, group.Metadata.NamespaceProperty, group.Metadata.Name, failure.Reason, failure.Message);
         }
 
-        return ReconcileResult.Done;
+        return failure.Retry ? ReconcileResult.Retry(failure.Reason) : ReconcileResult.Terminal(failure.Reason);
     }
 
     private async Task WriteSyncedAsync(SecretGroup group, ResolvedGroup resolved, SyncResult? result, CancellationToken cancellationToken)

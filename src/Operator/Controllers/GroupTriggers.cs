@@ -50,7 +50,8 @@ public static class GroupTriggers
     {
         var directory = services.GetRequiredService<GroupDirectory>();
         var tenant = services.GetRequiredService<IOptions<OperatorOptions>>().Value.Tenant;
-        return group => directory.Aliasing(tenant, group.Metadata.Name).Select(ObjectKey.From);
+        // Never the group itself: a self-alias is a cycle, refused by its own reconcile.
+        return group => directory.Aliasing(tenant, group.Metadata.Name).Where(g => g.Metadata.Uid != group.Metadata.Uid).Select(ObjectKey.From);
     }
 
     /// <summary>Groups of the same name in other namespaces.</summary>
