@@ -9,16 +9,26 @@ namespace Operator.IntegrationTests;
 /// <summary>Small client-side helpers the integration tests share.</summary>
 internal static class TestClients
 {
-    /// <summary>An HTTPS handler that trusts only the PEM CA in <paramref name="caBundle"/> (the webhook's caBundle).</summary>
-    public static HttpClientHandler TrustingOnly(byte[] caBundle) => new()
+    /// <summary>
+    /// An HTTPS handler that trusts only the PEM CA in <paramref name="caBundle"/> (the webhook's caBundle, the API's
+    /// ca.crt) and, unlike a browser, judges validity at <paramref name="now"/> (the operator's fake clock) when given.
+    /// The host name must match the certificate either way.
+    /// </summary>
+    public static HttpClientHandler TrustingOnly(byte[] caBundle, Func<DateTimeOffset>? now = null) => new()
     {
-        ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+        ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
         {
             using var chain = new X509Chain();
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            if (now is not null)
+            {
+                chain.ChainPolicy.VerificationTime = now().UtcDateTime;
+                chain.ChainPolicy.VerificationTimeIgnored = false;
+            }
+
             chain.ChainPolicy.CustomTrustStore.Add(X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(caBundle)));
-            return certificate is not null && chain.Build(certificate);
+            return certificate is not null && (errors & System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && chain.Build(certificate);
         },
     };
 

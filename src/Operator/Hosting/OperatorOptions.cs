@@ -72,6 +72,31 @@ public sealed class OperatorOptions
     /// <summary>Secret in <see cref="Namespace"/> whose data keys are SHA-256 hex hashes of API keys and values their subjects.</summary>
     public string ApiKeysSecret { get; set; } = "secretgroup-api-keys";
 
+    /// <summary>Serve the REST API over plain HTTP instead of TLS: only for local use (tokens and values cross the wire in clear).</summary>
+    public bool ApiInsecureHttp { get; set; }
+
+    /// <summary>Audience a bearer token must have been issued for (<c>kubectl create token SA --audience secretgroup-api</c>).</summary>
+    [Required]
+    [StringLength(253, MinimumLength = 1)]
+    public string ApiAudience { get; set; } = "secretgroup-api";
+
+    /// <summary>Service in front of the REST API; its DNS names go into the API's serving certificate.</summary>
+    public string ApiServiceName { get; set; } = "secretgroup-operator-api";
+
+    /// <summary>Secret (in <see cref="Namespace"/>) holding the API's CA (ca.crt) and serving certificate.</summary>
+    public string ApiCertSecret { get; set; } = "secretgroup-operator-api-tls";
+
+    /// <summary>cert-manager writes the API's certificate Secret: only read tls.crt/tls.key.</summary>
+    public bool ApiCertManager { get; set; }
+
+    /// <summary>Requests a second each caller may make (refilled continuously); more get 429 with Retry-After.</summary>
+    [Range(0.01, 10_000)]
+    public double ApiRateLimit { get; set; } = 10;
+
+    /// <summary>Requests a caller may make at once before <see cref="ApiRateLimit"/> applies.</summary>
+    [Range(1, 100_000)]
+    public int ApiRateBurst { get; set; } = 20;
+
     /// <summary>Port of /healthz and /readyz.</summary>
     [Range(1, 65535)]
     public int HealthPort { get; set; } = 8081;

@@ -8,6 +8,8 @@ public static class ApiServiceCollectionExtensions
 {
     public static IServiceCollection AddSecretGroupApi(this IServiceCollection services)
     {
+        services.TryAddSingleton<AuthenticationCache>();
+        services.TryAddSingleton<CallerRateLimiter>();
         services.TryAddSingleton<ApiAuthenticator>();
         services.TryAddSingleton<GroupValueWriter>();
         services.TryAddSingleton<SecretGroupService>();

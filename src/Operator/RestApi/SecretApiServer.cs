@@ -9,16 +9,34 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Operator.Hosting;
+using Operator.Tls;
 
 namespace Operator.RestApi;
 
 /// <summary>
 /// Serves the Secret Management REST API on its own Kestrel listener (<c>--api-port</c>, default 8082) when
-/// <c>--api-enabled</c>; a separate web application so the health port never exposes it.
+/// <c>--api-enabled</c>; a separate web application so the health port never exposes it. HTTPS with the operator's own
+/// CA (or cert-manager's certificate), renewed without a restart; plain HTTP only with <c>--api-insecure-http</c>.
 /// </summary>
-public sealed partial class SecretApiServer(IServiceProvider services, IOptions<OperatorOptions> options, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+public sealed partial class SecretApiServer(
+    IServiceProvider services,
+    IKubernetes client,
+    IOptions<OperatorOptions> options,
+    TimeProvider time,
+    ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
+    /// <summary>
+    /// Largest request body: a group's values fit one Kubernetes Secret (1 MiB), and as JSON text or base64 they take
+    /// at most about twice that. Larger bodies are refused with 413 before they are parsed.
+    /// </summary>
+    public const long MaxRequestBodyBytes = 2 * 1024 * 1024;
+
+    private readonly ILogger logger = loggers.CreateLogger<SecretApiServer>();
     private WebApplication? app;
+    private CertificateRenewal? renewal;
+
+    /// <summary>The API's serving certificate; null with <c>--api-insecure-http</c> or while disabled.</summary>
+    public ServingCertificates? Certificates { get; private set; }
 
     /// <summary>Where the API listens once started (port 0 becomes the bound port); null while disabled.</summary>
     public Uri? BaseAddress { get; private set; }
@@ -30,25 +48,57 @@ public sealed partial class SecretApiServer(IServiceProvider services, IOptions<
             return;
         }
 
+        var o = options.Value;
+        if (!o.ApiInsecureHttp)
+        {
+            var certificates = new ServingCertificates(client, new ServingCertificateSettings("api", o.Namespace, o.ApiServiceName, o.ApiCertSecret, o.ApiCertManager), time, logger);
+            renewal = new CertificateRenewal(async ct => (await certificates.EnsureAsync(ct).ConfigureAwait(false)).Ready, time, logger);
+            await renewal.StartAsync(cancellationToken).ConfigureAwait(false);
+            Certificates = certificates;
+        }
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         var address = KubernetesClientConfiguration.IsInCluster() ? IPAddress.Any : IPAddress.Loopback;
-        builder.WebHost.ConfigureKestrel(k => k.Listen(address, options.Value.ApiPort));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            k.AddServerHeader = false;
+            k.Listen(address, o.ApiPort, listen =>
+            {
+                if (Certificates is { } serving)
+                {
+                    listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => serving.Current);
+                }
+            });
+        });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
 
         // The operator's host owns Ctrl-C/SIGTERM; this application is stopped by it.
         builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>();
         app = builder.Build();
-        SecretGroupEndpoints.Map(app, services.GetRequiredService<SecretGroupService>(), services.GetRequiredService<ApiAuthenticator>());
+        SecretGroupEndpoints.Map(app, services.GetRequiredService<SecretGroupService>(), services.GetRequiredService<ApiAuthenticator>(), services.GetRequiredService<CallerRateLimiter>());
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        BaseAddress = new Uri($"http://{(address.Equals(IPAddress.Any) ? "127.0.0.1" : address.ToString())}:{bound.Port}/");
-        var logger = loggers.CreateLogger<SecretApiServer>();
-        LogListening(logger, bound.Port);
+        var scheme = Certificates is null ? "http" : "https";
+        BaseAddress = new Uri($"{scheme}://{(address.Equals(IPAddress.Any) ? "127.0.0.1" : address.ToString())}:{bound.Port}/");
+        if (Certificates is null)
+        {
+            LogInsecure(logger, bound.Port);
+        }
+        else
+        {
+            LogListening(logger, bound.Port);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (renewal is not null)
+        {
+            await renewal.StopAsync().ConfigureAwait(false);
+        }
+
         if (app is not null)
         {
             await app.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -57,6 +107,11 @@ public sealed partial class SecretApiServer(IServiceProvider services, IOptions<
 
     public async ValueTask DisposeAsync()
     {
+        if (renewal is not null)
+        {
+            await renewal.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (app is not null)
         {
             await app.DisposeAsync().ConfigureAwait(false);
@@ -64,8 +119,11 @@ public sealed partial class SecretApiServer(IServiceProvider services, IOptions<
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Secret Management API listening on port {Port}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Secret Management API listening on port {Port} (HTTPS)")]
     private static partial void LogListening(ILogger logger, int port);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Secret Management API listening on port {Port} over plain HTTP (--api-insecure-http): tokens and values cross the network in clear; use it only locally")]
+    private static partial void LogInsecure(ILogger logger, int port);
 
     private sealed class PassiveLifetime : IHostLifetime
     {

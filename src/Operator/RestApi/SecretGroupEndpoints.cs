@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using k8s.Autorest;
@@ -14,20 +15,21 @@ public static class SecretGroupEndpoints
 {
     public const string Root = "/v1/secret-groups";
 
-    public static void Map(IEndpointRouteBuilder routes, SecretGroupService api, ApiAuthenticator authenticator)
+    public static void Map(IEndpointRouteBuilder routes, SecretGroupService api, ApiAuthenticator authenticator, CallerRateLimiter limiter)
     {
         ArgumentNullException.ThrowIfNull(routes);
         ArgumentNullException.ThrowIfNull(api);
         ArgumentNullException.ThrowIfNull(authenticator);
-        routes.MapPut(Root, Handler(authenticator, async (context, caller, ct) =>
+        ArgumentNullException.ThrowIfNull(limiter);
+        routes.MapPut(Root, Handler(authenticator, limiter, async (context, caller, ct) =>
             await api.ApplyManifestAsync(caller, await ReadAsync<ManifestRequest>(context).ConfigureAwait(false), ct).ConfigureAwait(false)));
-        routes.MapGet(Root, Handler(authenticator, (context, caller, _) =>
+        routes.MapGet(Root, Handler(authenticator, limiter, (context, caller, _) =>
             Task.FromResult<object?>(api.List(caller, context.Request.Query["fqn"], context.Request.Query["limit"], context.Request.Query["offset"]))));
-        routes.MapGet(Root + "/{id}", Handler(authenticator, async (context, caller, ct) =>
+        routes.MapGet(Root + "/{id}", Handler(authenticator, limiter, async (context, caller, ct) =>
             await api.GetAsync(caller, Id(context), ct).ConfigureAwait(false)));
-        routes.MapPut(Root + "/{id}", Handler(authenticator, async (context, caller, ct) =>
+        routes.MapPut(Root + "/{id}", Handler(authenticator, limiter, async (context, caller, ct) =>
             await api.SetSecretsAsync(caller, Id(context), await ReadAsync<SetSecretsRequest>(context).ConfigureAwait(false), ct).ConfigureAwait(false)));
-        routes.MapDelete(Root + "/{id}", Handler(authenticator, async (context, caller, ct) =>
+        routes.MapDelete(Root + "/{id}", Handler(authenticator, limiter, async (context, caller, ct) =>
         {
             await api.DeleteAsync(caller, Id(context), ct).ConfigureAwait(false);
             return null;
@@ -36,29 +38,39 @@ public static class SecretGroupEndpoints
     }
 
     /// <summary>Authenticates, runs the action and writes its result (null = 204) or the error.</summary>
-    private static RequestDelegate Handler(ApiAuthenticator authenticator, Func<HttpContext, Caller, CancellationToken, Task<object?>> action)
+    private static RequestDelegate Handler(ApiAuthenticator authenticator, CallerRateLimiter limiter, Func<HttpContext, Caller, CancellationToken, Task<object?>> action)
     {
         return Run;
 
-        Task Run(HttpContext context) => HandleAsync(context, authenticator, action);
+        Task Run(HttpContext context) => HandleAsync(context, authenticator, limiter, action);
     }
 
     private static string Id(HttpContext context) => context.Request.RouteValues["id"] as string ?? "";
 
-    private static async Task HandleAsync(HttpContext context, ApiAuthenticator authenticator, Func<HttpContext, Caller, CancellationToken, Task<object?>> action)
+    private static async Task HandleAsync(HttpContext context, ApiAuthenticator authenticator, CallerRateLimiter limiter, Func<HttpContext, Caller, CancellationToken, Task<object?>> action)
     {
         var ct = context.RequestAborted;
         int status;
         object? body;
         try
         {
-            var caller = await authenticator.AuthenticateAsync(context.Request.Headers.Authorization, context.Request.Headers[ApiAuthenticator.ApiKeyHeader], ct).ConfigureAwait(false);
+            var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            var caller = await authenticator.AuthenticateAsync(context.Request.Headers.Authorization, context.Request.Headers[ApiAuthenticator.ApiKeyHeader], address, ct).ConfigureAwait(false);
+            limiter.Take(caller.Name);
             body = await action(context, caller, ct).ConfigureAwait(false);
             status = body is null ? 204 : 200;
         }
         catch (ApiException e)
         {
             (status, body) = (e.Status, Error(e.Code, e.Message));
+            if (e.RetryAfter is { } wait)
+            {
+                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, wait.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            (status, body) = (413, Error("body_too_large", $"body: larger than {SecretApiServer.MaxRequestBodyBytes} bytes"));
         }
         catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity or HttpStatusCode.NotFound)
         {

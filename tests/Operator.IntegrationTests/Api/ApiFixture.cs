@@ -11,7 +11,10 @@ using Operator.RestApi;
 
 namespace Operator.IntegrationTests.Api;
 
-/// <summary>The operator with the REST API enabled on 127.0.0.1 port 0, known tokens and an HttpClient that records every body.</summary>
+/// <summary>
+/// The operator with the REST API enabled on 127.0.0.1 port 0 over HTTPS, known tokens and an HttpClient that trusts
+/// only the API's own CA and records every body.
+/// </summary>
 public sealed class ApiFixture : IAsyncDisposable
 {
     public const string Ns = "team-a";
@@ -42,13 +45,25 @@ public sealed class ApiFixture : IAsyncDisposable
         new { role_id = "secret-group-viewer", subject = "team:ml" },
     ];
 
-    public static async Task<ApiFixture> StartAsync()
+    /// <summary>Secret holding the API's CA and serving certificate (in the operator's namespace, <c>default</c> here).</summary>
+    public const string CertSecret = "secretgroup-operator-api-tls";
+
+    /// <summary>Starts it; <paramref name="settings"/> are extra operator settings (the rate limit is out of the way unless set).</summary>
+    public static async Task<ApiFixture> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var h = await OperatorHarness.StartAsync(startOperator: false);
         h.Settings["ApiEnabled"] = "true";
         h.Settings["ApiPort"] = "0";
         h.Settings["ApiNamespace"] = Ns;
         h.Settings["TenantAdmins"] = "team:platform";
+
+        // The fake clock stands still, so buckets would not refill: only the rate-limit tests set a small burst.
+        h.Settings["ApiRateBurst"] = "100000";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            h.Settings[key] = value;
+        }
+
         await h.CreateNamespaceAsync(Ns);
         await h.CreateNamespaceAsync("team-b");
         await h.StartOperatorAsync();
@@ -60,7 +75,13 @@ public sealed class ApiFixture : IAsyncDisposable
         await h.CreateIntegrationAsync();
         var address = h.Host!.Services.GetRequiredService<SecretApiServer>().BaseAddress!;
         Assert.Equal("127.0.0.1", address.Host);
-        return new ApiFixture(h, new HttpClient { BaseAddress = address });
+        if (address.Scheme == Uri.UriSchemeHttp)
+        {
+            return new ApiFixture(h, new HttpClient { BaseAddress = address });
+        }
+
+        var ca = (await h.Client.CoreV1.ReadNamespacedSecretAsync(CertSecret, "default")).Data["ca.crt"];
+        return new ApiFixture(h, new HttpClient(TestClients.TrustingOnly(ca, h.Time.GetUtcNow)) { BaseAddress = address });
     }
 
     public static object Manifest(string name, string? integration = null, object[]? collaborators = null) => new
