@@ -92,6 +92,14 @@ public sealed class ApiFixture : IAsyncDisposable
 
     public async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, string? token, object? body = null, string? apiKey = null, string? rawBody = null)
     {
+        var (status, json, _) = await ExchangeAsync(method, path, token, body, apiKey, rawBody);
+        return (status, json);
+    }
+
+    /// <summary>As <see cref="SendAsync"/>, with the response headers.</summary>
+    public async Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseHeaders Headers)> ExchangeAsync(
+        HttpMethod method, string path, string? token, object? body = null, string? apiKey = null, string? rawBody = null)
+    {
         using var request = new HttpRequestMessage(method, path);
         if (token is not null)
         {
@@ -115,7 +123,7 @@ public sealed class ApiFixture : IAsyncDisposable
             Bodies.Add(text);
         }
 
-        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response.Headers);
     }
 
     /// <summary>Creates a group as the tenant admin and returns its id.</summary>
@@ -151,15 +159,13 @@ public sealed class ApiFixture : IAsyncDisposable
         }, $"managed Secret {Ns}/{group}", () => last is null ? "" : string.Join(",", last.Keys));
     }
 
+    /// <summary>Adds an API key for <paramref name="subject"/> to the keys Secret (by its hash, as an operator admin would).</summary>
     public async Task WriteApiKeyAsync(string key, string subject)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-        var secret = new V1Secret
-        {
-            Metadata = new V1ObjectMeta { Name = "secretgroup-api-keys", NamespaceProperty = "default" },
-            Data = new Dictionary<string, byte[]> { [hash] = Encoding.UTF8.GetBytes(subject) },
-        };
-        await H.Client.CoreV1.CreateNamespacedSecretAsync(secret, "default");
+        var data = (await H.GetSecretAsync("default", "secretgroup-api-keys"))?.Data ?? new Dictionary<string, byte[]>();
+        data[hash] = Encoding.UTF8.GetBytes(subject);
+        await TestClients.UpsertSecretAsync(H.Client, "default", "secretgroup-api-keys", data);
     }
 
     public static void AssertError(HttpStatusCode expected, (HttpStatusCode Status, JsonNode? Body) actual, string code, string? messagePart = null)

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using k8s;
+using Microsoft.Extensions.DependencyInjection;
+using Operator.RestApi;
+
+namespace Operator.IntegrationTests.Api;
+
+/// <summary>What the API costs and shows on the network: TLS, the rate limit, the authentication cache, the body limit.</summary>
+public sealed class ApiNetworkTests
+{
+    private const string KeysSecretPath = "/api/v1/namespaces/default/secrets/secretgroup-api-keys";
+
+    [Fact]
+    public async Task Api_ServesTlsWithItsOwnCa_ForItsServiceNames_AndNothingOverPlainHttp()
+    {
+        await using var f = await ApiFixture.StartAsync();
+        await f.WriteApiKeyAsync("key-of-platform", "team:platform");
+        var address = f.H.Host!.Services.GetRequiredService<SecretApiServer>().BaseAddress!;
+        Assert.Equal(Uri.UriSchemeHttps, address.Scheme);
+
+        // The fixture's client trusts only ca.crt of the API's Secret and checks the name: a 200 proves both.
+        Assert.Equal(HttpStatusCode.OK, (await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", token: null, apiKey: "key-of-platform")).Status);
+
+        var secret = await f.H.Client.CoreV1.ReadNamespacedSecretAsync(ApiFixture.CertSecret, "default");
+        var served = await ServedCertificateAsync(address, "secretgroup-operator-api.default.svc", secret.Data["ca.crt"], f.H.Time.GetUtcNow());
+        var names = served.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames().ToList();
+        Assert.Contains("secretgroup-operator-api.default.svc.cluster.local", names);
+        Assert.Equal("kubernetes.io/tls", secret.Type);
+        Assert.Equal(served.Thumbprint, X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(secret.Data["tls.crt"])).Thumbprint);
+
+        // A client that sends the key in clear gets no answer from the API: the listener speaks TLS only.
+        var plain = new UriBuilder(address) { Scheme = Uri.UriSchemeHttp }.Uri;
+        using var http = new HttpClient { BaseAddress = plain };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/secret-groups");
+        request.Headers.Add("X-Api-Key", "key-of-platform");
+        var answered = await AnswerOrNullAsync(http, request);
+        Assert.NotEqual(HttpStatusCode.OK, answered);
+    }
+
+    [Fact]
+    public async Task InsecureHttpFlag_ServesPlainHttp_AndSaysSoInTheLog()
+    {
+        await using var f = await ApiFixture.StartAsync(new Dictionary<string, string> { ["ApiInsecureHttp"] = "true" });
+        await f.WriteApiKeyAsync("key-of-platform", "team:platform");
+
+        Assert.Equal(Uri.UriSchemeHttp, f.Http.BaseAddress!.Scheme);
+        Assert.Equal(HttpStatusCode.OK, (await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", token: null, apiKey: "key-of-platform")).Status);
+        Assert.Contains(f.H.AllLogs(), l => l.Contains("plain HTTP (--api-insecure-http)", StringComparison.Ordinal));
+        Assert.Null(await f.H.GetSecretAsync("default", ApiFixture.CertSecret));
+    }
+
+    [Fact]
+    public async Task RateLimit_Answers429WithRetryAfter_PerCaller_AndRefillsWithTime()
+    {
+        await using var f = await ApiFixture.StartAsync(new Dictionary<string, string> { ["ApiRateLimit"] = "0.5", ["ApiRateBurst"] = "3" });
+        await f.WriteApiKeyAsync("key-of-platform", "team:platform");
+        await f.WriteApiKeyAsync("key-of-bob", "user:bob");
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", token: null, apiKey: "key-of-platform")).Status);
+        }
+
+        var (status, body, headers) = await f.ExchangeAsync(HttpMethod.Get, "/v1/secret-groups", token: null, apiKey: "key-of-platform");
+        ApiFixture.AssertError(HttpStatusCode.TooManyRequests, (status, body), "rate_limited");
+        Assert.Equal(TimeSpan.FromSeconds(2), headers.RetryAfter?.Delta);
+
+        // Another caller has a bucket of its own.
+        Assert.Equal(HttpStatusCode.OK, (await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", token: null, apiKey: "key-of-bob")).Status);
+
+        // Past Retry-After, one more request, then the limit again.
+        f.H.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(HttpStatusCode.OK, (await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", token: null, apiKey: "key-of-platform")).Status);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", token: null, apiKey: "key-of-platform")).Status);
+    }
+
+    [Fact]
+    public async Task AuthenticationOutcomes_AreCachedBriefly_AndUnknownCredentialsSpendTheAddresssLimit()
+    {
+        await using var f = await ApiFixture.StartAsync(new Dictionary<string, string> { ["ApiRateBurst"] = "5" });
+        await f.WriteApiKeyAsync("key-of-platform", "team:platform");
+        var before = KeyReads(f);
+
+        // Known key: one lookup for many requests while the outcome is fresh, a new one after it expires.
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", token: null, apiKey: "key-of-platform")).Status);
+        }
+
+        Assert.Equal(before + 1, KeyReads(f));
+        f.H.Time.Advance(AuthenticationCache.Ttl + TimeSpan.FromSeconds(1));
+
+        // Unknown keys from one address: each costs a lookup until the address's bucket (refilled to 5 meanwhile) is
+        // empty, then 429 without one.
+        var reads = KeyReads(f);
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 7; i++)
+        {
+            answers.Add((await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", token: null, apiKey: $"guess-{i}")).Status);
+        }
+
+        Assert.Equal(5, answers.Count(a => a == HttpStatusCode.Unauthorized));
+        Assert.Equal(2, answers.Count(a => a == HttpStatusCode.TooManyRequests));
+        Assert.Equal(reads + 5, KeyReads(f));
+
+        // A refused key is refused again from the cache, without a lookup or a charge.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", token: null, apiKey: "guess-0")).Status);
+        Assert.Equal(reads + 5, KeyReads(f));
+    }
+
+    [Fact]
+    public async Task BodyOverTheLimit_Is413_AndChangesNothing()
+    {
+        await using var f = await ApiFixture.StartAsync();
+        var id = await f.CreateAsync("big");
+        var value = new string('x', (int)SecretApiServer.MaxRequestBodyBytes);
+
+        var answer = await f.SetAsync(id, ApiFixture.Admin, ("K", value));
+
+        ApiFixture.AssertError(HttpStatusCode.RequestEntityTooLarge, answer, "body_too_large", "body:");
+        Assert.Empty(await f.StoreValuesAsync("big"));
+        Assert.Null((await f.H.GetGroupAsync(ApiFixture.Ns, "big"))!.Spec.Secrets);
+    }
+
+    private static int KeyReads(ApiFixture f) => f.H.Emulator.Requests.Count(r => r.Method == "GET" && r.Path == KeysSecretPath);
+
+    /// <summary>The certificate the listener presents to a client that asks for <paramref name="serviceName"/> and trusts only <paramref name="ca"/>.</summary>
+    private static async Task<X509Certificate2> ServedCertificateAsync(Uri address, string serviceName, byte[] ca, DateTimeOffset now)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port);
+        using var validating = TestClients.TrustingOnly(ca, () => now);
+        X509Certificate2? served = null;
+        await using var tls = new SslStream(tcp.GetStream(), false, (_, certificate, _, errors) =>
+        {
+            served = certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            return served is not null && validating.ServerCertificateCustomValidationCallback!(new HttpRequestMessage(), served, null, errors);
+        });
+        await tls.AuthenticateAsClientAsync(serviceName);
+        return served!;
+    }
+
+    private static async Task<HttpStatusCode?> AnswerOrNullAsync(HttpClient http, HttpRequestMessage request)
+    {
+        try
+        {
+            using var response = await http.SendAsync(request);
+            return response.StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+}
