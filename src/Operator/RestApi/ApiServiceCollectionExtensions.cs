@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Operator.Controllers;
 
 namespace Operator.RestApi;
 
@@ -11,6 +12,8 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<AuthenticationCache>();
         services.TryAddSingleton<CallerRateLimiter>();
         services.TryAddSingleton<ApiAuthenticator>();
+        services.TryAddSingleton<GroupStoreAccess>();
+        services.TryAddSingleton<GroupWrites>();
         services.TryAddSingleton<GroupValueWriter>();
         services.TryAddSingleton<SecretGroupService>();
         services.TryAddSingleton<SecretApiServer>();

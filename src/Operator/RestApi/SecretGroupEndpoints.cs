@@ -22,16 +22,16 @@ public static class SecretGroupEndpoints
         ArgumentNullException.ThrowIfNull(authenticator);
         ArgumentNullException.ThrowIfNull(limiter);
         routes.MapPut(Root, Handler(authenticator, limiter, async (context, caller, ct) =>
-            await api.ApplyManifestAsync(caller, await ReadAsync<ManifestRequest>(context).ConfigureAwait(false), ct).ConfigureAwait(false)));
+            await api.ApplyManifestAsync(caller, await ReadAsync<ManifestRequest>(context).ConfigureAwait(false), IfMatch(context), ct).ConfigureAwait(false)));
         routes.MapGet(Root, Handler(authenticator, limiter, (context, caller, _) =>
             Task.FromResult<object?>(api.List(caller, context.Request.Query["fqn"], context.Request.Query["limit"], context.Request.Query["offset"]))));
         routes.MapGet(Root + "/{id}", Handler(authenticator, limiter, async (context, caller, ct) =>
             await api.GetAsync(caller, Id(context), ct).ConfigureAwait(false)));
         routes.MapPut(Root + "/{id}", Handler(authenticator, limiter, async (context, caller, ct) =>
-            await api.SetSecretsAsync(caller, Id(context), await ReadAsync<SetSecretsRequest>(context).ConfigureAwait(false), ct).ConfigureAwait(false)));
+            await api.SetSecretsAsync(caller, Id(context), await ReadAsync<SetSecretsRequest>(context).ConfigureAwait(false), IfMatch(context), ct).ConfigureAwait(false)));
         routes.MapDelete(Root + "/{id}", Handler(authenticator, limiter, async (context, caller, ct) =>
         {
-            await api.DeleteAsync(caller, Id(context), ct).ConfigureAwait(false);
+            await api.DeleteAsync(caller, Id(context), IfMatch(context), ct).ConfigureAwait(false);
             return null;
         }));
         routes.MapFallback(context => WriteAsync(context, 404, Error("not_found", $"no route {context.Request.Method} {context.Request.Path}")));
@@ -47,6 +47,23 @@ public static class SecretGroupEndpoints
 
     private static string Id(HttpContext context) => context.Request.RouteValues["id"] as string ?? "";
 
+    /// <summary>The version in <c>If-Match</c> (an entity tag, quotes and a weak prefix dropped), or null.</summary>
+    private static string? IfMatch(HttpContext context)
+    {
+        var header = context.Request.Headers.IfMatch.ToString().Trim();
+        if (header.Length == 0)
+        {
+            return null;
+        }
+
+        if (header.StartsWith("W/", StringComparison.Ordinal))
+        {
+            header = header[2..];
+        }
+
+        return header.Trim('"');
+    }
+
     private static async Task HandleAsync(HttpContext context, ApiAuthenticator authenticator, CallerRateLimiter limiter, Func<HttpContext, Caller, CancellationToken, Task<object?>> action)
     {
         var ct = context.RequestAborted;
@@ -59,6 +76,10 @@ public static class SecretGroupEndpoints
             limiter.Take(caller.Name);
             body = await action(context, caller, ct).ConfigureAwait(false);
             status = body is null ? 204 : 200;
+            if (body is GroupView view)
+            {
+                context.Response.Headers.ETag = $"\"{view.ResourceVersion}\"";
+            }
         }
         catch (ApiException e)
         {
@@ -87,6 +108,11 @@ public static class SecretGroupEndpoints
         {
             (status, body) = (502, Error("store_error", $"the secret store failed ({e.Reason}): {e.Message}"));
         }
+        catch (ConditionException e) when (!e.Retry)
+        {
+            // The rules a sync obeys refused the write (FqnConflict, IntegrationNotReady, AccessDenied ...): the reason is the code.
+            (status, body) = (409, Error(SnakeCase(e.Reason), e.Message));
+        }
         catch (ConditionException e)
         {
             // Any other condition failure on the way to the store: the integration's credentials.
@@ -111,6 +137,10 @@ public static class SecretGroupEndpoints
     }
 
     private static ErrorResponse Error(string code, string message) => new(new ErrorDetail(code, message));
+
+    /// <summary><c>FqnConflict</c> → <c>fqn_conflict</c>.</summary>
+    private static string SnakeCase(string reason) =>
+        string.Concat(reason.Select((c, i) => char.IsUpper(c) ? (i == 0 ? "" : "_") + char.ToLowerInvariant(c) : c.ToString()));
 
     private static string StatusMessage(HttpOperationException e)
     {
