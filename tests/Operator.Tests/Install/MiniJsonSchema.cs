@@ -6,7 +6,7 @@ namespace Operator.Tests.Install;
 
 /// <summary>
 /// A JSON-schema checker for the subset values.schema.json uses: type (one or a list), properties, required,
-/// additionalProperties (false or a schema), items, enum, pattern, minLength, maxLength, minimum, maximum.
+/// additionalProperties (false or a schema), items, minItems, enum, pattern, minLength, maxLength, minimum, maximum.
 /// Any other keyword is refused, so the schema cannot silently use something this checker ignores.
 /// </summary>
 internal static class MiniJsonSchema
@@ -14,7 +14,7 @@ internal static class MiniJsonSchema
     private static readonly HashSet<string> Known =
     [
         "$schema", "title", "description", "type", "properties", "required", "additionalProperties", "items", "enum",
-        "pattern", "minLength", "maxLength", "minimum", "maximum",
+        "pattern", "minLength", "maxLength", "minimum", "maximum", "minItems",
     ];
 
     /// <summary>Errors as <c>path: problem</c>; empty when <paramref name="value"/> is valid.</summary>
@@ -109,6 +109,11 @@ internal static class MiniJsonSchema
                     errors.Add($"{childPath}: unknown value (not in values.schema.json)");
                 }
             }
+        }
+
+        if (value is JsonArray list && schema["minItems"] is { } fewest && list.Count < Number(fewest))
+        {
+            errors.Add($"{where}: fewer than {fewest} items");
         }
 
         if (value is JsonArray array && schema["items"] is JsonObject items)
