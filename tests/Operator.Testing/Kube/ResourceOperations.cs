@@ -73,7 +73,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
             }
 
             var name = Meta.Name(obj);
-            Validate(type, obj, name, fields);
+            Validate(type, obj, name, fields, null);
             if (store.Get(type.StorageKey, ns, name) is not null)
             {
                 throw KubeApiException.AlreadyExists(type, name);
@@ -214,7 +214,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
         }
 
         // Status writes are validated (and pruned) against the schema too, as the real server does.
-        Validate(type, obj, name, fields);
+        Validate(type, obj, name, fields, old);
         ObjectValidation.ValidateUpdate(type, old, obj, statusOnly ? null : name);
 
         if (type.TracksGeneration && !SpecEquals(type, old, obj))
@@ -262,9 +262,9 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
         return JsonNode.DeepEquals(Strip(a, type.HasStatus), Strip(b, type.HasStatus));
     }
 
-    private void Validate(ResourceType type, JsonObject obj, string name, FieldValidation? fields)
+    private static void Validate(ResourceType type, JsonObject obj, string name, FieldValidation? fields, JsonObject? old)
     {
-        var errors = ObjectValidation.Validate(type, obj, fields ?? FieldValidation.None);
+        var errors = ObjectValidation.Validate(type, obj, fields ?? FieldValidation.None, old);
         if (errors.Count > 0)
         {
             throw KubeApiException.Invalid(type, name, errors);
