@@ -101,7 +101,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
             }
 
             metadata["resourceVersion"] = store.NextResourceVersion();
-            store.Put(type.StorageKey, obj, "ADDED", null);
+            store.Put(type.StorageKey, EventMirror.ToStorage(type, obj), "ADDED", null);
             var created = obj.DeepClone().AsObject();
             if (OwnersAllGone(obj, ns))
             {
@@ -128,7 +128,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
         lock (store.Gate)
         {
             var old = store.Get(type.StorageKey, ns, name);
-            var patched = patch(old?.DeepClone().AsObject());
+            var patched = patch(old is null ? null : EventMirror.FromStorage(type, old.DeepClone().AsObject()));
             if (old is null)
             {
                 // Only server-side apply gets here without an object: it creates.
@@ -165,8 +165,9 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
         }
     }
 
-    private JsonObject UpdateLocked(ResourceType type, JsonObject old, JsonObject body, bool statusOnly, FieldValidation? fields = null)
+    private JsonObject UpdateLocked(ResourceType type, JsonObject stored, JsonObject body, bool statusOnly, FieldValidation? fields = null)
     {
+        var old = EventMirror.FromStorage(type, stored);
         var name = Meta.Name(old);
         var bodyName = (string?)body["metadata"]?["name"];
         if (!string.IsNullOrEmpty(bodyName) && bodyName != name)
@@ -231,7 +232,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
         if (Meta.IsDeleting(obj) && Meta.Finalizers(obj).Count == 0)
         {
             metadata["resourceVersion"] = store.NextResourceVersion();
-            RemoveLocked(type, obj, old, orphan: false);
+            RemoveLocked(type, EventMirror.ToStorage(type, obj), stored, orphan: false);
             return obj.DeepClone().AsObject();
         }
 
@@ -241,7 +242,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
         }
 
         metadata["resourceVersion"] = store.NextResourceVersion();
-        store.Put(type.StorageKey, obj, "MODIFIED", old);
+        store.Put(type.StorageKey, EventMirror.ToStorage(type, obj), "MODIFIED", stored);
         return obj.DeepClone().AsObject();
     }
 
