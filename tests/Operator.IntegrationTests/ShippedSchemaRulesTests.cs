@@ -41,8 +41,8 @@ public sealed class ShippedSchemaRulesTests
     }
 
     [Theory]
-    [InlineData("""{"integrationFqn":"acme:kubernetes:local:secret-store:k","sharedWithNamespaces":["a","a"]}""", "spec.sharedWithNamespaces[1]: Duplicate value: \"a\"")]
-    [InlineData("""{"integrationFqn":"acme:kubernetes:local:secret-store:k","collaborators":[{"roleId":"secret-group-viewer","subject":"user:a@x.io"},{"roleId":"secret-group-admin","subject":"user:a@x.io"}]}""", "spec.collaborators[1]: Duplicate value: map[string]interface {}{\"subject\":\"user:a@x.io\"}")]
+    [InlineData("""{"sharedWithNamespaces":["a","a"]}""", "spec.sharedWithNamespaces[1]: Duplicate value: \"a\"")]
+    [InlineData("""{"collaborators":[{"roleId":"secret-group-viewer","subject":"user:a@x.io"},{"roleId":"secret-group-admin","subject":"user:a@x.io"}]}""", "spec.collaborators[1]: Duplicate value: map[string]interface {}{\"subject\":\"user:a@x.io\"}")]
     public async Task Group_RepeatingAListKey_IsRefusedAsDuplicate(string spec, string expected)
     {
         await using var emulator = await KubeApiEmulator.StartAsync(cancellationToken: Ct);
