@@ -10,9 +10,13 @@ namespace Operator.Stores.Gcp;
 public sealed class GcpSecretManagerClient(HttpClient http, Uri baseUri, GcpTokenSource tokens, TokenBucket limiter, StoreRetry retry) : IDisposable
 {
     /// <summary>The latest version's payload and version number, or null when the secret or its versions do not exist.</summary>
-    public async Task<(byte[] Data, string Version)?> AccessLatestAsync(string project, string id, CancellationToken cancellationToken)
+    public Task<(byte[] Data, string Version)?> AccessLatestAsync(string project, string id, CancellationToken cancellationToken) =>
+        AccessAsync(project, id, "latest", cancellationToken);
+
+    /// <summary>One version's payload (<paramref name="wanted"/> a number or <c>latest</c>), or null when it does not exist or is destroyed.</summary>
+    public async Task<(byte[] Data, string Version)?> AccessAsync(string project, string id, string wanted, CancellationToken cancellationToken)
     {
-        var body = await SendAsync(HttpMethod.Get, $"projects/{project}/secrets/{id}/versions/latest:access", null, $"read secret '{id}'", cancellationToken).ConfigureAwait(false);
+        var body = await SendAsync(HttpMethod.Get, $"projects/{project}/secrets/{id}/versions/{wanted}:access", null, $"read secret '{id}'", cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
             return null;

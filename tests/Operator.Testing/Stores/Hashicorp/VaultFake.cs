@@ -157,7 +157,7 @@ public sealed partial class VaultFake : IAsyncDisposable
             {
                 "token.lookup" => LookupSelf(token!),
                 "token.renew" => RenewSelf(token!, body),
-                _ => Kv(route, context.Request.Headers["X-Vault-Namespace"].FirstOrDefault()?.Trim('/') ?? "", context.Request.Method, body),
+                _ => Kv(route, context.Request.Headers["X-Vault-Namespace"].FirstOrDefault()?.Trim('/') ?? "", context.Request.Method, body, context.Request.Query["version"].FirstOrDefault()),
             };
         }
     }
