@@ -7,6 +7,16 @@ namespace Operator.Testing.Kube;
 /// <summary>Routes HTTP requests to discovery documents and resource operations.</summary>
 internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer watches, TimeProvider time, Func<string> serverAddress, CancellationToken stopping)
 {
+    private const string UserKey = "kube.user";
+
+    /// <summary>Checks writes of RBAC objects (escalation prevention); null: none.</summary>
+    public RbacEscalation? WriteGuard { get; init; }
+
+    /// <summary>Records the authenticated (or impersonated) user of a request.</summary>
+    public static void SetUser(HttpContext context, KubeUser user) => context.Items[UserKey] = user;
+
+    public static KubeUser? UserOf(HttpContext context) => context.Items.TryGetValue(UserKey, out var user) ? user as KubeUser : null;
+
     public static JsonObject Present(ResourceType type, JsonObject obj)
     {
         var copy = obj.DeepClone().AsObject();
@@ -15,11 +25,15 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
         return copy;
     }
 
-    public async Task HandleAsync(HttpContext context)
+    /// <summary>Answers a request; <paramref name="filters"/> run first (authentication, authorization, endpoints that store nothing) and return true when they answered it.</summary>
+    public async Task HandleAsync(HttpContext context, Func<Task<bool>> filters)
     {
         try
         {
-            await RouteAsync(context).ConfigureAwait(false);
+            if (!await filters().ConfigureAwait(false))
+            {
+                await RouteAsync(context).ConfigureAwait(false);
+            }
         }
         catch (KubeApiException e)
         {
@@ -132,6 +146,7 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
                     return;
                 case "POST":
                     var body = await ReadObjectAsync(context).ConfigureAwait(false);
+                    Guard(context, type, ns ?? "", null, body);
                     await WriteObjectAsync(context, type, 201, operations.Create(type, ns ?? "", body)).ConfigureAwait(false);
                     return;
                 case "DELETE":
@@ -158,7 +173,10 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
                     return;
                 case "PUT":
                     var body = await ReadObjectAsync(context).ConfigureAwait(false);
-                    await WriteObjectAsync(context, type, 200, operations.Update(type, ns, name, body, statusOnly)).ConfigureAwait(false);
+                    var updated = type.Group == RbacIndex.Group
+                        ? operations.Patch(type, ns, name, old => Guard(context, type, ns, old ?? throw KubeApiException.NotFound(type, name), body), statusOnly)
+                        : operations.Update(type, ns, name, body, statusOnly);
+                    await WriteObjectAsync(context, type, 200, updated).ConfigureAwait(false);
                     return;
                 case "PATCH":
                     RequireJson(context);
@@ -166,7 +184,7 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
                     var contentType = context.Request.ContentType ?? "";
                     var isApply = contentType.StartsWith("application/apply-patch", StringComparison.OrdinalIgnoreCase);
                     var patched = operations.Patch(type, ns, name, old =>
-                        old is null && !isApply ? throw KubeApiException.NotFound(type, name) : Patching.Apply(contentType, old, patch), statusOnly);
+                        old is null && !isApply ? throw KubeApiException.NotFound(type, name) : Guard(context, type, ns, old, Patching.Apply(contentType, old, patch)), statusOnly);
                     await WriteObjectAsync(context, type, 200, patched).ConfigureAwait(false);
                     return;
                 case "DELETE":
@@ -188,6 +206,16 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
         }
 
         throw new KubeApiException(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource");
+    }
+
+    private JsonObject Guard(HttpContext context, ResourceType type, string ns, JsonObject? old, JsonObject updated)
+    {
+        if (WriteGuard is not null && UserOf(context) is { } user)
+        {
+            WriteGuard.Check(user, type, ns, old, updated);
+        }
+
+        return updated;
     }
 
     private static JsonObject SuccessStatus(ResourceType type, JsonObject deleted)
@@ -226,7 +254,7 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
     private static Task WriteObjectAsync(HttpContext context, ResourceType type, int statusCode, JsonObject obj) =>
         WriteJsonAsync(context, statusCode, Present(type, obj));
 
-    private static async Task<JsonObject> ReadObjectAsync(HttpContext context) =>
+    public static async Task<JsonObject> ReadObjectAsync(HttpContext context) =>
         await ReadOptionalObjectAsync(context).ConfigureAwait(false) ?? throw KubeApiException.BadRequest("the request body must be a JSON object");
 
     private static async Task<JsonObject?> ReadOptionalObjectAsync(HttpContext context)
