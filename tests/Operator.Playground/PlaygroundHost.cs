@@ -5,10 +5,10 @@ namespace Operator.Playground;
 /// <summary>Reusable start-up pieces, so the playground can grow to host the operator too.</summary>
 internal static class PlaygroundHost
 {
-    /// <summary>Starts the emulator on <paramref name="port"/> (0 = any free port) and writes its kubeconfig.</summary>
-    public static async Task<KubeApiEmulator> StartEmulatorAsync(int port, string kubeconfigPath, CancellationToken cancellationToken)
+    /// <summary>Starts the emulator on <paramref name="port"/> (0 = any free port), enforcing RBAC unless told not to, and writes its (admin) kubeconfig.</summary>
+    public static async Task<KubeApiEmulator> StartEmulatorAsync(int port, string kubeconfigPath, CancellationToken cancellationToken, bool enforceRbac = true)
     {
-        var emulator = await KubeApiEmulator.StartAsync(new KubeApiEmulatorOptions { Port = port }, cancellationToken);
+        var emulator = await KubeApiEmulator.StartAsync(new KubeApiEmulatorOptions { Port = port, EnforceRbac = enforceRbac }, cancellationToken);
         await File.WriteAllTextAsync(kubeconfigPath, emulator.KubeconfigYaml(), cancellationToken);
         return emulator;
     }

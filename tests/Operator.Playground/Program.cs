@@ -6,11 +6,12 @@ using Operator.Playground;
 // The playground: the Kubernetes API emulator, the CRDs, config/samples and the operator, in one process, so a
 // newcomer without a cluster can `kubectl get sg -A`.
 // Usage: dotnet run --project tests/Operator.Playground -- [--port 8001] [--kubeconfig-out ./playground.kubeconfig]
-//        [--no-operator] [--no-samples]
+//        [--no-operator] [--no-samples] [--no-rbac]
 var port = int.Parse(Option(args, "--port") ?? "8001", CultureInfo.InvariantCulture);
 var kubeconfigPath = Path.GetFullPath(Option(args, "--kubeconfig-out") ?? "playground.kubeconfig");
 var withOperator = !args.Contains("--no-operator");
 var withSamples = !args.Contains("--no-samples");
+var enforceRbac = !args.Contains("--no-rbac");
 
 using var stop = new CancellationTokenSource();
 using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, e =>
@@ -24,7 +25,7 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-await using var emulator = await PlaygroundHost.StartEmulatorAsync(port, kubeconfigPath, stop.Token);
+await using var emulator = await PlaygroundHost.StartEmulatorAsync(port, kubeconfigPath, stop.Token, enforceRbac);
 Console.WriteLine($"Kubernetes API emulator listening on {emulator.BaseAddress}");
 using var client = emulator.CreateClient();
 await CrdInstaller.InstallAsync(client, stop.Token);

@@ -179,6 +179,9 @@ public sealed class AuthenticationTests
             new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { ExpirationSeconds = expirationSeconds, Audiences = audiences } },
             serviceAccount, kube.Namespace, cancellationToken: TestKube.Ct);
 
+    internal static Task<Authenticationv1TokenRequest> RequestTokenAsync(IKubernetes client, string ns, string serviceAccount) =>
+        client.CoreV1.CreateNamespacedServiceAccountTokenAsync(new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec() }, serviceAccount, ns, cancellationToken: TestKube.Ct);
+
     private static Task<V1TokenReview> ReviewAsync(TestKube kube, string token, params string[] audiences) =>
         kube.Client.AuthenticationV1.CreateTokenReviewAsync(
             new V1TokenReview { Spec = new V1TokenReviewSpec { Token = token, Audiences = audiences.Length == 0 ? null : audiences } }, cancellationToken: TestKube.Ct);

@@ -12,6 +12,9 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
     /// <summary>Checks writes of RBAC objects (escalation prevention); null: none.</summary>
     public RbacEscalation? WriteGuard { get; init; }
 
+    /// <summary>Authorises the create that a server-side apply of a missing object turns into; null: none.</summary>
+    public RbacAuthorizer? Authorizer { get; init; }
+
     /// <summary>Records the authenticated (or impersonated) user of a request.</summary>
     public static void SetUser(HttpContext context, KubeUser user) => context.Items[UserKey] = user;
 
@@ -184,7 +187,20 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
                     var contentType = context.Request.ContentType ?? "";
                     var isApply = contentType.StartsWith("application/apply-patch", StringComparison.OrdinalIgnoreCase);
                     var patched = operations.Patch(type, ns, name, old =>
-                        old is null && !isApply ? throw KubeApiException.NotFound(type, name) : Guard(context, type, ns, old, Patching.Apply(contentType, old, patch)), statusOnly);
+                    {
+                        if (old is null && !isApply)
+                        {
+                            throw KubeApiException.NotFound(type, name);
+                        }
+
+                        if (old is null)
+                        {
+                            RequireCreate(context, type, ns, name); // only server-side apply creates; it needs `create` too
+                        }
+
+                        var before = old?.DeepClone().AsObject(); // Patching.Apply edits its target in place
+                        return Guard(context, type, ns, before, Patching.Apply(contentType, old, patch));
+                    }, statusOnly);
                     await WriteObjectAsync(context, type, 200, patched).ConfigureAwait(false);
                     return;
                 case "DELETE":
@@ -206,6 +222,20 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
         }
 
         throw new KubeApiException(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource");
+    }
+
+    // handlers/rest withAuthorization: a write that creates is authorised as a create too.
+    private void RequireCreate(HttpContext context, ResourceType type, string ns, string name)
+    {
+        if (Authorizer is not null && UserOf(context) is { } user)
+        {
+            var create = new RequestAttributes(user, "create", true, "", type.Group, type.Version, type.Plural, "", ns, name);
+            var (allowed, reason) = Authorizer.Authorize(create);
+            if (!allowed)
+            {
+                throw RbacAuthorizer.ForbiddenStatus(type.Group, type.Plural, name, reason);
+            }
+        }
     }
 
     private JsonObject Guard(HttpContext context, ResourceType type, string ns, JsonObject? old, JsonObject updated)

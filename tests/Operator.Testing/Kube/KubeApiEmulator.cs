@@ -58,7 +58,17 @@ public sealed class KubeApiEmulator : IAsyncDisposable
     /// <summary>A token of <see cref="AdminUser"/>: what <see cref="CreateClient()"/> and <see cref="KubeconfigYaml"/> use.</summary>
     public string AdminToken { get; }
 
+    /// <summary>Plain HTTP, for in-process clients (<see cref="CreateClient()"/>); KubernetesClient sends tokens over it.</summary>
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>
+    /// HTTPS with a self-signed certificate (<see cref="CertificateAuthorityPem"/>), which <see cref="KubeconfigYaml"/>
+    /// points at: kubectl (client-go) sends no bearer token over plain HTTP.
+    /// </summary>
+    public Uri SecureBaseAddress { get; private set; } = new("https://127.0.0.1/");
+
+    /// <summary>The serving certificate, PEM: what a kubeconfig's certificate-authority-data trusts.</summary>
+    public static string CertificateAuthorityPem => ServingCertificate.Value.ExportCertificatePem();
 
     public EmulatorFaults Faults { get; } = new();
 
@@ -77,7 +87,7 @@ public sealed class KubeApiEmulator : IAsyncDisposable
     public static async Task<KubeApiEmulator> StartAsync(KubeApiEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new KubeApiEmulatorOptions();
-        var app = LoopbackServer.Build(options.Port);
+        var app = LoopbackServer.Build(options.Port, alsoHttps: (options.SecurePort, ServingCertificate.Value));
         var store = new ObjectStore(options.WatchHistoryLimit);
         var emulator = new KubeApiEmulator(app, store, options);
         var operations = new ResourceOperations(store, new ResourceRegistry(), options.TimeProvider);
@@ -85,6 +95,7 @@ public sealed class KubeApiEmulator : IAsyncDisposable
             () => emulator.BaseAddress.Authority, emulator._stopping.Token)
         {
             WriteGuard = new RbacEscalation(emulator._authorizer),
+            Authorizer = emulator._authorizer,
         };
         foreach (var ns in new[] { "default", "kube-system", "kube-public" })
         {
@@ -97,6 +108,7 @@ public sealed class KubeApiEmulator : IAsyncDisposable
         }
 
         emulator.BaseAddress = await LoopbackServer.StartAsync(app, context => emulator.ServeAsync(context, handler), cancellationToken: cancellationToken).ConfigureAwait(false);
+        emulator.SecureBaseAddress = LoopbackServer.Addresses(app).First(a => a.Scheme == "https");
         return emulator;
     }
 
@@ -128,7 +140,8 @@ public sealed class KubeApiEmulator : IAsyncDisposable
         clusters:
         - name: emulator
           cluster:
-            server: {{Server}}
+            server: {{SecureBaseAddress.GetLeftPart(UriPartial.Authority)}}
+            certificate-authority-data: {{Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(CertificateAuthorityPem))}}
         users:
         - name: emulator
           user:
@@ -174,6 +187,9 @@ public sealed class KubeApiEmulator : IAsyncDisposable
         _stopping.Dispose();
         _serviceAccountTokens.Dispose();
     }
+
+    // One certificate for every emulator of the process: making an RSA key per test would cost more than the test.
+    private static readonly Lazy<System.Security.Cryptography.X509Certificates.X509Certificate2> ServingCertificate = new(() => SelfSignedCertificate.Create("kube-api-emulator"));
 
     private string Server => BaseAddress.GetLeftPart(UriPartial.Authority);
 

@@ -3,8 +3,11 @@ namespace Operator.Testing.Kube;
 /// <summary>Settings for <see cref="KubeApiEmulator"/>.</summary>
 public sealed record KubeApiEmulatorOptions
 {
-    /// <summary>Loopback port to listen on; 0 picks a free one.</summary>
+    /// <summary>Loopback port to listen on with plain HTTP; 0 picks a free one.</summary>
     public int Port { get; init; }
+
+    /// <summary>Loopback port to listen on with HTTPS (what kubeconfigs point at); 0 picks a free one.</summary>
+    public int SecurePort { get; init; }
 
     /// <summary>How often watches that asked for allowWatchBookmarks get a BOOKMARK event (real time).</summary>
     public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromSeconds(1);

@@ -40,7 +40,9 @@ internal sealed class AuthEndpoints(Authenticator authenticator, AccessReviews r
                 throw new KubeApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
             }
 
-            var body = await ApiHandler.ReadObjectAsync(context).ConfigureAwait(false);
+            var body = ProtobufBodies.IsProtobuf(context)
+                ? await ProtobufBodies.ReadAsync(context).ConfigureAwait(false)
+                : await ApiHandler.ReadObjectAsync(context).ConfigureAwait(false);
             await WriteAsync(context, 201, create(body)).ConfigureAwait(false);
             return true;
         }

@@ -88,7 +88,11 @@ internal sealed class RbacAuthorizer(RbacIndex index, bool enforcing)
             details["group"] = group;
         }
 
-        details["kind"] = resource;
+        if (resource.Length > 0)
+        {
+            details["kind"] = resource;
+        }
+
         return new KubeApiException(403, "Forbidden", message, details);
     }
 }
