@@ -42,7 +42,7 @@ internal sealed class AuthEndpoints(Authenticator authenticator, AccessReviews r
 
             var body = ProtobufBodies.IsProtobuf(context)
                 ? await ProtobufBodies.ReadAsync(context).ConfigureAwait(false)
-                : await ApiHandler.ReadObjectAsync(context).ConfigureAwait(false);
+                : await RequestBody.ReadObjectAsync(context, null).ConfigureAwait(false);
             await WriteAsync(context, 201, create(body)).ConfigureAwait(false);
             return true;
         }
