@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using Operator.Testing.Kube;
 
 namespace Operator.Testing;
 
@@ -15,6 +16,9 @@ public static class ShippedRbac
     public const string Namespace = "secretgroup-system";
 
     public const string ServiceAccount = "secretgroup-operator";
+
+    /// <summary>The user name the operator's requests carry.</summary>
+    public static string User => KubeUser.ServiceAccountName(Namespace, ServiceAccount);
 
     /// <summary>
     /// What a kubelet-projected token lasts: it asks for 3607 s and the API server extends pod-bound tokens to a year
@@ -53,6 +57,13 @@ public static class ShippedRbac
         var request = await admin.CoreV1.CreateNamespacedServiceAccountTokenAsync(
             new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { ExpirationSeconds = TokenSeconds } }, ServiceAccount, Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
         return request.Status.Token;
+    }
+
+    /// <summary>The operator's requests <paramref name="emulator"/> answered 403, as "METHOD path?query": each is a verb config/rbac lacks.</summary>
+    public static List<string> ForbiddenRequests(KubeApiEmulator emulator)
+    {
+        ArgumentNullException.ThrowIfNull(emulator);
+        return emulator.Requests.Where(r => r.StatusCode == 403 && r.User == User).Select(r => $"{r.Method} {r.Path}{r.Query}").Distinct().ToList();
     }
 
     /// <summary>The objects of the files config/rbac/kustomization.yaml lists, in its order.</summary>

@@ -223,14 +223,13 @@ public sealed class KubeApiEmulator : IAsyncDisposable
         await handler.HandleAsync(context, async () =>
         {
             var user = Impersonation.Apply(_authenticator.AuthenticateRequest(context.Request), context.Request.Headers, _authorizer);
+            ApiHandler.SetUser(context, user);
             var attributes = RequestAttributes.Resolve(user, context.Request);
             var (allowed, reason) = _authorizer.Authorize(attributes);
             if (!allowed)
             {
                 throw RbacAuthorizer.Forbidden(attributes, reason);
             }
-
-            ApiHandler.SetUser(context, user);
             return await _authEndpoints.TryServeAsync(context, user).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
