@@ -177,14 +177,14 @@ public sealed class AuthorizationTests
 
         Assert.Equal(200, await StatusOfAsync(http, "/version", token: null));
         Assert.Equal(403, await StatusOfAsync(http, "/api", token: null));
-        var alice = Token(kube, "alice");
+        var alice = TokenFor(kube, "alice");
         Assert.Equal(200, await StatusOfAsync(http, "/api", alice));
         Assert.Equal(200, await StatusOfAsync(http, "/apis/apps/v1", alice));
         var refused = await http.SendAsync(Get("/metrics", alice), TestKube.Ct);
         Assert.Equal("forbidden: User \"alice\" cannot get path \"/metrics\"", (string?)JsonNode.Parse(await refused.Content.ReadAsStringAsync(TestKube.Ct))!["message"]);
-        Assert.Equal(404, await StatusOfAsync(http, "/metrics", Token(kube, "scraper"))); // allowed; the emulator serves nothing there
-        Assert.Equal(404, await StatusOfAsync(http, "/debug/pprof", Token(kube, "scraper")));
-        Assert.Equal(403, await StatusOfAsync(http, "/debugger", Token(kube, "scraper")));
+        Assert.Equal(404, await StatusOfAsync(http, "/metrics", TokenFor(kube, "scraper"))); // allowed; the emulator serves nothing there
+        Assert.Equal(404, await StatusOfAsync(http, "/debug/pprof", TokenFor(kube, "scraper")));
+        Assert.Equal(403, await StatusOfAsync(http, "/debugger", TokenFor(kube, "scraper")));
     }
 
     [Fact]
@@ -277,13 +277,6 @@ public sealed class AuthorizationTests
         }
 
         return null;
-    }
-
-    private static string Token(TestKube kube, string user)
-    {
-        var token = "t-" + user + "-" + Guid.NewGuid().ToString("N");
-        kube.Emulator.RegisterToken(token, user);
-        return token;
     }
 
     private static HttpRequestMessage Get(string path, string? token)

@@ -29,7 +29,7 @@ public sealed class ImpersonationTests
     public async Task UserWithoutImpersonateRights_IsForbidden_NamingWhatTheyTriedToImpersonate()
     {
         await using var kube = await StartAsync();
-        var bob = Token(kube, "bob");
+        var bob = TokenFor(kube, "bob");
         using var http = Http(kube);
 
         var (code, message) = await SendAsync(http, "/api/v1/namespaces", bob, ("Impersonate-User", "alice"));
@@ -49,7 +49,7 @@ public sealed class ImpersonationTests
             Rule(["impersonate"], ["groups"], names: ["dev"]),
             Rule(["impersonate"], ["uids"], "authentication.k8s.io", ["u-1"]),
             Rule(["impersonate"], ["userextras/scopes"], "authentication.k8s.io", ["read"]));
-        var bob = Token(kube, "bob");
+        var bob = TokenFor(kube, "bob");
         using var http = Http(kube);
 
         var me = await WhoAmIAsync(http, bob, ("Impersonate-User", "alice"), ("Impersonate-Group", "dev"), ("Impersonate-Uid", "u-1"), ("Impersonate-Extra-Scopes", "read"));
@@ -74,19 +74,12 @@ public sealed class ImpersonationTests
         await GrantAsync(kube, User("bob"), Rule(["impersonate"], ["serviceaccounts"], names: ["robot"]));
         using var http = Http(kube);
 
-        var me = await WhoAmIAsync(http, Token(kube, "bob"), ("Impersonate-User", $"system:serviceaccount:{kube.Namespace}:robot"));
+        var me = await WhoAmIAsync(http, TokenFor(kube, "bob"), ("Impersonate-User", $"system:serviceaccount:{kube.Namespace}:robot"));
         Assert.Equal(["system:serviceaccounts", $"system:serviceaccounts:{kube.Namespace}", "system:authenticated"], Groups(me));
         Assert.Equal(500, (await SendAsync(http, "/version", kube.Emulator.AdminToken, ("Impersonate-Group", "dev"))).Code);
     }
 
     private static HttpClient Http(TestKube kube) => new() { BaseAddress = kube.Emulator.BaseAddress };
-
-    private static string Token(TestKube kube, string user)
-    {
-        var token = "t-" + Guid.NewGuid().ToString("N");
-        kube.Emulator.RegisterToken(token, user);
-        return token;
-    }
 
     private static List<string?> Groups(JsonNode me) => (me["groups"] as JsonArray)!.Select(g => (string?)g).ToList();
 

@@ -52,6 +52,14 @@ internal static class Rbac
             cancellationToken: TestKube.Ct);
     }
 
+    /// <summary>A bearer token registered for <paramref name="user"/>, for raw HTTP requests.</summary>
+    public static string TokenFor(TestKube kube, string user)
+    {
+        var token = "t-" + user + "-" + Guid.NewGuid().ToString("N");
+        kube.Emulator.RegisterToken(token, user);
+        return token;
+    }
+
     /// <summary>The 403 <paramref name="call"/> gets, as the Status message.</summary>
     public static async Task<string> ForbiddenAsync(Func<Task> call)
     {

@@ -9,17 +9,18 @@ namespace Operator.Testing.Kube;
 internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer watches, OpenApiHandler openApi, TimeProvider time, Func<string> serverAddress, CancellationToken stopping)
 {
     private const string UserKey = "kube.user";
+    private const string MessageKey = "kube.status-message";
 
-    /// <summary>Checks writes of RBAC objects (escalation prevention); null: none.</summary>
-    public RbacEscalation? WriteGuard { get; init; }
-
-    /// <summary>Authorises the create that a server-side apply of a missing object turns into; null: none.</summary>
-    public RbacAuthorizer? Authorizer { get; init; }
+    /// <summary>What RBAC checks on writes beyond the request's own verb (escalation, create by apply); null: none.</summary>
+    public WriteAuthorization? Writes { get; init; }
 
     /// <summary>Records the authenticated (or impersonated) user of a request.</summary>
     public static void SetUser(HttpContext context, KubeUser user) => context.Items[UserKey] = user;
 
     public static KubeUser? UserOf(HttpContext context) => context.Items.TryGetValue(UserKey, out var user) ? user as KubeUser : null;
+
+    /// <summary>The message of the failure Status written for this request, or "".</summary>
+    public static string StatusMessageOf(HttpContext context) => context.Items.TryGetValue(MessageKey, out var message) ? message as string ?? "" : "";
 
     public static JsonObject Present(ResourceType type, JsonObject obj)
     {
@@ -65,6 +66,8 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
         {
             return;
         }
+
+        context.Items[MessageKey] = error.Message;
 
         await WriteJsonAsync(context, error.Code, error.ToStatus()).ConfigureAwait(false);
     }
@@ -204,9 +207,9 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
                             throw KubeApiException.NotFound(type, name);
                         }
 
-                        if (old is null)
+                        if (old is null && UserOf(context) is { } user)
                         {
-                            RequireCreate(context, type, ns, name); // only server-side apply creates; it needs `create` too
+                            Writes?.RequireCreate(user, type, ns, name); // only server-side apply creates; it needs `create` too
                         }
 
                         var before = old?.DeepClone().AsObject(); // Patching.Apply edits its target in place
@@ -236,25 +239,11 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
         throw new KubeApiException(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource");
     }
 
-    // handlers/rest withAuthorization: a write that creates is authorised as a create too.
-    private void RequireCreate(HttpContext context, ResourceType type, string ns, string name)
-    {
-        if (Authorizer is not null && UserOf(context) is { } user)
-        {
-            var create = new RequestAttributes(user, "create", true, "", type.Group, type.Version, type.Plural, "", ns, name);
-            var (allowed, reason) = Authorizer.Authorize(create);
-            if (!allowed)
-            {
-                throw RbacAuthorizer.ForbiddenStatus(type.Group, type.Plural, name, reason);
-            }
-        }
-    }
-
     private JsonObject Guard(HttpContext context, ResourceType type, string ns, JsonObject? old, JsonObject updated)
     {
-        if (WriteGuard is not null && UserOf(context) is { } user)
+        if (Writes is not null && UserOf(context) is { } user)
         {
-            WriteGuard.Check(user, type, ns, old, updated);
+            Writes.Check(user, type, ns, old, updated);
         }
 
         return updated;

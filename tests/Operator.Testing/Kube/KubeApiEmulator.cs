@@ -96,8 +96,7 @@ public sealed class KubeApiEmulator : IAsyncDisposable
         var handler = new ApiHandler(operations, new WatchStreamer(store, options.BookmarkInterval, options.TimeProvider), openApi, options.TimeProvider,
             () => emulator.BaseAddress.Authority, emulator._stopping.Token)
         {
-            WriteGuard = new RbacEscalation(emulator._authorizer),
-            Authorizer = emulator._authorizer,
+            Writes = new WriteAuthorization(emulator._authorizer),
         };
         foreach (var ns in new[] { "default", "kube-system", "kube-public" })
         {
@@ -202,7 +201,12 @@ public sealed class KubeApiEmulator : IAsyncDisposable
         {
             lock (_requestsGate)
             {
-                _requests.Add(request with { StatusCode = context.Response.StatusCode, User = ApiHandler.UserOf(context)?.Name ?? "" });
+                _requests.Add(request with
+                {
+                    StatusCode = context.Response.StatusCode,
+                    User = ApiHandler.UserOf(context)?.Name ?? "",
+                    Message = ApiHandler.StatusMessageOf(context),
+                });
             }
 
             return Task.CompletedTask;

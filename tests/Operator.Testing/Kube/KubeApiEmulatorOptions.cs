@@ -45,4 +45,7 @@ public sealed record RecordedRequest(string Method, string Path, string Query, i
 {
     /// <summary>Who the request acted as (after impersonation); "" when it was refused before that was known.</summary>
     public string User { get; init; } = "";
+
+    /// <summary>The message of the Status a refused request was answered with; "" otherwise.</summary>
+    public string Message { get; init; } = "";
 }
