@@ -40,9 +40,7 @@ internal sealed class AuthEndpoints(Authenticator authenticator, AccessReviews r
                 throw new KubeApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
             }
 
-            var body = ProtobufBodies.IsProtobuf(context)
-                ? await ProtobufBodies.ReadAsync(context).ConfigureAwait(false)
-                : await RequestBody.ReadObjectAsync(context, null).ConfigureAwait(false);
+            var body = await RequestBody.ReadObjectAsync(context, null).ConfigureAwait(false); // JSON, or kubectl's protobuf
             await WriteAsync(context, 201, create(body)).ConfigureAwait(false);
             return true;
         }
