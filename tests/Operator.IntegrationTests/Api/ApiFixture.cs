@@ -45,7 +45,7 @@ public sealed class ApiFixture : IAsyncDisposable
         new { role_id = "secret-group-viewer", subject = "team:ml" },
     ];
 
-    /// <summary>Secret holding the API's CA and serving certificate (in the operator's namespace, <c>default</c> here).</summary>
+    /// <summary>Secret holding the API's CA and serving certificate (in the operator's namespace).</summary>
     public const string CertSecret = "secretgroup-operator-api-tls";
 
     /// <summary>Starts it; <paramref name="settings"/> are extra operator settings (the rate limit is out of the way unless set).</summary>
@@ -80,7 +80,7 @@ public sealed class ApiFixture : IAsyncDisposable
             return new ApiFixture(h, new HttpClient { BaseAddress = address });
         }
 
-        var ca = (await h.Client.CoreV1.ReadNamespacedSecretAsync(CertSecret, "default")).Data["ca.crt"];
+        var ca = (await h.Client.CoreV1.ReadNamespacedSecretAsync(CertSecret, OperatorHarness.OperatorNamespace)).Data["ca.crt"];
         return new ApiFixture(h, new HttpClient(TestClients.TrustingOnly(ca, h.Time.GetUtcNow)) { BaseAddress = address });
     }
 
@@ -163,9 +163,9 @@ public sealed class ApiFixture : IAsyncDisposable
     public async Task WriteApiKeyAsync(string key, string subject)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-        var data = (await H.GetSecretAsync("default", "secretgroup-api-keys"))?.Data ?? new Dictionary<string, byte[]>();
+        var data = (await H.GetSecretAsync(OperatorHarness.OperatorNamespace, "secretgroup-api-keys"))?.Data ?? new Dictionary<string, byte[]>();
         data[hash] = Encoding.UTF8.GetBytes(subject);
-        await TestClients.UpsertSecretAsync(H.Client, "default", "secretgroup-api-keys", data);
+        await TestClients.UpsertSecretAsync(H.Client, OperatorHarness.OperatorNamespace, "secretgroup-api-keys", data);
     }
 
     public static void AssertError(HttpStatusCode expected, (HttpStatusCode Status, JsonNode? Body) actual, string code, string? messagePart = null)

@@ -12,7 +12,7 @@ namespace Operator.IntegrationTests.Api;
 /// <summary>What the API costs and shows on the network: TLS, the rate limit, the authentication cache, the body limit.</summary>
 public sealed class ApiNetworkTests
 {
-    private const string KeysSecretPath = "/api/v1/namespaces/default/secrets/secretgroup-api-keys";
+    private const string KeysSecretPath = "/api/v1/namespaces/" + OperatorHarness.OperatorNamespace + "/secrets/secretgroup-api-keys";
 
     [Fact]
     public async Task Api_ServesTlsWithItsOwnCa_ForItsServiceNames_AndNothingOverPlainHttp()
@@ -25,10 +25,10 @@ public sealed class ApiNetworkTests
         // The fixture's client trusts only ca.crt of the API's Secret and checks the name: a 200 proves both.
         Assert.Equal(HttpStatusCode.OK, (await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", token: null, apiKey: "key-of-platform")).Status);
 
-        var secret = await f.H.Client.CoreV1.ReadNamespacedSecretAsync(ApiFixture.CertSecret, "default");
-        var served = await ServedCertificateAsync(address, "secretgroup-operator-api.default.svc", secret.Data["ca.crt"], f.H.Time.GetUtcNow());
+        var secret = await f.H.Client.CoreV1.ReadNamespacedSecretAsync(ApiFixture.CertSecret, OperatorHarness.OperatorNamespace);
+        var served = await ServedCertificateAsync(address, "secretgroup-operator-api." + OperatorHarness.OperatorNamespace + ".svc", secret.Data["ca.crt"], f.H.Time.GetUtcNow());
         var names = served.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames().ToList();
-        Assert.Contains("secretgroup-operator-api.default.svc.cluster.local", names);
+        Assert.Contains($"secretgroup-operator-api.{OperatorHarness.OperatorNamespace}.svc.cluster.local", names);
         Assert.Equal("kubernetes.io/tls", secret.Type);
         Assert.Equal(served.Thumbprint, X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(secret.Data["tls.crt"])).Thumbprint);
 
@@ -50,7 +50,7 @@ public sealed class ApiNetworkTests
         Assert.Equal(Uri.UriSchemeHttp, f.Http.BaseAddress!.Scheme);
         Assert.Equal(HttpStatusCode.OK, (await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", token: null, apiKey: "key-of-platform")).Status);
         Assert.Contains(f.H.AllLogs(), l => l.Contains("plain HTTP (--api-insecure-http)", StringComparison.Ordinal));
-        Assert.Null(await f.H.GetSecretAsync("default", ApiFixture.CertSecret));
+        Assert.Null(await f.H.GetSecretAsync(OperatorHarness.OperatorNamespace, ApiFixture.CertSecret));
     }
 
     [Fact]
