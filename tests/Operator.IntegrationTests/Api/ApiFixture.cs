@@ -12,17 +12,27 @@ using Operator.RestApi;
 namespace Operator.IntegrationTests.Api;
 
 /// <summary>
-/// The operator with the REST API enabled on 127.0.0.1 port 0 over HTTPS, known tokens and an HttpClient that trusts
-/// only the API's own CA and records every body.
+/// The operator with the REST API enabled on 127.0.0.1 port 0 over HTTPS against the RBAC-enforcing emulator. Callers
+/// are ServiceAccounts with tokens requested for the API's audience, as <c>kubectl create token SA --audience
+/// secretgroup-api</c> gives them: root (namespace platform, a tenant admin by team), alice, bob and dave (namespace
+/// api-users), carol (namespace ml). The HttpClient trusts only the API's own CA and records every body.
 /// </summary>
 public sealed class ApiFixture : IAsyncDisposable
 {
     public const string Ns = "team-a";
-    public const string Admin = "t-admin";
-    public const string Alice = "t-alice";
-    public const string Bob = "t-bob";
-    public const string Carol = "t-carol";
-    public const string Dave = "t-dave";
+
+    /// <summary>Namespace of the ServiceAccounts alice, bob and dave.</summary>
+    public const string UsersNs = "api-users";
+
+    public static readonly string AliceSubject = ApiCallers.User(UsersNs, "alice");
+    public static readonly string BobSubject = ApiCallers.User(UsersNs, "bob");
+    public static readonly string DaveSubject = ApiCallers.User(UsersNs, "dave");
+
+    /// <summary>Every ServiceAccount of namespace ml (carol): the viewers of most groups.</summary>
+    public static readonly string MlTeam = ApiCallers.Team("ml");
+
+    /// <summary>Every ServiceAccount of namespace platform (root): the tenant admins.</summary>
+    public static readonly string PlatformTeam = ApiCallers.Team("platform");
 
     private ApiFixture(OperatorHarness harness, HttpClient http)
     {
@@ -34,15 +44,29 @@ public sealed class ApiFixture : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>Tokens for the API's audience: a tenant admin, alice (admin of most groups), bob (editor), carol (viewer by team), dave (no role).</summary>
+    public string Admin { get; private set; } = "";
+
+    public string Alice { get; private set; } = "";
+
+    public string Bob { get; private set; } = "";
+
+    public string Carol { get; private set; } = "";
+
+    public string Dave { get; private set; } = "";
+
+    /// <summary>The tenant admin's token for the API server's own audience: valid in the cluster, not for the API.</summary>
+    public string WrongAudience { get; private set; } = "";
+
     /// <summary>Every response body so far, for the canary checks.</summary>
     public List<string> Bodies { get; } = [];
 
-    /// <summary>Collaborators used by most tests: alice admin, bob editor, team:ml (carol) viewer.</summary>
+    /// <summary>Collaborators used by most tests: alice admin, bob editor, team ml (carol) viewer.</summary>
     public static object[] Collaborators =>
     [
-        new { role_id = "secret-group-admin", subject = "user:alice" },
-        new { role_id = "secret-group-editor", subject = "user:bob" },
-        new { role_id = "secret-group-viewer", subject = "team:ml" },
+        new { role_id = "secret-group-admin", subject = AliceSubject },
+        new { role_id = "secret-group-editor", subject = BobSubject },
+        new { role_id = "secret-group-viewer", subject = MlTeam },
     ];
 
     /// <summary>Secret holding the API's CA and serving certificate (in the operator's namespace).</summary>
@@ -55,7 +79,7 @@ public sealed class ApiFixture : IAsyncDisposable
         h.Settings["ApiEnabled"] = "true";
         h.Settings["ApiPort"] = "0";
         h.Settings["ApiNamespace"] = Ns;
-        h.Settings["TenantAdmins"] = "team:platform";
+        h.Settings["TenantAdmins"] = PlatformTeam;
 
         // The fake clock stands still, so buckets would not refill: only the rate-limit tests set a small burst.
         h.Settings["ApiRateBurst"] = "100000";
@@ -67,21 +91,29 @@ public sealed class ApiFixture : IAsyncDisposable
         await h.CreateNamespaceAsync(Ns);
         await h.CreateNamespaceAsync("team-b");
         await h.StartOperatorAsync();
-        h.Emulator.RegisterToken(Admin, "root", "platform");
-        h.Emulator.RegisterToken(Alice, "alice");
-        h.Emulator.RegisterToken(Bob, "bob", "dev");
-        h.Emulator.RegisterToken(Carol, "carol", "ml");
-        h.Emulator.RegisterToken(Dave, "dave", "other");
         await h.CreateIntegrationAsync();
         var address = h.Host!.Services.GetRequiredService<SecretApiServer>().BaseAddress!;
         Assert.Equal("127.0.0.1", address.Host);
+        HttpClient http;
         if (address.Scheme == Uri.UriSchemeHttp)
         {
-            return new ApiFixture(h, new HttpClient { BaseAddress = address });
+            http = new HttpClient { BaseAddress = address };
+        }
+        else
+        {
+            var ca = (await h.Client.CoreV1.ReadNamespacedSecretAsync(CertSecret, OperatorHarness.OperatorNamespace)).Data["ca.crt"];
+            http = new HttpClient(TestClients.TrustingOnly(ca, h.Time.GetUtcNow)) { BaseAddress = address };
         }
 
-        var ca = (await h.Client.CoreV1.ReadNamespacedSecretAsync(CertSecret, OperatorHarness.OperatorNamespace)).Data["ca.crt"];
-        return new ApiFixture(h, new HttpClient(TestClients.TrustingOnly(ca, h.Time.GetUtcNow)) { BaseAddress = address });
+        return new ApiFixture(h, http)
+        {
+            Admin = await ApiCallers.TokenAsync(h.Client, "platform", "root"),
+            Alice = await ApiCallers.TokenAsync(h.Client, UsersNs, "alice"),
+            Bob = await ApiCallers.TokenAsync(h.Client, UsersNs, "bob"),
+            Carol = await ApiCallers.TokenAsync(h.Client, "ml", "carol"),
+            Dave = await ApiCallers.TokenAsync(h.Client, UsersNs, "dave"),
+            WrongAudience = await ApiCallers.TokenAsync(h.Client, "platform", "root", audience: null),
+        };
     }
 
     public static object Manifest(string name, string? integration = null, object[]? collaborators = null) => new
@@ -136,6 +168,18 @@ public sealed class ApiFixture : IAsyncDisposable
 
     public Task<(HttpStatusCode Status, JsonNode? Body)> SetAsync(string id, string? token, params (string Key, string? Value)[] secrets) =>
         SendAsync(HttpMethod.Put, $"/v1/secret-groups/{id}", token, new { secrets = secrets.Select(s => new { key = s.Key, value = s.Value }).ToArray() });
+
+    /// <summary>As <see cref="SetAsync"/>, decided on group version <paramref name="version"/> (the body's resourceVersion).</summary>
+    public Task<(HttpStatusCode Status, JsonNode? Body)> SetAtAsync(string id, string? token, string version, params (string Key, string? Value)[] secrets) =>
+        SendAsync(HttpMethod.Put, $"/v1/secret-groups/{id}", token, new { secrets = secrets.Select(s => new { key = s.Key, value = s.Value }).ToArray(), resourceVersion = version });
+
+    /// <summary>The group's current resourceVersion as the API shows it to <paramref name="token"/>.</summary>
+    public async Task<string> VersionAsync(string id, string token)
+    {
+        var (status, body) = await SendAsync(HttpMethod.Get, $"/v1/secret-groups/{id}", token);
+        Assert.Equal(HttpStatusCode.OK, status);
+        return (string)body!["resourceVersion"]!;
+    }
 
     /// <summary>The values in the built-in store (the source Secret <c>&lt;tenant&gt;.&lt;group&gt;</c>).</summary>
     public async Task<Dictionary<string, string>> StoreValuesAsync(string group)

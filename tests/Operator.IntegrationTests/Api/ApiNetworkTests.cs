@@ -18,7 +18,7 @@ public sealed class ApiNetworkTests
     public async Task Api_ServesTlsWithItsOwnCa_ForItsServiceNames_AndNothingOverPlainHttp()
     {
         await using var f = await ApiFixture.StartAsync();
-        await f.WriteApiKeyAsync("key-of-platform", "team:platform");
+        await f.WriteApiKeyAsync("key-of-platform", ApiFixture.PlatformTeam);
         var address = f.H.Host!.Services.GetRequiredService<SecretApiServer>().BaseAddress!;
         Assert.Equal(Uri.UriSchemeHttps, address.Scheme);
 
@@ -45,7 +45,7 @@ public sealed class ApiNetworkTests
     public async Task InsecureHttpFlag_ServesPlainHttp_AndSaysSoInTheLog()
     {
         await using var f = await ApiFixture.StartAsync(new Dictionary<string, string> { ["ApiInsecureHttp"] = "true" });
-        await f.WriteApiKeyAsync("key-of-platform", "team:platform");
+        await f.WriteApiKeyAsync("key-of-platform", ApiFixture.PlatformTeam);
 
         Assert.Equal(Uri.UriSchemeHttp, f.Http.BaseAddress!.Scheme);
         Assert.Equal(HttpStatusCode.OK, (await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", token: null, apiKey: "key-of-platform")).Status);
@@ -57,8 +57,8 @@ public sealed class ApiNetworkTests
     public async Task RateLimit_Answers429WithRetryAfter_PerCaller_AndRefillsWithTime()
     {
         await using var f = await ApiFixture.StartAsync(new Dictionary<string, string> { ["ApiRateLimit"] = "0.5", ["ApiRateBurst"] = "3" });
-        await f.WriteApiKeyAsync("key-of-platform", "team:platform");
-        await f.WriteApiKeyAsync("key-of-bob", "user:bob");
+        await f.WriteApiKeyAsync("key-of-platform", ApiFixture.PlatformTeam);
+        await f.WriteApiKeyAsync("key-of-bob", ApiFixture.BobSubject);
 
         for (var i = 0; i < 3; i++)
         {
@@ -82,7 +82,7 @@ public sealed class ApiNetworkTests
     public async Task AuthenticationOutcomes_AreCachedBriefly_AndUnknownCredentialsSpendTheAddresssLimit()
     {
         await using var f = await ApiFixture.StartAsync(new Dictionary<string, string> { ["ApiRateBurst"] = "5" });
-        await f.WriteApiKeyAsync("key-of-platform", "team:platform");
+        await f.WriteApiKeyAsync("key-of-platform", ApiFixture.PlatformTeam);
         var before = KeyReads(f);
 
         // Known key: one lookup for many requests while the outcome is fresh, a new one after it expires.
@@ -119,7 +119,7 @@ public sealed class ApiNetworkTests
         var id = await f.CreateAsync("big");
         var value = new string('x', (int)SecretApiServer.MaxRequestBodyBytes);
 
-        var answer = await f.SetAsync(id, ApiFixture.Admin, ("K", value));
+        var answer = await f.SetAsync(id, f.Admin, ("K", value));
 
         ApiFixture.AssertError(HttpStatusCode.RequestEntityTooLarge, answer, "body_too_large", "body:");
         Assert.Empty(await f.StoreValuesAsync("big"));
