@@ -9,8 +9,11 @@ using Operator.Runtime;
 
 namespace Operator.Controllers;
 
-/// <summary>A sync that got as far as the managed Secret: what was written and when the next one is due.</summary>
-public sealed record SyncResult(GroupData Data, string DataHash, bool Written, DateTime SyncedAt, DateTime NextSync);
+/// <summary>
+/// A sync that got as far as the managed Secret: what was written, whether the data changed (not on the first sync)
+/// and when the next one is due.
+/// </summary>
+public sealed record SyncResult(GroupData Data, string DataHash, bool Written, bool DataChanged, DateTime SyncedAt, DateTime NextSync);
 
 /// <summary>
 /// The pipeline's last step: the one status write of a reconcile (only when something changed), with its Event and log
@@ -94,6 +97,7 @@ public sealed partial class GroupStatusWriter(
             status.LastSyncTime = result.SyncedAt;
             status.NextSyncTime = result.NextSync;
             status.SyncedInputs = resolved.Inputs;
+            status.DataChangeTime = result.DataChanged ? result.SyncedAt : status.DataChangeTime;
         }
 
         status.ObservedGeneration = group.Metadata.Generation;

@@ -141,6 +141,11 @@ public sealed class SecretGroupStatus
     [JsonPropertyName("nextSyncTime")]
     public DateTime? NextSyncTime { get; set; }
 
+    /// <summary>When a sync last changed the data (not the first sync); workloads created before it and never rolled roll.</summary>
+    [Description("When a sync last changed the managed Secret's data (the first sync does not count).")]
+    [JsonPropertyName("dataChangeTime")]
+    public DateTime? DataChangeTime { get; set; }
+
     [JsonPropertyName("observedGeneration")]
     public long? ObservedGeneration { get; set; }
 
