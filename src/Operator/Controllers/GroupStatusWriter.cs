@@ -59,7 +59,7 @@ public sealed partial class GroupStatusWriter(
     {
         ArgumentNullException.ThrowIfNull(group);
         ArgumentNullException.ThrowIfNull(failure);
-        var status = StatusCopy.Of(group.Status) ?? new SecretGroupStatus();
+        var status = group.CopyOfStatus() ?? new SecretGroupStatus();
         status.Conditions ??= new List<V1Condition>();
         status.Fqn ??= new GroupFqn(options.Value.Tenant, group.Metadata.Name).ToString();
         var changed = Conditions.Set(status.Conditions, ConditionTypes.Ready, "False", failure.Reason, failure.Message, group.Metadata.Generation, time);
@@ -68,7 +68,7 @@ public sealed partial class GroupStatusWriter(
         status.ObservedGeneration = group.Metadata.Generation;
         if (changed)
         {
-            await api.ReplaceStatusAsync(StatusCopy.With(group, status), cancellationToken).ConfigureAwait(false);
+            await api.ReplaceStatusAsync(group.WithStatus<SecretGroup>(status), cancellationToken).ConfigureAwait(false);
         }
 
         // A retried failure is reported on every attempt (the backoff bounds them; repeats join one Event series). A
@@ -85,7 +85,7 @@ public sealed partial class GroupStatusWriter(
     private async Task WriteSyncedAsync(SecretGroup group, ResolvedGroup resolved, SyncResult? result, CancellationToken cancellationToken)
     {
         var before = k8s.KubernetesJson.Serialize(group.Status ?? new SecretGroupStatus());
-        var status = StatusCopy.Of(group.Status) ?? new SecretGroupStatus();
+        var status = group.CopyOfStatus() ?? new SecretGroupStatus();
         status.Fqn = new GroupFqn(options.Value.Tenant, group.Metadata.Name).ToString();
         if (result is not null)
         {
@@ -107,7 +107,7 @@ public sealed partial class GroupStatusWriter(
         Conditions.Set(status.Conditions, ConditionTypes.Synced, "True", "Synced", $"last sync {lastSync}", group.Metadata.Generation, time);
         if (k8s.KubernetesJson.Serialize(status) != before)
         {
-            await api.ReplaceStatusAsync(StatusCopy.With(group, status), cancellationToken).ConfigureAwait(false);
+            await api.ReplaceStatusAsync(group.WithStatus<SecretGroup>(status), cancellationToken).ConfigureAwait(false);
         }
     }
 
