@@ -5,7 +5,8 @@ namespace Operator.Testing.Kube.Protobuf;
 
 /// <summary>
 /// Decodes the protobuf bodies kubectl's typed commands send (<c>kubectl create secret|configmap|namespace|
-/// serviceaccount|role|rolebinding|clusterrole|clusterrolebinding|deployment|service</c>, <c>kubectl auth can-i</c>):
+/// serviceaccount|role|rolebinding|clusterrole|clusterrolebinding|deployment|service</c>, <c>kubectl auth can-i|whoami</c>,
+/// <c>kubectl create token</c>):
 /// client-go forces protobuf for built-in kinds and falls back to JSON on a 415 only for CBOR (rest/client.go,
 /// requestClientContentConfigProvider.UnsupportedMediaType), so a 415 would fail those commands. The envelope is
 /// apimachinery's: "k8s\0" then runtime.Unknown {typeMeta=1, raw=2}. Field numbers come from k8s.io/api's
@@ -23,6 +24,8 @@ internal static class KubeProtobuf
         ["rbac.authorization.k8s.io/v1/RoleBinding"] = "RoleBinding", ["rbac.authorization.k8s.io/v1/ClusterRoleBinding"] = "RoleBinding",
         ["authorization.k8s.io/v1/SelfSubjectAccessReview"] = "SelfSubjectAccessReview",
         ["authorization.k8s.io/v1/SelfSubjectRulesReview"] = "SelfSubjectRulesReview",
+        ["authentication.k8s.io/v1/SelfSubjectReview"] = "SelfSubjectReview",
+        ["authentication.k8s.io/v1/TokenRequest"] = "TokenRequest",
     };
 
     // "number jsonName kind[?]" per field; kinds: s string, b bytes, i int, o bool, t Time, q Quantity, n IntOrString,
@@ -55,6 +58,10 @@ internal static class KubeProtobuf
         ["NonResourceAttributes"] = "1 path s|2 verb s",
         ["SelfSubjectRulesReview"] = "1 metadata m:ObjectMeta|2 spec m:SelfSubjectRulesReviewSpec|3 status m:Empty",
         ["SelfSubjectRulesReviewSpec"] = "1 namespace s",
+        ["SelfSubjectReview"] = "1 metadata m:ObjectMeta|2 status m:Empty",
+        ["TokenRequest"] = "1 metadata m:ObjectMeta|2 spec m:TokenRequestSpec|3 status m:Empty",
+        ["TokenRequestSpec"] = "1 audiences rs|3 boundObjectRef m:BoundObjectReference|4 expirationSeconds i?",
+        ["BoundObjectReference"] = "1 kind s|2 apiVersion s|3 name s|4 uid s",
         ["Deployment"] = "1 metadata m:ObjectMeta|2 spec m:DeploymentSpec|3 status m:Empty",
         ["DeploymentSpec"] = "1 replicas i?|2 selector m:LabelSelector|3 template m:PodTemplateSpec|4 strategy m:DeploymentStrategy|5 minReadySeconds i|6 revisionHistoryLimit i?|7 paused o|9 progressDeadlineSeconds i?",
         ["DeploymentStrategy"] = "1 type s|2 rollingUpdate m:RollingUpdateDeployment",
