@@ -136,6 +136,6 @@ public sealed class StoreSafetyApiTests
     internal static Task WaitForIntegrationReadyAsync(ApiFixture f, string name) => OperatorHarness.WaitForAsync(
         () => Task.FromResult(f.H.Host!.Services.GetRequiredService<IResourceCache<SecretStoreIntegration>>().Get(new ObjectKey(null, name)) is { } i
             && i.Status?.ObservedGeneration == i.Metadata.Generation
-            && i.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true),
+            && i.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true),
         $"integration {name} Ready in the operator's cache");
 }
