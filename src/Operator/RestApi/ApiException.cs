@@ -45,5 +45,7 @@ public sealed class ApiException : Exception
     public static ApiException RateLimited(TimeSpan retryAfter) =>
         new(429, "rate_limited", "too many requests from this caller; retry after the Retry-After seconds") { RetryAfter = retryAfter };
 
+    public static ApiException BodyTooLarge() => new(413, "body_too_large", $"body: larger than {SecretApiServer.MaxRequestBodyBytes} bytes");
+
     public static ApiException Invalid(string field, string problem) => new(422, "validation_failed", $"{field}: {problem}");
 }

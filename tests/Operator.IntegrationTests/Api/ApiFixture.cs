@@ -34,15 +34,19 @@ public sealed class ApiFixture : IAsyncDisposable
     /// <summary>Every ServiceAccount of namespace platform (root): the tenant admins.</summary>
     public static readonly string PlatformTeam = ApiCallers.Team("platform");
 
-    private ApiFixture(OperatorHarness harness, HttpClient http)
+    private ApiFixture(OperatorHarness harness, HttpClient http, byte[]? ca)
     {
         H = harness;
+        Ca = ca;
         Http = http;
     }
 
     public OperatorHarness H { get; }
 
     public HttpClient Http { get; }
+
+    /// <summary>The API's CA certificate (PEM); null over plain HTTP.</summary>
+    public byte[]? Ca { get; }
 
     /// <summary>Tokens for the API's audience: a tenant admin, alice (admin of most groups), bob (editor), carol (viewer by team), dave (no role).</summary>
     public string Admin { get; private set; } = "";
@@ -95,17 +99,18 @@ public sealed class ApiFixture : IAsyncDisposable
         var address = h.Host!.Services.GetRequiredService<SecretApiServer>().BaseAddress!;
         Assert.Equal("127.0.0.1", address.Host);
         HttpClient http;
+        byte[]? ca = null;
         if (address.Scheme == Uri.UriSchemeHttp)
         {
             http = new HttpClient { BaseAddress = address };
         }
         else
         {
-            var ca = (await h.Client.CoreV1.ReadNamespacedSecretAsync(CertSecret, OperatorHarness.OperatorNamespace)).Data["ca.crt"];
+            ca = (await h.Client.CoreV1.ReadNamespacedSecretAsync(CertSecret, OperatorHarness.OperatorNamespace)).Data["ca.crt"];
             http = new HttpClient(TestClients.TrustingOnly(ca, h.Time.GetUtcNow)) { BaseAddress = address };
         }
 
-        return new ApiFixture(h, http)
+        return new ApiFixture(h, http, ca)
         {
             Admin = await ApiCallers.TokenAsync(h.Client, "platform", "root"),
             Alice = await ApiCallers.TokenAsync(h.Client, UsersNs, "alice"),
