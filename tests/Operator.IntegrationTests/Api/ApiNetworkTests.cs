@@ -116,6 +116,20 @@ public sealed class ApiNetworkTests
     }
 
     [Fact]
+    public async Task ServiceAccountToken_ForTheApiServersAudience_Is401_ForTheApisAudience_IsAccepted()
+    {
+        await using var f = await ApiFixture.StartAsync();
+        var id = await f.CreateAsync("audience");
+
+        // The same ServiceAccount (a tenant admin): its ordinary token would also open the Kubernetes API, so a
+        // replayed API call must not carry it; the token requested for secretgroup-api is the only one accepted.
+        ApiFixture.AssertError(HttpStatusCode.Unauthorized, await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", f.WrongAudience), "unauthenticated", "--audience secretgroup-api");
+        ApiFixture.AssertError(HttpStatusCode.Unauthorized, await f.SetAsync(id, f.WrongAudience, ("K", "v")), "unauthenticated");
+        Assert.Equal(HttpStatusCode.OK, (await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", f.Admin)).Status);
+        Assert.Empty(await f.StoreValuesAsync("audience"));
+    }
+
+    [Fact]
     public async Task BodyOverTheLimit_Is413_AndChangesNothing()
     {
         await using var f = await ApiFixture.StartAsync();
