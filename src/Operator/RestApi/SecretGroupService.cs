@@ -118,10 +118,16 @@ public sealed partial class SecretGroupService(
         return GroupViews.From(applied.Group, Tenant);
     }
 
+    /// <summary>
+    /// One group as the API server has it now, not as the cache has it: the version it answers with is what the
+    /// caller's next write is checked against, so it must include the caller's own last write.
+    /// </summary>
     public async Task<GroupView> GetAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
         var group = await RequireAsync(caller, id, GroupRole.Viewer, "viewing", cancellationToken).ConfigureAwait(false);
-        return GroupViews.From(group, Tenant);
+        var fresh = await writes.ReadAsync(ObjectKey.From(group), id, cancellationToken).ConfigureAwait(false);
+        Authorize(caller, fresh, GroupRole.Viewer, "viewing");
+        return GroupViews.From(fresh, Tenant);
     }
 
     /// <summary>

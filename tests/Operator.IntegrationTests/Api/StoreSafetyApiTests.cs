@@ -76,7 +76,7 @@ public sealed class StoreSafetyApiTests
         await using var f = await ApiFixture.StartAsync();
 
         // Its source namespace does not exist, so its check fails and it is never Ready.
-        await f.H.CreateIntegrationAsync("broken", i => i.Spec.Kubernetes!.SourceNamespace = "no-such-namespace");
+        await f.H.CreateIntegrationAsync("broken", sourceNamespace: "no-such-namespace");
         var id = await CreateOnAsync(f, "stranded", f.H.FqnOf("broken"));
 
         var answer = await f.SetAsync(id, f.Bob, ("K", "value"));
