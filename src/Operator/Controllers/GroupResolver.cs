@@ -22,6 +22,11 @@ public sealed class GroupResolver(GroupDirectory groups, IntegrationDirectory in
             throw Refused("FqnConflict", $"group FQN '{tenant}:{group.Metadata.Name}' is already used by the older SecretGroup in namespace '{owner.Metadata.NamespaceProperty}'; rename this group");
         }
 
+        if (GroupRbac.Problem(group) is { } collaborator)
+        {
+            throw Refused("InvalidSpec", collaborator);
+        }
+
         if (!ReferenceParser.TryParseIntegrationFqn(group.Spec.IntegrationFqn, "spec.integrationFqn", out var fqn, out var fqnError))
         {
             throw Refused("InvalidSpec", fqnError);
