@@ -36,7 +36,7 @@ public sealed class SecretGroupReconciler(
         ConditionException failure;
         try
         {
-            var resolved = resolver.Resolve(entity);
+            var resolved = await resolver.ResolveAsync(entity, cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow().UtcDateTime;
             if (SyncSchedule.NotDueUntil(entity, resolved, now) is { } next
                 && await secrets.IsIntactAsync(entity, resolved.SecretName, entity.Status!.DataHash!, cancellationToken).ConfigureAwait(false))
