@@ -110,7 +110,7 @@ public sealed class TenancyTests
         await new ResourceClient<SecretGroup>(h.Client).DeleteAsync(new ObjectKey("team-a", "dup"), CancellationToken.None);
 
         // The claim outlives the group: the namesake stays refused, and says who owns the name and how it moves.
-        var claimed = await h.WaitForGroupAsync("team-b", "dup", "False", "FqnConflict", g => Ready(g).Contains("belongs to namespace 'team-a'", StringComparison.Ordinal));
+        var claimed = await h.WaitForGroupAsync("team-b", "dup", "False", "FqnConflict", g => Ready(g).Contains("already used by namespace 'team-a'", StringComparison.Ordinal));
         Assert.Contains($"claim ConfigMap {OperatorHarness.OperatorNamespace}/fqn.{h.Tenant}.dup", Ready(claimed), StringComparison.Ordinal);
         Assert.Null(await h.GetSecretAsync("team-b", "dup"));
 

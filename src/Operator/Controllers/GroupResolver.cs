@@ -93,7 +93,7 @@ public sealed class GroupResolver(GroupDirectory groups, GroupClaims claims, Int
 
     private ConditionException Claimed(SecretGroup group, string owner) => Refused(
         "FqnConflict",
-        $"group FQN '{options.Value.Tenant}:{group.Metadata.Name}' belongs to namespace '{owner}' (claim ConfigMap {options.Value.Namespace}/{GroupClaims.NameOf(options.Value.Tenant, group.Metadata.Name)}); "
+        $"group FQN '{options.Value.Tenant}:{group.Metadata.Name}' is already used by namespace '{owner}' (claim ConfigMap {options.Value.Namespace}/{GroupClaims.NameOf(options.Value.Tenant, group.Metadata.Name)}); "
         + "a claim outlives its groups, so no namesake inherits their store location or aliases; rename this group, or ask an operator admin to move the claim");
 
     private TimeSpan RefreshInterval(SecretGroup group, SecretStoreIntegration integration)

@@ -28,7 +28,7 @@ public sealed class FqnTakeoverAttacks
         // GitOps replaces the victim: delete, then create again.
         await new ResourceClient<SecretGroup>(h.Client).DeleteAsync(new ObjectKey("team-a", "payments"), CancellationToken.None);
         await OperatorHarness.WaitForAsync(async () => await h.GetGroupAsync("team-a", "payments") is null, "the victim group to be gone");
-        await h.WaitForGroupAsync("team-b", "payments", "False", "FqnConflict", g => Ready(g).Contains("belongs to namespace 'team-a'", StringComparison.Ordinal));
+        await h.WaitForGroupAsync("team-b", "payments", "False", "FqnConflict", g => Ready(g).Contains("already used by namespace 'team-a'", StringComparison.Ordinal));
         Assert.Null(await h.GetSecretAsync("team-b", "payments"));
 
         h.Time.Advance(TimeSpan.FromSeconds(5));
