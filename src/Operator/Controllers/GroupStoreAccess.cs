@@ -8,8 +8,9 @@ namespace Operator.Controllers;
 
 /// <summary>
 /// The one gate for store writes and deletes (values set through the REST API, keys it removes). It asks the resolve
-/// step's rules, the same call a sync starts with: the group owns its FQN, names a Ready integration of this tenant,
-/// and its namespace may use it. What it hands out can touch only the group's own default locations.
+/// step's rules, the same call a sync starts with (<see cref="GroupResolver.ResolveAsync"/>): the group holds the sticky
+/// claim on its FQN, names a Ready integration of this tenant, and its namespace may use it. What it hands out can
+/// touch only the group's own default locations.
 /// </summary>
 public sealed class GroupStoreAccess(GroupResolver resolver, StoreConnector connector, IOptions<OperatorOptions> options)
 {
@@ -17,7 +18,7 @@ public sealed class GroupStoreAccess(GroupResolver resolver, StoreConnector conn
     public async Task<GroupStoreLocations> OpenAsync(SecretGroup group, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(group);
-        var resolved = resolver.Resolve(group);
+        var resolved = await resolver.ResolveAsync(group, cancellationToken).ConfigureAwait(false);
         var store = await connector.ConnectAsync(resolved.Integration, cancellationToken).ConfigureAwait(false);
         if (!store.Capabilities.CanWrite)
         {

@@ -6,14 +6,11 @@ namespace Operator.IntegrationTests.Api;
 
 /// <summary>
 /// REST API callers as a cluster has them: ServiceAccounts whose tokens were requested for the API's audience
-/// (<c>kubectl create token SA --audience secretgroup-api</c>), named in collaborators by their user and group names.
+/// (<c>kubectl create token SA --audience secretgroup-api</c>), named in --tenant-admins by their group.
 /// </summary>
 internal static class ApiCallers
 {
     public const string Audience = "secretgroup-api";
-
-    /// <summary>The collaborator subject of one ServiceAccount.</summary>
-    public static string User(string ns, string name) => $"user:system:serviceaccount:{ns}:{name}";
 
     /// <summary>The collaborator subject of every ServiceAccount of a namespace (the API server's group for them).</summary>
     public static string Team(string ns) => $"team:system:serviceaccounts:{ns}";

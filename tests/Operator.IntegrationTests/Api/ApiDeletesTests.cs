@@ -53,7 +53,7 @@ public sealed class ApiDeletesTests
         // Both forms of the precondition: the body's resourceVersion and the If-Match header.
         ApiFixture.AssertError(HttpStatusCode.Conflict, await f.SetAtAsync(id, f.Bob, before, ("B", "b")), "stale", "resourceVersion");
         using var request = new HttpRequestMessage(HttpMethod.Put, $"/v1/secret-groups/{id}") { Content = JsonContent(new { secrets = new[] { new { key = "B", value = "b" } } }) };
-        request.Headers.Authorization = new("Bearer", f.Bob);
+        ApiFixture.Authenticate(request, f.Bob);
         request.Headers.IfMatch.Add(new($"\"{before}\""));
         using var response = await f.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
@@ -117,7 +117,7 @@ public sealed class ApiDeletesTests
     private static async Task<(HttpStatusCode, System.Text.Json.Nodes.JsonNode?)> DeleteAtAsync(ApiFixture f, string id, string version)
     {
         using var request = new HttpRequestMessage(HttpMethod.Delete, $"/v1/secret-groups/{id}");
-        request.Headers.Authorization = new("Bearer", f.Alice);
+        ApiFixture.Authenticate(request, f.Alice);
         request.Headers.IfMatch.Add(new($"\"{version}\""));
         using var response = await f.Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();

@@ -12,24 +12,25 @@ using Operator.RestApi;
 namespace Operator.IntegrationTests.Api;
 
 /// <summary>
-/// The operator with the REST API enabled on 127.0.0.1 port 0 over HTTPS against the RBAC-enforcing emulator. Callers
-/// are ServiceAccounts with tokens requested for the API's audience, as <c>kubectl create token SA --audience
-/// secretgroup-api</c> gives them: root (namespace platform, a tenant admin by team), alice, bob and dave (namespace
-/// api-users), carol (namespace ml). The HttpClient trusts only the API's own CA and records every body.
+/// The operator with the REST API enabled on 127.0.0.1 port 0 over HTTPS against the RBAC-enforcing emulator. The
+/// tenant admin is ServiceAccount platform/root with a token requested for the API's audience (<c>kubectl create token
+/// root --audience secretgroup-api</c>); collaborators alice, bob, carol (team ml) and dave hold API keys, since
+/// collaborators never name system: identities such as ServiceAccounts (GroupRbac.Problem). The HttpClient trusts
+/// only the API's own CA and records every body.
 /// </summary>
 public sealed class ApiFixture : IAsyncDisposable
 {
     public const string Ns = "team-a";
 
-    /// <summary>Namespace of the ServiceAccounts alice, bob and dave.</summary>
-    public const string UsersNs = "api-users";
+    /// <summary>A credential starting with this is sent as <c>X-Api-Key</c>, any other as a bearer token.</summary>
+    public const string KeyPrefix = "key:";
 
-    public static readonly string AliceSubject = ApiCallers.User(UsersNs, "alice");
-    public static readonly string BobSubject = ApiCallers.User(UsersNs, "bob");
-    public static readonly string DaveSubject = ApiCallers.User(UsersNs, "dave");
+    public const string AliceSubject = "user:alice";
+    public const string BobSubject = "user:bob";
+    public const string DaveSubject = "user:dave";
 
-    /// <summary>Every ServiceAccount of namespace ml (carol): the viewers of most groups.</summary>
-    public static readonly string MlTeam = ApiCallers.Team("ml");
+    /// <summary>Carol's team: the viewers of most groups.</summary>
+    public const string MlTeam = "team:ml";
 
     /// <summary>Every ServiceAccount of namespace platform (root): the tenant admins.</summary>
     public static readonly string PlatformTeam = ApiCallers.Team("platform");
@@ -48,7 +49,7 @@ public sealed class ApiFixture : IAsyncDisposable
     /// <summary>The API's CA certificate (PEM); null over plain HTTP.</summary>
     public byte[]? Ca { get; }
 
-    /// <summary>Tokens for the API's audience: a tenant admin, alice (admin of most groups), bob (editor), carol (viewer by team), dave (no role).</summary>
+    /// <summary>Credentials: a tenant admin's token for the API's audience; API keys of alice (admin of most groups), bob (editor), carol (viewer by team), dave (no role).</summary>
     public string Admin { get; private set; } = "";
 
     public string Alice { get; private set; } = "";
@@ -110,15 +111,21 @@ public sealed class ApiFixture : IAsyncDisposable
             http = new HttpClient(TestClients.TrustingOnly(ca, h.Time.GetUtcNow)) { BaseAddress = address };
         }
 
-        return new ApiFixture(h, http, ca)
+        var fixture = new ApiFixture(h, http, ca)
         {
             Admin = await ApiCallers.TokenAsync(h.Client, "platform", "root"),
-            Alice = await ApiCallers.TokenAsync(h.Client, UsersNs, "alice"),
-            Bob = await ApiCallers.TokenAsync(h.Client, UsersNs, "bob"),
-            Carol = await ApiCallers.TokenAsync(h.Client, "ml", "carol"),
-            Dave = await ApiCallers.TokenAsync(h.Client, UsersNs, "dave"),
             WrongAudience = await ApiCallers.TokenAsync(h.Client, "platform", "root", audience: null),
+            Alice = KeyPrefix + "alice-" + Guid.NewGuid().ToString("N"),
+            Bob = KeyPrefix + "bob-" + Guid.NewGuid().ToString("N"),
+            Carol = KeyPrefix + "carol-" + Guid.NewGuid().ToString("N"),
+            Dave = KeyPrefix + "dave-" + Guid.NewGuid().ToString("N"),
         };
+        foreach (var (key, subject) in new[] { (fixture.Alice, AliceSubject), (fixture.Bob, BobSubject), (fixture.Carol, MlTeam), (fixture.Dave, DaveSubject) })
+        {
+            await fixture.WriteApiKeyAsync(key[KeyPrefix.Length..], subject);
+        }
+
+        return fixture;
     }
 
     public static object Manifest(string name, string? integration = null, object[]? collaborators = null) => new
@@ -140,7 +147,7 @@ public sealed class ApiFixture : IAsyncDisposable
         using var request = new HttpRequestMessage(method, path);
         if (token is not null)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            Authenticate(request, token);
         }
 
         if (apiKey is not null)
@@ -161,6 +168,21 @@ public sealed class ApiFixture : IAsyncDisposable
         }
 
         return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response.Headers);
+    }
+
+    /// <summary>Puts <paramref name="credential"/> on the request: an API key (<see cref="KeyPrefix"/>) or a bearer token.</summary>
+    public static void Authenticate(HttpRequestMessage request, string credential)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(credential);
+        if (credential.StartsWith(KeyPrefix, StringComparison.Ordinal))
+        {
+            request.Headers.Add("X-Api-Key", credential[KeyPrefix.Length..]);
+        }
+        else
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        }
     }
 
     /// <summary>Creates a group as the tenant admin and returns its id.</summary>

@@ -33,12 +33,13 @@ public sealed class StoreSafetyApiTests
             Spec = new SecretGroupSpec
             {
                 IntegrationFqn = f.H.FqnOf(),
-                Collaborators = [new Collaborator { RoleId = GroupRoles.Admin, Subject = ApiCallers.User(AttackerNs, "mallory") }],
+                Collaborators = [new Collaborator { RoleId = GroupRoles.Admin, Subject = "user:mallory" }],
                 Secrets = [new SecretKeySpec { Key = "API_KEY" }, new SecretKeySpec { Key = "DB" }],
             },
         }, CancellationToken.None);
         await f.H.WaitForGroupAsync(AttackerNs, "payments", "False", "FqnConflict");
-        var token = await ApiCallers.TokenAsync(f.H.Client, AttackerNs, "mallory");
+        await f.WriteApiKeyAsync("mallorys-own-key", "user:mallory");
+        var token = ApiFixture.KeyPrefix + "mallorys-own-key";
         var (_, listed) = await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?fqn=acme:payments", token);
         Assert.Empty(listed!["data"]!.AsArray());
         var own = (await new ResourceClient<SecretGroup>(f.H.Client).GetAsync(new ObjectKey(AttackerNs, "payments"), CancellationToken.None))!;
@@ -53,6 +54,15 @@ public sealed class StoreSafetyApiTests
         var managed = (await f.H.GetSecretAsync(Victim, "payments"))!.Data;
         Assert.Equal("victim-key"u8.ToArray(), managed["API_KEY"]);
         Assert.True(managed.ContainsKey("DB"));
+
+        // The owner's group is deleted (a GitOps re-create, a rename): its claim on the FQN stays, the namesake inherits nothing.
+        await f.H.Client.CustomObjects.DeleteNamespacedCustomObjectAsync(global::Operator.Entities.V1Alpha1.Api.Group, global::Operator.Entities.V1Alpha1.Api.Version, Victim, "secretgroups", "payments");
+        await OperatorHarness.WaitForAsync(async () => await f.H.GetGroupAsync(Victim, "payments") is null, "the owner's group gone");
+        await OperatorHarness.WaitForAsync(
+            () => Task.FromResult(f.H.Host!.Services.GetRequiredService<IResourceCache<SecretGroup>>().Get(new ObjectKey(Victim, "payments")) is null),
+            "the operator's cache without the owner's group");
+        ApiFixture.AssertError(HttpStatusCode.Conflict, await f.SetAtAsync(own.Metadata.Uid, token, await f.VersionAsync(own.Metadata.Uid, token), ("API_KEY", "mallory-again")), "fqn_conflict", "team-b");
+        Assert.Equal(new Dictionary<string, string> { ["API_KEY"] = "victim-key", ["DB"] = "victim-db" }, await f.StoreValuesAsync("payments"));
     }
 
     [Fact]
