@@ -84,11 +84,16 @@ public sealed partial class SecretGroupReconciler(
             return await FailAsync(entity, "AccessDenied", denied, retry: false, cancellationToken).ConfigureAwait(false);
         }
 
-        var interval = RefreshInterval(entity, integration);
+        var (interval, intervalError) = RefreshBounds.For(entity, integration, options.Value.DefaultSyncInterval);
+        if (intervalError is not null)
+        {
+            return await FailAsync(entity, "InvalidSpec", intervalError, retry: false, cancellationToken).ConfigureAwait(false);
+        }
+
         var integrationStamp = $"{integration.Metadata.Uid}/{integration.Metadata.Generation}";
         var aliasStamp = groups.AliasStamp(entity, tenant);
         var now = time.GetUtcNow().UtcDateTime;
-        var record = ledger.Get(key, entity.Metadata.Uid) ?? RecordFromStatus(entity, integrationStamp, aliasStamp);
+        var record = ledger.Get(key, entity.Metadata.Uid) ?? RecordFromStatus(entity, integrationStamp, aliasStamp, interval);
         if (record is not null
             && record.Generation == entity.Metadata.Generation
             && record.IntegrationStamp == integrationStamp
@@ -100,7 +105,7 @@ public sealed partial class SecretGroupReconciler(
         {
             ledger.Set(key, record);
             await WriteStatusAsync(entity, record, fqn, cancellationToken).ConfigureAwait(false);
-            return ReconcileResult.RequeueIn(record.NextSync - now);
+            return NextRefresh(record.NextSync, now);
         }
 
         if (entity.Status?.ObservedGeneration != entity.Metadata.Generation)
@@ -178,7 +183,7 @@ public sealed partial class SecretGroupReconciler(
         }
 
         var syncedAt = WholeSeconds(now);
-        var next = WholeSeconds(now + (interval * (1 + (Random.Shared.NextDouble() * MaxJitter))));
+        var next = interval == TimeSpan.Zero ? DateTime.MaxValue : WholeSeconds(now + (interval * (1 + (Random.Shared.NextDouble() * MaxJitter))));
         var keys = sources.Select(s => new SecretKeyStatus
         {
             Key = s.Key,
@@ -213,8 +218,12 @@ public sealed partial class SecretGroupReconciler(
 
         await WriteStatusAsync(entity, synced, fqn, cancellationToken).ConfigureAwait(false);
 
-        return ReconcileResult.RequeueIn(next - now);
+        return NextRefresh(next, now);
     }
+
+    /// <summary>Requeue at the next refresh; none when periodic refresh is off (<see cref="DateTime.MaxValue"/>).</summary>
+    private static ReconcileResult NextRefresh(DateTime next, DateTime now) =>
+        next == DateTime.MaxValue ? ReconcileResult.Done : ReconcileResult.RequeueIn(next > now ? next - now : TimeSpan.Zero);
 
     /// <summary>
     /// New values written through the REST API (on any replica) stamp the group; the leader sees the stamp through its
@@ -261,16 +270,6 @@ public sealed partial class SecretGroupReconciler(
         }
     }
 
-    private TimeSpan RefreshInterval(SecretGroup group, SecretStoreIntegration integration)
-    {
-        if (Durations.TryParse(group.Spec.RefreshInterval, out var own))
-        {
-            return own;
-        }
-
-        return Durations.TryParse(integration.Spec.SyncInterval, out var fromIntegration) ? fromIntegration : options.Value.DefaultSyncInterval;
-    }
-
     private static async Task<IReadOnlyDictionary<string, StoreValue>> ReadAllAsync(ISecretStore store, IReadOnlyList<KeySource> sources, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, StoreValue>(StringComparer.Ordinal);
@@ -299,10 +298,11 @@ public sealed partial class SecretGroupReconciler(
         return live is not null && ManagedSecretWriter.VerifiedHashOf(live) == hash && ManagedSecretWriter.IsOwnedBy(live, group);
     }
 
-    private static SyncRecord? RecordFromStatus(SecretGroup group, string integrationStamp, string aliasStamp)
+    private static SyncRecord? RecordFromStatus(SecretGroup group, string integrationStamp, string aliasStamp, TimeSpan interval)
     {
         var s = group.Status;
-        if (s?.LastSyncTime is null || s.NextSyncTime is null || s.DataHash is null || s.SecretName is null || s.ObservedGeneration is null
+        var never = interval == TimeSpan.Zero;
+        if (s?.LastSyncTime is null || (s.NextSyncTime is null && !never) || s.DataHash is null || s.SecretName is null || s.ObservedGeneration is null
             || !Conditions.IsTrue(s.Conditions, ConditionTypes.Ready))
         {
             return null;
@@ -310,7 +310,7 @@ public sealed partial class SecretGroupReconciler(
 
         // After a restart the integration stamp is unknown; a Ready status means it was synced against the current one.
         return new SyncRecord(group.Metadata.Uid ?? "", s.ObservedGeneration.Value, integrationStamp, s.SecretName, s.DataHash,
-            DateTime.SpecifyKind(s.LastSyncTime.Value, DateTimeKind.Utc), DateTime.SpecifyKind(s.NextSyncTime.Value, DateTimeKind.Utc), Keys: null, aliasStamp,
+            DateTime.SpecifyKind(s.LastSyncTime.Value, DateTimeKind.Utc), never ? DateTime.MaxValue : DateTime.SpecifyKind(s.NextSyncTime!.Value, DateTimeKind.Utc), Keys: null, aliasStamp,
             ApiStampSeenBy(group, DateTime.SpecifyKind(s.LastSyncTime.Value, DateTimeKind.Utc)));
     }
 
@@ -328,7 +328,7 @@ public sealed partial class SecretGroupReconciler(
 
         status.DataHash = record.DataHash;
         status.LastSyncTime = record.LastSync;
-        status.NextSyncTime = record.NextSync;
+        status.NextSyncTime = record.NextSync == DateTime.MaxValue ? null : record.NextSync;
         status.ObservedGeneration = entity.Metadata.Generation;
         status.Conditions ??= new List<V1Condition>();
         var message = $"{status.KeyCount ?? 0} keys synced from {fqn} into Secret {record.SecretName}";
@@ -351,6 +351,7 @@ public sealed partial class SecretGroupReconciler(
     /// <summary>Records a failure in status and an Event; the managed Secret is never touched here.</summary>
     private async Task<ReconcileResult> FailAsync(SecretGroup entity, string reason, string message, bool retry, CancellationToken cancellationToken)
     {
+        message = Echo.Redact(message);
         var status = entity.Status ?? new SecretGroupStatus();
         status.Conditions ??= new List<V1Condition>();
         status.Fqn ??= new GroupFqn(options.Value.Tenant, entity.Metadata.Name).ToString();

@@ -37,11 +37,12 @@ public sealed partial class SecretStoreIntegrationReconciler(
         var recheck = options.Value.IntegrationRecheckInterval;
         var trusted = TrustedUntil(entity, recheck);
         var outcome = await EvaluateAsync(entity, validate: trusted is null || trusted <= now, cancellationToken).ConfigureAwait(false);
+        var message = Echo.Redact(outcome.Message); // validation messages echo endpoints as the user wrote them
         var status = entity.Status ?? new SecretStoreIntegrationStatus();
         var previousFqn = status.Fqn;
         var wasReady = Conditions.IsTrue(status.Conditions, ConditionTypes.Ready);
         status.Conditions ??= new List<V1Condition>();
-        var changed = Conditions.Set(status.Conditions, ConditionTypes.Ready, outcome.Ready ? "True" : "False", outcome.Reason, outcome.Message, entity.Metadata.Generation, time);
+        var changed = Conditions.Set(status.Conditions, ConditionTypes.Ready, outcome.Ready ? "True" : "False", outcome.Reason, message, entity.Metadata.Generation, time);
         changed |= status.Fqn != outcome.Fqn?.ToString() || status.ObservedGeneration != entity.Metadata.Generation;
         status.Fqn = outcome.Fqn?.ToString();
         status.ObservedGeneration = entity.Metadata.Generation;
@@ -62,7 +63,7 @@ public sealed partial class SecretStoreIntegrationReconciler(
         {
             if (outcome.Ready != wasReady || !outcome.Ready)
             {
-                events.Record(entity, outcome.Ready ? EventSeverity.Normal : EventSeverity.Warning, outcome.Reason, "Validate", outcome.Message);
+                events.Record(entity, outcome.Ready ? EventSeverity.Normal : EventSeverity.Warning, outcome.Reason, "Validate", message);
             }
 
             LogIntegrationStatus(logger, entity.Metadata.Name, outcome.Ready, outcome.Reason);
@@ -132,9 +133,9 @@ public sealed partial class SecretStoreIntegrationReconciler(
         }
 
         var fqn = directory.FqnOf(entity)!;
-        if (spec.SyncInterval is not null && !Durations.TryParse(spec.SyncInterval, out _))
+        if (RefreshBounds.CheckIntegration(spec) is { } intervalError)
         {
-            return new(false, "InvalidSpec", $"spec.syncInterval: '{spec.SyncInterval}' is not a duration such as 1h or 30m", fqn);
+            return new(false, "InvalidSpec", intervalError, fqn);
         }
 
         if (!registry.TryGet(providers[0], out var factory))

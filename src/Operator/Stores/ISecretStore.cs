@@ -54,8 +54,9 @@ public enum StoreErrorKind
 /// <summary>A sanitised store failure: the message never holds values, credentials or request signatures.</summary>
 public sealed class SecretStoreException : Exception
 {
+    /// <summary>The message is scrubbed of credentials an endpoint may carry (<see cref="Echo.Redact"/>): it reaches status, Events and logs.</summary>
     public SecretStoreException(StoreErrorKind kind, string message, Exception? inner = null)
-        : base(message, inner)
+        : base(Echo.Redact(message), inner)
     {
         Kind = kind;
     }

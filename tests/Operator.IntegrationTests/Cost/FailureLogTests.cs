@@ -22,7 +22,7 @@ public sealed class FailureLogTests
         await h.CreateGroupAsync("no-integration", "no-integration", ["K"], g => g.Spec.IntegrationFqn = h.FqnOf("nope"));
         await meter.RunAsync(TimeSpan.FromMinutes(2));
 
-        var retried = meter.Of("missing-key", "missing-key");
+        var retried = await meter.OfAsync("missing-key", "missing-key");
         var lines = meter.LinesOf("missing-key", "missing-key").ToList();
         Assert.True(retried.Reconciles >= 5, $"{retried}");
         Assert.All(lines, l => Assert.StartsWith("Warning Group missing-key/missing-key not synced: SecretNotFound", l, StringComparison.Ordinal));
@@ -30,7 +30,7 @@ public sealed class FailureLogTests
         // One line per attempt: every reconcile but the echo of the one status write.
         Assert.InRange(lines.Count, retried.Reconciles - 1, retried.Reconciles);
         Assert.Single(meter.LinesOf("no-integration", "no-integration"), l => l.Contains("IntegrationNotFound", StringComparison.Ordinal));
-        Assert.Equal(1, meter.Of("no-integration", "no-integration").LogLines);
+        Assert.Equal(1, (await meter.OfAsync("no-integration", "no-integration")).LogLines);
 
         var records = h.Host!.Services.GetFakeLogCollector().GetSnapshot();
         Assert.DoesNotContain(records, r => r.Exception is not null);

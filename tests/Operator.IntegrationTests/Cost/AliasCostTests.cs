@@ -5,10 +5,11 @@ using Operator.Runtime;
 namespace Operator.IntegrationTests.Cost;
 
 /// <summary>
-/// Groups whose keys alias each other in a loop are refused (ReferenceCycle), and that costs a handful of API writes,
-/// not a loop: a group never requeues itself, and a terminal error is not reconciled again until something changes.
+/// Bad aliases cost bounded work: groups whose keys alias each other in a loop are refused (ReferenceCycle) for a
+/// handful of API writes, not a loop (a group never requeues itself, and a terminal error is not reconciled again until
+/// something changes); an alias to a group being deleted is retried with backoff.
 /// </summary>
-public sealed class AliasCycleCostTests(ITestOutputHelper output)
+public sealed class AliasCostTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Stretch = TimeSpan.FromMinutes(30);
 
@@ -54,7 +55,7 @@ public sealed class AliasCycleCostTests(ITestOutputHelper output)
         // first generation; one status write, one Event, one log line.
         foreach (var (ns, name) in groups)
         {
-            var cost = meter.Of(ns, name);
+            var cost = await meter.OfAsync(ns, name);
             output.WriteLine($"{ns}/{name} until settled: {cost}");
             Assert.True(cost.Reconciles <= 3 && cost.ApiWrites <= 2 && cost.EventWrites <= 1 && cost.LogLines <= 1, $"{name}: {cost}\n{string.Join("\n", meter.LinesOf(ns, name))}");
         }
@@ -64,7 +65,41 @@ public sealed class AliasCycleCostTests(ITestOutputHelper output)
         await meter.RunAsync(Stretch);
         foreach (var (ns, name) in groups)
         {
-            Assert.Equal(new GroupCost(0, 0, 0, 0), meter.Of(ns, name));
+            Assert.Equal(new GroupCost(0, 0, 0, 0), await meter.OfAsync(ns, name));
         }
+    }
+
+    [Fact]
+    public async Task AliasToAGroupBeingDeleted_IsRetriedWithBackoff_NotInALoop()
+    {
+        await using var h = await OperatorHarness.StartAsync();
+        await h.CreateNamespaceAsync("target");
+        await h.CreateNamespaceAsync("aliasing");
+        await h.CreateIntegrationAsync();
+        await h.SetSourceValuesAsync("target", new Dictionary<string, string> { ["K"] = "v" });
+
+        // Another controller's finalizer keeps the target in deletion for the whole stretch.
+        await h.CreateGroupAsync("target", "target", ["K"], g =>
+        {
+            g.Spec.SharedWithNamespaces = ["aliasing"];
+            g.Metadata.Finalizers = ["example.com/hold"];
+        });
+        await h.WaitForGroupAsync("target", "target", "True", "Synced");
+        await h.CreateGroupAsync("aliasing", "aliasing", [], g => g.Spec.Secrets = [new SecretKeySpec { Key = "K", RemoteRef = $"tfy-secret://{h.Tenant}:target:K" }]);
+        await h.WaitForGroupAsync("aliasing", "aliasing", "True", "Synced");
+
+        var meter = new CostMeter(h);
+        await meter.StartAsync();
+        await new ResourceClient<SecretGroup>(h.Client).DeleteAsync(new ObjectKey("target", "target"), CancellationToken.None);
+        await meter.RunAsync(Stretch);
+
+        await h.WaitForGroupAsync("aliasing", "aliasing", "False", "AliasNotFound");
+        var cost = await meter.OfAsync("aliasing", "aliasing");
+        var target = await meter.OfAsync("target", "target");
+        output.WriteLine($"aliasing over {Stretch}: {cost}; target (being deleted): {target}");
+        var attempts = CostBounds.MaxAttempts(Stretch);
+        var events = CostBounds.MaxEventWrites(Stretch);
+        Assert.True(cost.Reconciles <= attempts + 2 && cost.ApiWrites <= 1 + events && cost.EventWrites <= events && cost.LogLines <= attempts + 2, $"{cost}; bound {attempts + 2} reconciles, {1 + events} writes");
+        Assert.True(target.Reconciles <= 2 && target.ApiWrites == 0 && target.LogLines == 0, $"target: {target}");
     }
 }
