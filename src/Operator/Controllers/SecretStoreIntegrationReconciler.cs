@@ -77,6 +77,12 @@ public sealed partial class SecretStoreIntegrationReconciler(
             return ReconcileResult.Retry(outcome.Reason);
         }
 
+        // A spec the operator refuses stays refused until it is edited (the edit reconciles it): no periodic recheck.
+        if (!outcome.Ready && outcome.Reason is "InvalidSpec" or "InvalidReference" or "ProviderNotSupported")
+        {
+            return ReconcileResult.Terminal(outcome.Reason);
+        }
+
         return ReconcileResult.RequeueIn(outcome.Validated || trusted is null || trusted <= now ? recheck : trusted.Value - now);
     }
 

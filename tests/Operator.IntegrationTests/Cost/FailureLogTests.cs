@@ -14,6 +14,7 @@ public sealed class FailureLogTests
         await h.CreateNamespaceAsync("missing-key");
         await h.CreateNamespaceAsync("no-integration");
         await h.CreateIntegrationAsync();
+        await h.WaitForIntegrationAsync();
         var meter = new CostMeter(h);
         await meter.StartAsync();
 

@@ -14,6 +14,7 @@ public sealed class IntegrationFlapCostTests(ITestOutputHelper output)
         await using var h = await OperatorHarness.StartAsync();
         await h.CreateNamespaceAsync(Ns);
         await h.CreateIntegrationAsync();
+        await h.WaitForIntegrationAsync();
         await h.SetSourceValuesAsync(Ns, new Dictionary<string, string> { ["K"] = "v" });
         await h.CreateGroupAsync(Ns, Ns, ["K"], g => g.Spec.RefreshInterval = "0");
         await h.WaitForGroupAsync(Ns, Ns, "True", "Synced");
