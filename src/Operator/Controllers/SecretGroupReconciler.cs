@@ -75,7 +75,9 @@ public sealed partial class SecretGroupReconciler(
 
         if (!Conditions.IsTrue(integration.Status?.Conditions, ConditionTypes.Ready) || integration.Status?.ObservedGeneration != integration.Metadata.Generation)
         {
-            return await FailAsync(entity, "IntegrationNotReady", $"integration '{fqn}' is not Ready; see kubectl get ssi {integration.Metadata.Name}", retry: false, cancellationToken).ConfigureAwait(false);
+            // Retried, not terminal: the integration's reconciler requeues its groups right after its own status write, and
+            // the cache read here may not show that write yet (for seconds while a watch is re-established).
+            return await FailAsync(entity, "IntegrationNotReady", $"integration '{fqn}' is not Ready; see kubectl get ssi {integration.Metadata.Name}", retry: true, cancellationToken).ConfigureAwait(false);
         }
 
         var denied = AccessRules.CheckNamespace(integration, entity.Metadata.NamespaceProperty);
@@ -365,12 +367,19 @@ public sealed partial class SecretGroupReconciler(
             await api.ReplaceStatusAsync(entity, cancellationToken).ConfigureAwait(false);
         }
 
-        // A retried failure is reported on every attempt (the backoff bounds them; repeats join one Event series). A
-        // terminal one only when it is news: re-evaluating it (after its own status write, or after a restart) says nothing new.
-        if (retry || changed)
+        // News is a Warning line and an Event; a retry that finds the same failure only adds to the Event's series (at
+        // most one API write per 30 minutes) and a Debug line, so a long outage costs no log volume per attempt. A
+        // terminal failure re-evaluated (after its own status write, or after a restart) says nothing new at all.
+        var key = ObjectKey.From(entity);
+        if (changed)
         {
             events.Record(entity, EventSeverity.Warning, reason, "Sync", message);
-            LogSyncFailed(logger, ObjectKey.From(entity), reason, message);
+            LogSyncFailed(logger, key, reason, message);
+        }
+        else if (retry)
+        {
+            events.Record(entity, EventSeverity.Warning, reason, "Sync", message);
+            LogStillFailing(logger, key, reason);
         }
 
         return retry ? ReconcileResult.Retry(reason) : ReconcileResult.Terminal(reason);
@@ -381,4 +390,7 @@ public sealed partial class SecretGroupReconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Group {Group} not synced: {Reason}: {Detail}")]
     private static partial void LogSyncFailed(ILogger logger, ObjectKey group, string reason, string detail);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Group {Group} still not synced: {Reason}")]
+    private static partial void LogStillFailing(ILogger logger, ObjectKey group, string reason);
 }

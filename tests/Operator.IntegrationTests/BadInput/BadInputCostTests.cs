@@ -45,12 +45,12 @@ public sealed class BadInputCostTests(ITestOutputHelper output)
         await meter.RunAsync(Stretch);
 
         // Bounds from the schedule: a retried failure makes at most MaxAttempts reconciles in the stretch, plus its first
-        // look, the echo of its one status write and a requeue by a neighbour; one log line per reconcile. Writes: at most
-        // one refused write of the managed Secret per reconcile (a Secret over 1 MiB, a foreign Secret of that name), the
-        // status write(s) and the Event series' writes.
+        // look, the echo of its one status write and a requeue by a neighbour. Writes: at most one refused write of the
+        // managed Secret per reconcile (a Secret over 1 MiB, a foreign Secret of that name), the status write(s) and the
+        // Event series' writes. Log lines do not grow with attempts: one per distinct failure.
         var attempts = CostBounds.MaxAttempts(Stretch);
         var eventWrites = CostBounds.MaxEventWrites(Stretch);
-        var bound = new GroupCost(attempts + 3, attempts + 3 + 2 + eventWrites, eventWrites, attempts + 3);
+        var bound = new GroupCost(attempts + 3, attempts + 3 + 2 + eventWrites, eventWrites, 2);
         var failures = new List<string>();
         output.WriteLine($"{corpus.Count} cases: {refusedByTheApi} refused by the API (no object, no operator work), {created.Count} reached the operator; bound per case over {Stretch}: {bound}");
         var costs = new Dictionary<BadInputCorpus.Placed, GroupCost>();
