@@ -16,8 +16,8 @@ using Operator.RestApi;
 using Operator.Runtime;
 using Operator.Testing;
 using Operator.Testing.Kube;
-using Operator.Testing.Stores.Ssm;
-using Operator.Testing.Stores.Vault;
+using Operator.Testing.Stores.Aws;
+using Operator.Testing.Stores.Hashicorp;
 using Operator.Webhooks;
 
 namespace Operator.IntegrationTests;
@@ -100,7 +100,6 @@ public sealed partial class CanaryScanTests(ITestOutputHelper output)
             }
 
             await WaitForGroupAsync(client, "bad-missing", "False");
-            await WaitForGroupAsync(client, "bad-own-credentials", "False");
             await WaitForGroupAsync(client, "bad-syntax", "False");
             Assert.Null(await SecretOrNullAsync(client, "bad-own-credentials"));
 

@@ -42,7 +42,7 @@ public sealed class SecretGroup : IKubernetesObject<V1ObjectMeta>, ISpec<SecretG
 public sealed class SecretGroupSpec
 {
     [Required]
-    [Pattern(Patterns.IntegrationFqn)]
+    [Pattern(typeof(Patterns), nameof(Patterns.IntegrationFqn))]
     [Description("FQN of the SecretStoreIntegration, e.g. my-tenant:aws:my-aws-provider:secret-store:aws-ssm.")]
     [JsonPropertyName("integrationFqn")]
     public string IntegrationFqn { get; set; } = "";
@@ -69,6 +69,7 @@ public sealed class SecretGroupSpec
     [JsonPropertyName("target")]
     public SecretTargetSpec? Target { get; set; }
 
+    [ListSet]
     [Description("Other namespaces whose groups may alias these keys with tfy-secret://.")]
     [JsonPropertyName("sharedWithNamespaces")]
     public IList<string>? SharedWithNamespaces { get; set; }
@@ -101,6 +102,7 @@ public sealed class SecretKeySpec
     public string Key { get; set; } = "";
 
     [Length(1, 2400)]
+    [CelRule("!self.startsWith('tfy-k8s-secret://')", "tfy-k8s-secret:// references are only allowed in SecretStoreIntegration fields")]
     [Description("A path in the group's store or a full reference; default is the group's own location.")]
     [JsonPropertyName("remoteRef")]
     public string? RemoteRef { get; set; }
@@ -147,6 +149,9 @@ public sealed class SecretGroupStatus
 
     [JsonPropertyName("observedGeneration")]
     public long? ObservedGeneration { get; set; }
+
+    [JsonPropertyName("syncedInputs")]
+    public SyncInputs? SyncedInputs { get; set; }
 
     [JsonPropertyName("conditions")]
     public IList<V1Condition>? Conditions { get; set; }
