@@ -15,6 +15,7 @@ public sealed class RefreshIntervalTests
         await using var h = await OperatorHarness.StartAsync();
         await h.CreateNamespaceAsync(Ns);
         await h.CreateIntegrationAsync();
+        await h.WaitForIntegrationAsync(); // else the group's first attempt fails and leaves a backoff retry due later
         await h.SetSourceValuesAsync("never", new Dictionary<string, string> { ["K"] = "v1" });
         await h.CreateGroupAsync(Ns, "never", ["K"], g => g.Spec.RefreshInterval = "0");
         var synced = await h.WaitForGroupAsync(Ns, "never", "True", "Synced");
