@@ -12,7 +12,7 @@ public sealed class EchoTests
     [InlineData("ftp://u:hunter2@h/p?access_token=hunter2#frag-hunter2", "ftp://***@h/p?access_token=***#***")]
     [InlineData("https://vault.example.com:8200/v1/secret", "https://vault.example.com:8200/v1/secret")]
     [InlineData("tfy-secret://acme:group:KEY", "tfy-secret://acme:group:KEY")]
-    [InlineData("acme:aws:p:secret-store:x::/path@v2", "acme:aws:p:secret-store:x::/path@v2")]
+    [InlineData("acme:store:p:secret-store:x::/path@v2", "acme:store:p:secret-store:x::/path@v2")]
     public void Redact_RemovesUserInfoQueryValuesAndFragments_AndKeepsTheRest(string text, string expected) =>
         Assert.Equal(expected, Echo.Redact(text));
 
