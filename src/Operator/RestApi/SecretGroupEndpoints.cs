@@ -116,15 +116,12 @@ public static class SecretGroupEndpoints
         {
             (status, body) = (502, Error("store_error", $"the secret store failed ({e.Reason}): {e.Message}"));
         }
-        catch (ConditionException e) when (!e.Retry)
-        {
-            // The rules a sync obeys refused the write (FqnConflict, IntegrationNotReady, AccessDenied ...): the reason is the code.
-            (status, body) = (409, Error(SnakeCase(e.Reason), e.Message));
-        }
         catch (ConditionException e)
         {
-            // Any other condition failure on the way to the store: the integration's credentials.
-            (status, body) = (502, Error("store_error", $"the integration's credentials could not be resolved: {e.Message}"));
+            // The rules a sync obeys refused (FqnConflict, IntegrationNotReady, AccessDenied ...), or the integration's
+            // credentials failed: the reason picks the code, the message says which rule.
+            var code = ApiErrors.OfCondition(e.Reason, e.Retry);
+            (status, body) = (ApiErrors.Statuses[code], Error(code, e.Message));
         }
 
         await WriteAsync(context, status, body).ConfigureAwait(false);
@@ -145,10 +142,6 @@ public static class SecretGroupEndpoints
     }
 
     private static ErrorResponse Error(string code, string message) => new(new ErrorDetail(code, message));
-
-    /// <summary><c>FqnConflict</c> → <c>fqn_conflict</c>.</summary>
-    private static string SnakeCase(string reason) =>
-        string.Concat(reason.Select((c, i) => char.IsUpper(c) ? (i == 0 ? "" : "_") + char.ToLowerInvariant(c) : c.ToString()));
 
     private static string StatusMessage(HttpOperationException e)
     {

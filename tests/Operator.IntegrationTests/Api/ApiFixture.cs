@@ -241,8 +241,9 @@ public sealed class ApiFixture : IAsyncDisposable
 
     public static void AssertError(HttpStatusCode expected, (HttpStatusCode Status, JsonNode? Body) actual, string code, string? messagePart = null)
     {
-        Assert.Equal(expected, actual.Status);
-        Assert.Equal(code, (string?)actual.Body?["error"]?["code"]);
+        Assert.True(
+            expected == actual.Status && code == (string?)actual.Body?["error"]?["code"],
+            $"expected {(int)expected} {code}, got {(int)actual.Status} {actual.Body?.ToJsonString()}");
         if (messagePart is not null)
         {
             Assert.Contains(messagePart, (string?)actual.Body?["error"]?["message"] ?? "", StringComparison.Ordinal);
