@@ -39,6 +39,9 @@ public sealed class GroupStoreLocations(ISecretStore store, ResolvedGroup resolv
 
     public Task<StoreValue?> ReadAsync(string key, CancellationToken cancellationToken) => store.ReadAsync(PathOf(key), cancellationToken);
 
+    /// <summary>One version of the key's value as the store names it; null when the store does not keep it.</summary>
+    public Task<StoreValue?> ReadVersionAsync(string key, string version, CancellationToken cancellationToken) => store.ReadVersionAsync(PathOf(key), version, cancellationToken);
+
     public Task<string?> WriteAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken) => store.WriteAsync(PathOf(key), value, cancellationToken);
 
     /// <summary>Deletes the key's value; refused unless <see cref="DeletesValues"/>.</summary>

@@ -16,6 +16,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<GroupWrites>();
         services.TryAddSingleton<GroupValueWriter>();
         services.TryAddSingleton<SecretGroupService>();
+        services.TryAddSingleton<SecretService>();
         services.TryAddSingleton<SecretApiServer>();
         services.AddHostedService(sp => sp.GetRequiredService<SecretApiServer>());
         return services;

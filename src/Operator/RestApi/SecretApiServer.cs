@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -37,6 +39,13 @@ public sealed partial class SecretApiServer(
 
     /// <summary>The API's serving certificate; null with <c>--api-insecure-http</c> or while disabled.</summary>
     public ServingCertificates? Certificates { get; private set; }
+
+    /// <summary>The routes the listener serves, as <c>METHOD /pattern</c> (the fallback left out); empty while disabled.</summary>
+    public IReadOnlyList<string> ServedRoutes => app is null
+        ? []
+        : [.. ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>() is not null)
+            .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Select(m => $"{m} {e.RoutePattern.RawText}"))];
 
     /// <summary>Where the API listens once started (port 0 becomes the bound port); null while disabled.</summary>
     public Uri? BaseAddress { get; private set; }
@@ -77,7 +86,8 @@ public sealed partial class SecretApiServer(
         // The operator's host owns Ctrl-C/SIGTERM; this application is stopped by it.
         builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>();
         app = builder.Build();
-        SecretGroupEndpoints.Map(app, services.GetRequiredService<SecretGroupService>(), services.GetRequiredService<ApiAuthenticator>(), services.GetRequiredService<CallerRateLimiter>());
+        var table = ApiRoutes.For(services.GetRequiredService<SecretGroupService>(), services.GetRequiredService<SecretService>());
+        SecretGroupEndpoints.Map(app, table, services.GetRequiredService<ApiAuthenticator>(), services.GetRequiredService<CallerRateLimiter>());
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var scheme = Certificates is null ? "http" : "https";

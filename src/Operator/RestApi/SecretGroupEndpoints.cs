@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using k8s.Autorest;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -10,58 +11,61 @@ using Operator.Stores;
 
 namespace Operator.RestApi;
 
-/// <summary>The routes of the Secret Management REST API; every answer is JSON, every error <c>{"error": {code, message}}</c>.</summary>
+/// <summary>
+/// Maps the route table (<see cref="ApiRoutes"/>) and <c>/openapi.json</c> made from it; every answer is JSON, every
+/// error <c>{"error": {code, message}}</c> with a code of <see cref="ApiErrors"/>.
+/// </summary>
 public static class SecretGroupEndpoints
 {
-    public const string Root = "/v1/secret-groups";
-
-    public static void Map(IEndpointRouteBuilder routes, SecretGroupService api, ApiAuthenticator authenticator, CallerRateLimiter limiter)
+    public static void Map(IEndpointRouteBuilder routes, IReadOnlyList<ApiRoute> table, ApiAuthenticator authenticator, CallerRateLimiter limiter)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        ArgumentNullException.ThrowIfNull(api);
+        ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(authenticator);
         ArgumentNullException.ThrowIfNull(limiter);
-        routes.MapPut(Root, Handler(authenticator, limiter, async (context, caller, ct) =>
-            await api.ApplyManifestAsync(caller, await ReadAsync<ManifestRequest>(context).ConfigureAwait(false), IfMatch(context), ct).ConfigureAwait(false)));
-        routes.MapGet(Root, Handler(authenticator, limiter, (context, caller, _) =>
-            Task.FromResult<object?>(api.List(caller, context.Request.Query["fqn"], context.Request.Query["limit"], context.Request.Query["offset"]))));
-        routes.MapGet(Root + "/{id}", Handler(authenticator, limiter, async (context, caller, ct) =>
-            await api.GetAsync(caller, Id(context), ct).ConfigureAwait(false)));
-        routes.MapPut(Root + "/{id}", Handler(authenticator, limiter, async (context, caller, ct) =>
-            await api.SetSecretsAsync(caller, Id(context), await ReadAsync<SetSecretsRequest>(context).ConfigureAwait(false), IfMatch(context), ct).ConfigureAwait(false)));
-        routes.MapDelete(Root + "/{id}", Handler(authenticator, limiter, async (context, caller, ct) =>
+        foreach (var route in table)
         {
-            await api.DeleteAsync(caller, Id(context), IfMatch(context), ct).ConfigureAwait(false);
-            return null;
-        }));
-        routes.MapFallback(context => WriteAsync(context, 404, Error("not_found", $"no route {context.Request.Method} {context.Request.Path}")));
-    }
-
-    /// <summary>Authenticates, runs the action and writes its result (null = 204) or the error.</summary>
-    private static RequestDelegate Handler(ApiAuthenticator authenticator, CallerRateLimiter limiter, Func<HttpContext, Caller, CancellationToken, Task<object?>> action)
-    {
-        return Run;
-
-        Task Run(HttpContext context) => HandleAsync(context, authenticator, limiter, action);
-    }
-
-    private static string Id(HttpContext context) => context.Request.RouteValues["id"] as string ?? "";
-
-    /// <summary>The version in <c>If-Match</c> (an entity tag, quotes and a weak prefix dropped), or null.</summary>
-    private static string? IfMatch(HttpContext context)
-    {
-        var header = context.Request.Headers.IfMatch.ToString().Trim();
-        if (header.Length == 0)
-        {
-            return null;
+            routes.MapMethods(route.Pattern, [route.Method], context => HandleAsync(context, authenticator, limiter, route.Handle));
         }
 
-        if (header.StartsWith("W/", StringComparison.Ordinal))
+        // Public (it describes, never shows), but counted against the client address like an unknown credential.
+        var document = OpenApiDocument.Build(table).ToJsonString();
+        routes.MapGet(ApiRoutes.OpenApi, async context =>
         {
-            header = header[2..];
+            try
+            {
+                limiter.Take($"address:{context.Connection.RemoteIpAddress}");
+            }
+            catch (ApiException e)
+            {
+                await WriteErrorAsync(context, e).ConfigureAwait(false);
+                return;
+            }
+
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await context.Response.WriteAsync(document, context.RequestAborted).ConfigureAwait(false);
+        });
+        routes.MapFallback("{*path}", context =>
+        {
+            var allowed = table.Where(r => r.Matches(context.Request.Path)).Select(r => r.Method).Distinct().ToList();
+            if (allowed.Count == 0)
+            {
+                return WriteAsync(context, 404, Error("not_found", $"no route {context.Request.Method} {context.Request.Path}"));
+            }
+
+            context.Response.Headers.Allow = string.Join(", ", allowed);
+            return WriteAsync(context, 405, Error("method_not_allowed", $"{context.Request.Path} answers {string.Join(", ", allowed)}, not {context.Request.Method}"));
+        });
+    }
+
+    private static Task WriteErrorAsync(HttpContext context, ApiException e)
+    {
+        if (e.RetryAfter is { } wait)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, wait.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
         }
 
-        return header.Trim('"');
+        return WriteAsync(context, e.Status, Error(e.Code, e.Message));
     }
 
     private static async Task HandleAsync(HttpContext context, ApiAuthenticator authenticator, CallerRateLimiter limiter, Func<HttpContext, Caller, CancellationToken, Task<object?>> action)
@@ -125,20 +129,6 @@ public static class SecretGroupEndpoints
         }
 
         await WriteAsync(context, status, body).ConfigureAwait(false);
-    }
-
-    private static async Task<T?> ReadAsync<T>(HttpContext context)
-        where T : class
-    {
-        try
-        {
-            return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, ApiJson.Options, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException e)
-        {
-            // Only the position: the parser's own message may quote the text it choked on, which can be a value.
-            throw ApiException.Invalid("body", $"is not valid JSON for this request at {e.Path ?? "$"}");
-        }
     }
 
     private static ErrorResponse Error(string code, string message) => new(new ErrorDetail(code, message));

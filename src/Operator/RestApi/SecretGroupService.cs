@@ -23,7 +23,7 @@ public sealed partial class SecretGroupService(
     public const int MaxLimit = 1000;
     public const int DefaultLimit = 100;
 
-    private string Tenant => options.Value.Tenant;
+    internal string Tenant => options.Value.Tenant;
 
     private IReadOnlyList<string> TenantAdmins => options.Value.TenantAdminList();
 
@@ -122,13 +122,8 @@ public sealed partial class SecretGroupService(
     /// One group as the API server has it now, not as the cache has it: the version it answers with is what the
     /// caller's next write is checked against, so it must include the caller's own last write.
     /// </summary>
-    public async Task<GroupView> GetAsync(Caller caller, string id, CancellationToken cancellationToken)
-    {
-        var group = await RequireAsync(caller, id, GroupRole.Viewer, "viewing", cancellationToken).ConfigureAwait(false);
-        var fresh = await writes.ReadAsync(ObjectKey.From(group), id, cancellationToken).ConfigureAwait(false);
-        Authorize(caller, fresh, GroupRole.Viewer, "viewing");
-        return GroupViews.From(fresh, Tenant);
-    }
+    public async Task<GroupView> GetAsync(Caller caller, string id, CancellationToken cancellationToken) =>
+        GroupViews.From(await RequireFreshAsync(caller, id, GroupRole.Viewer, "viewing", cancellationToken).ConfigureAwait(false), Tenant);
 
     /// <summary>
     /// Deletes the custom resource; the managed Secret goes with it by owner reference. Values in the external store
@@ -157,24 +152,26 @@ public sealed partial class SecretGroupService(
         throw GroupWrites.Busy(group);
     }
 
-    /// <summary>The groups the caller may view, oldest first (then by name: timestamps have whole seconds); <paramref name="fqn"/> narrows to one group FQN.</summary>
-    public GroupPage List(Caller caller, string? fqn, string? limitText, string? offsetText)
+    /// <summary>
+    /// The groups the caller may view, oldest first (then by name: timestamps have whole seconds); <paramref name="fqn"/>
+    /// narrows to one group FQN, <paramref name="search"/> to names containing it.
+    /// </summary>
+    public GroupPage List(Caller caller, string? fqn, string? search, string? limitText, string? offsetText)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var limit = DefaultLimit;
-        if (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxLimit))
+        var (limit, offset) = Paging(limitText, offsetText, MaxLimit);
+        if (search is { Length: > 253 })
         {
-            throw ApiException.Invalid("limit", $"must be a whole number from 1 to {MaxLimit}");
-        }
-
-        var offset = 0;
-        if (offsetText is not null && !int.TryParse(offsetText, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
-        {
-            throw ApiException.Invalid("offset", "must be a whole number of at least 0");
+            throw ApiException.Invalid("search", "is longer than a group name can be (253 characters)");
         }
 
         RequireSynced();
         IEnumerable<SecretGroup> candidates = cache.List().Where(g => g.Metadata.DeletionTimestamp is null);
+        if (!string.IsNullOrEmpty(search))
+        {
+            candidates = candidates.Where(g => g.Metadata.Name.Contains(search, StringComparison.OrdinalIgnoreCase));
+        }
+
         if (fqn is not null)
         {
             if (!References.ReferenceParser.TryParseGroupFqn(fqn, "fqn", out var parsed, out var error))
@@ -186,14 +183,51 @@ public sealed partial class SecretGroupService(
             candidates = owner is null ? [] : [owner];
         }
 
-        var visible = candidates
+        var visible = Viewable(caller, candidates);
+        var page = visible.Skip(offset).Take(limit).Select(g => GroupViews.From(g, Tenant)).ToList();
+        return new GroupPage(page, new Pagination(visible.Count, offset, limit));
+    }
+
+    /// <summary>The groups (of <paramref name="candidates"/>, default all) the caller has a role on, in list order.</summary>
+    internal IReadOnlyList<SecretGroup> Viewable(Caller caller, IEnumerable<SecretGroup>? candidates = null)
+    {
+        RequireSynced();
+        return (candidates ?? cache.List().Where(g => g.Metadata.DeletionTimestamp is null))
             .Where(g => caller.RoleOn(g, TenantAdmins) >= GroupRole.Viewer)
             .OrderBy(g => g.Metadata.CreationTimestamp ?? DateTime.MaxValue)
             .ThenBy(g => g.Metadata.Name, StringComparer.Ordinal)
             .ThenBy(g => g.Metadata.NamespaceProperty, StringComparer.Ordinal)
             .ToList();
-        var page = visible.Skip(offset).Take(limit).Select(g => GroupViews.From(g, Tenant)).ToList();
-        return new GroupPage(page, new Pagination(visible.Count, offset, limit));
+    }
+
+    /// <summary><c>limit</c> (1 to <paramref name="max"/>, default <see cref="DefaultLimit"/> or max if lower) and <c>offset</c> (at least 0).</summary>
+    internal static (int Limit, int Offset) Paging(string? limitText, string? offsetText, int max)
+    {
+        var limit = Math.Min(DefaultLimit, max);
+        if (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > max))
+        {
+            throw ApiException.Invalid("limit", $"must be a whole number from 1 to {max}");
+        }
+
+        var offset = 0;
+        if (offsetText is not null && !int.TryParse(offsetText, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
+        {
+            throw ApiException.Invalid("offset", "must be a whole number of at least 0");
+        }
+
+        return (limit, offset);
+    }
+
+    /// <summary>The caller's role on the group (a tenant admin is admin everywhere).</summary>
+    internal GroupRole RoleOf(Caller caller, SecretGroup group) => caller.RoleOn(group, TenantAdmins);
+
+    /// <summary>The group with id <paramref name="id"/> as the API server has it now, when the caller holds <paramref name="needed"/> on it.</summary>
+    internal async Task<SecretGroup> RequireFreshAsync(Caller caller, string id, GroupRole needed, string action, CancellationToken cancellationToken)
+    {
+        var group = await RequireAsync(caller, id, needed, action, cancellationToken).ConfigureAwait(false);
+        var fresh = await writes.ReadAsync(ObjectKey.From(group), id, cancellationToken).ConfigureAwait(false);
+        Authorize(caller, fresh, needed, action);
+        return fresh;
     }
 
     private async Task<SecretGroup> RequireAsync(Caller caller, string id, GroupRole needed, string action, CancellationToken cancellationToken)
@@ -204,7 +238,7 @@ public sealed partial class SecretGroupService(
         return group;
     }
 
-    private void Authorize(Caller caller, SecretGroup group, GroupRole needed, string action)
+    internal void Authorize(Caller caller, SecretGroup group, GroupRole needed, string action)
     {
         var role = caller.RoleOn(group, TenantAdmins);
         if (role == GroupRole.None)
