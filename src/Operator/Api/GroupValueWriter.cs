@@ -5,7 +5,6 @@ using k8s.Models;
 using Microsoft.Extensions.Options;
 using Operator.Controllers;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
 using Operator.References;
 using Operator.Runtime;
 using Operator.Stores;
@@ -24,7 +23,7 @@ public sealed class GroupValueWriter(
     ResourceClient<SecretStoreIntegration> integrationClient,
     SyncLedger ledger,
     IServiceProvider services,
-    IOptions<OperatorOptions> options)
+    IOptions<TenancyOptions> options)
 {
     /// <summary>Returns the updated group, how many values were written and how many keys removed.</summary>
     public async Task<(SecretGroup Group, int Written, int Removed)> ApplyAsync(

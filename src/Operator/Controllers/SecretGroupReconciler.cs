@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Operator.Credentials;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
 using Operator.Observability;
 using Operator.References;
 using Operator.Runtime;
@@ -27,7 +26,8 @@ public sealed partial class SecretGroupReconciler(
     GroupRbacWriter rbac,
     IControllerQueue<SecretGroup> queue,
     IEventRecorder events,
-    IOptions<OperatorOptions> options,
+    IOptions<TenancyOptions> options,
+    IOptions<SyncOptions> sync,
     TimeProvider time,
     IRolloutTrigger rollouts,
     ILogger<SecretGroupReconciler> logger) : IReconciler<SecretGroup>
@@ -49,7 +49,7 @@ public sealed partial class SecretGroupReconciler(
         var secretName = entity.Spec.Target?.Name ?? entity.Metadata.Name;
 
         // Collaborators → RBAC first: who may see the group does not depend on whether its store answers.
-        await rbac.ApplyAsync(entity, secretName, options.Value.TenantAdminList(), cancellationToken).ConfigureAwait(false);
+        await rbac.ApplyAsync(entity, secretName, options.Value.TenantAdmins, cancellationToken).ConfigureAwait(false);
 
         var owner = groups.OwnerOf(entity.Metadata.Name);
         if (owner is not null && owner.Metadata.Uid != entity.Metadata.Uid)
@@ -261,7 +261,7 @@ public sealed partial class SecretGroupReconciler(
             return own;
         }
 
-        return Durations.TryParse(integration.Spec.SyncInterval, out var fromIntegration) ? fromIntegration : options.Value.DefaultSyncInterval;
+        return Durations.TryParse(integration.Spec.SyncInterval, out var fromIntegration) ? fromIntegration : sync.Value.DefaultSyncInterval;
     }
 
     private static async Task<IReadOnlyDictionary<string, StoreValue>> ReadAllAsync(ISecretStore store, IReadOnlyList<KeySource> sources, CancellationToken cancellationToken)

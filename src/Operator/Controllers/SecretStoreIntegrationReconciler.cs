@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Operator.Credentials;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
 using Operator.Observability;
 using Operator.References;
 using Operator.Runtime;
@@ -21,7 +20,7 @@ public sealed partial class SecretStoreIntegrationReconciler(
     IResourceCache<SecretGroup> groups,
     IControllerQueue<SecretGroup> groupQueue,
     IEventRecorder events,
-    IOptions<OperatorOptions> options,
+    IOptions<SyncOptions> options,
     TimeProvider time,
     ILogger<SecretStoreIntegrationReconciler> logger) : IReconciler<SecretStoreIntegration>
 {

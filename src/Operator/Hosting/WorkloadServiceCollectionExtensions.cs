@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Operator.Webhooks;
@@ -9,10 +8,10 @@ namespace Operator.Hosting;
 /// <summary>Registration of the workload features: the reload rollouts, and the Pod webhook when <c>--webhook-enabled</c>.</summary>
 public static class WorkloadServiceCollectionExtensions
 {
-    public static IServiceCollection AddWorkloadIntegration(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddWorkloadIntegration(this IServiceCollection services, bool webhookEnabled)
     {
         services.TryAddSingleton<IRolloutTrigger, RolloutTrigger>();
-        if (configuration.GetValue("WebhookEnabled", false))
+        if (webhookEnabled)
         {
             services.TryAddSingleton<PodMutator>();
             services.TryAddSingleton<AdmissionReviewHandler>();

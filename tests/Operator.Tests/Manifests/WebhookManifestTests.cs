@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using k8s;
 using k8s.Models;
-using Operator.Hosting;
 using Operator.Webhooks;
 
 namespace Operator.Tests.Manifests;
@@ -15,9 +14,9 @@ public sealed class WebhookManifestTests
     {
         var config = Read<V1MutatingWebhookConfiguration>("config/webhook/mutating_webhook_configuration.yaml");
         var service = Read<V1Service>("config/webhook/service.yaml");
-        var defaults = new OperatorOptions();
+        var defaults = new WebhookOptions();
 
-        Assert.Equal(defaults.WebhookConfigName, config.Metadata.Name);
+        Assert.Equal(defaults.ConfigName, config.Metadata.Name);
         var webhook = Assert.Single(config.Webhooks);
         Assert.Equal("Fail", webhook.FailurePolicy);
         Assert.Equal("None", webhook.SideEffects);
@@ -29,7 +28,7 @@ public sealed class WebhookManifestTests
         Assert.Contains("secretgroup-system", excluded.Values);
         Assert.Null(webhook.ClientConfig.CaBundle);
         Assert.Equal(WebhookServer.MutatePodsPath, webhook.ClientConfig.Service.Path);
-        Assert.Equal(defaults.WebhookServiceName, webhook.ClientConfig.Service.Name);
+        Assert.Equal(defaults.ServiceName, webhook.ClientConfig.Service.Name);
         Assert.Equal(service.Metadata.Name, webhook.ClientConfig.Service.Name);
         Assert.Equal(webhook.ClientConfig.Service.Port, Assert.Single(service.Spec.Ports).Port);
     }
@@ -58,7 +57,7 @@ public sealed class WebhookManifestTests
         var manager = Assert.Single(objects.OfType<V1Deployment>()).Spec.Template.Spec.Containers.Single();
         Assert.Contains("--webhook-enabled=true", manager.Args);
         Assert.Contains("--namespace=$(POD_NAMESPACE)", manager.Args);
-        Assert.Contains(manager.Ports, p => p.Name == "webhook" && p.ContainerPort == new OperatorOptions().WebhookPort);
+        Assert.Contains(manager.Ports, p => p.Name == "webhook" && p.ContainerPort == new WebhookOptions().Port);
     }
 
     [Theory]
