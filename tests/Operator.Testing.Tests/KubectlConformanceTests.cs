@@ -1,27 +1,15 @@
-using System.Diagnostics;
-using Operator.Testing.Kube;
-
 namespace Operator.Testing.Tests;
 
-/// <summary>Drives the real kubectl binary against the emulator: discovery, apply, tables, get/list/delete.</summary>
-public sealed class KubectlConformanceTests : IDisposable
+/// <summary>Drives the real kubectl binary against the emulator, validation on: discovery, apply, tables, get/list/delete.</summary>
+public sealed class KubectlConformanceTests
 {
-    private const string Kubectl = "/usr/bin/kubectl";
-    private readonly string _dir = Directory.CreateTempSubdirectory("kubectl-emulator-").FullName;
-
     [Fact]
     public async Task Kubectl_AppliesCrd_AndManagesCustomObjectsAndSecrets()
     {
-        if (!File.Exists(Kubectl))
-        {
-            Assert.Skip($"kubectl is not installed at {Kubectl}");
-        }
-
-        await using var emulator = await KubeApiEmulator.StartAsync(cancellationToken: TestKube.Ct);
-        var kubeconfig = Path.Combine(_dir, "kubeconfig");
-        await File.WriteAllTextAsync(kubeconfig, emulator.KubeconfigYaml(), TestKube.Ct);
-        await File.WriteAllTextAsync(Path.Combine(_dir, "crd.yaml"), Widgets.CrdYaml, TestKube.Ct);
-        await File.WriteAllTextAsync(Path.Combine(_dir, "objects.yaml"), """
+        await using var kube = await TestKube.StartAsync();
+        using var kubectl = await Kubectl.ForAsync(kube.Emulator);
+        await kubectl.WriteAsync("crd.yaml", Widgets.CrdYaml);
+        await kubectl.WriteAsync("objects.yaml", """
             apiVersion: v1
             kind: Namespace
             metadata: {name: kubectl-test}
@@ -35,48 +23,52 @@ public sealed class KubectlConformanceTests : IDisposable
             kind: Secret
             metadata: {name: creds, namespace: kubectl-test, labels: {app: demo}}
             stringData: {password: hunter2}
-            """, TestKube.Ct);
+            """);
 
-        // The emulator serves no OpenAPI documents, so client-side validation is off.
-        await KubectlAsync(kubeconfig, "apply", "--validate=false", "-f", "crd.yaml");
-        await KubectlAsync(kubeconfig, "apply", "--validate=false", "-f", "objects.yaml");
+        await kubectl.RunAsync("apply", "-f", "crd.yaml");
+        await kubectl.RunAsync("apply", "-f", "objects.yaml");
 
-        var table = await KubectlAsync(kubeconfig, "get", "widgets", "-n", "kubectl-test");
+        var table = await kubectl.RunAsync("get", "widgets", "-n", "kubectl-test");
         Assert.Matches(@"NAME\s+TARGET\s+READY\s+AGE", table);
         Assert.Matches(@"primary\s+orders-db", table);
-        Assert.Contains("primary", await KubectlAsync(kubeconfig, "get", "wd", "-A"));
-        Assert.Equal("orders-db", await KubectlAsync(kubeconfig, "get", "widget", "primary", "-n", "kubectl-test", "-o", "jsonpath={.spec.target}"));
-        Assert.Equal("aHVudGVyMg==", await KubectlAsync(kubeconfig, "get", "secret", "creds", "-n", "kubectl-test", "-o", "jsonpath={.data.password}"));
-        Assert.Matches(@"creds\s+\d+s", await KubectlAsync(kubeconfig, "get", "secrets", "-l", "app=demo", "-n", "kubectl-test"));
+        Assert.Contains("primary", await kubectl.RunAsync("get", "wd", "-A"));
+        Assert.Equal("orders-db", await kubectl.RunAsync("get", "widget", "primary", "-n", "kubectl-test", "-o", "jsonpath={.spec.target}"));
+        Assert.Equal("aHVudGVyMg==", await kubectl.RunAsync("get", "secret", "creds", "-n", "kubectl-test", "-o", "jsonpath={.data.password}"));
+        Assert.Matches(@"creds\s+\d+s", await kubectl.RunAsync("get", "secrets", "-l", "app=demo", "-n", "kubectl-test"));
 
-        await KubectlAsync(kubeconfig, "delete", "widget", "primary", "-n", "kubectl-test");
-        await KubectlAsync(kubeconfig, "delete", "secret", "creds", "-n", "kubectl-test");
-        Assert.DoesNotContain("creds", await KubectlAsync(kubeconfig, "get", "secrets", "-n", "kubectl-test"));
-        Assert.DoesNotContain("primary", await KubectlAsync(kubeconfig, "get", "widgets", "-n", "kubectl-test"));
+        await kubectl.RunAsync("delete", "widget", "primary", "-n", "kubectl-test");
+        await kubectl.RunAsync("delete", "secret", "creds", "-n", "kubectl-test");
+        Assert.DoesNotContain("creds", await kubectl.RunAsync("get", "secrets", "-n", "kubectl-test"));
+        Assert.DoesNotContain("primary", await kubectl.RunAsync("get", "widgets", "-n", "kubectl-test"));
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private async Task<string> KubectlAsync(string kubeconfig, params string[] args)
+    [Fact]
+    public async Task Kubectl_AppliesClientAndServerSide_AndCreates_WithValidationOn()
     {
-        var start = new ProcessStartInfo(Kubectl)
-        {
-            WorkingDirectory = _dir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { "--kubeconfig", kubeconfig, "--cache-dir", Path.Combine(_dir, "cache") }.Concat(args))
-        {
-            start.ArgumentList.Add(arg);
-        }
+        await using var kube = await TestKube.StartAsync();
+        await Widgets.InstallAsync(kube.Client);
+        using var kubectl = await Kubectl.ForAsync(kube.Emulator);
+        await kubectl.WriteAsync("widget.yaml", $$"""
+            apiVersion: test.example.com/v1
+            kind: Widget
+            metadata: {name: w, namespace: {{kube.Namespace}}}
+            spec: {target: first}
+            """);
+        await kubectl.WriteAsync("map.yaml", $$"""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: m, namespace: {{kube.Namespace}}}
+            data: {a: "1"}
+            """);
 
-        using var process = Process.Start(start)!;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestKube.Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"kubectl {string.Join(' ', args)} failed ({process.ExitCode}): {await stderr}");
-        return await stdout;
+        Assert.Contains("widget.test.example.com/w created", await kubectl.RunAsync("apply", "-f", "widget.yaml"));
+        await kubectl.WriteAsync("widget.yaml", (await File.ReadAllTextAsync(Path.Combine(kubectl.Dir, "widget.yaml"), TestKube.Ct)).Replace("first", "second"));
+        Assert.Contains("widget.test.example.com/w configured", await kubectl.RunAsync("apply", "-f", "widget.yaml"));
+        Assert.Contains("configmap/m created", await kubectl.RunAsync("create", "-f", "map.yaml"));
+        Assert.Contains("configmap/m configured", await kubectl.RunAsync("apply", "-f", "map.yaml"));
+        Assert.Contains("serverside-applied", await kubectl.RunAsync("apply", "--server-side", "-f", "widget.yaml"));
+
+        Assert.Equal("second", await kubectl.RunAsync("get", "widget", "w", "-n", kube.Namespace, "-o", "jsonpath={.spec.target}"));
+        Assert.Equal("1", await kubectl.RunAsync("get", "configmap", "m", "-n", kube.Namespace, "-o", "jsonpath={.data.a}"));
     }
 }

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Operator.Testing.Kube.OpenApi;
 
 namespace Operator.Testing.Kube;
 
 /// <summary>Routes HTTP requests to discovery documents and resource operations.</summary>
-internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer watches, TimeProvider time, Func<string> serverAddress, CancellationToken stopping)
+internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer watches, OpenApiHandler openApi, TimeProvider time, Func<string> serverAddress, CancellationToken stopping)
 {
     public static JsonObject Present(ResourceType type, JsonObject obj)
     {
@@ -62,6 +63,11 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
     {
         var path = context.Request.Path.Value ?? "/";
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (await openApi.TryServeAsync(context, segments).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var registry = operations.Registry;
         JsonNode? document = segments switch
         {
@@ -131,8 +137,11 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
                     await WriteListAsync(context, type, items, version).ConfigureAwait(false);
                     return;
                 case "POST":
-                    var body = await ReadObjectAsync(context).ConfigureAwait(false);
-                    await WriteObjectAsync(context, type, 201, operations.Create(type, ns ?? "", body)).ConfigureAwait(false);
+                    var fields = RequestBody.Directive(context, "CreateOptions");
+                    var body = await RequestBody.ReadObjectAsync(context, fields).ConfigureAwait(false);
+                    var created = operations.Create(type, ns ?? "", body, fields);
+                    RequestBody.AddWarnings(context, fields);
+                    await WriteObjectAsync(context, type, 201, created).ConfigureAwait(false);
                     return;
                 case "DELETE":
                     var deleted = operations.DeleteCollection(type, ns, filter);
@@ -157,20 +166,24 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
                     await WriteObjectAsync(context, type, 200, current).ConfigureAwait(false);
                     return;
                 case "PUT":
-                    var body = await ReadObjectAsync(context).ConfigureAwait(false);
-                    await WriteObjectAsync(context, type, 200, operations.Update(type, ns, name, body, statusOnly)).ConfigureAwait(false);
+                    var fields = RequestBody.Directive(context, "UpdateOptions");
+                    var body = await RequestBody.ReadObjectAsync(context, fields).ConfigureAwait(false);
+                    var updated = operations.Update(type, ns, name, body, statusOnly, fields);
+                    RequestBody.AddWarnings(context, fields);
+                    await WriteObjectAsync(context, type, 200, updated).ConfigureAwait(false);
                     return;
                 case "PATCH":
-                    RequireJson(context);
-                    var patch = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+                    var patchFields = RequestBody.Directive(context, "PatchOptions");
+                    var patch = await RequestBody.ReadOptionalAsync(context, patchFields).ConfigureAwait(false);
                     var contentType = context.Request.ContentType ?? "";
                     var isApply = contentType.StartsWith("application/apply-patch", StringComparison.OrdinalIgnoreCase);
                     var patched = operations.Patch(type, ns, name, old =>
-                        old is null && !isApply ? throw KubeApiException.NotFound(type, name) : Patching.Apply(contentType, old, patch), statusOnly);
+                        old is null && !isApply ? throw KubeApiException.NotFound(type, name) : Patching.Apply(type, contentType, old, patch), statusOnly, patchFields);
+                    RequestBody.AddWarnings(context, patchFields);
                     await WriteObjectAsync(context, type, 200, patched).ConfigureAwait(false);
                     return;
                 case "DELETE":
-                    var options = await ReadOptionalObjectAsync(context).ConfigureAwait(false);
+                    var options = await RequestBody.ReadOptionalAsync(context, null).ConfigureAwait(false);
                     var policy = (string?)options?["propagationPolicy"] ?? query["propagationPolicy"];
                     var preconditions = options?["preconditions"];
                     var result = operations.Delete(type, ns, name, policy == "Orphan", (string?)preconditions?["resourceVersion"], (string?)preconditions?["uid"]);
@@ -225,28 +238,6 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
 
     private static Task WriteObjectAsync(HttpContext context, ResourceType type, int statusCode, JsonObject obj) =>
         WriteJsonAsync(context, statusCode, Present(type, obj));
-
-    private static async Task<JsonObject> ReadObjectAsync(HttpContext context) =>
-        await ReadOptionalObjectAsync(context).ConfigureAwait(false) ?? throw KubeApiException.BadRequest("the request body must be a JSON object");
-
-    private static async Task<JsonObject?> ReadOptionalObjectAsync(HttpContext context)
-    {
-        RequireJson(context);
-        using var reader = new StreamReader(context.Request.Body);
-        var text = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
-        return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text) as JsonObject;
-    }
-
-    // Only JSON is spoken; kubectl's typed commands (e.g. `kubectl create secret`) send protobuf and get a clear 415.
-    private static void RequireJson(HttpContext context)
-    {
-        var contentType = context.Request.ContentType ?? "";
-        if (contentType.Contains("protobuf", StringComparison.OrdinalIgnoreCase) || contentType.Contains("cbor", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new KubeApiException(415, "UnsupportedMediaType",
-                $"the emulator only accepts JSON request bodies, not {contentType}; use kubectl apply or a JSON client");
-        }
-    }
 
     private T Locked<T>(Func<T> read)
     {

@@ -4,6 +4,7 @@ using k8s;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Operator.Testing.Kube.OpenApi;
 
 namespace Operator.Testing.Kube;
 
@@ -50,7 +51,8 @@ public sealed class KubeApiEmulator : IAsyncDisposable
         var store = new ObjectStore(options.WatchHistoryLimit);
         var emulator = new KubeApiEmulator(app, store);
         var operations = new ResourceOperations(store, new ResourceRegistry(), options.TimeProvider);
-        var handler = new ApiHandler(operations, new WatchStreamer(store, options.BookmarkInterval, options.TimeProvider), options.TimeProvider,
+        var openApi = new OpenApiHandler(new OpenApiDocuments(operations.Registry), store.Gate);
+        var handler = new ApiHandler(operations, new WatchStreamer(store, options.BookmarkInterval, options.TimeProvider), openApi, options.TimeProvider,
             () => emulator.BaseAddress.Authority, emulator._stopping.Token);
         foreach (var ns in new[] { "default", "kube-system", "kube-public" })
         {

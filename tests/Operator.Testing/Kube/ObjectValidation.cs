@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Operator.Testing.Kube.Validation;
 
 namespace Operator.Testing.Kube;
 
@@ -9,8 +10,23 @@ internal static partial class ObjectValidation
 {
     public const int MaxSecretSize = 1024 * 1024;
 
-    public static List<FieldError> Validate(ResourceType type, JsonObject obj)
+    /// <summary>Decodes (prunes unknown fields, refusing them under Strict), defaults and validates.</summary>
+    public static List<FieldError> Validate(ResourceType type, JsonObject obj, FieldValidation fields)
     {
+        if (type.IsCustom)
+        {
+            ModelPruning.PruneMetadata(obj, fields.Unknown);
+            if (type.Schema is not null)
+            {
+                SchemaValidator.PruneAndDefault(type.Schema, obj, fields.Unknown);
+            }
+        }
+        else
+        {
+            ModelPruning.Prune(type, obj, fields.Unknown);
+        }
+
+        fields.ThrowIfStrict(type);
         var errors = new List<FieldError>();
         ValidateName(type, Meta.Name(obj), errors);
         MetadataValidation.Validate(obj, errors);
@@ -33,7 +49,7 @@ internal static partial class ObjectValidation
         }
         else if (type.IsCustom && type.Schema is not null)
         {
-            errors.AddRange(SchemaValidator.Apply(type.Schema, obj));
+            errors.AddRange(SchemaValidator.Validate(type.Schema, obj));
         }
 
         return errors;

@@ -7,22 +7,28 @@ namespace Operator.Testing.Kube;
 internal static class Patching
 {
     /// <summary>
-    /// Applies a patch by content type. Strategic merge patch and server-side apply are treated as JSON merge patch:
-    /// lists are replaced rather than merged by key, and <c>$patch</c> directives and field ownership are not understood.
+    /// Applies a patch by content type. Strategic merge patch (built-in kinds only, as on the real server) and
+    /// server-side apply are treated as JSON merge patch: lists are replaced rather than merged by key, and
+    /// <c>$patch</c> directives and field ownership are not understood.
     /// </summary>
-    public static JsonObject Apply(string contentType, JsonObject? target, JsonNode? patch)
+    public static JsonObject Apply(ResourceType type, string contentType, JsonObject? target, JsonNode? patch)
     {
         var media = contentType.Split(';')[0].Trim().ToLowerInvariant();
         return media switch
         {
             "application/json-patch+json" => JsonPatch(target ?? throw new KubeApiException(404, "NotFound", "not found"), patch as JsonArray
                 ?? throw KubeApiException.BadRequest("json patch must be an array of operations")),
+            "application/strategic-merge-patch+json" when type.IsCustom => throw UnsupportedMediaType(),
             "application/merge-patch+json" or "application/strategic-merge-patch+json" or "application/apply-patch+yaml"
                 or "application/apply-patch+json" => MergePatch(target ?? new JsonObject(), patch) as JsonObject
                 ?? throw KubeApiException.BadRequest("patch must produce an object"),
-            _ => throw new KubeApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"),
+            _ => throw UnsupportedMediaType(),
         };
     }
+
+    // apiextensions-apiserver serves custom resources with JSON patch, merge patch and apply only.
+    private static KubeApiException UnsupportedMediaType() => new(415, "UnsupportedMediaType",
+        "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
 
     public static JsonNode? MergePatch(JsonNode? target, JsonNode? patch)
     {

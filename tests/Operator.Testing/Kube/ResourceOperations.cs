@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Operator.Testing.Kube.Validation;
 
 namespace Operator.Testing.Kube;
 
@@ -32,7 +33,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
         }
     }
 
-    public JsonObject Create(ResourceType type, string ns, JsonObject body)
+    public JsonObject Create(ResourceType type, string ns, JsonObject body, FieldValidation? fields = null)
     {
         lock (store.Gate)
         {
@@ -72,7 +73,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
             }
 
             var name = Meta.Name(obj);
-            Validate(type, obj, name);
+            Validate(type, obj, name, fields);
             if (store.Get(type.StorageKey, ns, name) is not null)
             {
                 throw KubeApiException.AlreadyExists(type, name);
@@ -112,17 +113,17 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
     }
 
     /// <summary>PUT (or the result of a patch). <paramref name="statusOnly"/> is a write to the /status subresource.</summary>
-    public JsonObject Update(ResourceType type, string ns, string name, JsonObject body, bool statusOnly)
+    public JsonObject Update(ResourceType type, string ns, string name, JsonObject body, bool statusOnly, FieldValidation? fields = null)
     {
         lock (store.Gate)
         {
             var old = store.Get(type.StorageKey, ns, name) ?? throw KubeApiException.NotFound(type, name);
-            return UpdateLocked(type, old, body, statusOnly);
+            return UpdateLocked(type, old, body, statusOnly, fields);
         }
     }
 
     /// <summary>Applies <paramref name="patch"/> to the current object under the lock, then updates it.</summary>
-    public JsonObject Patch(ResourceType type, string ns, string name, Func<JsonObject?, JsonObject> patch, bool statusOnly)
+    public JsonObject Patch(ResourceType type, string ns, string name, Func<JsonObject?, JsonObject> patch, bool statusOnly, FieldValidation? fields = null)
     {
         lock (store.Gate)
         {
@@ -133,10 +134,10 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
                 // Only server-side apply gets here without an object: it creates.
                 Meta.Of(patched)["name"] = name;
                 Meta.Of(patched).Remove("resourceVersion");
-                return Create(type, ns, patched);
+                return Create(type, ns, patched, fields);
             }
 
-            return UpdateLocked(type, old, patched, statusOnly);
+            return UpdateLocked(type, old, patched, statusOnly, fields);
         }
     }
 
@@ -164,7 +165,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
         }
     }
 
-    private JsonObject UpdateLocked(ResourceType type, JsonObject old, JsonObject body, bool statusOnly)
+    private JsonObject UpdateLocked(ResourceType type, JsonObject old, JsonObject body, bool statusOnly, FieldValidation? fields = null)
     {
         var name = Meta.Name(old);
         var bodyName = (string?)body["metadata"]?["name"];
@@ -213,7 +214,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
         }
 
         // Status writes are validated (and pruned) against the schema too, as the real server does.
-        Validate(type, obj, name);
+        Validate(type, obj, name, fields);
         ObjectValidation.ValidateUpdate(type, old, obj, statusOnly ? null : name);
 
         if (type.TracksGeneration && !SpecEquals(type, old, obj))
@@ -261,9 +262,9 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
         return JsonNode.DeepEquals(Strip(a, type.HasStatus), Strip(b, type.HasStatus));
     }
 
-    private void Validate(ResourceType type, JsonObject obj, string name)
+    private void Validate(ResourceType type, JsonObject obj, string name, FieldValidation? fields)
     {
-        var errors = ObjectValidation.Validate(type, obj);
+        var errors = ObjectValidation.Validate(type, obj, fields ?? FieldValidation.None);
         if (errors.Count > 0)
         {
             throw KubeApiException.Invalid(type, name, errors);

@@ -84,10 +84,21 @@ internal sealed class ResourceRegistry
     public ResourceType? Find(string group, string version, string plural) =>
         All.FirstOrDefault(t => t.Group == group && t.Version == version && t.Plural == plural);
 
-    /// <summary>Registers (or replaces) the resources a CRD serves; keyed by the CRD name.</summary>
-    public void SetCustom(string crdName, IReadOnlyList<ResourceType> types) => _custom[crdName] = [.. types];
+    /// <summary>Bumped whenever the served resources change, so documents derived from them are rebuilt.</summary>
+    public long Revision { get; private set; }
 
-    public void RemoveCustom(string crdName) => _custom.Remove(crdName);
+    /// <summary>Registers (or replaces) the resources a CRD serves; keyed by the CRD name.</summary>
+    public void SetCustom(string crdName, IReadOnlyList<ResourceType> types)
+    {
+        _custom[crdName] = [.. types];
+        Revision++;
+    }
+
+    public void RemoveCustom(string crdName)
+    {
+        _custom.Remove(crdName);
+        Revision++;
+    }
 
     public IReadOnlyList<ResourceType> CustomOf(string crdName) =>
         _custom.TryGetValue(crdName, out var types) ? types : [];

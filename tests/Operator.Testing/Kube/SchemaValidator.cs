@@ -7,13 +7,14 @@ namespace Operator.Testing.Kube;
 
 /// <summary>
 /// Structural-schema handling for custom objects, in the API server's order: prune unknown fields, apply defaults,
-/// then validate. <c>x-kubernetes-validations</c> (CEL rules) cannot be evaluated here and are ignored.
+/// then validate.
 /// </summary>
 internal static class SchemaValidator
 {
     private static readonly string[] RootFields = ["apiVersion", "kind", "metadata"];
 
-    public static List<FieldError> Apply(JsonObject schema, JsonObject obj)
+    /// <summary>Prunes the fields the schema does not know (reporting each path to <paramref name="unknown"/>), then defaults.</summary>
+    public static void PruneAndDefault(JsonObject schema, JsonObject obj, Action<string> unknown)
     {
         var properties = schema["properties"] as JsonObject;
         foreach (var (key, value) in obj.ToList())
@@ -25,15 +26,22 @@ internal static class SchemaValidator
 
             if (properties?[key] is JsonObject propertySchema)
             {
-                PruneProperty(obj, key, value, propertySchema);
+                PruneProperty(obj, key, value, propertySchema, key, unknown);
             }
             else if (!PreservesUnknown(schema))
             {
                 obj.Remove(key);
+                unknown(key);
             }
         }
 
         ApplyDefaults(obj, schema);
+    }
+
+    /// <summary>Validates a pruned and defaulted object against its schema.</summary>
+    public static List<FieldError> Validate(JsonObject schema, JsonObject obj)
+    {
+        var properties = schema["properties"] as JsonObject;
         var errors = new List<FieldError>();
         foreach (var (key, value) in obj.ToList())
         {
@@ -54,7 +62,7 @@ internal static class SchemaValidator
     private static bool PreservesUnknown(JsonObject schema) =>
         schema["x-kubernetes-preserve-unknown-fields"]?.GetValueKind() == JsonValueKind.True;
 
-    private static void Prune(JsonNode? node, JsonObject schema)
+    private static void Prune(JsonNode? node, JsonObject schema, string path, Action<string> unknown)
     {
         switch (node)
         {
@@ -63,25 +71,27 @@ internal static class SchemaValidator
                 var additional = schema["additionalProperties"];
                 foreach (var (key, value) in obj.ToList())
                 {
+                    var childPath = $"{path}.{key}";
                     if (properties?[key] is JsonObject propertySchema)
                     {
-                        PruneProperty(obj, key, value, propertySchema);
+                        PruneProperty(obj, key, value, propertySchema, childPath, unknown);
                     }
                     else if (additional is JsonObject additionalSchema)
                     {
-                        PruneProperty(obj, key, value, additionalSchema);
+                        PruneProperty(obj, key, value, additionalSchema, childPath, unknown);
                     }
                     else if (additional?.GetValueKind() != JsonValueKind.True && !PreservesUnknown(schema))
                     {
                         obj.Remove(key);
+                        unknown(childPath);
                     }
                 }
 
                 break;
             case JsonArray array when schema["items"] is JsonObject itemSchema:
-                foreach (var item in array)
+                for (var i = 0; i < array.Count; i++)
                 {
-                    Prune(item, itemSchema);
+                    Prune(array[i], itemSchema, $"{path}[{i}]", unknown);
                 }
 
                 break;
@@ -89,7 +99,7 @@ internal static class SchemaValidator
     }
 
     // Like the real server, a null for a field that is not nullable is dropped (and may then be defaulted).
-    private static void PruneProperty(JsonObject parent, string key, JsonNode? value, JsonObject schema)
+    private static void PruneProperty(JsonObject parent, string key, JsonNode? value, JsonObject schema, string path, Action<string> unknown)
     {
         if (value is null && schema["nullable"]?.GetValueKind() != JsonValueKind.True)
         {
@@ -97,7 +107,7 @@ internal static class SchemaValidator
             return;
         }
 
-        Prune(value, schema);
+        Prune(value, schema, path, unknown);
     }
 
     private static void ApplyDefaults(JsonNode? node, JsonObject schema)

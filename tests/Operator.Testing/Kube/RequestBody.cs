@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Operator.Testing.Kube.Validation;
+
+namespace Operator.Testing.Kube;
+
+/// <summary>Reads request bodies (reporting duplicate fields) and answers with the field-validation warnings.</summary>
+internal static class RequestBody
+{
+    /// <summary>The body of a POST or PUT: a JSON object.</summary>
+    public static async Task<JsonObject> ReadObjectAsync(HttpContext context, FieldValidation? fields) =>
+        await ReadOptionalAsync(context, fields).ConfigureAwait(false) as JsonObject
+        ?? throw KubeApiException.BadRequest("the request body must be a JSON object");
+
+    /// <summary>A body that may be empty (DELETE options, patches).</summary>
+    public static async Task<JsonNode?> ReadOptionalAsync(HttpContext context, FieldValidation? fields)
+    {
+        RequireJson(context);
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        return buffer.Length == 0 ? null : RequestJson.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), fields is null ? null : fields.Duplicate);
+    }
+
+    /// <summary>The fieldValidation directive of a write; <paramref name="optionsKind"/> names it in errors.</summary>
+    public static FieldValidation Directive(HttpContext context, string optionsKind) =>
+        FieldValidation.Parse(context.Request.Query["fieldValidation"], optionsKind);
+
+    /// <summary>One <c>Warning: 299 - "text"</c> header per warning, the form kubectl prints as "Warning: text".</summary>
+    public static void AddWarnings(HttpContext context, FieldValidation fields)
+    {
+        foreach (var warning in fields.Warnings)
+        {
+            var quoted = warning.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+            context.Response.Headers.Append("Warning", $"299 - \"{quoted}\"");
+        }
+    }
+
+    // Only JSON is spoken; kubectl's typed commands (e.g. `kubectl create secret`) send protobuf and get a clear 415.
+    private static void RequireJson(HttpContext context)
+    {
+        var contentType = context.Request.ContentType ?? "";
+        if (contentType.Contains("protobuf", StringComparison.OrdinalIgnoreCase) || contentType.Contains("cbor", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new KubeApiException(415, "UnsupportedMediaType",
+                $"the emulator only accepts JSON request bodies, not {contentType}; use kubectl apply or a JSON client");
+        }
+    }
+}
