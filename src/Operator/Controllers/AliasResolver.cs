@@ -1,4 +1,3 @@
-using System.Text;
 using Operator.Entities.V1Alpha1;
 using Operator.References;
 using Operator.Stores;
@@ -54,7 +53,7 @@ public sealed class AliasResolver(GroupDirectory directory, ManagedSecretWriter 
             }
 
             var version = target.Status?.Secrets?.FirstOrDefault(s => s.Key == alias.Key)?.Version;
-            values[alias.ToString()] = new StoreValue(Encoding.UTF8.GetString(bytes), version);
+            values[alias.ToString()] = new StoreValue(bytes, version);
         }
 
         return (values, null, false);

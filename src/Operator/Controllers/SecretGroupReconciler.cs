@@ -165,7 +165,7 @@ public sealed partial class SecretGroupReconciler(
             return await FailAsync(entity, "SecretNotFound", $"not found in '{fqn}': {list}{(missing.Count > 10 ? $" and {missing.Count - 10} more" : "")}; the managed Secret is unchanged", retry: true, cancellationToken).ConfigureAwait(false);
         }
 
-        var data = sources.ToDictionary(s => s.Key, s => Encoding.UTF8.GetBytes(values[ValueKey(s)].Value), StringComparer.Ordinal);
+        var data = sources.ToDictionary(s => s.Key, s => values[ValueKey(s)].Value.ToArray(), StringComparer.Ordinal);
         bool written;
         string hash;
         try

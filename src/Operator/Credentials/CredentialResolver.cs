@@ -17,6 +17,8 @@ public sealed class CredentialResolver(
     IResourceCache<SecretGroup> groups,
     IKubernetes client)
 {
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>A stamp that changes when any mounted tfy-k8s-secret changes, so clients are rebuilt.</summary>
     public string MountVersion() => k8sSecrets.CurrentVersion();
 
@@ -54,8 +56,9 @@ public sealed class CredentialResolver(
 
                 try
                 {
-                    var value = await store.ReadAsync(p.Path, cancellationToken).ConfigureAwait(false);
-                    return value?.Value ?? throw new CredentialException("CredentialNotFound", $"{field}: path '{p.Path}' not found in '{p.Integration}'");
+                    var value = await store.ReadAsync(p.Path, cancellationToken).ConfigureAwait(false)
+                        ?? throw new CredentialException("CredentialNotFound", $"{field}: path '{p.Path}' not found in '{p.Integration}'");
+                    return AsText(value.Value.Span, field);
                 }
                 catch (SecretStoreException e)
                 {
@@ -89,7 +92,7 @@ public sealed class CredentialResolver(
             var managed = await client.CoreV1.ReadNamespacedSecretAsync(secretName, group.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (managed.Data is not null && managed.Data.TryGetValue(secret.Key, out var bytes))
             {
-                return Encoding.UTF8.GetString(bytes);
+                return AsText(bytes, field);
             }
         }
         catch (HttpOperationException e)
@@ -98,6 +101,19 @@ public sealed class CredentialResolver(
         }
 
         throw new CredentialException("CredentialNotFound", $"{field}: key '{secret.Key}' not found in group '{secret.GroupFqn}'");
+    }
+
+    // Credentials are text (keys, tokens, JSON): bytes that are not UTF-8 are refused rather than silently replaced.
+    private static string AsText(ReadOnlySpan<byte> bytes, string field)
+    {
+        try
+        {
+            return Strict.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new CredentialException("InvalidCredential", $"{field}: the referenced value is not UTF-8 text");
+        }
     }
 }
 

@@ -22,7 +22,7 @@ public sealed class InstrumentedSecretStore(ISecretStore inner, Provider provide
     public Task<StoreValue?> ReadAsync(string path, CancellationToken cancellationToken) =>
         MeasureAsync("read", () => inner.ReadAsync(path, cancellationToken));
 
-    public Task<string?> WriteAsync(string path, string value, CancellationToken cancellationToken) =>
+    public Task<string?> WriteAsync(string path, ReadOnlyMemory<byte> value, CancellationToken cancellationToken) =>
         MeasureAsync("write", () => inner.WriteAsync(path, value, cancellationToken));
 
     public Task DeleteAsync(string path, CancellationToken cancellationToken) =>

@@ -23,13 +23,21 @@ public sealed record ManifestCollaborator(
 /// <summary>Body of <c>PUT /v1/secret-groups/{id}</c>: the complete list of keys, with new values where given.</summary>
 public sealed record SetSecretsRequest([property: JsonPropertyName("secrets")] IReadOnlyList<SecretInput?>? Secrets);
 
-/// <summary>One key and, optionally, its new value.</summary>
+/// <summary>One key and, optionally, its new value: <c>value</c> as text (stored as UTF-8) or <c>valueBase64</c> as bytes.</summary>
 public sealed record SecretInput(
     [property: JsonPropertyName("key")] string? Key,
-    [property: JsonPropertyName("value")] string? Value)
+    [property: JsonPropertyName("value")] string? Value,
+    [property: JsonPropertyName("valueBase64")] string? ValueBase64 = null)
 {
+    /// <summary>Whether a new value is given, in either form.</summary>
+    [JsonIgnore]
+    public bool HasValue => Value is not null || ValueBase64 is not null;
+
+    /// <summary>The new value's bytes (the input was validated by <see cref="SecretsValidator"/>).</summary>
+    public byte[] Bytes() => ValueBase64 is not null ? Convert.FromBase64String(ValueBase64) : System.Text.Encoding.UTF8.GetBytes(Value ?? "");
+
     /// <summary>Never prints the value.</summary>
-    public override string ToString() => $"SecretInput(key: {Key}, hasValue: {Value is not null})";
+    public override string ToString() => $"SecretInput(key: {Key}, hasValue: {HasValue})";
 }
 
 /// <summary>A group as the API shows it; values are never part of it.</summary>

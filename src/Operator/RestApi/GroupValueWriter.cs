@@ -48,13 +48,27 @@ public sealed class GroupValueWriter(
 
         var groupFqn = new GroupFqn(tenant, group.Metadata.Name);
         var written = 0;
-        foreach (var input in inputs.Where(i => i.Value is not null))
+        for (var i = 0; i < inputs.Count; i++)
         {
-            var path = store.DefaultPath(groupFqn, input.Key!);
-            var current = await store.ReadAsync(path, cancellationToken).ConfigureAwait(false);
-            if (current?.Value != input.Value)
+            if (!inputs[i].HasValue)
             {
-                await store.WriteAsync(path, input.Value!, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var path = store.DefaultPath(groupFqn, inputs[i].Key!);
+            var value = inputs[i].Bytes();
+            var current = await store.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+            if (current is null || !current.Value.Span.SequenceEqual(value))
+            {
+                try
+                {
+                    await store.WriteAsync(path, value, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SecretStoreException e) when (e.Kind == StoreErrorKind.ValueTooLarge)
+                {
+                    throw ApiException.Invalid($"secrets[{i}].{(inputs[i].ValueBase64 is null ? "value" : "valueBase64")}", e.Message);
+                }
+
                 written++;
             }
         }

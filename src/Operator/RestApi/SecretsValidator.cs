@@ -40,12 +40,22 @@ public static class SecretsValidator
             }
 
             current.TryGetValue(input.Key!, out var spec);
-            if (input.Value is null && spec is null)
+            if (input.Value is not null && input.ValueBase64 is not null)
+            {
+                throw ApiException.Invalid($"{field}.valueBase64", "give value (text) or valueBase64 (bytes), not both");
+            }
+
+            if (input.ValueBase64 is { } encoded && !IsBase64(encoded))
+            {
+                throw ApiException.Invalid($"{field}.valueBase64", "is not base64 (RFC 4648, with padding)");
+            }
+
+            if (!input.HasValue && spec is null)
             {
                 throw ApiException.Invalid($"{field}.value", $"key '{input.Key}' is not in the group yet, so it needs a value");
             }
 
-            if (input.Value is not null && spec?.RemoteRef is not null)
+            if (input.HasValue && spec?.RemoteRef is not null)
             {
                 throw ApiException.Invalid($"{field}.value", $"key '{input.Key}' reads from spec.secrets remoteRef, not from the group's own location; its value cannot be set here");
             }
@@ -55,4 +65,6 @@ public static class SecretsValidator
 
         return result;
     }
+
+    private static bool IsBase64(string text) => text.Length % 4 == 0 && Convert.TryFromBase64String(text, new byte[text.Length / 4 * 3], out _);
 }

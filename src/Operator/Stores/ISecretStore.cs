@@ -2,15 +2,18 @@ using Operator.References;
 
 namespace Operator.Stores;
 
-/// <summary>A value read from a store; <see cref="Version"/> is the store's own version marker, if it has one.</summary>
-public sealed record StoreValue(string Value, string? Version)
+/// <summary>A value read from a store, as bytes; <see cref="Version"/> is the store's own version marker, if it has one.</summary>
+public sealed record StoreValue(ReadOnlyMemory<byte> Value, string? Version)
 {
     /// <summary>Never prints the value.</summary>
     public override string ToString() => $"StoreValue(version: {Version ?? "none"})";
 }
 
-/// <summary>What a store can do; the reconciler batches reads by <see cref="MaxBatchSize"/>.</summary>
-public sealed record StoreCapabilities(int MaxBatchSize, bool CanWrite, int MaxConcurrency = 4);
+/// <summary>
+/// What a store can do; the reconciler batches reads by <see cref="MaxBatchSize"/>. <see cref="MaxValueBytes"/> is the
+/// service's documented limit for one value as the store keeps it (text stores count the encoded text).
+/// </summary>
+public sealed record StoreCapabilities(int MaxBatchSize, bool CanWrite, int MaxValueBytes, int MaxConcurrency = 4);
 
 /// <summary>One connection to an external secret store, created per integration generation.</summary>
 public interface ISecretStore : IAsyncDisposable
@@ -26,8 +29,8 @@ public interface ISecretStore : IAsyncDisposable
     /// <summary>Reads one path; null when it does not exist.</summary>
     Task<StoreValue?> ReadAsync(string path, CancellationToken cancellationToken);
 
-    /// <summary>Writes a value and returns its new version.</summary>
-    Task<string?> WriteAsync(string path, string value, CancellationToken cancellationToken);
+    /// <summary>Writes a value and returns its new version; one over the store's limit is <see cref="StoreErrorKind.ValueTooLarge"/>.</summary>
+    Task<string?> WriteAsync(string path, ReadOnlyMemory<byte> value, CancellationToken cancellationToken);
 
     /// <summary>Deletes a path; deleting a missing path is not an error.</summary>
     Task DeleteAsync(string path, CancellationToken cancellationToken);
@@ -45,6 +48,7 @@ public enum StoreErrorKind
     Throttled,
     InvalidPath,
     Misconfigured,
+    ValueTooLarge,
 }
 
 /// <summary>A sanitised store failure: the message never holds values, credentials or request signatures.</summary>
@@ -81,6 +85,7 @@ public sealed class SecretStoreException : Exception
         StoreErrorKind.Throttled => "StoreThrottled",
         StoreErrorKind.InvalidPath => "InvalidStorePath",
         StoreErrorKind.Misconfigured => "StoreMisconfigured",
+        StoreErrorKind.ValueTooLarge => "ValueTooLarge",
         _ => "StoreUnavailable",
     };
 }

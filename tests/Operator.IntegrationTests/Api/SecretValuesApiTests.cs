@@ -95,6 +95,32 @@ public sealed class SecretValuesApiTests
     }
 
     [Fact]
+    public async Task BinaryValues_SetAsBase64_ArriveByteForByte_AndOversizedOrMalformedOnesAreRefusedNamingTheField()
+    {
+        await using var f = await ApiFixture.StartAsync();
+        var id = await f.CreateAsync("keystore");
+        byte[] der = [0x30, 0x82, 0xFF, 0x00, 0xC3];
+        object Body(params object[] secrets) => new { secrets };
+
+        var (status, _) = await f.SendAsync(HttpMethod.Put, $"/v1/secret-groups/{id}", ApiFixture.Bob, Body(new { key = "DER", valueBase64 = Convert.ToBase64String(der) }, new { key = "TEXT", value = "h\u00e9llo" }));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(der, (await f.H.GetSecretAsync(OperatorHarness.SourceNamespace, $"{f.H.Tenant}.keystore"))!.Data["DER"]);
+        await OperatorHarness.WaitForAsync(
+            async () => (await f.H.GetSecretAsync(ApiFixture.Ns, "keystore"))?.Data is { } data && data.TryGetValue("DER", out var bytes) && bytes.SequenceEqual(der),
+            "the DER value in the managed Secret, byte for byte");
+        Assert.Equal("h\u00e9llo"u8.ToArray(), (await f.H.GetSecretAsync(ApiFixture.Ns, "keystore"))!.Data["TEXT"]);
+
+        // The built-in store keeps a group's keys in one Secret, which holds at most 1 MiB of values.
+        var version = await f.StoreVersionAsync("keystore");
+        var tooLarge = Convert.ToBase64String(new byte[(1024 * 1024) - "h\u00e9llo"u8.Length + 1]);
+        ApiFixture.AssertError(HttpStatusCode.UnprocessableEntity, await f.SendAsync(HttpMethod.Put, $"/v1/secret-groups/{id}", ApiFixture.Bob, Body(new { key = "DER", valueBase64 = tooLarge }, new { key = "TEXT" })), "validation_failed", "secrets[0].valueBase64");
+        ApiFixture.AssertError(HttpStatusCode.UnprocessableEntity, await f.SendAsync(HttpMethod.Put, $"/v1/secret-groups/{id}", ApiFixture.Bob, Body(new { key = "DER", valueBase64 = "not base64!" })), "validation_failed", "secrets[0].valueBase64");
+        ApiFixture.AssertError(HttpStatusCode.UnprocessableEntity, await f.SendAsync(HttpMethod.Put, $"/v1/secret-groups/{id}", ApiFixture.Bob, Body(new { key = "DER", value = "x", valueBase64 = "eA==" })), "validation_failed", "secrets[0].valueBase64");
+        Assert.Equal(version, await f.StoreVersionAsync("keystore"));
+    }
+
+    [Fact]
     public async Task Delete_RemovesTheGroupAndItsManagedSecret_ButNotTheStoreValues()
     {
         await using var f = await ApiFixture.StartAsync();

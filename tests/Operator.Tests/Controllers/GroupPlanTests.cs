@@ -12,7 +12,7 @@ public sealed class GroupPlanTests
 
     private sealed class PathOnlyStore : ISecretStore
     {
-        public StoreCapabilities Capabilities { get; } = new(10, true);
+        public StoreCapabilities Capabilities { get; } = new(10, true, 1024);
 
         public string DefaultPath(GroupFqn group, string key) => $"{group.Tenant}.{group.Group}/{key}";
 
@@ -20,7 +20,7 @@ public sealed class GroupPlanTests
 
         public Task<StoreValue?> ReadAsync(string path, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<string?> WriteAsync(string path, string value, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<string?> WriteAsync(string path, ReadOnlyMemory<byte> value, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task DeleteAsync(string path, CancellationToken cancellationToken) => throw new NotSupportedException();
 

@@ -8,6 +8,7 @@ using Operator.Observability;
 using Operator.References;
 using Operator.Runtime;
 using Operator.Stores;
+using Operator.Tests.Stores;
 
 namespace Operator.Tests.Observability;
 
@@ -104,17 +105,17 @@ public sealed class InstrumentedSecretStoreTests : IDisposable
     {
         public Exception? Fail { get; init; }
 
-        public StoreCapabilities Capabilities { get; } = new(10, true);
+        public StoreCapabilities Capabilities { get; } = new(10, true, 1024);
 
         public string DefaultPath(GroupFqn group, string key) => $"/{key}";
 
         public Task<IReadOnlyDictionary<string, StoreValue>> ReadManyAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken) =>
-            Fail is null ? Task.FromResult<IReadOnlyDictionary<string, StoreValue>>(paths.ToDictionary(p => p, _ => new StoreValue(Canary, "1"))) : Task.FromException<IReadOnlyDictionary<string, StoreValue>>(Fail);
+            Fail is null ? Task.FromResult<IReadOnlyDictionary<string, StoreValue>>(paths.ToDictionary(p => p, _ => new StoreValue(System.Text.Encoding.UTF8.GetBytes(Canary), "1"))) : Task.FromException<IReadOnlyDictionary<string, StoreValue>>(Fail);
 
         public Task<StoreValue?> ReadAsync(string path, CancellationToken cancellationToken) =>
-            Fail is null ? Task.FromResult<StoreValue?>(new StoreValue(Canary, "1")) : Task.FromException<StoreValue?>(Fail);
+            Fail is null ? Task.FromResult<StoreValue?>(new StoreValue(System.Text.Encoding.UTF8.GetBytes(Canary), "1")) : Task.FromException<StoreValue?>(Fail);
 
-        public Task<string?> WriteAsync(string path, string value, CancellationToken cancellationToken) => Task.FromResult<string?>("2");
+        public Task<string?> WriteAsync(string path, ReadOnlyMemory<byte> value, CancellationToken cancellationToken) => Task.FromResult<string?>("2");
 
         public Task DeleteAsync(string path, CancellationToken cancellationToken) => Task.CompletedTask;
 

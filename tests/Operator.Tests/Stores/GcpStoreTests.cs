@@ -62,7 +62,7 @@ public sealed class GcpStoreTests
         var again = await f.Store.ReadAsync(path, CancellationToken.None);
 
         Assert.Equal(StoreErrorKind.AuthenticationFailed, e.Kind);
-        Assert.Equal("v", again!.Value);
+        Assert.Equal("v", again!.Text());
         Assert.Equal(2, f.Fake.CallCount("token"));
     }
 
@@ -78,7 +78,7 @@ public sealed class GcpStoreTests
         Assert.Equal(("1", "2"), (first, second));
         Assert.Equal(1, f.Fake.CallCount("create"));
         Assert.Equal(3, f.Fake.CallCount("addVersion")); // the first one found no secret
-        Assert.Equal("two", (await f.Store.ReadAsync(path, CancellationToken.None))!.Value);
+        Assert.Equal("two", (await f.Store.ReadAsync(path, CancellationToken.None))!.Text());
         Assert.True(f.Fake.Exists("acme_payments_tls_-crt"));
     }
 
@@ -90,8 +90,8 @@ public sealed class GcpStoreTests
 
         var value = await f.Store.ReadAsync("projects/test-project/secrets/legacy-db-password", CancellationToken.None);
 
-        Assert.Equal("pw", value!.Value);
-        Assert.Equal("1", value.Version);
+        Assert.Equal("pw", value!.Text());
+        Assert.Equal("1", value!.Version);
     }
 
     [Fact]

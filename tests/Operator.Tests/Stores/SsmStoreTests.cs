@@ -98,7 +98,7 @@ public sealed class SsmStoreTests
             SsmStores.Integration(fake, a => { a.Auth!.RoleArn = role; a.Auth.ExternalId = "ext-42"; }),
             SsmStores.Keys());
 
-        Assert.Equal("a", (await store.ReadAsync(store.DefaultPath(Group, "A"), CancellationToken.None))!.Value);
+        Assert.Equal("a", (await store.ReadAsync(store.DefaultPath(Group, "A"), CancellationToken.None))!.Text());
         Assert.Null(await store.ReadAsync(store.DefaultPath(Group, "B"), CancellationToken.None));
 
         Assert.Equal(1, fake.CallCount("AssumeRole"));

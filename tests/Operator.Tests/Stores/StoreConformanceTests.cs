@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Operator.References;
 using Operator.Stores;
 
@@ -32,6 +34,9 @@ public interface IStoreFixture : IAsyncDisposable
 
     /// <summary>A string inside the bad credentials: it must appear in no error message.</summary>
     string CredentialCanary { get; }
+
+    /// <summary>The largest value the service documents for <paramref name="key"/> alone at its default path (as the store keeps it).</summary>
+    int MaxValueBytes(string key) => Store.Capabilities.MaxValueBytes;
 }
 
 /// <summary>The cases every store passes; a store's test class derives from this and supplies its fixture.</summary>
@@ -50,7 +55,7 @@ public abstract class StoreConformanceTests
         var value = await f.Store.ReadAsync(PathOf(f, "API_KEY"), CancellationToken.None);
 
         Assert.NotNull(value);
-        Assert.Equal("value-1", value.Value);
+        Assert.Equal("value-1", value.Text());
         Assert.False(string.IsNullOrEmpty(value.Version));
     }
 
@@ -62,7 +67,7 @@ public abstract class StoreConformanceTests
 
         var many = await f.Store.ReadManyAsync([PathOf(f, "PRESENT"), PathOf(f, "ABSENT")], CancellationToken.None);
 
-        Assert.Equal(["x"], many.Values.Select(v => v.Value));
+        Assert.Equal(["x"], many.Values.Select(v => v.Text()));
         Assert.False(many.ContainsKey(PathOf(f, "ABSENT")));
         Assert.Null(await f.Store.ReadAsync(PathOf(f, "ABSENT2"), CancellationToken.None));
     }
@@ -77,8 +82,8 @@ public abstract class StoreConformanceTests
         await f.SeedAsync(PathOf(f, "K"), "v2");
         var second = await f.Store.ReadAsync(PathOf(f, "K"), CancellationToken.None);
 
-        Assert.Equal("v2", second!.Value);
-        Assert.NotEqual(first!.Version, second.Version);
+        Assert.Equal("v2", second!.Text());
+        Assert.NotEqual(first!.Version, second!.Version);
     }
 
     [Fact]
@@ -95,7 +100,7 @@ public abstract class StoreConformanceTests
         var values = await f.Store.ReadManyAsync(keys.Select(k => PathOf(f, k)).ToList(), CancellationToken.None);
 
         Assert.Equal(25, values.Count);
-        Assert.All(keys, k => Assert.Equal("v-" + k, values[PathOf(f, k)].Value));
+        Assert.All(keys, k => Assert.Equal("v-" + k, values[PathOf(f, k)].Text()));
         Assert.InRange(f.ReadCalls - before, 1, f.ExpectedReadCalls(25));
     }
 
@@ -108,7 +113,7 @@ public abstract class StoreConformanceTests
 
         var values = await f.Store.ReadManyAsync([PathOf(f, "K")], CancellationToken.None);
 
-        Assert.Equal("v", values[PathOf(f, "K")].Value);
+        Assert.Equal("v", values[PathOf(f, "K")].Text());
     }
 
     [Fact]
@@ -141,8 +146,51 @@ public abstract class StoreConformanceTests
         var version = await f.Store.WriteAsync(PathOf(f, "NEW"), "written", CancellationToken.None);
         var read = await f.Store.ReadAsync(PathOf(f, "NEW"), CancellationToken.None);
 
-        Assert.Equal("written", read!.Value);
-        Assert.Equal(version, read.Version);
+        Assert.Equal("written", read!.Text());
+        Assert.Equal(version, read!.Version);
+    }
+
+    [Fact]
+    public async Task ArbitraryBytes_RoundTripExactly()
+    {
+        await using var f = await CreateFixtureAsync();
+        byte[][] values =
+        [
+            [0x30, 0x82, 0xFF, 0x00, 0xC3],                                       // DER prefix, invalid UTF-8, NUL, lone lead byte
+            [.. Enumerable.Range(0, 256).Select(i => (byte)i)],                   // every byte value
+            "text\0with a NUL"u8.ToArray(),
+            Encoding.UTF8.GetBytes(StoreText.BinaryPrefix + "AAAA"),              // text that looks like the binary marker
+            "caf\u00e9 \ud83d\udd11"u8.ToArray(),                                 // multi-byte UTF-8 stays text
+        ];
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            var path = PathOf(f, $"BIN_{i}");
+            var version = await f.Store.WriteAsync(path, values[i], CancellationToken.None);
+            var read = await f.Store.ReadAsync(path, CancellationToken.None);
+            var many = await f.Store.ReadManyAsync([path], CancellationToken.None);
+
+            Assert.Equal(values[i], read!.Value.ToArray());
+            Assert.Equal(values[i], many[path].Value.ToArray());
+            Assert.Equal(version, read.Version);
+        }
+    }
+
+    [Fact]
+    public async Task ValueOfTheDocumentedMaximum_IsStored_AndOneMoreIsRefusedClearly()
+    {
+        await using var f = await CreateFixtureAsync();
+        var path = PathOf(f, "LARGEST");
+        var max = f.MaxValueBytes("LARGEST");
+        var largest = Enumerable.Repeat((byte)'a', max).ToArray();
+
+        await f.Store.WriteAsync(path, largest, CancellationToken.None);
+        var e = await Assert.ThrowsAsync<SecretStoreException>(() => f.Store.WriteAsync(path, Enumerable.Repeat((byte)'b', max + 1).ToArray(), CancellationToken.None));
+
+        Assert.Equal(StoreErrorKind.ValueTooLarge, e.Kind);
+        Assert.Equal("ValueTooLarge", e.Reason);
+        Assert.Contains(f.Store.Capabilities.MaxValueBytes.ToString(CultureInfo.InvariantCulture), e.Message, StringComparison.Ordinal);
+        Assert.Equal(largest, (await f.Store.ReadAsync(path, CancellationToken.None))!.Value.ToArray());
     }
 
     [Fact]

@@ -33,6 +33,9 @@ public sealed class VaultStoreConformanceTests : StoreConformanceTests
 
         public int ExpectedReadCalls(int keys) => 1; // one KV v2 entry per group
 
+        // The limit is on the entry's data JSON: {"<key>":"<value>"}.
+        public int MaxValueBytes(string key) => VaultFake.MaxEntryBytes - System.Text.Encoding.UTF8.GetByteCount(new System.Text.Json.Nodes.JsonObject { [key] = "" }.ToJsonString());
+
         public Task SeedAsync(string path, string value)
         {
             var parsed = VaultPath.Parse(path);

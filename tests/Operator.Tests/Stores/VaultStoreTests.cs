@@ -34,8 +34,8 @@ public sealed class VaultStoreTests
         fake.Seed(Entry, "API_KEY", "v1");
         await using var store = VaultStores.Create(fake, VaultStores.AppRoleAuth("operator-role", "secret-id-1"));
 
-        Assert.Equal("v1", (await store.ReadAsync(PathOf(store, "API_KEY"), CancellationToken.None))!.Value);
-        Assert.Equal("v1", (await store.ReadAsync(PathOf(store, "API_KEY"), CancellationToken.None))!.Value);
+        Assert.Equal("v1", (await store.ReadAsync(PathOf(store, "API_KEY"), CancellationToken.None))!.Text());
+        Assert.Equal("v1", (await store.ReadAsync(PathOf(store, "API_KEY"), CancellationToken.None))!.Text());
         await store.ValidateAsync(CancellationToken.None);
 
         Assert.Equal(1, fake.CallCount("login.approle"));
@@ -73,7 +73,7 @@ public sealed class VaultStoreTests
             await store.ValidateAsync(CancellationToken.None);
             var value = await store.ReadAsync(PathOf(store, "K"), CancellationToken.None);
 
-            Assert.Equal("v", value!.Value);
+            Assert.Equal("v", value!.Text());
             Assert.Equal(1, fake.CallCount("login.kubernetes"));
         }
         finally
@@ -126,7 +126,7 @@ public sealed class VaultStoreTests
 
         // Without the renewal the token would have expired at 60 min.
         time.Advance(TimeSpan.FromMinutes(30));
-        Assert.Equal("v", (await store.ReadAsync(PathOf(store, "K"), CancellationToken.None))!.Value);
+        Assert.Equal("v", (await store.ReadAsync(PathOf(store, "K"), CancellationToken.None))!.Text());
         Assert.Equal(1, fake.CallCount("login.approle"));
         Assert.DoesNotContain(fake.Requests, r => r.StatusCode == 403);
     }
@@ -165,7 +165,7 @@ public sealed class VaultStoreTests
         fake.RevokeAllTokens();
         var value = await store.ReadAsync(PathOf(store, "K"), CancellationToken.None);
 
-        Assert.Equal("v", value!.Value);
+        Assert.Equal("v", value!.Text());
         Assert.Equal(2, fake.CallCount("login.approle"));
         Assert.Equal(1, fake.Requests.Count(r => r.StatusCode == 403));
     }
@@ -185,7 +185,7 @@ public sealed class VaultStoreTests
         async Task ReadAllAsync()
         {
             var reads = groups.Select(g => store.ReadAsync(store.DefaultPath(g, "K"), CancellationToken.None));
-            Assert.Equal(groups.Select(g => g.Group), (await Task.WhenAll(reads)).Select(v => v!.Value));
+            Assert.Equal(groups.Select(g => g.Group), (await Task.WhenAll(reads)).Select(v => v!.Text()));
         }
 
         await ReadAllAsync();
@@ -344,7 +344,7 @@ public sealed class VaultStoreTests
         Assert.Equal(1 + 6, fake.CallCount("kv.read")); // the first read, then StoreRetry's six attempts
 
         time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal("v", (await store.ReadAsync(PathOf(store, "K"), CancellationToken.None))!.Value);
+        Assert.Equal("v", (await store.ReadAsync(PathOf(store, "K"), CancellationToken.None))!.Text());
     }
 
     [Fact]
@@ -372,6 +372,6 @@ public sealed class VaultStoreTests
         Assert.Equal(2, fake.CallCount("kv.read"));
 
         time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal("v", (await third)!.Value);
+        Assert.Equal("v", (await third)!.Text());
     }
 }

@@ -19,6 +19,12 @@ public sealed class SsmStore : ISecretStore
 
     public const string DefaultPrefix = "/tfy-secret/";
 
+    /// <summary>
+    /// PutParameter on the Standard tier (the default, which the operator writes) refuses more: "Standard tier
+    /// parameters support a maximum parameter value of 4096 characters" (ValidationException; 8 KB needs Advanced).
+    /// </summary>
+    public const int MaxValueCharacters = 4096;
+
     private const int ChunksInParallel = 4;
     private readonly IAmazonSimpleSystemsManagement client;
     private readonly string prefix;
@@ -34,7 +40,7 @@ public sealed class SsmStore : ISecretStore
         this.context = context;
     }
 
-    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: BatchSize, CanWrite: true, MaxConcurrency: ChunksInParallel);
+    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: BatchSize, CanWrite: true, MaxValueBytes: MaxValueCharacters, MaxConcurrency: ChunksInParallel);
 
     /// <summary>The credentials the client signs with; null means the SDK's ambient chain.</summary>
     internal AWSCredentials? Credentials { get; }
@@ -63,7 +69,7 @@ public sealed class SsmStore : ISecretStore
                     ct).ConfigureAwait(false);
                 foreach (var p in response.Parameters ?? [])
                 {
-                    result[p.Name] = new StoreValue(p.Value, (p.Version ?? 0).ToString(CultureInfo.InvariantCulture));
+                    result[p.Name] = new StoreValue(StoreText.Decode(p.Value), (p.Version ?? 0).ToString(CultureInfo.InvariantCulture));
                 }
 
                 // InvalidParameters lists the names that do not exist: absent, not an error.
@@ -77,20 +83,22 @@ public sealed class SsmStore : ISecretStore
         return values.TryGetValue(path, out var v) ? v : null;
     }
 
-    public async Task<string?> WriteAsync(string path, string value, CancellationToken cancellationToken)
+    public async Task<string?> WriteAsync(string path, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(value);
         SsmPaths.Check(path);
         if (value.Length == 0)
         {
             throw new SecretStoreException(StoreErrorKind.InvalidPath, $"SSM cannot store an empty value at {Echo.Quote(path)}");
         }
 
+        var text = StoreText.Encode(value.Span);
+        StoreText.CheckSize(path, text.Length, MaxValueCharacters, "characters", "an SSM Standard-tier parameter");
+
         var response = await CallAsync(
             "PutParameter",
             $"'{path}'",
             c => client.PutParameterAsync(
-                new PutParameterRequest { Name = path, Value = value, Type = ParameterType.SecureString, Overwrite = true, KeyId = kmsKeyArn },
+                new PutParameterRequest { Name = path, Value = text, Type = ParameterType.SecureString, Overwrite = true, KeyId = kmsKeyArn },
                 c),
             cancellationToken).ConfigureAwait(false);
         return (response.Version ?? 0).ToString(CultureInfo.InvariantCulture);

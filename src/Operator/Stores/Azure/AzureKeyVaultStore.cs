@@ -9,12 +9,18 @@ namespace Operator.Stores.Azure;
 /// <summary>Azure Key Vault secrets: a path is a secret name; one GetSecret per key, a few at a time.</summary>
 public sealed class AzureKeyVaultStore(SecretClient client, Uri vault, StoreContext context) : ISecretStore
 {
+    /// <summary>
+    /// Key Vault keeps a secret value of at most 25k bytes (docs, "About Azure Key Vault secrets": "a maximum size of 25k
+    /// bytes each"); <c>az keyvault secret set</c> refuses "beyond the maximum permitted length of 25600 characters".
+    /// </summary>
+    public const int MaxValueCharacters = 25600;
+
     private const int ReadsInParallel = 4;
 
     // Looked up to validate the connection; a 404 proves the credentials and the get permission work.
     private const string ProbeName = "tfy-operator-connectivity-probe";
 
-    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 100, CanWrite: true, MaxConcurrency: ReadsInParallel);
+    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 100, CanWrite: true, MaxValueBytes: MaxValueCharacters, MaxConcurrency: ReadsInParallel);
 
     /// <summary>The name <see cref="AzureSecretNames.Encode"/> gives; a too-long one is refused when read or written.</summary>
     public string DefaultPath(GroupFqn group, string key)
@@ -58,21 +64,23 @@ public sealed class AzureKeyVaultStore(SecretClient client, Uri vault, StoreCont
         return GetAsync(path, cancellationToken);
     }
 
-    public async Task<string?> WriteAsync(string path, string value, CancellationToken cancellationToken)
+    public async Task<string?> WriteAsync(string path, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
     {
         CheckName(path);
+        var text = StoreText.Encode(value.Span);
+        StoreText.CheckSize(path, text.Length, MaxValueCharacters, "characters", "a Key Vault secret");
         var written = await CallAsync("write", path, async ct =>
         {
             try
             {
-                return (await client.SetSecretAsync(path, value, ct).ConfigureAwait(false)).Value;
+                return (await client.SetSecretAsync(path, text, ct).ConfigureAwait(false)).Value;
             }
             catch (RequestFailedException e) when (e.Status == 409)
             {
                 // Soft delete keeps a deleted name reserved: recover it (old versions come back), then write on top.
                 var recovery = await client.StartRecoverDeletedSecretAsync(path, ct).ConfigureAwait(false);
                 await recovery.WaitForCompletionAsync(ct).ConfigureAwait(false);
-                return (await client.SetSecretAsync(path, value, ct).ConfigureAwait(false)).Value;
+                return (await client.SetSecretAsync(path, text, ct).ConfigureAwait(false)).Value;
             }
         }, cancellationToken).ConfigureAwait(false);
         return written.Properties.Version;
@@ -105,7 +113,7 @@ public sealed class AzureKeyVaultStore(SecretClient client, Uri vault, StoreCont
             try
             {
                 var secret = (await client.GetSecretAsync(name, cancellationToken: ct).ConfigureAwait(false)).Value;
-                return new StoreValue(secret.Value, secret.Properties.Version);
+                return new StoreValue(StoreText.Decode(secret.Value), secret.Properties.Version);
             }
             catch (RequestFailedException e) when (e.Status == 404)
             {

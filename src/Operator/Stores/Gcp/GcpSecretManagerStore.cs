@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using Operator.References;
 
 namespace Operator.Stores.Gcp;
@@ -11,10 +10,13 @@ namespace Operator.Stores.Gcp;
 /// </summary>
 public sealed class GcpSecretManagerStore(GcpSecretManagerClient client, string project) : ISecretStore
 {
+    /// <summary>SecretPayload.data "must be no larger than 64KiB" (Secret Manager v1 REST reference).</summary>
+    public const int MaxPayloadBytes = 64 * 1024;
+
     private const int ReadsInParallel = 4;
 
     // Secret Manager has no batch read: one access call per key, a few at a time.
-    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 100, CanWrite: true, MaxConcurrency: ReadsInParallel);
+    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 100, CanWrite: true, MaxValueBytes: MaxPayloadBytes, MaxConcurrency: ReadsInParallel);
 
     public string DefaultPath(GroupFqn group, string key) => GcpSecretIds.DefaultId(group, key);
 
@@ -33,7 +35,7 @@ public sealed class GcpSecretManagerStore(GcpSecretManagerClient client, string 
             {
                 if (await client.AccessLatestAsync(r.Target.Project, r.Target.Id, cancellationToken).ConfigureAwait(false) is { } found)
                 {
-                    result[r.Path] = new StoreValue(Encoding.UTF8.GetString(found.Data), found.Version);
+                    result[r.Path] = new StoreValue(found.Data, found.Version);
                 }
             }
             finally
@@ -52,11 +54,11 @@ public sealed class GcpSecretManagerStore(GcpSecretManagerClient client, string 
         return values.TryGetValue(path, out var v) ? v : null;
     }
 
-    public async Task<string?> WriteAsync(string path, string value, CancellationToken cancellationToken)
+    public async Task<string?> WriteAsync(string path, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(value);
         var (p, id) = GcpSecretIds.Resolve(path, project);
-        var data = Encoding.UTF8.GetBytes(value);
+        StoreText.CheckSize(path, value.Length, MaxPayloadBytes, "bytes", "a GCP secret version");
+        var data = value.ToArray();
         if (await client.AddVersionAsync(p, id, data, cancellationToken).ConfigureAwait(false) is { } version)
         {
             return version;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Operator.References;
@@ -15,10 +16,16 @@ namespace Operator.Stores.Hashicorp;
 /// </summary>
 internal sealed class VaultStore(VaultClient client, string kvMount, string rootPath) : ISecretStore
 {
+    /// <summary>
+    /// Vault's integrated storage refuses an entry over <c>max_entry_size</c>, 1048576 bytes by default ("put failed due
+    /// to value being too large"); the operator holds an entry's data JSON to that.
+    /// </summary>
+    public const int MaxEntryBytes = 1024 * 1024;
+
     private const int EntriesReadInParallel = 4;
     private const int CasAttempts = 5;
 
-    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 1000, CanWrite: true, MaxConcurrency: EntriesReadInParallel);
+    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 1000, CanWrite: true, MaxValueBytes: MaxEntryBytes, MaxConcurrency: EntriesReadInParallel);
 
     public string DefaultPath(GroupFqn group, string key)
     {
@@ -50,9 +57,9 @@ internal sealed class VaultStore(VaultClient client, string kvMount, string root
         {
             foreach (var (path, parsedPath) in group)
             {
-                if (entry.Data?.TryGetValue(parsedPath.Field, out var value) == true)
+                if (entry.Data?[parsedPath.Field] is { } value)
                 {
-                    result[path] = new StoreValue(value, entry.Version.ToString(CultureInfo.InvariantCulture));
+                    result[path] = new StoreValue(BytesOf(value), entry.Version.ToString(CultureInfo.InvariantCulture));
                 }
             }
         }
@@ -66,12 +73,14 @@ internal sealed class VaultStore(VaultClient client, string kvMount, string root
         return values.TryGetValue(path, out var v) ? v : null;
     }
 
-    public async Task<string?> WriteAsync(string path, string value, CancellationToken cancellationToken)
+    public async Task<string?> WriteAsync(string path, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
     {
         var target = VaultPath.Parse(path);
+        var text = StoreText.Encode(value.Span);
         var version = await UpdateAsync(target, data =>
         {
-            data[target.Field] = value;
+            data[target.Field] = JsonValue.Create(text);
+            StoreText.CheckSize(path, Encoding.UTF8.GetByteCount(data.ToJsonString()), MaxEntryBytes, "bytes of entry JSON", "a Vault entry");
             return true;
         }, cancellationToken).ConfigureAwait(false);
         return version?.ToString(CultureInfo.InvariantCulture);
@@ -98,13 +107,16 @@ internal sealed class VaultStore(VaultClient client, string kvMount, string root
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Reads the entry, applies <paramref name="change"/> to its fields and writes it with check-and-set; null when nothing changed.</summary>
-    private async Task<long?> UpdateAsync(VaultPath target, Func<Dictionary<string, string>, bool> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the entry, applies <paramref name="change"/> to its fields and writes it with check-and-set; null when
+    /// nothing changed. The other fields go back as Vault gave them: numbers, booleans and objects keep their JSON type.
+    /// </summary>
+    private async Task<long?> UpdateAsync(VaultPath target, Func<JsonObject, bool> change, CancellationToken cancellationToken)
     {
         for (var attempt = 1; attempt <= CasAttempts; attempt++)
         {
             var entry = await ReadEntryAsync(target.Entry, cancellationToken).ConfigureAwait(false);
-            var data = entry.Data is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(entry.Data, StringComparer.Ordinal);
+            var data = entry.Data ?? [];
             if (!change(data))
             {
                 return null;
@@ -113,7 +125,7 @@ internal sealed class VaultStore(VaultClient client, string kvMount, string root
             var body = new JsonObject
             {
                 ["options"] = new JsonObject { ["cas"] = entry.Version },
-                ["data"] = new JsonObject(data.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value)))),
+                ["data"] = data,
             };
             var response = await client.SendAsync(HttpMethod.Post, DataPath(target.Entry), body, $"kv.write of '{kvMount}/{target.Entry}'", cancellationToken).ConfigureAwait(false);
             if (response.IsSuccess)
@@ -152,17 +164,13 @@ internal sealed class VaultStore(VaultClient client, string kvMount, string root
             return new Entry(version, null);
         }
 
-        var data = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (field, node) in fields)
-        {
-            if (node is not null)
-            {
-                data[field] = node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString();
-            }
-        }
-
-        return new Entry(version, data);
+        return new Entry(version, fields.DeepClone().AsObject());
     }
+
+    /// <summary>A string field is text (or a binary data URL); a number, boolean or object is its JSON text.</summary>
+    private static byte[] BytesOf(JsonNode node) => node.GetValueKind() == JsonValueKind.String
+        ? StoreText.Decode(node.GetValue<string>())
+        : Encoding.UTF8.GetBytes(node.ToJsonString());
 
     private static bool IsCasMismatch(VaultResponse response) =>
         response.Status == HttpStatusCode.BadRequest
@@ -171,7 +179,7 @@ internal sealed class VaultStore(VaultClient client, string kvMount, string root
 
     private string DataPath(string entry) => $"{VaultPath.Escape(kvMount)}/data/{VaultPath.Escape(entry)}";
 
-    private sealed record Entry(long Version, Dictionary<string, string>? Data)
+    private sealed record Entry(long Version, JsonObject? Data)
     {
         public override string ToString() => $"Entry(version: {Version})";
     }

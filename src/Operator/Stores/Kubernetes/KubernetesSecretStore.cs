@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -12,7 +11,13 @@ public sealed class KubernetesSecretStore(IKubernetes client, string sourceNames
 {
     private const int SecretsReadInParallel = 4;
 
-    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 500, CanWrite: true, MaxConcurrency: SecretsReadInParallel);
+    /// <summary>
+    /// The API server refuses a Secret whose data values add up to more than 1 MiB (kube-apiserver
+    /// <c>ValidateSecret</c>: <c>totalSize += len(value)</c> against <c>MaxSecretSize = 1 * 1024 * 1024</c>).
+    /// </summary>
+    public const int MaxSecretBytes = 1024 * 1024;
+
+    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 500, CanWrite: true, MaxValueBytes: MaxSecretBytes, MaxConcurrency: SecretsReadInParallel);
 
     /// <summary>A group's keys live in the Secret <c>&lt;tenant&gt;.&lt;group&gt;</c>: injective, since names hold no dots.</summary>
     public string DefaultPath(GroupFqn group, string key)
@@ -47,7 +52,7 @@ public sealed class KubernetesSecretStore(IKubernetes client, string sourceNames
             {
                 if (secret?.Data is { } data && data.TryGetValue(parts.Key, out var bytes))
                 {
-                    result[path] = new StoreValue(Encoding.UTF8.GetString(bytes), secret.Metadata.ResourceVersion);
+                    result[path] = new StoreValue(bytes, secret.Metadata.ResourceVersion);
                 }
             }
         }
@@ -61,10 +66,14 @@ public sealed class KubernetesSecretStore(IKubernetes client, string sourceNames
         return values.TryGetValue(path, out var v) ? v : null;
     }
 
-    public async Task<string?> WriteAsync(string path, string value, CancellationToken cancellationToken)
+    public async Task<string?> WriteAsync(string path, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
     {
         var (name, key) = Split(path);
         var existing = await GetSecretAsync(name, cancellationToken).ConfigureAwait(false);
+
+        // A group's keys share one source Secret, so the limit is on all of its values together.
+        var others = existing?.Data?.Where(p => p.Key != key).Sum(p => (long)p.Value.Length) ?? 0;
+        StoreText.CheckSize(path, others + value.Length, MaxSecretBytes, "bytes (with the other keys of its Secret)", "a Kubernetes Secret");
         try
         {
             if (existing is null)
@@ -73,7 +82,7 @@ public sealed class KubernetesSecretStore(IKubernetes client, string sourceNames
                     new V1Secret
                     {
                         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = sourceNamespace },
-                        Data = new Dictionary<string, byte[]> { [key] = Encoding.UTF8.GetBytes(value) },
+                        Data = new Dictionary<string, byte[]> { [key] = value.ToArray() },
                     },
                     sourceNamespace,
                     cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -81,7 +90,7 @@ public sealed class KubernetesSecretStore(IKubernetes client, string sourceNames
             }
 
             existing.Data ??= new Dictionary<string, byte[]>();
-            existing.Data[key] = Encoding.UTF8.GetBytes(value);
+            existing.Data[key] = value.ToArray();
             var replaced = await client.CoreV1.ReplaceNamespacedSecretAsync(existing, name, sourceNamespace, cancellationToken: cancellationToken).ConfigureAwait(false);
             return replaced.Metadata.ResourceVersion;
         }

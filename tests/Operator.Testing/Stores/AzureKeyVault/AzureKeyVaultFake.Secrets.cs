@@ -6,6 +6,9 @@ namespace Operator.Testing.Stores.AzureKeyVault;
 /// <summary>The Key Vault secrets API (7.x): get, set, list, delete, recover and purge.</summary>
 public sealed partial class AzureKeyVaultFake
 {
+    /// <summary>The longest secret value the vault takes.</summary>
+    public const int MaxValueLength = 25600;
+
     private async Task ServeSecretsAsync(HttpContext context, string operation, string[] segments)
     {
         var name = segments.Length > 1 ? segments[1] : "";
@@ -29,6 +32,13 @@ public sealed partial class AzureKeyVaultFake
                 if (body?["value"]?.GetValue<string>() is not { } value)
                 {
                     await WriteErrorAsync(context, 400, "BadParameter", "Property value is required").ConfigureAwait(false);
+                    return;
+                }
+
+                // "Key Vault secrets ... a maximum size of 25k bytes each"; az keyvault refuses over 25600 characters.
+                if (value.Length > MaxValueLength)
+                {
+                    await WriteErrorAsync(context, 400, "BadParameter", $"Secret value is beyond the maximum permitted length of {MaxValueLength} characters.").ConfigureAwait(false);
                     return;
                 }
 

@@ -8,6 +8,9 @@ namespace Operator.Testing.Stores.Gcp;
 /// <summary>The Secret Manager v1 REST endpoints: access, addVersion, create, delete, get and list.</summary>
 public sealed partial class GcpSecretManagerFake
 {
+    /// <summary>The largest payload a version takes.</summary>
+    public const int MaxPayloadBytes = 64 * 1024;
+
     // projects/{p}/secrets[/{id}[:addVersion | /versions/{v}:access]]
     private static string? Classify(string method, string[] parts)
     {
@@ -116,6 +119,13 @@ public sealed partial class GcpSecretManagerFake
         catch (Exception e) when (e is FormatException or InvalidOperationException)
         {
             await ErrorAsync(context, 400, "INVALID_ARGUMENT", "payload.data must be base64").ConfigureAwait(false);
+            return;
+        }
+
+        // SecretPayload.data "must be no larger than 64KiB" (Secret Manager v1 REST reference).
+        if (data.Length > MaxPayloadBytes)
+        {
+            await ErrorAsync(context, 400, "INVALID_ARGUMENT", $"Secret Payload cannot be larger than {MaxPayloadBytes} bytes.").ConfigureAwait(false);
             return;
         }
 

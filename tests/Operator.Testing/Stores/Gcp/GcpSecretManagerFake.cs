@@ -11,7 +11,7 @@ namespace Operator.Testing.Stores.Gcp;
 /// </summary>
 public sealed partial class GcpSecretManagerFake : IAsyncDisposable
 {
-    /// <summary>The project <see cref="Seed"/> writes to.</summary>
+    /// <summary>The project <c>Seed</c> writes to.</summary>
     public const string DefaultProject = "test-project";
 
     private readonly WebApplication app;
@@ -66,8 +66,11 @@ public sealed partial class GcpSecretManagerFake : IAsyncDisposable
     /// <summary>This share (0..1) of Secret Manager calls is answered 503 UNAVAILABLE.</summary>
     public void FailShare(double share) => Faults.FailShare(share);
 
+    /// <summary>Adds a version holding <paramref name="value"/> (UTF-8) to the secret, creating it; returns the version number.</summary>
+    public int Seed(string id, string value, string project = DefaultProject) => Seed(id, System.Text.Encoding.UTF8.GetBytes(value), project);
+
     /// <summary>Adds a version holding <paramref name="value"/> to the secret, creating it; returns the version number.</summary>
-    public int Seed(string id, string value, string project = DefaultProject)
+    public int Seed(string id, byte[] value, string project = DefaultProject)
     {
         lock (gate)
         {
@@ -76,7 +79,7 @@ public sealed partial class GcpSecretManagerFake : IAsyncDisposable
                 secrets[(project, id)] = versions = [];
             }
 
-            versions.Add(System.Text.Encoding.UTF8.GetBytes(value));
+            versions.Add([.. value]);
             return versions.Count;
         }
     }

@@ -188,9 +188,18 @@ public sealed partial class SsmFake
             return Validation($"Parameter name: {problem}");
         }
 
-        if (value.Length is 0 or > 4096)
+        if (value.Length == 0)
         {
-            return Validation("Value at 'value' failed to satisfy constraint: Member must have length between 1 and 4096");
+            return Validation("1 validation error detected: Value '' at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1");
+        }
+
+        // The tier decides the size: 4 KB Standard (the default), 8 KB Advanced; AWS answers in characters.
+        var advanced = (string?)request["Tier"] == "Advanced";
+        if (value.Length > (advanced ? 8192 : 4096))
+        {
+            return Validation(advanced
+                ? "Advanced tier parameters support a maximum parameter value of 8192 characters."
+                : "Standard tier parameters support a maximum parameter value of 4096 characters. To create a larger parameter value, upgrade the parameter to use the advanced-parameter tier. For more information, see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html");
         }
 
         if (Denied(name))

@@ -3,14 +3,23 @@ using System.Text.Json.Nodes;
 
 namespace Operator.Testing.Stores.Vault;
 
-/// <summary>KV v2 engine of the Vault fake: versioned entries with check-and-set and soft delete.</summary>
+/// <summary>
+/// KV v2 engine of the Vault fake: versioned entries with check-and-set and soft delete. Field values keep their JSON
+/// type, as Vault stores the request's <c>data</c> object as given (numbers, booleans, objects and arrays included).
+/// </summary>
 public sealed partial class VaultFake
 {
+    /// <summary>
+    /// Vault's integrated storage refuses an entry over <c>max_entry_size</c> (1048576 bytes by default): "put failed due
+    /// to value being too large". The fake measures the data JSON; the real entry adds a little metadata.
+    /// </summary>
+    public const int MaxEntryBytes = 1024 * 1024;
+
     private readonly HashSet<string> kvMounts = new(StringComparer.Ordinal) { "secret" };
-    private readonly Dictionary<(string Mount, string Entry), List<KvVersion>> entries = [];
+    private readonly Dictionary<(string Namespace, string Mount, string Entry), List<KvVersion>> entries = [];
     private int concurrentWrites;
 
-    private sealed record KvVersion(Dictionary<string, string> Data, DateTimeOffset Created, DateTimeOffset? Deleted);
+    private sealed record KvVersion(JsonObject Data, DateTimeOffset Created, DateTimeOffset? Deleted);
 
     /// <summary>Mounts another KV v2 engine at <paramref name="mount"/> (<c>secret</c> is mounted at start).</summary>
     public void AddKvMount(string mount)
@@ -21,31 +30,49 @@ public sealed partial class VaultFake
         }
     }
 
-    /// <summary>Sets one field of an entry as another writer would: a new version with the other fields kept.</summary>
-    public long Seed(string entry, string field, string value, string mount = "secret")
+    /// <summary>Sets one string field of an entry as another writer would: a new version with the other fields kept.</summary>
+    public long Seed(string entry, string field, string value, string mount = "secret", string vaultNamespace = "") =>
+        Seed(entry, field, JsonValue.Create(value), mount, vaultNamespace);
+
+    /// <summary>Sets one field to any JSON value (number, boolean, object ...), as <c>vault kv patch</c> with JSON would.</summary>
+    public long Seed(string entry, string field, JsonNode value, string mount = "secret", string vaultNamespace = "")
     {
+        ArgumentNullException.ThrowIfNull(value);
         lock (gate)
         {
-            var data = new Dictionary<string, string>(Latest(mount, entry) ?? [], StringComparer.Ordinal) { [field] = value };
-            return Append(mount, entry, data);
+            var data = Latest(vaultNamespace, mount, entry)?.DeepClone().AsObject() ?? [];
+            data[field] = value.DeepClone();
+            return Append(vaultNamespace, mount, entry, data);
         }
     }
 
-    /// <summary>The fields of the latest version, or null when the entry is absent or its latest version is deleted.</summary>
-    public IReadOnlyDictionary<string, string>? Get(string entry, string mount = "secret")
+    /// <summary>The fields of the latest version (strings as they are, other types as JSON text), or null when absent or deleted.</summary>
+    public IReadOnlyDictionary<string, string>? Get(string entry, string mount = "secret", string vaultNamespace = "")
     {
         lock (gate)
         {
-            return Latest(mount, entry) is { } data ? new Dictionary<string, string>(data, StringComparer.Ordinal) : null;
+            return Latest(vaultNamespace, mount, entry)?.ToDictionary(
+                p => p.Key,
+                p => p.Value is JsonValue v && v.TryGetValue<string>(out var text) ? text : p.Value?.ToJsonString() ?? "null",
+                StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>The latest version's data as Vault keeps it (JSON types intact), or null.</summary>
+    public JsonObject? GetJson(string entry, string mount = "secret", string vaultNamespace = "")
+    {
+        lock (gate)
+        {
+            return Latest(vaultNamespace, mount, entry)?.DeepClone().AsObject();
         }
     }
 
     /// <summary>The entry's current version number (0 when it never existed).</summary>
-    public long CurrentVersion(string entry, string mount = "secret")
+    public long CurrentVersion(string entry, string mount = "secret", string vaultNamespace = "")
     {
         lock (gate)
         {
-            return entries.TryGetValue((mount, entry), out var versions) ? versions.Count : 0;
+            return entries.TryGetValue((vaultNamespace, mount, entry), out var versions) ? versions.Count : 0;
         }
     }
 
@@ -59,15 +86,15 @@ public sealed partial class VaultFake
     }
 
     // Called under the gate.
-    private Dictionary<string, string>? Latest(string mount, string entry) =>
-        entries.TryGetValue((mount, entry), out var versions) && versions.Count > 0 && versions[^1].Deleted is null ? versions[^1].Data : null;
+    private JsonObject? Latest(string ns, string mount, string entry) =>
+        entries.TryGetValue((ns, mount, entry), out var versions) && versions.Count > 0 && versions[^1].Deleted is null ? versions[^1].Data : null;
 
     // Called under the gate.
-    private long Append(string mount, string entry, Dictionary<string, string> data)
+    private long Append(string ns, string mount, string entry, JsonObject data)
     {
-        if (!entries.TryGetValue((mount, entry), out var versions))
+        if (!entries.TryGetValue((ns, mount, entry), out var versions))
         {
-            entries[(mount, entry)] = versions = [];
+            entries[(ns, mount, entry)] = versions = [];
         }
 
         versions.Add(new KvVersion(data, Time.GetUtcNow(), null));
@@ -75,9 +102,9 @@ public sealed partial class VaultFake
     }
 
     // Called under the gate.
-    private (int, JsonNode?) Kv(VaultRoute route, string method, JsonObject? body)
+    private (int, JsonNode?) Kv(VaultRoute route, string ns, string method, JsonObject? body)
     {
-        var key = (route.Mount, route.Entry);
+        var key = (ns, route.Mount, route.Entry);
         entries.TryGetValue(key, out var versions);
         switch (route.Operation)
         {
@@ -102,7 +129,9 @@ public sealed partial class VaultFake
                 if (concurrentWrites > 0)
                 {
                     concurrentWrites--;
-                    Append(route.Mount, route.Entry, new Dictionary<string, string>(Latest(route.Mount, route.Entry) ?? [], StringComparer.Ordinal) { ["CONCURRENT"] = "other-writer" });
+                    var other = Latest(ns, route.Mount, route.Entry)?.DeepClone().AsObject() ?? [];
+                    other["CONCURRENT"] = "other-writer";
+                    Append(ns, route.Mount, route.Entry, other);
                     entries.TryGetValue(key, out versions);
                 }
 
@@ -112,13 +141,13 @@ public sealed partial class VaultFake
                     return (400, Errors("check-and-set parameter did not match the current version"));
                 }
 
-                var data = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var (field, node) in fields)
+                var size = System.Text.Encoding.UTF8.GetByteCount(fields.ToJsonString());
+                if (size > MaxEntryBytes)
                 {
-                    data[field] = node is JsonValue s && s.TryGetValue<string>(out var text) ? text : node?.ToJsonString() ?? "null";
+                    return (500, Errors($"put failed due to value being too large, max value size for key is {MaxEntryBytes}, got {size}"));
                 }
 
-                var version = Append(route.Mount, route.Entry, data);
+                var version = Append(ns, route.Mount, route.Entry, fields.DeepClone().AsObject());
                 return (200, new JsonObject { ["data"] = Metadata(version, entries[key][^1]) });
 
             case "kv.delete":
@@ -166,8 +195,7 @@ public sealed partial class VaultFake
         }
     }
 
-    private static JsonObject Fields(Dictionary<string, string> data) =>
-        new(data.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value))));
+    private static JsonObject Fields(JsonObject data) => data.DeepClone().AsObject();
 
     private static JsonObject Metadata(long version, KvVersion v) => new()
     {

@@ -13,7 +13,7 @@ public sealed record VaultFakeRequest(string Operation, string Method, string Pa
 /// A wire-level fake of the HashiCorp Vault HTTP API on 127.0.0.1, enough for a KV v2 client: KV v2 data and
 /// metadata (versions, check-and-set, soft delete), token lookup-self and renew-self, AppRole and Kubernetes login,
 /// X-Vault-Token checks with TTLs on the given <see cref="TimeProvider"/>, and injected faults (latency,
-/// throttling, failures, revoked tokens). Values are kept as strings; namespaces are recorded, not isolated.
+/// throttling, failures, revoked tokens). Field values keep their JSON types; KV data is kept per namespace.
 /// </summary>
 public sealed partial class VaultFake : IAsyncDisposable
 {
@@ -157,7 +157,7 @@ public sealed partial class VaultFake : IAsyncDisposable
             {
                 "token.lookup" => LookupSelf(token!),
                 "token.renew" => RenewSelf(token!, body),
-                _ => Kv(route, context.Request.Method, body),
+                _ => Kv(route, context.Request.Headers["X-Vault-Namespace"].FirstOrDefault()?.Trim('/') ?? "", context.Request.Method, body),
             };
         }
     }

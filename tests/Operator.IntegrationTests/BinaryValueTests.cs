@@ -1,0 +1,55 @@
+using k8s.Models;
+using Operator.Entities.V1Alpha1;
+using Operator.Testing.Stores.Gcp;
+
+namespace Operator.IntegrationTests;
+
+/// <summary>Values are bytes: DER keys, keystores and keytabs arrive in the managed Secret byte for byte.</summary>
+public sealed class BinaryValueTests
+{
+    private const string Ns = "team-bin";
+
+    /// <summary>A DER prefix, an invalid UTF-8 byte, a NUL and a lone lead byte: no text encoding survives these.</summary>
+    private static readonly byte[] Der = [0x30, 0x82, 0xFF, 0x00, 0xC3];
+
+    [Fact]
+    public async Task BuiltInStore_AndAnAliasOfIt_KeepBinaryValuesExact()
+    {
+        await using var h = await OperatorHarness.StartAsync();
+        await h.CreateNamespaceAsync(Ns);
+        await TestClients.UpsertSecretAsync(h.Client, OperatorHarness.SourceNamespace, $"{h.Tenant}.keystore", new Dictionary<string, byte[]> { ["DER"] = Der, ["TEXT"] = "h\u00e9llo"u8.ToArray() });
+        await h.CreateIntegrationAsync();
+        await h.CreateGroupAsync(Ns, "keystore", ["DER", "TEXT"]);
+        await h.CreateGroupAsync(Ns, "copy", ["DER_COPY"], g => g.Spec.Secrets![0].RemoteRef = $"tfy-secret://{h.Tenant}:keystore:DER");
+
+        await h.WaitForGroupAsync(Ns, "keystore", "True", "Synced");
+        var secret = (await h.GetSecretAsync(Ns, "keystore"))!;
+        Assert.Equal(Der, secret.Data["DER"]);
+        Assert.Equal("h\u00e9llo"u8.ToArray(), secret.Data["TEXT"]);
+
+        // An alias reconciled before its source synced backs off on the fake clock; let that backoff pass.
+        h.Time.Advance(TimeSpan.FromSeconds(2));
+        await h.WaitForGroupAsync(Ns, "copy", "True", "Synced");
+        Assert.Equal(Der, (await h.GetSecretAsync(Ns, "copy"))!.Data["DER_COPY"]);
+    }
+
+    [Fact]
+    public async Task GcpStore_KeepsBinaryValuesExact()
+    {
+        await using var fake = await GcpSecretManagerFake.StartAsync();
+        await using var h = await OperatorHarness.StartAsync();
+        await h.CreateNamespaceAsync(Ns);
+        h.WriteMountedSecret("GCP_SA_KEY", fake.CreateServiceAccountKey().Json);
+        fake.Seed("acme_keystore_DER", Der);
+        await h.CreateIntegrationAsync("gcp-sm", ssi =>
+        {
+            ssi.Spec.Kubernetes = null;
+            ssi.Spec.Gcp = new GcpStoreSpec { ProjectId = GcpSecretManagerFake.DefaultProject, Endpoint = fake.Endpoint.ToString(), Auth = new GcpAuthSpec { ServiceAccountKey = "tfy-k8s-secret://GCP_SA_KEY" } };
+        });
+        await h.CreateGroupAsync(Ns, "keystore", ["DER"], g => g.Spec.IntegrationFqn = $"{h.Tenant}:gcp:local:secret-store:gcp-sm");
+
+        await h.WaitForGroupAsync(Ns, "keystore", "True", "Synced");
+
+        Assert.Equal(Der, (await h.GetSecretAsync(Ns, "keystore"))!.Data["DER"]);
+    }
+}
