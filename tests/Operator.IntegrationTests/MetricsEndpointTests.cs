@@ -13,6 +13,11 @@ using Operator.Testing.Kube;
 namespace Operator.IntegrationTests;
 
 /// <summary>The real web host (Program.CreateApplication) against the API emulator, scraped over HTTP.</summary>
+/// <remarks>
+/// The exporter collects every meter of its name in the process, so other tests' operators (the chaos test's 200 managed
+/// Secrets) would show in its gauges: it runs alone.
+/// </remarks>
+[Collection(nameof(ProcessWideMetrics))]
 public sealed class MetricsEndpointTests
 {
     private const string Canary = "canary-VALUE-7f3c9e1a";
@@ -62,6 +67,15 @@ public sealed class MetricsEndpointTests
             },
             CancellationToken.None);
         var groups = new ResourceClient<SecretGroup>(client);
+
+        // A failure retrying cannot fix (a key aliasing itself): counted as terminal, not as a success.
+        await groups.CreateAsync(
+            new SecretGroup
+            {
+                Metadata = new V1ObjectMeta { Name = "loop", NamespaceProperty = Ns },
+                Spec = new SecretGroupSpec { IntegrationFqn = "acme:kubernetes:local:secret-store:k8s-store", Secrets = [new SecretKeySpec { Key = "K", RemoteRef = "tfy-secret://acme:loop:K" }] },
+            },
+            CancellationToken.None);
         await OperatorHarness.WaitForAsync(
             async () => (await groups.GetAsync(new ObjectKey(Ns, "payments"), CancellationToken.None))?.Status?.Conditions?.Any(c => c is { Type: "Ready", Status: "True" }) == true,
             "group Ready after one failed read");
@@ -81,6 +95,7 @@ public sealed class MetricsEndpointTests
             {
                 metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"), TestContext.Current.CancellationToken);
                 return names.All(n => metrics.Contains(n, StringComparison.Ordinal))
+                    && metrics.Contains("outcome=\"terminal\"", StringComparison.Ordinal)
                     && System.Text.RegularExpressions.Regex.IsMatch(metrics, "(?m)^operator_managed_secrets\\{[^}]*\\} 1$");
             },
             "every metric in a scrape",
@@ -90,6 +105,7 @@ public sealed class MetricsEndpointTests
         Assert.Matches("operator_store_requests_total\\{[^}]*operation=\"read_many\"[^}]*provider=\"kubernetes\"|operator_store_requests_total\\{[^}]*provider=\"kubernetes\"[^}]*operation=\"read_many\"", metrics);
         Assert.Matches("operator_store_errors_total\\{[^}]*reason=\"Unavailable\"", metrics);
         Assert.Matches("operator_reconcile_total\\{[^}]*controller=\"SecretGroup\"[^}]*outcome=\"error\"", metrics);
+        Assert.Matches("operator_reconcile_total\\{[^}]*controller=\"SecretGroup\"[^}]*outcome=\"terminal\"", metrics);
         Assert.Matches("(?m)^operator_managed_secrets\\{[^}]*\\} 1$", metrics);
 
         // Bounded labels: no value, and no group, namespace or path label.
@@ -105,3 +121,7 @@ public sealed class MetricsEndpointTests
         await app.StopAsync(TestContext.Current.CancellationToken);
     }
 }
+
+/// <summary>Runs alone, after the parallel tests: meters are process-wide, and a scrape must see one operator's.</summary>
+[CollectionDefinition(nameof(ProcessWideMetrics), DisableParallelization = true)]
+public sealed class ProcessWideMetrics;

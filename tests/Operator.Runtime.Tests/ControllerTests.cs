@@ -70,7 +70,7 @@ public sealed class ControllerTests : IDisposable
         Assert.Equal(0, controller.Length);
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(1, controller.Length);
-        Assert.Contains(logger.Collector.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Warning && r.Exception is InvalidOperationException);
+        Assert.Contains(logger.Collector.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error && r.Exception is InvalidOperationException);
     }
 
     [Fact]
@@ -100,7 +100,9 @@ public sealed class ControllerTests : IDisposable
         Assert.Equal(0, controller.Queue.NumRequeues(Key));
         time.Advance(TimeSpan.FromHours(1));
         Assert.Equal(0, controller.Length);
-        Assert.Contains(logger.Collector.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error && r.Message.Contains("spec.refreshInterval"));
+        var line = Assert.Single(logger.Collector.GetSnapshot(), r => r.Message.Contains("spec.refreshInterval"));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, line.Level);
+        Assert.Null(line.Exception);
     }
 
     [Fact]

@@ -34,49 +34,83 @@ public sealed class EventRecorderTests
     }
 
     [Fact]
-    public async Task RepeatWithinTenMinutes_UpdatesTheSeriesInsteadOfCreating()
+    public async Task Repeats_PatchTheSeriesOnceAtTheSecond_ThenCountInMemory_AndWriteTheFinalCountWhenTheSeriesEnds()
     {
+        // client-go tools/events: the second occurrence patches series.count = 2; later ones only count until the
+        // finish pass (every 6 minutes) finds the series unseen for 6 minutes and writes its final count.
         var secret = Build.Secret("team-a", "db");
         recorder.Record(secret, EventSeverity.Warning, "StoreUnavailable", "Sync", "down");
-        time.Advance(TimeSpan.FromMinutes(4));
+        time.Advance(TimeSpan.FromMinutes(2));
         recorder.Record(secret, EventSeverity.Warning, "StoreUnavailable", "Sync", "down");
-        time.Advance(TimeSpan.FromMinutes(4));
+        time.Advance(TimeSpan.FromMinutes(2));
         recorder.Record(secret, EventSeverity.Warning, "StoreUnavailable", "Sync", "down");
         await recorder.DrainAsync(ct);
 
         var created = Assert.Single(sink.Created);
-        Assert.Equal(2, sink.SeriesUpdates.Count);
-        Assert.All(sink.SeriesUpdates, u => Assert.Equal((created.Metadata.NamespaceProperty, created.Metadata.Name), (u.Namespace, u.Name)));
+        Assert.Equal([2], sink.SeriesUpdates.Select(u => u.Count));
+        Assert.Equal((created.Metadata.NamespaceProperty, created.Metadata.Name), (sink.SeriesUpdates[0].Namespace, sink.SeriesUpdates[0].Name));
+
+        var lastSeen = time.GetUtcNow().UtcDateTime;
+        time.Advance(TimeSpan.FromMinutes(14)); // finish passes at 6, 12 and 18 minutes; unseen for 6 minutes by the one at 12
+        await recorder.DrainAsync(ct);
         Assert.Equal([2, 3], sink.SeriesUpdates.Select(u => u.Count));
-        Assert.Equal(time.GetUtcNow().UtcDateTime, sink.SeriesUpdates[^1].LastObserved);
+        Assert.Equal(lastSeen, sink.SeriesUpdates[^1].LastObserved);
+
+        // The series has ended: the next occurrence is a new Event.
+        recorder.Record(secret, EventSeverity.Warning, "StoreUnavailable", "Sync", "down");
+        await recorder.DrainAsync(ct);
+        Assert.Equal(2, sink.Created.Count);
     }
 
     [Fact]
-    public async Task RepeatAfterTenMinutes_CreatesANewEvent()
+    public async Task AFlood_CostsAtMostOneWritePerRefreshInterval()
     {
         var secret = Build.Secret("team-a", "db");
-        recorder.Record(secret, EventSeverity.Normal, "Synced", "Sync", "ok");
-        time.Advance(TimeSpan.FromMinutes(11));
-        recorder.Record(secret, EventSeverity.Normal, "Synced", "Sync", "ok");
+        for (var second = 0; second < 3600; second++)
+        {
+            recorder.Record(secret, EventSeverity.Warning, "ReferenceCycle", "Sync", $"attempt {second}");
+            time.Advance(TimeSpan.FromSeconds(1));
+            if (second % 60 == 0)
+            {
+                await recorder.DrainAsync(ct);
+            }
+        }
+
+        await recorder.DrainAsync(ct);
+
+        // One create, the series' first patch, one refresh each 30 minutes: never one write per occurrence.
+        Assert.Single(sink.Created);
+        Assert.Equal([2, 1800, 3600], sink.SeriesUpdates.Select(u => u.Count));
+    }
+
+    [Fact]
+    public async Task ExpiredEvent_IsCreatedAgainWithItsSeries()
+    {
+        var secret = Build.Secret("team-a", "db");
+        recorder.Record(secret, EventSeverity.Warning, "StoreUnavailable", "Sync", "down");
+        sink.UpdateNotFound = true;
+        recorder.Record(secret, EventSeverity.Warning, "StoreUnavailable", "Sync", "down");
         await recorder.DrainAsync(ct);
 
         Assert.Equal(2, sink.Created.Count);
-        Assert.Empty(sink.SeriesUpdates);
+        Assert.Equal(2, sink.Created[^1].Series.Count);
     }
 
     [Fact]
-    public async Task DifferentNoteReasonTypeOrObject_AreSeparateEvents()
+    public async Task DifferentReasonTypeActionOrObject_AreSeparateEvents_ButANewNoteJoinsTheSeries()
     {
+        // client-go's eventKey holds type, action, reason, reporting controller/instance and the object, not the note.
         var secret = Build.Secret("team-a", "db");
         recorder.Record(secret, EventSeverity.Warning, "StoreUnavailable", "Sync", "down");
         recorder.Record(secret, EventSeverity.Warning, "StoreUnavailable", "Sync", "still down, other cause");
         recorder.Record(secret, EventSeverity.Warning, "AccessDenied", "Sync", "down");
         recorder.Record(secret, EventSeverity.Normal, "StoreUnavailable", "Sync", "down");
+        recorder.Record(secret, EventSeverity.Warning, "StoreUnavailable", "Validate", "down");
         recorder.Record(Build.Secret("team-a", "other"), EventSeverity.Warning, "StoreUnavailable", "Sync", "down");
         await recorder.DrainAsync(ct);
 
         Assert.Equal(5, sink.Created.Count);
-        Assert.Empty(sink.SeriesUpdates);
+        Assert.Equal([2], sink.SeriesUpdates.Select(u => u.Count));
     }
 
     [Fact]
@@ -143,6 +177,8 @@ public sealed class EventRecorderTests
 
         public bool FailNext { get; set; }
 
+        public bool UpdateNotFound { get; set; }
+
         public Task CreateAsync(Eventsv1Event @event, CancellationToken cancellationToken)
         {
             if (FailNext)
@@ -158,6 +194,11 @@ public sealed class EventRecorderTests
 
         public Task UpdateSeriesAsync(string @namespace, string name, int count, DateTime lastObservedTime, CancellationToken cancellationToken)
         {
+            if (UpdateNotFound)
+            {
+                throw new k8s.Autorest.HttpOperationException { Response = new k8s.Autorest.HttpResponseMessageWrapper(new HttpResponseMessage(System.Net.HttpStatusCode.NotFound), "") };
+            }
+
             SeriesUpdates.Add((@namespace, name, count, lastObservedTime));
             return Task.CompletedTask;
         }

@@ -8,7 +8,8 @@ namespace Operator.Runtime;
 
 /// <summary>
 /// Workers take keys from the queue, look the object up in the cache and call the reconciler (or DeletedAsync when
-/// the object is gone). RequeueAfter → delayed add; exception → per-key backoff; terminal exception → forgotten.
+/// the object is gone). RequeueAfter → delayed add; Retry or an exception → per-key backoff; Terminal → forgotten.
+/// Every reconcile ends in exactly one log line of this controller carrying the key (Debug unless something is wrong).
 /// </summary>
 internal sealed partial class Controller<TEntity> : IController, IControllerQueue<TEntity>, IDisposable
     where TEntity : class, IKubernetesObject<V1ObjectMeta>
@@ -48,6 +49,10 @@ internal sealed partial class Controller<TEntity> : IController, IControllerQueu
     public void Enqueue(ObjectKey key) => Queue.Add(key);
 
     public void EnqueueAfter(ObjectKey key, TimeSpan delay) => Queue.AddAfter(key, delay);
+
+    public bool IsIdle => Queue.IsIdle;
+
+    public DateTimeOffset? NextDueAt => Queue.NextDueAt;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -123,14 +128,7 @@ internal sealed partial class Controller<TEntity> : IController, IControllerQueu
                 }
 
                 var result = await reconciler.ReconcileAsync(entity, cancellationToken).ConfigureAwait(false);
-                Queue.Forget(key);
-                if (result.RequeueAfter is { } delay)
-                {
-                    outcome = "requeue";
-                    Queue.AddAfter(key, delay);
-                }
-
-                LogReconciled(logger, Name, key, result.RequeueAfter);
+                outcome = Apply(key, result);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -141,21 +139,63 @@ internal sealed partial class Controller<TEntity> : IController, IControllerQueu
         }
         catch (TerminalReconcileException e)
         {
+            // Thrown on purpose: the message says why; a stack trace would add nothing.
             outcome = "terminal";
             Queue.Forget(key);
-            LogTerminal(logger, Name, key, e.Message, e);
+            LogTerminal(logger, Name, key, e.Message);
         }
-        catch (Exception e)
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
         {
+            // Optimistic concurrency at work (the object changed since the cache saw it): expected, retried from a fresh copy.
             outcome = "error";
             Queue.AddRateLimited(key);
             RuntimeMetrics.RecordRetry(Name);
-            LogFailed(logger, Name, key, Queue.NumRequeues(key), e);
+            var attempt = Queue.NumRequeues(key);
+            LogConflict(logger, Name, key, attempt);
+        }
+        catch (Exception e)
+        {
+            // Unexpected: the only case that logs a stack trace.
+            outcome = "error";
+            Queue.AddRateLimited(key);
+            RuntimeMetrics.RecordRetry(Name);
+            var attempt = Queue.NumRequeues(key);
+            LogFailed(logger, Name, key, attempt, e);
         }
         finally
         {
             RuntimeMetrics.RecordReconcile(Name, outcome, time.GetElapsedTime(started));
         }
+    }
+
+    /// <summary>Queues the key as the result asks and returns the metric outcome. The reconciler has already reported
+    /// an expected failure (status, Event, its own log line), so the controller adds only a Debug line.</summary>
+    private string Apply(ObjectKey key, ReconcileResult result)
+    {
+        if (result.FailureReason is { } reason)
+        {
+            if (result.IsTerminal)
+            {
+                Queue.Forget(key);
+                LogNotRetried(logger, Name, key, reason);
+                return "terminal";
+            }
+
+            Queue.AddRateLimited(key);
+            RuntimeMetrics.RecordRetry(Name);
+            var attempt = Queue.NumRequeues(key);
+            LogRetrying(logger, Name, key, reason, attempt);
+            return "error";
+        }
+
+        Queue.Forget(key);
+        if (result.RequeueAfter is { } delay)
+        {
+            Queue.AddAfter(key, delay);
+        }
+
+        LogReconciled(logger, Name, key, result.RequeueAfter);
+        return result.RequeueAfter is null ? "success" : "requeue";
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Starting controller {Controller} with {Workers} workers")]
@@ -170,9 +210,18 @@ internal sealed partial class Controller<TEntity> : IController, IControllerQueu
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Controller} {Key} is gone; cleanup done")]
     private static partial void LogDeleted(ILogger logger, string controller, ObjectKey key);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Controller} {Key} failed permanently and will not be retried until it changes: {Reason}")]
-    private static partial void LogTerminal(ILogger logger, string controller, ObjectKey key, string reason, Exception exception);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Controller} {Key} failed: {Reason}; retry {Attempt} with backoff")]
+    private static partial void LogRetrying(ILogger logger, string controller, ObjectKey key, string reason, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Controller} {Key} failed (attempt {Attempt}); retrying with backoff")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Controller} {Key} failed: {Reason}; not retried until something it depends on changes")]
+    private static partial void LogNotRetried(ILogger logger, string controller, ObjectKey key, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Controller} {Key} failed permanently and will not be retried until it changes: {Reason}")]
+    private static partial void LogTerminal(ILogger logger, string controller, ObjectKey key, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Controller} {Key} changed while it was reconciled (409 Conflict); retry {Attempt} with backoff")]
+    private static partial void LogConflict(ILogger logger, string controller, ObjectKey key, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Controller} {Key} failed unexpectedly (attempt {Attempt}); retrying with backoff")]
     private static partial void LogFailed(ILogger logger, string controller, ObjectKey key, int attempt, Exception exception);
 }

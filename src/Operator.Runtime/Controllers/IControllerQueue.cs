@@ -11,4 +11,10 @@ public interface IControllerQueue<TEntity>
     void EnqueueAfter(ObjectKey key, TimeSpan delay);
 
     int Length { get; }
+
+    /// <summary>No key is ready or being reconciled (delayed keys may wait); for tests and diagnostics.</summary>
+    bool IsIdle { get; }
+
+    /// <summary>When the earliest delayed key (requeue or backoff) falls due, if any; for tests and diagnostics.</summary>
+    DateTimeOffset? NextDueAt { get; }
 }

@@ -8,19 +8,27 @@ namespace Operator.Runtime;
 
 /// <summary>
 /// Queues Events and writes them from one background loop (run by <see cref="OperatorHostedService"/>), so that
-/// aggregation needs no locks: the same (object uid, type, reason, note) seen again within 10 minutes patches the
-/// existing Event's series (count, lastObservedTime) instead of creating another Event.
+/// aggregation needs no locks. Repeats are aggregated as client-go's events/v1 broadcaster does
+/// (k8s.io/client-go/tools/events/event_broadcaster.go): an Event is keyed by (object, type, reason, action), not by
+/// its note; the first occurrence is created, the second patches <c>series.count</c> to 2, later ones only count in
+/// memory. Every <see cref="FinishTime"/> a series unseen for that long gets its final count written and ends (the next
+/// occurrence starts a new Event); every <see cref="RefreshTime"/> ongoing series are written (keeping them within the
+/// API server's Event TTL). So one reason of one object costs at most one write per interval, however often it recurs.
 /// </summary>
-public sealed partial class EventRecorder : IEventRecorder
+public sealed partial class EventRecorder : IEventRecorder, IDisposable
 {
     public const string ReportingController = "secretgroup-operator";
 
-    internal static readonly TimeSpan AggregationWindow = TimeSpan.FromMinutes(10);
+    /// <summary>client-go's finishTime: a series with no occurrence for this long is written and forgotten.</summary>
+    public static readonly TimeSpan FinishTime = TimeSpan.FromMinutes(6);
+
+    /// <summary>client-go's refreshTime: ongoing series are written this often.</summary>
+    public static readonly TimeSpan RefreshTime = TimeSpan.FromMinutes(30);
 
     private const int MaxNoteLength = 1024;
     private const int MaxTracked = 4096;
 
-    private readonly Channel<Pending> pending = Channel.CreateBounded<Pending>(
+    private readonly Channel<Item> pending = Channel.CreateBounded<Item>(
         new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     private readonly Dictionary<SeriesKey, Series> series = [];
@@ -28,6 +36,8 @@ public sealed partial class EventRecorder : IEventRecorder
     private readonly string reportingInstance;
     private readonly TimeProvider time;
     private readonly ILogger logger;
+    private readonly ITimer ticker;
+    private int ticks;
 
     internal EventRecorder(IEventSink sink, string reportingInstance, TimeProvider time, ILogger logger)
     {
@@ -35,7 +45,12 @@ public sealed partial class EventRecorder : IEventRecorder
         this.reportingInstance = reportingInstance;
         this.time = time;
         this.logger = logger;
+
+        // Series bookkeeping runs in the writing loop too: the timer only queues a tick (a dropped tick waits for the next).
+        ticker = time.CreateTimer(_ => pending.Writer.TryWrite(Tick.Instance), null, FinishTime, FinishTime);
     }
+
+    public void Dispose() => ticker.Dispose();
 
     public void Record(IKubernetesObject<V1ObjectMeta> regarding, EventSeverity type, string reason, string action, string note)
     {
@@ -100,33 +115,93 @@ public sealed partial class EventRecorder : IEventRecorder
         }
     }
 
-    private async Task WriteAsync(Pending item, CancellationToken cancellationToken)
+    private Task WriteAsync(Item item, CancellationToken cancellationToken) => item switch
+    {
+        Pending p => RecordAsync(p, cancellationToken),
+        _ => TickAsync(cancellationToken),
+    };
+
+    private async Task RecordAsync(Pending item, CancellationToken cancellationToken)
     {
         var key = new SeriesKey(
             item.Regarding.Uid ?? $"{item.Regarding.Kind}/{item.Regarding.NamespaceProperty}/{item.Regarding.Name}",
             item.Type,
             item.Reason,
-            item.Note);
-        try
+            item.Action);
+        if (series.TryGetValue(key, out var existing))
         {
-            if (series.TryGetValue(key, out var existing) && item.ObservedAt - existing.LastObserved < AggregationWindow)
+            existing.Count++;
+            existing.LastObserved = item.ObservedAt;
+
+            // The second occurrence turns the Event into a series at once; later ones wait for the finish or refresh pass.
+            if (existing.Count == 2)
             {
-                try
-                {
-                    await sink.UpdateSeriesAsync(existing.Namespace, existing.Name, existing.Count + 1, item.ObservedAt, cancellationToken).ConfigureAwait(false);
-                    series[key] = existing with { Count = existing.Count + 1, LastObserved = item.ObservedAt };
-                    return;
-                }
-                catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-                {
-                    // The Event expired on the server (Events have a TTL); start a new one.
-                }
+                await WriteSeriesAsync(existing, cancellationToken).ConfigureAwait(false);
             }
 
-            var created = Build(item);
-            await sink.CreateAsync(created, cancellationToken).ConfigureAwait(false);
-            Prune(item.ObservedAt);
-            series[key] = new Series(created.Metadata.NamespaceProperty, created.Metadata.Name, 1, item.ObservedAt);
+            return;
+        }
+
+        if (series.Count >= MaxTracked)
+        {
+            await FinishAsync(item.ObservedAt, cancellationToken).ConfigureAwait(false);
+            if (series.Count >= MaxTracked)
+            {
+                series.Clear();
+            }
+        }
+
+        var created = Build(item);
+        series[key] = new Series(created, item.ObservedAt);
+        await CreateAsync(created, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        ticks++;
+        if (ticks % (int)(RefreshTime / FinishTime) == 0)
+        {
+            foreach (var ongoing in series.Values.Where(s => s.Count > 1).ToList())
+            {
+                await WriteSeriesAsync(ongoing, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await FinishAsync(now, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends the series unseen for <see cref="FinishTime"/>: their final count is written if it is not yet.</summary>
+    private async Task FinishAsync(DateTime now, CancellationToken cancellationToken)
+    {
+        foreach (var (key, ended) in series.Where(p => now - p.Value.LastObserved > FinishTime).ToList())
+        {
+            if (ended.Written != ended.Count)
+            {
+                await WriteSeriesAsync(ended, cancellationToken).ConfigureAwait(false);
+            }
+
+            series.Remove(key);
+        }
+    }
+
+    private async Task WriteSeriesAsync(Series s, CancellationToken cancellationToken)
+    {
+        try
+        {
+            try
+            {
+                await sink.UpdateSeriesAsync(s.Event.Metadata.NamespaceProperty, s.Event.Metadata.Name, s.Count, s.LastObserved, cancellationToken).ConfigureAwait(false);
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                // The Event expired on the server (Events have a TTL): create it again with the series so far.
+                s.Event.Series = new Eventsv1EventSeries { Count = s.Count, LastObservedTime = EventTime.ForSerialization(s.LastObserved) };
+                s.Event.Metadata.ResourceVersion = null;
+                await sink.CreateAsync(s.Event, cancellationToken).ConfigureAwait(false);
+            }
+
+            s.Written = s.Count;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -134,7 +209,23 @@ public sealed partial class EventRecorder : IEventRecorder
         }
         catch (Exception e)
         {
-            LogWriteFailed(logger, item.Reason, item.Regarding.Kind, item.Regarding.Name, e);
+            LogWriteFailed(logger, s.Event.Reason, s.Event.Regarding.Kind, s.Event.Regarding.Name, e);
+        }
+    }
+
+    private async Task CreateAsync(Eventsv1Event created, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sink.CreateAsync(created, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            LogWriteFailed(logger, created.Reason, created.Regarding.Kind, created.Regarding.Name, e);
         }
     }
 
@@ -165,33 +256,33 @@ public sealed partial class EventRecorder : IEventRecorder
         };
     }
 
-    private void Prune(DateTime now)
-    {
-        if (series.Count < MaxTracked)
-        {
-            return;
-        }
-
-        foreach (var stale in series.Where(pair => now - pair.Value.LastObserved >= AggregationWindow).Select(pair => pair.Key).ToList())
-        {
-            series.Remove(stale);
-        }
-
-        if (series.Count >= MaxTracked)
-        {
-            series.Clear();
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event queue full; dropped {Reason} Event for {Kind} {Name}")]
     private static partial void LogDropped(ILogger logger, string reason, string? kind, string? name);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Reason} Event for {Kind} {Name} failed")]
     private static partial void LogWriteFailed(ILogger logger, string reason, string? kind, string? name, Exception exception);
 
-    private sealed record Pending(V1ObjectReference Regarding, EventSeverity Type, string Reason, string Action, string Note, DateTime ObservedAt);
+    private abstract record Item;
 
-    private readonly record struct SeriesKey(string Uid, EventSeverity Type, string Reason, string Note);
+    private sealed record Pending(V1ObjectReference Regarding, EventSeverity Type, string Reason, string Action, string Note, DateTime ObservedAt) : Item;
 
-    private sealed record Series(string Namespace, string Name, int Count, DateTime LastObserved);
+    private sealed record Tick : Item
+    {
+        public static Tick Instance { get; } = new();
+    }
+
+    /// <summary>client-go's eventKey without the reporting controller and instance (one recorder has one of each).</summary>
+    private readonly record struct SeriesKey(string Uid, EventSeverity Type, string Reason, string Action);
+
+    /// <summary>An Event written once, its occurrences so far and how many of them the API server has seen.</summary>
+    private sealed class Series(Eventsv1Event created, DateTime observedAt)
+    {
+        public Eventsv1Event Event { get; } = created;
+
+        public int Count { get; set; } = 1;
+
+        public int Written { get; set; } = 1;
+
+        public DateTime LastObserved { get; set; } = observedAt;
+    }
 }

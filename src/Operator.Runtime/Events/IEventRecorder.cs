@@ -11,7 +11,7 @@ public enum EventSeverity
 
 /// <summary>
 /// Writes events.k8s.io/v1 Events about objects. Never blocks or throws into the caller: events are written in the
-/// background and failures are logged. Repeats within 10 minutes update the existing Event's series.
+/// background and failures are logged. Repeats join the Event's series as client-go's events/v1 recorder does (see <see cref="EventRecorder"/>).
 /// </summary>
 public interface IEventRecorder
 {

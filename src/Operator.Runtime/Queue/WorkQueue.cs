@@ -41,6 +41,30 @@ public sealed class WorkQueue<TKey> : IDisposable
     /// <summary>Keys ready to be handed to a worker (for metrics); excludes delayed and in-flight keys.</summary>
     public int Length => ready.Reader.Count;
 
+    /// <summary>No key is ready, re-added or being processed (delayed keys may wait).</summary>
+    public bool IsIdle
+    {
+        get
+        {
+            lock (gate)
+            {
+                return dirty.Count == 0 && processing.Count == 0;
+            }
+        }
+    }
+
+    /// <summary>The earliest deadline of a delayed key, if any.</summary>
+    public DateTimeOffset? NextDueAt
+    {
+        get
+        {
+            lock (gate)
+            {
+                return waiting.Count == 0 ? null : waiting.Values.Min(d => d.DueAt);
+            }
+        }
+    }
+
     public bool IsShutDown
     {
         get

@@ -103,13 +103,11 @@ public sealed partial class SecretGroupReconciler(
             return ReconcileResult.RequeueIn(record.NextSync - now);
         }
 
-        if (record?.Generation != entity.Metadata.Generation)
+        if (entity.Status?.ObservedGeneration != entity.Metadata.Generation)
         {
-            // A spec change (e.g. sharedWithNamespaces) may open or close aliases: let aliasing groups look again.
-            foreach (var aliasing in groups.Aliasing(tenant, entity.Metadata.Name))
-            {
-                queue.Enqueue(ObjectKey.From(aliasing));
-            }
+            // A spec change (e.g. sharedWithNamespaces) may open or close aliases: let aliasing groups look again, once
+            // per generation (status records it below), so groups that alias each other cannot requeue each other forever.
+            EnqueueAliasing(entity, tenant);
         }
 
         ISecretStore store;
@@ -206,14 +204,11 @@ public sealed partial class SecretGroupReconciler(
             await rollouts.OnGroupDataChangedAsync(entity, previousHash, hash, cancellationToken).ConfigureAwait(false);
         }
 
-        if (written)
+        if (written && (record?.DataHash ?? entity.Status?.DataHash) != hash)
         {
-            // Groups that alias this one re-sync now, not at their next refresh (before the status write, which may
-            // meet a conflict and be retried: the ledger already holds the new data).
-            foreach (var aliasing in groups.Aliasing(tenant, entity.Metadata.Name))
-            {
-                queue.Enqueue(ObjectKey.From(aliasing));
-            }
+            // Groups that alias this one re-sync now, not at their next refresh, when the data changed (before the status
+            // write, which may meet a conflict and be retried: the ledger already holds the new data).
+            EnqueueAliasing(entity, tenant);
         }
 
         await WriteStatusAsync(entity, synced, fqn, cancellationToken).ConfigureAwait(false);
@@ -252,6 +247,18 @@ public sealed partial class SecretGroupReconciler(
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>Requeues the groups aliasing <paramref name="entity"/>'s keys; never the group itself (a self-alias is a cycle).</summary>
+    private void EnqueueAliasing(SecretGroup entity, string tenant)
+    {
+        foreach (var aliasing in groups.Aliasing(tenant, entity.Metadata.Name))
+        {
+            if (aliasing.Metadata.Uid != entity.Metadata.Uid)
+            {
+                queue.Enqueue(ObjectKey.From(aliasing));
+            }
+        }
     }
 
     private TimeSpan RefreshInterval(SecretGroup group, SecretStoreIntegration integration)
@@ -357,14 +364,15 @@ public sealed partial class SecretGroupReconciler(
             await api.ReplaceStatusAsync(entity, cancellationToken).ConfigureAwait(false);
         }
 
-        events.Record(entity, EventSeverity.Warning, reason, "Sync", message);
-        LogSyncFailed(logger, ObjectKey.From(entity), reason, message);
-        if (retry)
+        // A retried failure is reported on every attempt (the backoff bounds them; repeats join one Event series). A
+        // terminal one only when it is news: re-evaluating it (after its own status write, or after a restart) says nothing new.
+        if (retry || changed)
         {
-            throw new GroupSyncException(reason, message);
+            events.Record(entity, EventSeverity.Warning, reason, "Sync", message);
+            LogSyncFailed(logger, ObjectKey.From(entity), reason, message);
         }
 
-        return ReconcileResult.Done;
+        return retry ? ReconcileResult.Retry(reason) : ReconcileResult.Terminal(reason);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Group {Group} wrote Secret {Secret} with {KeyCount} keys")]
@@ -372,32 +380,4 @@ public sealed partial class SecretGroupReconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Group {Group} not synced: {Reason}: {Detail}")]
     private static partial void LogSyncFailed(ILogger logger, ObjectKey group, string reason, string detail);
-}
-
-/// <summary>A sync failure worth retrying with backoff; the message is already sanitised.</summary>
-public sealed class GroupSyncException : Exception
-{
-    public GroupSyncException(string reason, string message)
-        : base(message)
-    {
-        Reason = reason;
-    }
-
-    public GroupSyncException()
-        : this("SyncFailed", "sync failed")
-    {
-    }
-
-    public GroupSyncException(string message)
-        : this("SyncFailed", message)
-    {
-    }
-
-    public GroupSyncException(string message, Exception inner)
-        : base(message, inner)
-    {
-        Reason = "SyncFailed";
-    }
-
-    public string Reason { get; }
 }

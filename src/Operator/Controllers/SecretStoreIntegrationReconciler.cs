@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -71,9 +70,9 @@ public sealed partial class SecretStoreIntegrationReconciler(
 
         // A store that is down or throttling now may answer in a second: retry with the queue's backoff rather than
         // leave the integration (and every group on it) not Ready until the next recheck.
-        if (outcome.Transient is { } transient)
+        if (outcome.Transient)
         {
-            ExceptionDispatchInfo.Throw(transient);
+            return ReconcileResult.Retry(outcome.Reason);
         }
 
         return ReconcileResult.RequeueIn(outcome.Validated || trusted is null || trusted <= now ? recheck : trusted.Value - now);
@@ -104,11 +103,11 @@ public sealed partial class SecretStoreIntegrationReconciler(
     /// <summary><see cref="Validated"/>: the store answered a connectivity check in this evaluation.</summary>
     private sealed record Outcome(bool Ready, string Reason, string Message, IntegrationFqn? Fqn, bool Validated = false)
     {
-        /// <summary>The store failure behind a not-Ready outcome when it is worth retrying soon (unavailable or throttled).</summary>
-        public SecretStoreException? Transient { get; init; }
+        /// <summary>The store failure behind a not-Ready outcome is worth retrying soon (unavailable or throttled).</summary>
+        public bool Transient { get; init; }
 
         public static Outcome StoreFailed(SecretStoreException e, IntegrationFqn fqn) =>
-            new(false, e.Reason, e.Message, fqn) { Transient = e.Kind is StoreErrorKind.Unavailable or StoreErrorKind.Throttled ? e : null };
+            new(false, e.Reason, e.Message, fqn) { Transient = e.Kind is StoreErrorKind.Unavailable or StoreErrorKind.Throttled };
     }
 
     private async Task<Outcome> EvaluateAsync(SecretStoreIntegration entity, bool validate, CancellationToken cancellationToken)
