@@ -7,7 +7,10 @@ namespace Operator.Runtime;
 public interface IReconciler<TEntity>
     where TEntity : class, IKubernetesObject<V1ObjectMeta>
 {
-    /// <summary>Called with the cached object, which may carry a deletionTimestamp. Throw to retry with backoff.</summary>
+    /// <summary>
+    /// Called with the cached object, which may carry a deletionTimestamp; treat it as read-only (watch predicates
+    /// compare the cache's old object with the new one) and write changes from a copy. Throw to retry with backoff.
+    /// </summary>
     Task<ReconcileResult> ReconcileAsync(TEntity entity, CancellationToken cancellationToken);
 
     /// <summary>Called when the key is no longer in the cache (the object is gone).</summary>

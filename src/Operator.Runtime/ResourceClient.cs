@@ -14,11 +14,20 @@ public sealed class ResourceClient<TEntity>
 {
     private readonly IKubernetes client;
     private readonly EntityMetadata meta = EntityMetadata.For<TEntity>();
+    private readonly WriteExpectations<TEntity>? expectations;
 
     public ResourceClient(IKubernetes client)
     {
         ArgumentNullException.ThrowIfNull(client);
         this.client = client;
+    }
+
+    /// <summary>A client whose writes are recorded in <paramref name="expectations"/> (the controller of this kind waits for its cache to see them).</summary>
+    public ResourceClient(IKubernetes client, WriteExpectations<TEntity> expectations)
+        : this(client)
+    {
+        ArgumentNullException.ThrowIfNull(expectations);
+        this.expectations = expectations;
     }
 
     public EntityMetadata Metadata => meta;
@@ -58,7 +67,7 @@ public sealed class ResourceClient<TEntity>
                 entity, meta.Group, meta.Version, RequireNamespace(key), meta.Plural, cancellationToken: cancellationToken).ConfigureAwait(false)
             : await client.CustomObjects.CreateClusterCustomObjectWithHttpMessagesAsync<TEntity>(
                 entity, meta.Group, meta.Version, meta.Plural, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return response.Body;
+        return Recorded(response.Body);
     }
 
     /// <summary>Replaces the object; the server rejects it with 409 Conflict when metadata.resourceVersion is stale.</summary>
@@ -153,7 +162,7 @@ public sealed class ResourceClient<TEntity>
             (false, true) => await client.CustomObjects.ReplaceClusterCustomObjectStatusWithHttpMessagesAsync<TEntity>(
                 entity, meta.Group, meta.Version, meta.Plural, key.Name, cancellationToken: cancellationToken).ConfigureAwait(false),
         };
-        return response.Body;
+        return Recorded(response.Body);
     }
 
     private async Task<TEntity> PatchCoreAsync(ObjectKey key, V1Patch patch, bool status, CancellationToken cancellationToken)
@@ -170,7 +179,13 @@ public sealed class ResourceClient<TEntity>
             (false, true) => await client.CustomObjects.PatchClusterCustomObjectStatusWithHttpMessagesAsync<TEntity>(
                 patch, meta.Group, meta.Version, meta.Plural, key.Name, cancellationToken: cancellationToken).ConfigureAwait(false),
         };
-        return response.Body;
+        return Recorded(response.Body);
+    }
+
+    private TEntity Recorded(TEntity written)
+    {
+        expectations?.Written(written);
+        return written;
     }
 
     private string RequireNamespace(ObjectKey key) =>

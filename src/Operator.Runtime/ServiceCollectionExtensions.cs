@@ -133,16 +133,19 @@ public static class ServiceCollectionExtensions
         }
 
         services.TryAddScoped<TReconciler>();
+        services.TryAddSingleton(sp => new WriteExpectations<TEntity>(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Controller<TEntity>(
             sp.GetRequiredService<IResourceCache<TEntity>>(),
             sp.GetRequiredService<IServiceScopeFactory>(),
             scoped => scoped.GetRequiredService<TReconciler>(),
             sp.GetRequiredService<IOptionsMonitor<ControllerOptions>>().Get(name),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Operator.Runtime.Controller.{EntityMetadata.For<TEntity>().Kind}")));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Operator.Runtime.Controller.{EntityMetadata.For<TEntity>().Kind}"),
+            sp.GetRequiredService<WriteExpectations<TEntity>>()));
         services.AddSingleton<IController>(sp => sp.GetRequiredService<Controller<TEntity>>());
         services.AddSingleton<IControllerQueue<TEntity>>(sp => sp.GetRequiredService<Controller<TEntity>>());
-        services.AddSingleton<IControllerWiring>(new WatchWiring<TEntity, TEntity>(entity => [ObjectKey.From(entity)]));
+        services.AddSingleton<IControllerWiring>(new ExpectationsWiring<TEntity>());
+        services.AddSingleton<IControllerWiring>(new WatchWiring<TEntity, TEntity>(_ => entity => [ObjectKey.From(entity)], WatchPredicate.All<TEntity>()));
         return new ControllerBuilder<TEntity>(services);
     }
 

@@ -62,6 +62,11 @@ public sealed class OperatorHarness : IAsyncDisposable
         : Host.Services.GetFakeLogCollector().GetSnapshot().Select(r =>
             $"{r.Level} {r.Category}: {r.Message} {string.Join(",", r.StructuredState?.Select(p => $"{p.Key}={p.Value}") ?? [])} {r.Exception}");
 
+    /// <summary>Reconciles of SecretGroup <paramref name="ns"/>/<paramref name="name"/> the running operator has finished (its controller's log).</summary>
+    public int GroupReconciles(string ns, string name) => Host is null
+        ? 0
+        : Host.Services.GetFakeLogCollector().GetSnapshot().Count(r => r.Message.StartsWith($"SecretGroup {ns}/{name} reconciled", StringComparison.Ordinal));
+
     /// <summary>Starts the emulator and the operator; <paramref name="configureServices"/> runs after the operator's own registrations, on every (re)start.</summary>
     public static async Task<OperatorHarness> StartAsync(
         string tenant = DefaultTenant, bool installCrds = true, bool startOperator = true, Action<IServiceCollection>? configureServices = null)

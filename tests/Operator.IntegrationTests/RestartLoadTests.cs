@@ -34,9 +34,8 @@ public sealed class RestartLoadTests
         var requestsBefore = h.Emulator.Requests.Count;
 
         await h.StartOperatorAsync();
-        var ledger = h.Host!.Services.GetRequiredService<SyncLedger>();
         await OperatorHarness.WaitForAsync(
-            () => Task.FromResult(Enumerable.Range(0, 5).All(i => ledger.Get(new ObjectKey(Ns, $"r{i}"), null, any: true) is not null)),
+            () => Task.FromResult(Enumerable.Range(0, 5).All(i => h.GroupReconciles(Ns, $"r{i}") > 0)),
             "restarted controller to visit every group");
 
         // A group created now syncs after the visits above have finished their writes (if any).

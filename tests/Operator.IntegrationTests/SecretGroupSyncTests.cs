@@ -62,11 +62,11 @@ public sealed class SecretGroupSyncTests
         var synced = await h.WaitForGroupAsync(Ns, "openai-keys", "True", "Synced");
         var key = new ObjectKey(Ns, "openai-keys");
 
-        // A metadata-only edit reconciles the fresh group again; the ledger no longer holds the per-key list then.
+        // A metadata-only edit reconciles the fresh group again; that reconcile only restates the status.
+        var reconciles = h.GroupReconciles(Ns, "openai-keys");
         await h.UpdateAsync<SecretGroup>(key, g => (g.Metadata.Labels ??= new Dictionary<string, string>())["touched"] = "1");
-        await OperatorHarness.WaitForAsync(
-            () => Task.FromResult(h.Host!.Services.GetRequiredService<SyncLedger>().Get(key, synced.Metadata.Uid)?.Keys is null),
-            "the ledger to drop its copy of the per-key status");
+        await OperatorHarness.WaitForAsync(() => Task.FromResult(h.GroupReconciles(Ns, "openai-keys") > reconciles), "the edited group to be reconciled");
+        Assert.Equal(synced.Status!.Secrets!.Count, (await h.GetGroupAsync(Ns, "openai-keys"))!.Status!.Secrets!.Count);
         await h.SetSourceValuesAsync("openai-keys", new Dictionary<string, string> { ["A"] = "a-2", ["B"] = "b-1" });
         h.Time.Advance(TimeSpan.FromMinutes(70));
 
@@ -91,8 +91,8 @@ public sealed class SecretGroupSyncTests
         await h.UpdateAsync<SecretGroup>(key, g => (g.Metadata.Annotations ??= new Dictionary<string, string>())[ManagedLabels.ApiUpdatedAt] = stamp);
 
         await OperatorHarness.WaitForAsync(async () => Value((await h.GetSecretAsync(Ns, "openai-keys"))!, "A") == "a-2", "the new value without waiting for the refresh");
-        var ledger = h.Host!.Services.GetRequiredService<SyncLedger>();
-        await OperatorHarness.WaitForAsync(() => Task.FromResult(ledger.Get(key, null, any: true)?.ApiStamp == stamp), "the ledger to record the stamp it synced");
+        await h.WaitForGroupAsync(Ns, "openai-keys", "True", "Synced", g => g.Metadata.Annotations[ManagedLabels.ApiUpdatedAt] == stamp
+            && g.Status!.SyncedInputs!.Annotations == SyncSchedule.AnnotationsStamp(g));
     }
 
     [Fact]
@@ -175,10 +175,8 @@ public sealed class SecretGroupSyncTests
         var readsBefore = h.StoreReads();
 
         await h.StartOperatorAsync();
-        // The ledger records every group the restarted controller has visited.
-        var ledger = h.Host!.Services.GetRequiredService<SyncLedger>();
         await OperatorHarness.WaitForAsync(
-            () => Task.FromResult(Enumerable.Range(0, 5).All(i => ledger.Get(new ObjectKey(Ns, $"g{i}"), null, any: true) is not null)),
+            () => Task.FromResult(Enumerable.Range(0, 5).All(i => h.GroupReconciles(Ns, $"g{i}") > 0)),
             "restarted controller to visit every group");
         Assert.Equal(readsBefore, h.StoreReads());
 

@@ -20,6 +20,7 @@ internal sealed partial class Controller<TEntity> : IController, IControllerQueu
     private readonly ControllerOptions options;
     private readonly TimeProvider time;
     private readonly ILogger logger;
+    private readonly WriteExpectations<TEntity>? expectations;
 
     public Controller(
         IResourceCache<TEntity> cache,
@@ -27,8 +28,10 @@ internal sealed partial class Controller<TEntity> : IController, IControllerQueu
         Func<IServiceProvider, IReconciler<TEntity>> resolveReconciler,
         ControllerOptions options,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        WriteExpectations<TEntity>? expectations = null)
     {
+        this.expectations = expectations;
         this.cache = cache;
         this.scopes = scopes;
         this.resolveReconciler = resolveReconciler;
@@ -110,6 +113,14 @@ internal sealed partial class Controller<TEntity> : IController, IControllerQueu
 
     private async Task ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
+        if (expectations?.Wait(key, cache.Get(key)) is not null)
+        {
+            // Our own last write of this object is not in the cache yet: the watch event that brings it enqueues the key
+            // again (a relist past it does too, as an update), so nothing is requeued here.
+            LogWaiting(logger, Name, key);
+            return;
+        }
+
         var started = time.GetTimestamp();
         var outcome = "success";
         try
@@ -206,6 +217,9 @@ internal sealed partial class Controller<TEntity> : IController, IControllerQueu
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Controller} {Key} reconciled; requeue after {RequeueAfter}")]
     private static partial void LogReconciled(ILogger logger, string controller, ObjectKey key, TimeSpan? requeueAfter);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Controller} {Key} waits for the cache to see this process's last write of it")]
+    private static partial void LogWaiting(ILogger logger, string controller, ObjectKey key);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Controller} {Key} is gone; cleanup done")]
     private static partial void LogDeleted(ILogger logger, string controller, ObjectKey key);

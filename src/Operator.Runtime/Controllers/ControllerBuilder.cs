@@ -4,7 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Operator.Runtime;
 
-/// <summary>Adds secondary watches to a controller: events on another kind enqueue keys of this controller's kind.</summary>
+/// <summary>
+/// Declares what a controller watches besides its own kind (controller-runtime's <c>Watches</c> with
+/// <c>EnqueueRequestsFromMapFunc</c> and <c>WithPredicates</c>): events on another kind enqueue keys of this one.
+/// </summary>
 public sealed class ControllerBuilder<TEntity>
     where TEntity : class, IKubernetesObject<V1ObjectMeta>
 {
@@ -16,12 +19,23 @@ public sealed class ControllerBuilder<TEntity>
     public IServiceCollection Services { get; }
 
     /// <summary>Events on <typeparamref name="TOther"/> (its informer is added if missing) enqueue the mapped keys.</summary>
-    public ControllerBuilder<TEntity> Watches<TOther>(Func<TOther, IEnumerable<ObjectKey>> map)
+    public ControllerBuilder<TEntity> Watches<TOther>(Func<TOther, IEnumerable<ObjectKey>> map, WatchPredicate<TOther>? predicate = null)
         where TOther : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(map);
+        return Watches(_ => map, predicate);
+    }
+
+    /// <summary>
+    /// As <see cref="Watches{TOther}(Func{TOther, IEnumerable{ObjectKey}}, WatchPredicate{TOther}?)"/>, with a map built from
+    /// the host's services when it starts (a map that looks things up in caches).
+    /// </summary>
+    public ControllerBuilder<TEntity> Watches<TOther>(Func<IServiceProvider, Func<TOther, IEnumerable<ObjectKey>>> mapFactory, WatchPredicate<TOther>? predicate = null)
+        where TOther : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(mapFactory);
         Services.AddInformer<TOther>();
-        Services.AddSingleton<IControllerWiring>(new WatchWiring<TEntity, TOther>(map));
+        Services.AddSingleton<IControllerWiring>(new WatchWiring<TEntity, TOther>(mapFactory, predicate ?? WatchPredicate.All<TOther>()));
         return this;
     }
 }

@@ -10,7 +10,10 @@ internal interface IControllerWiring
     void Attach(IServiceProvider services);
 }
 
-internal sealed class WatchWiring<TEntity, TOther>(Func<TOther, IEnumerable<ObjectKey>> map) : IControllerWiring
+/// <summary>A declared watch: events on <typeparamref name="TOther"/> that pass the predicate enqueue the mapped keys.</summary>
+internal sealed class WatchWiring<TEntity, TOther>(
+    Func<IServiceProvider, Func<TOther, IEnumerable<ObjectKey>>> mapFactory,
+    WatchPredicate<TOther> predicate) : IControllerWiring
     where TEntity : class, IKubernetesObject<V1ObjectMeta>
     where TOther : class, IKubernetesObject<V1ObjectMeta>
 {
@@ -18,32 +21,60 @@ internal sealed class WatchWiring<TEntity, TOther>(Func<TOther, IEnumerable<Obje
     {
         var informer = services.GetRequiredService<ResourceInformer<TOther>>();
         var queue = services.GetRequiredService<IControllerQueue<TEntity>>();
-        informer.AddHandler(new EnqueueMapped<TOther>(map, queue.Enqueue));
+        informer.AddHandler(new EnqueueMapped<TOther>(mapFactory(services), predicate, queue.Enqueue));
     }
 }
 
-/// <summary>Turns every add, update and delete into enqueued keys; on update both old and new mappings count.</summary>
-internal sealed class EnqueueMapped<TOther>(Func<TOther, IEnumerable<ObjectKey>> map, Action<ObjectKey> enqueue) : IResourceChangeHandler<TOther>
+/// <summary>Turns the events that pass the predicate into enqueued keys; on update both old and new mappings count.</summary>
+internal sealed class EnqueueMapped<TOther>(Func<TOther, IEnumerable<ObjectKey>> map, WatchPredicate<TOther> predicate, Action<ObjectKey> enqueue)
+    : IResourceChangeHandler<TOther>
 {
-    public void OnAdded(TOther entity) => EnqueueAll(entity);
+    public EnqueueMapped(Func<TOther, IEnumerable<ObjectKey>> map, Action<ObjectKey> enqueue)
+        : this(map, WatchPredicate.All<TOther>(), enqueue)
+    {
+    }
+
+    public void OnAdded(TOther entity)
+    {
+        if (predicate.PassesAdd(entity))
+        {
+            EnqueueAll(map(entity));
+        }
+    }
 
     public void OnUpdated(TOther oldEntity, TOther newEntity)
     {
+        if (!predicate.PassesUpdate(oldEntity, newEntity))
+        {
+            return;
+        }
+
         var keys = new HashSet<ObjectKey>(map(oldEntity));
         keys.UnionWith(map(newEntity));
+        EnqueueAll(keys);
+    }
+
+    public void OnDeleted(TOther entity)
+    {
+        if (predicate.PassesDelete(entity))
+        {
+            EnqueueAll(map(entity));
+        }
+    }
+
+    private void EnqueueAll(IEnumerable<ObjectKey> keys)
+    {
         foreach (var key in keys)
         {
             enqueue(key);
         }
     }
+}
 
-    public void OnDeleted(TOther entity) => EnqueueAll(entity);
-
-    private void EnqueueAll(TOther entity)
-    {
-        foreach (var key in map(entity))
-        {
-            enqueue(key);
-        }
-    }
+/// <summary>Lets the controller's write expectations see the informer's events (added before the controller's own watch).</summary>
+internal sealed class ExpectationsWiring<TEntity> : IControllerWiring
+    where TEntity : class, IKubernetesObject<V1ObjectMeta>
+{
+    public void Attach(IServiceProvider services) =>
+        services.GetRequiredService<ResourceInformer<TEntity>>().AddHandler(services.GetRequiredService<WriteExpectations<TEntity>>());
 }

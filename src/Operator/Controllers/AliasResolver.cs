@@ -12,8 +12,8 @@ public sealed class AliasResolver(GroupDirectory directory, ManagedSecretWriter 
 {
     private const int MaxChain = 16;
 
-    /// <summary>Values by alias reference text; or the first error, with whether it is worth retrying.</summary>
-    public async Task<(IReadOnlyDictionary<string, StoreValue> Values, PlanError? Error, bool Retry)> ResolveAsync(
+    /// <summary>Values by alias reference text; the first problem is a <see cref="ConditionException"/> (the managed Secret is left as it is).</summary>
+    public async Task<IReadOnlyDictionary<string, StoreValue>> ResolveAsync(
         SecretGroup group, IEnumerable<KeySource> aliases, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(group);
@@ -25,39 +25,42 @@ public sealed class AliasResolver(GroupDirectory directory, ManagedSecretWriter 
             var target = directory.OwnerOf(alias.Group);
             if (target is null)
             {
-                return (values, new PlanError("AliasNotFound", $"key '{source.Key}': no SecretGroup owns '{alias.GroupFqn}'"), true);
+                throw Unresolved("AliasNotFound", $"key '{source.Key}': no SecretGroup owns '{alias.GroupFqn}'", retry: true);
             }
 
             var targetNs = target.Metadata.NamespaceProperty;
             if (targetNs != ns && target.Spec.SharedWithNamespaces?.Contains(ns) != true)
             {
-                return (values, new PlanError("AccessDenied", $"key '{source.Key}': group '{alias.GroupFqn}' is in namespace '{targetNs}' and its spec.sharedWithNamespaces does not list '{ns}'"), false);
+                throw Unresolved("AccessDenied", $"key '{source.Key}': group '{alias.GroupFqn}' is in namespace '{targetNs}' and its spec.sharedWithNamespaces does not list '{ns}'", retry: false);
             }
 
             var cycle = FindCycle(group, source.Key, alias);
             if (cycle is not null)
             {
-                return (values, new PlanError("ReferenceCycle", $"key '{source.Key}': reference cycle {cycle}"), false);
+                throw Unresolved("ReferenceCycle", $"key '{source.Key}': reference cycle {cycle}", retry: false);
             }
 
             if (target.Spec.Secrets?.Any(s => s.Key == alias.Key) != true)
             {
-                return (values, new PlanError("AliasNotFound", $"key '{source.Key}': group '{alias.GroupFqn}' has no key '{alias.Key}'"), true);
+                throw Unresolved("AliasNotFound", $"key '{source.Key}': group '{alias.GroupFqn}' has no key '{alias.Key}'", retry: true);
             }
 
-            var secretName = directory.SecretNameOf(target);
+            var secretName = target.Status?.SecretName;
             var managed = secretName is null ? null : await secrets.ReadAsync(targetNs, secretName, cancellationToken).ConfigureAwait(false);
             if (managed?.Data is null || !managed.Data.TryGetValue(alias.Key, out var bytes))
             {
-                return (values, new PlanError("AliasNotReady", $"key '{source.Key}': group '{alias.GroupFqn}' has not synced key '{alias.Key}' yet"), true);
+                throw Unresolved("AliasNotReady", $"key '{source.Key}': group '{alias.GroupFqn}' has not synced key '{alias.Key}' yet", retry: true);
             }
 
             var version = target.Status?.Secrets?.FirstOrDefault(s => s.Key == alias.Key)?.Version;
             values[alias.ToString()] = new StoreValue(bytes, version);
         }
 
-        return (values, null, false);
+        return values;
     }
+
+    private static ConditionException Unresolved(string reason, string message, bool retry) =>
+        new(reason, message + "; the managed Secret is unchanged", retry);
 
     /// <summary>Follows the alias chain from (group, key); returns the loop as text when it comes back to a visited key.</summary>
     private string? FindCycle(SecretGroup group, string key, SecretFqn first)

@@ -3,16 +3,6 @@ using Operator.Entities.V1Alpha1;
 
 namespace Operator.Controllers;
 
-/// <summary>The three collaborator roles of a group, from least to most.</summary>
-public static class GroupRoles
-{
-    public const string Viewer = "secret-group-viewer";
-    public const string Editor = "secret-group-editor";
-    public const string Admin = "secret-group-admin";
-
-    public static IReadOnlyList<string> All { get; } = [Viewer, Editor, Admin];
-}
-
 /// <summary>
 /// Turns collaborators into Roles and RoleBindings limited by resourceNames, so the API server itself enforces them:
 /// viewer reads the group (keys, never values); editor also updates it and reads the managed Secret; admin also deletes.

@@ -1,7 +1,6 @@
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Operator.Credentials;
 using Operator.Entities.V1Alpha1;
 using Operator.Observability;
 using Operator.References;
@@ -16,8 +15,6 @@ public sealed partial class SecretStoreIntegrationReconciler(
     StoreRegistry registry,
     StoreConnector connector,
     ResourceClient<SecretStoreIntegration> api,
-    IResourceCache<SecretGroup> groups,
-    IControllerQueue<SecretGroup> groupQueue,
     IEventRecorder events,
     IOptions<SyncOptions> options,
     TimeProvider time,
@@ -36,8 +33,7 @@ public sealed partial class SecretStoreIntegrationReconciler(
         var recheck = options.Value.IntegrationRecheckInterval;
         var trusted = TrustedUntil(entity, recheck);
         var outcome = await EvaluateAsync(entity, validate: trusted is null || trusted <= now, cancellationToken).ConfigureAwait(false);
-        var status = entity.Status ?? new SecretStoreIntegrationStatus();
-        var previousFqn = status.Fqn;
+        var status = StatusCopy.Of(entity.Status) ?? new SecretStoreIntegrationStatus();
         var wasReady = Conditions.IsTrue(status.Conditions, ConditionTypes.Ready);
         status.Conditions ??= new List<V1Condition>();
         var changed = Conditions.Set(status.Conditions, ConditionTypes.Ready, outcome.Ready ? "True" : "False", outcome.Reason, outcome.Message, entity.Metadata.Generation, time);
@@ -52,8 +48,7 @@ public sealed partial class SecretStoreIntegrationReconciler(
 
         if (changed || outcome.Validated)
         {
-            entity.Status = status;
-            await api.ReplaceStatusAsync(entity, cancellationToken).ConfigureAwait(false);
+            await api.ReplaceStatusAsync(StatusCopy.With(entity, status), cancellationToken).ConfigureAwait(false);
         }
 
         // A passed recheck only moves lastValidatedTime: no Event, and groups are not requeued for it.
@@ -65,7 +60,6 @@ public sealed partial class SecretStoreIntegrationReconciler(
             }
 
             LogIntegrationStatus(logger, entity.Metadata.Name, outcome.Ready, outcome.Reason);
-            RequeueGroups(previousFqn, outcome.Fqn?.ToString());
         }
 
         // A store that is down or throttling now may answer in a second: retry with the queue's backoff rather than
@@ -90,15 +84,8 @@ public sealed partial class SecretStoreIntegrationReconciler(
             : null;
     }
 
-    public async Task DeletedAsync(ObjectKey key, CancellationToken cancellationToken)
-    {
-        foreach (var group in groups.ByIndex(GroupIndexes.Integration, key.Name))
-        {
-            groupQueue.Enqueue(ObjectKey.From(group));
-        }
-
-        await connector.ForgetAsync(key.Name).ConfigureAwait(false);
-    }
+    /// <summary>Disposes the deleted integration's store client (its groups learn of it through their controller's watch).</summary>
+    public Task DeletedAsync(ObjectKey key, CancellationToken cancellationToken) => connector.ForgetAsync(key.Name);
 
     /// <summary><see cref="Validated"/>: the store answered a connectivity check in this evaluation.</summary>
     private sealed record Outcome(bool Ready, string Reason, string Message, IntegrationFqn? Fqn, bool Validated = false)
@@ -152,13 +139,14 @@ public sealed partial class SecretStoreIntegrationReconciler(
         {
             store = await connector.ConnectAsync(entity, cancellationToken).ConfigureAwait(false);
         }
-        catch (CredentialException e)
-        {
-            return new(false, e.Reason, e.Message, fqn);
-        }
         catch (SecretStoreException e)
         {
             return Outcome.StoreFailed(e, fqn);
+        }
+        catch (ConditionException e)
+        {
+            // The integration's credential references could not be resolved.
+            return new(false, e.Reason, e.Message, fqn);
         }
 
         if (!validate)
@@ -178,26 +166,6 @@ public sealed partial class SecretStoreIntegrationReconciler(
         return new(true, "Validated", $"connected to {providers[0].ToSegment()} store", fqn, Validated: true);
     }
 
-    private void RequeueGroups(string? previousFqn, string? currentFqn)
-    {
-        var names = new[] { previousFqn, currentFqn }.Select(GroupIndexes.IntegrationNameOf).OfType<string>().Distinct(StringComparer.Ordinal);
-        foreach (var group in names.SelectMany(n => groups.ByIndex(GroupIndexes.Integration, n)))
-        {
-            var used = group.Spec.IntegrationFqn;
-            if (used == previousFqn || used == currentFqn)
-            {
-                groupQueue.Enqueue(ObjectKey.From(group));
-            }
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Integration {Integration} ready={Ready} reason={Reason}")]
     private static partial void LogIntegrationStatus(ILogger logger, string? integration, bool ready, string reason);
-}
-
-/// <summary>Condition types used on both kinds.</summary>
-public static class ConditionTypes
-{
-    public const string Ready = "Ready";
-    public const string Synced = "Synced";
 }

@@ -22,7 +22,7 @@ public sealed class CredentialResolver(
     /// <summary>A stamp that changes when any mounted tfy-k8s-secret changes, so clients are rebuilt.</summary>
     public string MountVersion() => k8sSecrets.CurrentVersion();
 
-    /// <summary>Resolves <paramref name="reference"/>; failures are <see cref="CredentialException"/> naming the field, never the value.</summary>
+    /// <summary>Resolves <paramref name="reference"/>; failures are <see cref="ConditionException"/>s naming the field, never the value.</summary>
     public async Task<string> ResolveAsync(string reference, string field, IntegrationFqn? self, CancellationToken cancellationToken)
     {
         SecretReference parsed;
@@ -32,59 +32,62 @@ public sealed class CredentialResolver(
         }
         catch (ReferenceParseException e)
         {
-            throw new CredentialException("InvalidReference", e.Message, e);
+            throw Unresolved("InvalidReference", e.Message, e);
         }
 
         switch (parsed)
         {
             case K8sSecretReference k:
                 var result = await k8sSecrets.ResolveAsync(k.Key, cancellationToken).ConfigureAwait(false);
-                return result.Succeeded ? result.Value : throw new CredentialException("CredentialNotFound", $"{field}: {result.Error}");
+                return result.Succeeded ? result.Value : throw Unresolved("CredentialNotFound", $"{field}: {result.Error}");
 
             case StorePathReference p:
                 if (p.Integration == self)
                 {
-                    throw new CredentialException("InvalidReference", $"{field}: an integration cannot read its own credentials through itself");
+                    throw Unresolved("InvalidReference", $"{field}: an integration cannot read its own credentials through itself");
                 }
 
                 var other = integrations.Find(p.Integration);
                 var store = other?.Metadata.Name is { } otherName ? stores.TryGet(otherName) : null;
                 if (store is null)
                 {
-                    throw new CredentialException("CredentialNotFound", $"{field}: integration '{p.Integration}' is not ready");
+                    throw Unresolved("CredentialNotFound", $"{field}: integration '{p.Integration}' is not ready");
                 }
 
                 try
                 {
                     var value = await store.ReadAsync(p.Path, cancellationToken).ConfigureAwait(false)
-                        ?? throw new CredentialException("CredentialNotFound", $"{field}: path '{p.Path}' not found in '{p.Integration}'");
+                        ?? throw Unresolved("CredentialNotFound", $"{field}: path '{p.Path}' not found in '{p.Integration}'");
                     return AsText(value.Value.Span, field);
                 }
                 catch (SecretStoreException e)
                 {
-                    throw new CredentialException("CredentialNotFound", $"{field}: reading '{p.Integration}::{p.Path}' failed: {e.Message}", e);
+                    throw Unresolved("CredentialNotFound", $"{field}: reading '{p.Integration}::{p.Path}' failed: {e.Message}", e);
                 }
 
             case GroupKeyReference g:
                 return await ReadGroupKeyAsync(g.Secret, field, cancellationToken).ConfigureAwait(false);
 
             default:
-                throw new CredentialException("InvalidReference", $"{field}: unsupported reference");
+                throw Unresolved("InvalidReference", $"{field}: unsupported reference");
         }
     }
+
+    /// <summary>A credential reference that cannot be resolved: a condition reason and a message naming the field, never the value.</summary>
+    private static ConditionException Unresolved(string reason, string message, Exception? inner = null) => new(reason, message, retry: true, inner);
 
     private async Task<string> ReadGroupKeyAsync(SecretFqn secret, string field, CancellationToken cancellationToken)
     {
         if (secret.Tenant != integrations.Tenant)
         {
-            throw new CredentialException("InvalidReference", $"{field}: tenant '{secret.Tenant}' is not this installation's tenant '{integrations.Tenant}'");
+            throw Unresolved("InvalidReference", $"{field}: tenant '{secret.Tenant}' is not this installation's tenant '{integrations.Tenant}'");
         }
 
         var group = groups.ByIndex(GroupIndexes.Name, secret.Group).FirstOrDefault(g => g.Status?.Fqn == secret.GroupFqn.ToString());
         var secretName = group?.Status?.SecretName;
         if (group is null || secretName is null)
         {
-            throw new CredentialException("CredentialNotFound", $"{field}: group '{secret.GroupFqn}' has not synced");
+            throw Unresolved("CredentialNotFound", $"{field}: group '{secret.GroupFqn}' has not synced");
         }
 
         try
@@ -97,10 +100,10 @@ public sealed class CredentialResolver(
         }
         catch (HttpOperationException e)
         {
-            throw new CredentialException("CredentialNotFound", $"{field}: reading group '{secret.GroupFqn}' failed with HTTP {(int)e.Response.StatusCode}");
+            throw Unresolved("CredentialNotFound", $"{field}: reading group '{secret.GroupFqn}' failed with HTTP {(int)e.Response.StatusCode}");
         }
 
-        throw new CredentialException("CredentialNotFound", $"{field}: key '{secret.Key}' not found in group '{secret.GroupFqn}'");
+        throw Unresolved("CredentialNotFound", $"{field}: key '{secret.Key}' not found in group '{secret.GroupFqn}'");
     }
 
     // Credentials are text (keys, tokens, JSON): bytes that are not UTF-8 are refused rather than silently replaced.
@@ -112,34 +115,7 @@ public sealed class CredentialResolver(
         }
         catch (DecoderFallbackException)
         {
-            throw new CredentialException("InvalidCredential", $"{field}: the referenced value is not UTF-8 text");
+            throw Unresolved("InvalidCredential", $"{field}: the referenced value is not UTF-8 text");
         }
     }
-}
-
-/// <summary>A credential reference that cannot be resolved; <see cref="Reason"/> is a condition reason.</summary>
-public sealed class CredentialException : Exception
-{
-    public CredentialException(string reason, string message, Exception? inner = null)
-        : base(message, inner)
-    {
-        Reason = reason;
-    }
-
-    public CredentialException()
-        : this("CredentialNotFound", "credential not found")
-    {
-    }
-
-    public CredentialException(string message)
-        : this("CredentialNotFound", message)
-    {
-    }
-
-    public CredentialException(string message, Exception inner)
-        : this("CredentialNotFound", message, inner)
-    {
-    }
-
-    public string Reason { get; }
 }

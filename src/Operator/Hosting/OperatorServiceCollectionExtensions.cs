@@ -61,9 +61,12 @@ public static class OperatorServiceCollectionExtensions
         services.AddInformer<V1RoleBinding>(o => o.LabelSelector = ManagedLabels.Selector);
         services.AddController<SecretStoreIntegration, SecretStoreIntegrationReconciler>(o => o.Workers = Math.Max(1, workers / 2));
         services.AddController<SecretGroup, SecretGroupReconciler>(o => o.Workers = workers)
-            .Watches<V1Secret>(ManagedSecretOwners)
-            .Watches<V1Role>(r => OwnerGroup(r.Metadata))
-            .Watches<V1RoleBinding>(b => OwnerGroup(b.Metadata));
+            .Watches<SecretStoreIntegration>(GroupTriggers.GroupsUsing, GroupTriggers.IntegrationPublished)
+            .Watches<SecretGroup>(GroupTriggers.GroupsAliasing, GroupTriggers.AliasTargetChanged)
+            .Watches<SecretGroup>(GroupTriggers.Namesakes, GroupTriggers.GroupDeleted)
+            .Watches<V1Secret>(s => GroupTriggers.OwnerGroup(s.Metadata))
+            .Watches<V1Role>(r => GroupTriggers.OwnerGroup(r.Metadata))
+            .Watches<V1RoleBinding>(b => GroupTriggers.OwnerGroup(b.Metadata));
         services.AddInformerIndex<SecretGroup>(GroupIndexes.Name, GroupIndexes.NameOf);
         services.AddInformerIndex<SecretGroup>(GroupIndexes.Aliases, GroupIndexes.AliasTargetsOf);
         services.AddInformerIndex<SecretGroup>(GroupIndexes.Integration, GroupIndexes.IntegrationOf);
@@ -87,10 +90,12 @@ public static class OperatorServiceCollectionExtensions
         services.TryAddSingleton<StoreConnector>();
         services.TryAddSingleton<CredentialResolver>();
         services.TryAddSingleton<ManagedSecretWriter>();
-        services.TryAddSingleton<SyncLedger>();
         services.TryAddSingleton<GroupDirectory>();
         services.TryAddSingleton<AliasResolver>();
         services.TryAddSingleton<GroupRbacWriter>();
+        services.TryAddSingleton<GroupResolver>();
+        services.TryAddSingleton<GroupReader>();
+        services.TryAddSingleton<GroupStatusWriter>();
         services.TryAddSingleton<ResourceClient<SecretGroup>>();
         services.TryAddSingleton<ResourceClient<SecretStoreIntegration>>();
         services.AddWorkloadIntegration(flags.Get(OperatorFlags.WebhookEnabled));
@@ -98,17 +103,5 @@ public static class OperatorServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<OperatorMetrics>();
         return services;
-    }
-
-    /// <summary>A change to a managed Secret (edit, delete) requeues the group that owns it.</summary>
-    private static IEnumerable<ObjectKey> ManagedSecretOwners(V1Secret secret) => OwnerGroup(secret.Metadata);
-
-    /// <summary>An edit or delete of a managed object (Secret, Role, RoleBinding) requeues its group, which restores it.</summary>
-    private static IEnumerable<ObjectKey> OwnerGroup(V1ObjectMeta meta)
-    {
-        if (meta.Labels?.TryGetValue(ManagedLabels.Group, out var group) == true)
-        {
-            yield return new ObjectKey(meta.NamespaceProperty, group);
-        }
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using k8s.Models;
-using Operator.Controllers;
+using Operator.Entities.V1Alpha1;
 using Operator.Runtime;
 
 namespace Operator.Observability;
@@ -21,7 +21,7 @@ public sealed class OperatorMetrics : IDisposable
     private readonly Counter<long> storeErrors;
     private readonly Histogram<double> storeDuration;
 
-    public OperatorMetrics(IMeterFactory meterFactory, IResourceCache<V1Secret> managedSecrets, ILeaderStatus leader, SyncLedger ledger, TimeProvider time)
+    public OperatorMetrics(IMeterFactory meterFactory, IResourceCache<V1Secret> managedSecrets, ILeaderStatus leader, IResourceCache<SecretGroup> groups, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         meter = meterFactory.Create(MeterName);
@@ -32,7 +32,7 @@ public sealed class OperatorMetrics : IDisposable
         meter.CreateObservableGauge("operator_leader", () => leader.IsLeader ? 1 : 0, description: "1 while this replica holds the leader-election Lease, else 0.");
         meter.CreateObservableGauge(
             "operator_last_sync_age_seconds",
-            () => OldestSyncAge(ledger, time),
+            () => OldestSyncAge(groups, time),
             unit: "s",
             description: "Seconds since the last successful sync of the least recently synced group (0 when none).");
     }
@@ -52,9 +52,18 @@ public sealed class OperatorMetrics : IDisposable
 
     public void Dispose() => meter.Dispose();
 
-    private static double OldestSyncAge(SyncLedger ledger, TimeProvider time)
+    /// <summary>From the groups' status (the record of their last sync), so every replica reports the same age.</summary>
+    private static double OldestSyncAge(IResourceCache<SecretGroup> groups, TimeProvider time)
     {
-        var oldest = ledger.OldestLastSync();
-        return oldest is null ? 0 : Math.Max(0, (time.GetUtcNow().UtcDateTime - oldest.Value).TotalSeconds);
+        DateTime? oldest = null;
+        foreach (var group in groups.List())
+        {
+            if (group.Status?.LastSyncTime is { } at && (oldest is null || at < oldest))
+            {
+                oldest = at;
+            }
+        }
+
+        return oldest is null ? 0 : Math.Max(0, (time.GetUtcNow().UtcDateTime - DateTime.SpecifyKind(oldest.Value, DateTimeKind.Utc)).TotalSeconds);
     }
 }

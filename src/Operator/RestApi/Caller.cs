@@ -7,50 +7,26 @@ public sealed record Caller(IReadOnlySet<string> Subjects)
 {
     /// <summary>The subject to name in logs (a user, else the first team).</summary>
     public string Name => Subjects.FirstOrDefault(s => s.StartsWith("user:", StringComparison.Ordinal)) ?? Subjects.FirstOrDefault() ?? "unknown";
-}
 
-/// <summary>What a caller may do with a group, from least to most.</summary>
-public enum GroupRole
-{
-    None = 0,
-    Viewer = 1,
-    Editor = 2,
-    Admin = 3,
-}
-
-/// <summary>Roles from a group's collaborators and the tenant admins (who hold every role on every group).</summary>
-public static class GroupRoles
-{
-    public const string AdminRole = "secret-group-admin";
-    public const string EditorRole = "secret-group-editor";
-    public const string ViewerRole = "secret-group-viewer";
-
-    public static GroupRole Parse(string? roleId) => roleId switch
+    /// <summary>Whether one of the caller's subjects is a tenant admin (who holds every role on every group).</summary>
+    public bool IsTenantAdmin(IReadOnlyList<string> tenantAdmins)
     {
-        AdminRole => GroupRole.Admin,
-        EditorRole => GroupRole.Editor,
-        ViewerRole => GroupRole.Viewer,
-        _ => GroupRole.None,
-    };
-
-    public static bool IsTenantAdmin(Caller caller, IReadOnlyList<string> tenantAdmins)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(tenantAdmins);
-        return tenantAdmins.Any(caller.Subjects.Contains);
+        return tenantAdmins.Any(Subjects.Contains);
     }
 
-    public static GroupRole RoleOf(SecretGroup group, Caller caller, IReadOnlyList<string> tenantAdmins)
+    /// <summary>The caller's role on <paramref name="group"/>: from its collaborators, or admin for a tenant admin.</summary>
+    public GroupRole RoleOn(SecretGroup group, IReadOnlyList<string> tenantAdmins)
     {
         ArgumentNullException.ThrowIfNull(group);
-        if (IsTenantAdmin(caller, tenantAdmins))
+        if (IsTenantAdmin(tenantAdmins))
         {
             return GroupRole.Admin;
         }
 
         return (group.Spec.Collaborators ?? [])
-            .Where(c => caller.Subjects.Contains(c.Subject))
-            .Select(c => Parse(c.RoleId))
+            .Where(c => Subjects.Contains(c.Subject))
+            .Select(c => GroupRoles.Parse(c.RoleId))
             .DefaultIfEmpty(GroupRole.None)
             .Max();
     }

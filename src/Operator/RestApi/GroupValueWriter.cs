@@ -13,16 +13,14 @@ namespace Operator.RestApi;
 
 /// <summary>
 /// Writes values set through the API to the group's store (never to a custom resource), then records the key list
-/// in spec.secrets and asks for a sync. Order matters: new values first, then the key list, then deletes of keys
-/// left out, so a sync in between never sees a listed key missing from the store.
+/// in spec.secrets with a new api-updated-at stamp, whose change makes the group due at once. Order matters: new values
+/// first, then the key list, then deletes of keys left out, so a sync in between never sees a listed key missing.
 /// </summary>
 public sealed class GroupValueWriter(
     IntegrationDirectory integrations,
     StoreConnector connector,
     ResourceClient<SecretGroup> groups,
     ResourceClient<SecretStoreIntegration> integrationClient,
-    SyncLedger ledger,
-    IServiceProvider services,
     IOptions<TenancyOptions> options)
 {
     /// <summary>Returns the updated group, how many values were written and how many keys removed.</summary>
@@ -83,11 +81,6 @@ public sealed class GroupValueWriter(
             await store.DeleteAsync(store.DefaultPath(groupFqn, gone.Key), cancellationToken).ConfigureAwait(false);
         }
 
-        if (written > 0 || left.Count > 0)
-        {
-            RequestSync(saved);
-        }
-
         return (saved, written, left.Count);
     }
 
@@ -110,14 +103,14 @@ public sealed class GroupValueWriter(
     private async Task<SecretGroup> SaveKeysAsync(SecretGroup group, IReadOnlyList<SecretInput> inputs, Action<SecretGroup> stamp, CancellationToken cancellationToken)
     {
         var specs = (group.Spec.Secrets ?? []).ToDictionary(s => s.Key, StringComparer.Ordinal);
-        var stamped = new SecretGroup { Metadata = new V1ObjectMeta() };
+        var stamped = new SecretGroup { Metadata = new V1ObjectMeta { Annotations = group.Metadata.Annotations is null ? null : new Dictionary<string, string>(group.Metadata.Annotations) } };
         stamp(stamped);
         var patch = new JsonObject
         {
             ["metadata"] = new JsonObject
             {
                 ["uid"] = group.Metadata.Uid,
-                ["annotations"] = new JsonObject(stamped.Metadata.Annotations!.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value)))),
+                ["annotations"] = new JsonObject { [GroupViews.UpdatedAtAnnotation] = stamped.Metadata.Annotations![GroupViews.UpdatedAtAnnotation] },
             },
             ["spec"] = new JsonObject
             {
@@ -137,22 +130,4 @@ public sealed class GroupValueWriter(
     private static JsonObject Entry(SecretKeySpec spec) => spec.RemoteRef is null
         ? new JsonObject { ["key"] = spec.Key }
         : new JsonObject { ["key"] = spec.Key, ["remoteRef"] = spec.RemoteRef };
-
-    /// <summary>
-    /// New values under unchanged keys do not bump the generation. The group's api-updated-at stamp makes the
-    /// leader (on whichever replica) re-sync it; here, on the leader, the ledger and queue make that immediate.
-    /// </summary>
-    private void RequestSync(SecretGroup group)
-    {
-        var key = ObjectKey.From(group);
-        if (ledger.Get(key, group.Metadata.Uid) is { } record)
-        {
-            ledger.Set(key, record with { NextSync = DateTime.MinValue });
-        }
-
-        if (services.GetService(typeof(IControllerQueue<SecretGroup>)) is IControllerQueue<SecretGroup> queue)
-        {
-            queue.Enqueue(key);
-        }
-    }
 }

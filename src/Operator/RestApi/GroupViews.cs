@@ -8,7 +8,7 @@ namespace Operator.RestApi;
 public static class GroupViews
 {
     /// <summary>Set by the API on every write; the view's <c>updatedAt</c>.</summary>
-    public const string UpdatedAtAnnotation = Operator.Controllers.ManagedLabels.ApiUpdatedAt;
+    public const string UpdatedAtAnnotation = ManagedLabels.ApiUpdatedAt;
 
     public static GroupView From(SecretGroup group, string tenant)
     {

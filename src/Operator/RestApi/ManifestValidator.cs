@@ -52,7 +52,7 @@ public static class ManifestValidator
 
             if (GroupRoles.Parse(c.RoleId) == GroupRole.None)
             {
-                throw ApiException.Invalid($"{field}.role_id", $"must be one of {GroupRoles.AdminRole}, {GroupRoles.EditorRole}, {GroupRoles.ViewerRole}");
+                throw ApiException.Invalid($"{field}.role_id", $"must be one of {GroupRoles.Admin}, {GroupRoles.Editor}, {GroupRoles.Viewer}");
             }
 
             if (!IsValidSubject(c.Subject))

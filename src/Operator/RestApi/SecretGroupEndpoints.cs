@@ -75,8 +75,9 @@ public static class SecretGroupEndpoints
         {
             (status, body) = (502, Error("store_error", $"the secret store failed ({e.Reason}): {e.Message}"));
         }
-        catch (CredentialException e)
+        catch (ConditionException e)
         {
+            // Any other condition failure on the way to the store: the integration's credentials.
             (status, body) = (502, Error("store_error", $"the integration's credentials could not be resolved: {e.Message}"));
         }
 

@@ -49,14 +49,14 @@ public sealed partial class SecretGroupService(
         }
 
         var existing = await groups.GetAsync(new ObjectKey(ns, manifest.Name), cancellationToken).ConfigureAwait(false);
-        if (existing is null && !GroupRoles.IsTenantAdmin(caller, TenantAdmins))
+        if (existing is null && !caller.IsTenantAdmin(TenantAdmins))
         {
             throw ApiException.Forbidden("creating a secret group needs a tenant admin");
         }
 
-        if (existing is not null && GroupRoles.RoleOf(existing, caller, TenantAdmins) < GroupRole.Admin)
+        if (existing is not null && caller.RoleOn(existing, TenantAdmins) < GroupRole.Admin)
         {
-            throw ApiException.Forbidden($"changing the manifest of group '{Tenant}:{manifest.Name}' needs the {GroupRoles.AdminRole} role");
+            throw ApiException.Forbidden($"changing the manifest of group '{Tenant}:{manifest.Name}' needs the {GroupRoles.Admin} role");
         }
 
         // Keys (spec.secrets) and everything else in the spec stay as they are on update.
@@ -133,7 +133,7 @@ public sealed partial class SecretGroupService(
         }
 
         var visible = candidates
-            .Where(g => GroupRoles.RoleOf(g, caller, TenantAdmins) >= GroupRole.Viewer)
+            .Where(g => caller.RoleOn(g, TenantAdmins) >= GroupRole.Viewer)
             .OrderBy(g => g.Metadata.CreationTimestamp ?? DateTime.MaxValue)
             .ThenBy(g => g.Metadata.Name, StringComparer.Ordinal)
             .ThenBy(g => g.Metadata.NamespaceProperty, StringComparer.Ordinal)
@@ -146,7 +146,7 @@ public sealed partial class SecretGroupService(
     {
         ArgumentNullException.ThrowIfNull(caller);
         var group = await FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw ApiException.NotFound($"id: no secret group has id '{id}'");
-        var role = GroupRoles.RoleOf(group, caller, TenantAdmins);
+        var role = caller.RoleOn(group, TenantAdmins);
         if (role == GroupRole.None)
         {
             // Same answer as a missing group would be more discreet, but callers need to tell "no access" from "gone".
@@ -155,7 +155,7 @@ public sealed partial class SecretGroupService(
 
         if (role < needed)
         {
-            throw ApiException.Forbidden($"{action} group '{Tenant}:{group.Metadata.Name}' needs the {RoleName(needed)} role or higher");
+            throw ApiException.Forbidden($"{action} group '{Tenant}:{group.Metadata.Name}' needs the {GroupRoles.IdOf(needed)} role or higher");
         }
 
         return group;
@@ -202,18 +202,23 @@ public sealed partial class SecretGroupService(
         return new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch);
     }
 
+    /// <summary>
+    /// Sets api-updated-at: now, or just after the stamp already there, so every API write changes it (its change is
+    /// what makes the leader re-sync the group, on whichever replica the API ran).
+    /// </summary>
     private void Stamp(SecretGroup group)
     {
         group.Metadata.Annotations ??= new Dictionary<string, string>();
-        group.Metadata.Annotations[GroupViews.UpdatedAtAnnotation] = time.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
-    }
+        var now = time.GetUtcNow().UtcDateTime;
+        if (group.Metadata.Annotations.TryGetValue(GroupViews.UpdatedAtAnnotation, out var previous)
+            && DateTime.TryParse(previous, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var before)
+            && before >= now)
+        {
+            now = before.AddTicks(1);
+        }
 
-    private static string RoleName(GroupRole role) => role switch
-    {
-        GroupRole.Admin => GroupRoles.AdminRole,
-        GroupRole.Editor => GroupRoles.EditorRole,
-        _ => GroupRoles.ViewerRole,
-    };
+        group.Metadata.Annotations[GroupViews.UpdatedAtAnnotation] = now.ToString("O", CultureInfo.InvariantCulture);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API: group {Namespace}/{Name} {Action} by {Caller}")]
     private static partial void LogManifestApplied(ILogger logger, string @namespace, string name, string action, string caller);

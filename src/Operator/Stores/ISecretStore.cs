@@ -51,11 +51,11 @@ public enum StoreErrorKind
     ValueTooLarge,
 }
 
-/// <summary>A sanitised store failure: the message never holds values, credentials or request signatures.</summary>
-public sealed class SecretStoreException : Exception
+/// <summary>A sanitised store failure: the message never holds values, credentials or request signatures; always worth a retry.</summary>
+public sealed class SecretStoreException : ConditionException
 {
     public SecretStoreException(StoreErrorKind kind, string message, Exception? inner = null)
-        : base(message, inner)
+        : base(ReasonOf(kind), message, retry: true, inner)
     {
         Kind = kind;
     }
@@ -77,8 +77,8 @@ public sealed class SecretStoreException : Exception
 
     public StoreErrorKind Kind { get; }
 
-    /// <summary>CamelCase condition reason for this failure.</summary>
-    public string Reason => Kind switch
+    /// <summary>CamelCase condition reason for a failure of <paramref name="kind"/>.</summary>
+    public static string ReasonOf(StoreErrorKind kind) => kind switch
     {
         StoreErrorKind.AccessDenied => "StoreAccessDenied",
         StoreErrorKind.AuthenticationFailed => "StoreAuthenticationFailed",

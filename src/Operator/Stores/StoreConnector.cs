@@ -15,7 +15,7 @@ public sealed class StoreConnector(StoreRegistry registry, StoreClientCache clie
 {
     private readonly ConcurrentDictionary<string, (string Stamp, ISecretStore Store)> resolved = new(StringComparer.Ordinal);
 
-    /// <summary>Connects to the integration's store; throws <see cref="CredentialException"/> or <see cref="SecretStoreException"/>.</summary>
+    /// <summary>Connects to the integration's store; throws <see cref="ConditionException"/> (credentials) or <see cref="SecretStoreException"/>.</summary>
     public async Task<ISecretStore> ConnectAsync(SecretStoreIntegration integration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(integration);

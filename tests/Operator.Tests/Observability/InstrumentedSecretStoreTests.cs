@@ -3,7 +3,7 @@ using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
-using Operator.Controllers;
+using Operator.Entities.V1Alpha1;
 using Operator.Observability;
 using Operator.References;
 using Operator.Runtime;
@@ -17,12 +17,12 @@ public sealed class InstrumentedSecretStoreTests : IDisposable
     private const string Canary = "canary-secret-3b1d";
     private readonly ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly SyncLedger ledger = new();
+    private readonly Groups groups = new();
     private readonly OperatorMetrics metrics;
 
     public InstrumentedSecretStoreTests()
     {
-        metrics = new OperatorMetrics(services.GetRequiredService<IMeterFactory>(), new Secrets(3), new Leader(), ledger, time);
+        metrics = new OperatorMetrics(services.GetRequiredService<IMeterFactory>(), new Secrets(3), new Leader(), groups, time);
     }
 
     public void Dispose()
@@ -70,8 +70,9 @@ public sealed class InstrumentedSecretStoreTests : IDisposable
         using var leader = Collect<int>("operator_leader");
         using var age = Collect<double>("operator_last_sync_age_seconds");
         var now = time.GetUtcNow().UtcDateTime;
-        ledger.Set(new ObjectKey("a", "old"), Record(now - TimeSpan.FromMinutes(50)));
-        ledger.Set(new ObjectKey("a", "new"), Record(now - TimeSpan.FromMinutes(5)));
+        groups.Items.Add(Synced(now - TimeSpan.FromMinutes(50)));
+        groups.Items.Add(Synced(now - TimeSpan.FromMinutes(5)));
+        groups.Items.Add(new SecretGroup());
 
         managed.RecordObservableInstruments();
         leader.RecordObservableInstruments();
@@ -83,7 +84,20 @@ public sealed class InstrumentedSecretStoreTests : IDisposable
         Assert.Empty(age.LastMeasurement.Tags);
     }
 
-    private static SyncRecord Record(DateTime lastSync) => new("uid", 1, "stamp", "s", "hash", lastSync, lastSync + TimeSpan.FromHours(1), []);
+    private static SecretGroup Synced(DateTime lastSync) => new() { Status = new SecretGroupStatus { LastSyncTime = lastSync, NextSyncTime = lastSync + TimeSpan.FromHours(1) } };
+
+    private sealed class Groups : IResourceCache<SecretGroup>
+    {
+        public List<SecretGroup> Items { get; } = [];
+
+        public bool HasSynced => true;
+
+        public SecretGroup? Get(ObjectKey key) => null;
+
+        public IReadOnlyList<SecretGroup> List(string? @namespace = null) => Items;
+
+        public IReadOnlyList<SecretGroup> ByIndex(string index, string value) => throw new NotSupportedException("no indexes");
+    }
 
     private sealed class Secrets(int count) : IResourceCache<V1Secret>
     {

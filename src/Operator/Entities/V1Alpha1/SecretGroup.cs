@@ -144,6 +144,9 @@ public sealed class SecretGroupStatus
     [JsonPropertyName("observedGeneration")]
     public long? ObservedGeneration { get; set; }
 
+    [JsonPropertyName("syncedInputs")]
+    public SyncInputs? SyncedInputs { get; set; }
+
     [JsonPropertyName("conditions")]
     public IList<V1Condition>? Conditions { get; set; }
 }

@@ -3,111 +3,30 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Operator.Entities.V1Alpha1;
+using Operator.Runtime;
 
 namespace Operator.Controllers;
 
-/// <summary>Labels and annotations that mark a Secret as managed by a group.</summary>
-public static class ManagedLabels
-{
-    public const string ManagedBy = "app.kubernetes.io/managed-by";
-    public const string ManagedByValue = "secretgroup-operator";
-    public const string Group = "secrets.tfy.dev/group";
-    public const string DataHash = "secrets.tfy.dev/data-hash";
-    public const string HashSalt = "secrets.tfy.dev/hash-salt";
-
-    /// <summary>On a SecretGroup: when the REST API last changed its values; a sync older than this is due at once.</summary>
-    public const string ApiUpdatedAt = "secrets.tfy.dev/api-updated-at";
-
-    /// <summary>The informer's label selector: the operator caches only the Secrets it manages.</summary>
-    public const string Selector = ManagedBy + "=" + ManagedByValue;
-}
-
-/// <summary>
-/// The form managed Secrets take in the informer cache: metadata and the verified data hash, never the values. Keeps
-/// values out of the operator's long-lived memory and costs a fraction of a full Secret (make bench: peak RSS).
-/// </summary>
-public static class CachedSecrets
-{
-    /// <summary>In-memory only: the verified hash computed when the Secret entered the cache (absent: edited or not ours).</summary>
-    public const string VerifiedHash = "secrets.tfy.dev/cache-verified-hash";
-
-    /// <summary>The informer transform: a copy without data, stringData or managedFields, carrying the verified hash.</summary>
-    public static V1Secret Slim(V1Secret secret)
-    {
-        ArgumentNullException.ThrowIfNull(secret);
-        var meta = secret.Metadata ?? new V1ObjectMeta();
-        var annotations = meta.Annotations is null ? new Dictionary<string, string>() : new Dictionary<string, string>(meta.Annotations);
-        annotations.Remove(VerifiedHash);
-        if (ManagedSecretWriter.VerifiedHashOf(secret) is { } verified)
-        {
-            annotations[VerifiedHash] = verified;
-        }
-
-        return new V1Secret
-        {
-            ApiVersion = secret.ApiVersion,
-            Kind = secret.Kind,
-            Type = secret.Type,
-            Metadata = new V1ObjectMeta
-            {
-                Name = meta.Name,
-                NamespaceProperty = meta.NamespaceProperty,
-                Uid = meta.Uid,
-                ResourceVersion = meta.ResourceVersion,
-                Generation = meta.Generation,
-                CreationTimestamp = meta.CreationTimestamp,
-                DeletionTimestamp = meta.DeletionTimestamp,
-                Labels = meta.Labels,
-                Annotations = annotations,
-                OwnerReferences = meta.OwnerReferences,
-            },
-        };
-    }
-
-    /// <summary>The verified hash of a cached (slim) Secret; a full Secret is verified from its data.</summary>
-    public static string? VerifiedHashOf(V1Secret cached)
-    {
-        ArgumentNullException.ThrowIfNull(cached);
-        if (cached.Data is not null)
-        {
-            return ManagedSecretWriter.VerifiedHashOf(cached);
-        }
-
-        return cached.Metadata?.Annotations?.TryGetValue(VerifiedHash, out var hash) == true ? hash : null;
-    }
-}
-
-/// <summary>A managed Secret cannot be written; <see cref="Reason"/> is the condition reason.</summary>
-public sealed class ManagedSecretException : Exception
-{
-    public ManagedSecretException(string reason, string message)
-        : base(message)
-    {
-        Reason = reason;
-    }
-
-    public ManagedSecretException()
-        : this("SecretWriteFailed", "writing the managed Secret failed")
-    {
-    }
-
-    public ManagedSecretException(string message)
-        : this("SecretWriteFailed", message)
-    {
-    }
-
-    public ManagedSecretException(string message, Exception inner)
-        : base(message, inner)
-    {
-        Reason = "SecretWriteFailed";
-    }
-
-    public string Reason { get; }
-}
-
 /// <summary>Creates or updates a group's managed Secret, only when its content hash changed.</summary>
-public sealed class ManagedSecretWriter(IKubernetes client)
+public sealed class ManagedSecretWriter(IKubernetes client, IResourceCache<V1Secret> cache)
 {
+    /// <summary>
+    /// Whether the group's managed Secret still holds data of <paramref name="hash"/>, unedited and owned by the group:
+    /// the informer's copy first; the API when the cache may lag our own write (cheaper than a store read).
+    /// </summary>
+    public async Task<bool> IsIntactAsync(SecretGroup group, string secretName, string hash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var cached = cache.Get(new ObjectKey(group.Metadata.NamespaceProperty, secretName));
+        if (cached is not null && CachedSecrets.VerifiedHashOf(cached) == hash && IsOwnedBy(cached, group))
+        {
+            return true;
+        }
+
+        var live = await ReadAsync(group.Metadata.NamespaceProperty, secretName, cancellationToken).ConfigureAwait(false);
+        return live is not null && VerifiedHashOf(live) == hash && IsOwnedBy(live, group);
+    }
+
     /// <summary>Reads the managed Secret from the API (not the cache) when the cache cannot be trusted.</summary>
     public async Task<V1Secret?> ReadAsync(string ns, string name, CancellationToken cancellationToken)
     {
@@ -138,14 +57,22 @@ public sealed class ManagedSecretWriter(IKubernetes client)
     }
 
     /// <summary>
-    /// Writes <paramref name="data"/>; returns whether the Secret was created or changed, and the data's keyed hash.
-    /// <paramref name="cached"/> (the informer's slim copy) saves the API read: absent means create at once (a 409
-    /// falls back to reading), and an intact copy with the same hash means nothing to write.
+    /// Writes <paramref name="data"/>, then deletes Secrets the group managed under an old name; returns whether the
+    /// Secret was created or changed, and the data's keyed hash. The informer's slim copy saves the API read: absent
+    /// means create at once (a 409 falls back to reading), and an intact copy with the same hash means nothing to write.
     /// </summary>
-    public async Task<(bool Written, string Hash)> ApplyAsync(SecretGroup group, string secretName, IReadOnlyDictionary<string, byte[]> data, V1Secret? cached, CancellationToken cancellationToken)
+    public async Task<(bool Written, string Hash)> WriteAsync(SecretGroup group, string secretName, IReadOnlyDictionary<string, byte[]> data, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(group);
+        var result = await ApplyAsync(group, secretName, data, cancellationToken).ConfigureAwait(false);
+        await DeleteStaleAsync(group, secretName, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    private async Task<(bool Written, string Hash)> ApplyAsync(SecretGroup group, string secretName, IReadOnlyDictionary<string, byte[]> data, CancellationToken cancellationToken)
+    {
         var ns = group.Metadata.NamespaceProperty;
+        var cached = cache.Get(new ObjectKey(ns, secretName));
         if (cached is not null && IsOwnedBy(cached, group) && HasDesiredMetadata(cached, group)
             && SaltOf(cached) is { } cachedSalt && CachedSecrets.VerifiedHashOf(cached) is { } cachedHash
             && SecretData.Hash(data, cachedSalt) == cachedHash)
@@ -172,9 +99,10 @@ public sealed class ManagedSecretWriter(IKubernetes client)
         catch (HttpOperationException e)
         {
             // The response body can echo the Secret: keep only the status code.
-            throw new ManagedSecretException(
+            throw new ConditionException(
                 e.Response.StatusCode == HttpStatusCode.UnprocessableEntity ? "SecretTooLarge" : "SecretWriteFailed",
-                $"writing Secret '{ns}/{secretName}' failed with HTTP {(int)e.Response.StatusCode}{(e.Response.StatusCode == HttpStatusCode.UnprocessableEntity ? " (invalid or over 1 MiB)" : "")}");
+                $"writing Secret '{ns}/{secretName}' failed with HTTP {(int)e.Response.StatusCode}{(e.Response.StatusCode == HttpStatusCode.UnprocessableEntity ? " (invalid or over 1 MiB)" : "")}",
+                retry: true);
         }
     }
 
@@ -192,7 +120,7 @@ public sealed class ManagedSecretWriter(IKubernetes client)
 
         if (!IsOwnedBy(existing, group))
         {
-            throw new ManagedSecretException("SecretConflict", $"Secret '{ns}/{secretName}' exists and is not managed by this group; delete it or set spec.target.name to another name");
+            throw new ConditionException("SecretConflict", $"Secret '{ns}/{secretName}' exists and is not managed by this group; delete it or set spec.target.name to another name", retry: true);
         }
 
         if (VerifiedHashOf(existing) == hash && HasDesiredMetadata(existing, group))
@@ -220,11 +148,10 @@ public sealed class ManagedSecretWriter(IKubernetes client)
         secret.Metadata?.Annotations?.TryGetValue(ManagedLabels.HashSalt, out var salt) == true && !string.IsNullOrEmpty(salt) ? salt : null;
 
     /// <summary>Deletes Secrets this group managed under an old target name.</summary>
-    public async Task DeleteStaleAsync(SecretGroup group, IEnumerable<V1Secret> candidates, string currentName, CancellationToken cancellationToken)
+    private async Task DeleteStaleAsync(SecretGroup group, string currentName, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(group);
         var ns = group.Metadata.NamespaceProperty;
-        foreach (var stale in candidates.Where(s => s.Metadata.NamespaceProperty == ns && s.Metadata.Name != currentName && IsOwnedBy(s, group)))
+        foreach (var stale in cache.ByIndex(OwnerIndex.Name, group.Metadata.Uid ?? "").Where(s => s.Metadata.NamespaceProperty == ns && s.Metadata.Name != currentName && IsOwnedBy(s, group)))
         {
             try
             {

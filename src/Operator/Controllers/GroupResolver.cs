@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+using Operator.Entities.V1Alpha1;
+using Operator.References;
+using Operator.Runtime;
+
+namespace Operator.Controllers;
+
+/// <summary>
+/// The pipeline's first step, from the caches alone: the group owns its FQN, names an integration of this tenant that
+/// is Ready, and its namespace may use it. Each refusal is a <see cref="ConditionException"/> that only a change can fix.
+/// </summary>
+public sealed class GroupResolver(GroupDirectory groups, IntegrationDirectory integrations, IOptions<TenancyOptions> options, IOptions<SyncOptions> sync)
+{
+    public ResolvedGroup Resolve(SecretGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var tenant = options.Value.Tenant;
+        var owner = groups.OwnerOf(group.Metadata.Name);
+        if (owner is not null && owner.Metadata.Uid != group.Metadata.Uid)
+        {
+            throw Refused("FqnConflict", $"group FQN '{tenant}:{group.Metadata.Name}' is already used by the older SecretGroup in namespace '{owner.Metadata.NamespaceProperty}'; rename this group");
+        }
+
+        if (!ReferenceParser.TryParseIntegrationFqn(group.Spec.IntegrationFqn, "spec.integrationFqn", out var fqn, out var fqnError))
+        {
+            throw Refused("InvalidSpec", fqnError);
+        }
+
+        if (fqn.Tenant != tenant)
+        {
+            throw Refused("InvalidSpec", $"spec.integrationFqn: tenant '{fqn.Tenant}' is not this installation's tenant '{tenant}'");
+        }
+
+        var integration = integrations.Find(fqn) ?? throw Refused("IntegrationNotFound", $"spec.integrationFqn: no SecretStoreIntegration has FQN '{fqn}'");
+        if (!Conditions.IsTrue(integration.Status?.Conditions, ConditionTypes.Ready) || integration.Status?.ObservedGeneration != integration.Metadata.Generation)
+        {
+            throw Refused("IntegrationNotReady", $"integration '{fqn}' is not Ready; see kubectl get ssi {integration.Metadata.Name}");
+        }
+
+        if (AccessRules.CheckNamespace(integration, group.Metadata.NamespaceProperty) is { } denied)
+        {
+            throw Refused("AccessDenied", denied);
+        }
+
+        var inputs = new SyncInputs
+        {
+            Generation = group.Metadata.Generation ?? 0,
+            Annotations = SyncSchedule.AnnotationsStamp(group),
+            Integration = $"{integration.Metadata.Uid}/{integration.Metadata.Generation}",
+            Aliases = groups.AliasStamp(group, tenant),
+        };
+        return new ResolvedGroup(integration, fqn, group.Spec.Target?.Name ?? group.Metadata.Name, RefreshInterval(group, integration), inputs);
+    }
+
+    private TimeSpan RefreshInterval(SecretGroup group, SecretStoreIntegration integration)
+    {
+        if (Durations.TryParse(group.Spec.RefreshInterval, out var own))
+        {
+            return own;
+        }
+
+        return Durations.TryParse(integration.Spec.SyncInterval, out var fromIntegration) ? fromIntegration : sync.Value.DefaultSyncInterval;
+    }
+
+    private static ConditionException Refused(string reason, string message) => new(reason, message, retry: false);
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Operator.Entities.V1Alpha1;
+using Operator.References;
+using Operator.Runtime;
+
+namespace Operator.Controllers;
+
+/// <summary>A sync that got as far as the managed Secret: what was written and when the next one is due.</summary>
+public sealed record SyncResult(GroupData Data, string DataHash, bool Written, DateTime SyncedAt, DateTime NextSync);
+
+/// <summary>
+/// The pipeline's last step: the one status write of a reconcile (only when something changed), with its Event and log
+/// line. A failure never touches the managed Secret.
+/// </summary>
+public sealed partial class GroupStatusWriter(
+    ResourceClient<SecretGroup> api,
+    IEventRecorder events,
+    IOptions<TenancyOptions> options,
+    TimeProvider time,
+    ILogger<GroupStatusWriter> logger)
+{
+    /// <summary>Not due: the status of the last sync stands; its conditions are restated for the current generation.</summary>
+    public Task NotDueAsync(SecretGroup group, ResolvedGroup resolved, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return WriteSyncedAsync(group, resolved, null, cancellationToken);
+    }
+
+    /// <summary>Records a sync: keys, data hash, times and the inputs it saw; an Event when the Secret was written or recovered.</summary>
+    public async Task SyncedAsync(SecretGroup group, ResolvedGroup resolved, SyncResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(resolved);
+        ArgumentNullException.ThrowIfNull(result);
+        var wasFailing = group.Status?.Conditions?.Any(c => c.Type == ConditionTypes.Ready && c.Status == "False") == true;
+        var keyCount = result.Data.Sources.Count;
+        if (result.Written)
+        {
+            events.Record(group, EventSeverity.Normal, "Synced", "Sync", $"wrote Secret {resolved.SecretName} with {keyCount} keys from {resolved.Fqn}");
+            LogSecretWritten(logger, group.Metadata.NamespaceProperty, group.Metadata.Name, resolved.SecretName, keyCount);
+        }
+        else if (wasFailing)
+        {
+            events.Record(group, EventSeverity.Normal, "Recovered", "Sync", $"Secret {resolved.SecretName} is in sync with {resolved.Fqn} again; its data did not change");
+        }
+
+        await WriteSyncedAsync(group, resolved, result, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records a failure in status (and an Event when it is news); a retry with backoff when that may help, else the key rests until the group changes.</summary>
+    public async Task<ReconcileResult> FailedAsync(SecretGroup group, ConditionException failure, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(failure);
+        var status = StatusCopy.Of(group.Status) ?? new SecretGroupStatus();
+        status.Conditions ??= new List<V1Condition>();
+        status.Fqn ??= new GroupFqn(options.Value.Tenant, group.Metadata.Name).ToString();
+        var changed = Conditions.Set(status.Conditions, ConditionTypes.Ready, "False", failure.Reason, failure.Message, group.Metadata.Generation, time);
+        changed |= Conditions.Set(status.Conditions, ConditionTypes.Synced, "False", failure.Reason, failure.Message, group.Metadata.Generation, time);
+        changed |= status.ObservedGeneration != group.Metadata.Generation;
+        status.ObservedGeneration = group.Metadata.Generation;
+        if (changed)
+        {
+            await api.ReplaceStatusAsync(StatusCopy.With(group, status), cancellationToken).ConfigureAwait(false);
+        }
+
+        // A retried failure is reported on every attempt (the backoff bounds them; repeats join one Event series). A
+        // terminal one only when it is news: re-evaluating it (after its own status write, or after a restart) says nothing new.
+        if (failure.Retry || changed)
+        {
+            events.Record(group, EventSeverity.Warning, failure.Reason, "Sync", failure.Message);
+            LogSyncFailed(logger, group.Metadata.NamespaceProperty, group.Metadata.Name, failure.Reason, failure.Message);
+        }
+
+        return failure.Retry ? ReconcileResult.Retry(failure.Reason) : ReconcileResult.Terminal(failure.Reason);
+    }
+
+    private async Task WriteSyncedAsync(SecretGroup group, ResolvedGroup resolved, SyncResult? result, CancellationToken cancellationToken)
+    {
+        var before = k8s.KubernetesJson.Serialize(group.Status ?? new SecretGroupStatus());
+        var status = StatusCopy.Of(group.Status) ?? new SecretGroupStatus();
+        status.Fqn = new GroupFqn(options.Value.Tenant, group.Metadata.Name).ToString();
+        if (result is not null)
+        {
+            var keys = result.Data.KeyStatus(new GroupFqn(options.Value.Tenant, group.Metadata.Name));
+            status.SecretName = resolved.SecretName;
+            status.KeyCount = keys.Count;
+            status.Secrets = keys;
+            status.DataHash = result.DataHash;
+            status.LastSyncTime = result.SyncedAt;
+            status.NextSyncTime = result.NextSync;
+            status.SyncedInputs = resolved.Inputs;
+        }
+
+        status.ObservedGeneration = group.Metadata.Generation;
+        status.Conditions ??= new List<V1Condition>();
+        var lastSync = DateTime.SpecifyKind(status.LastSyncTime.GetValueOrDefault(), DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture);
+        Conditions.Set(status.Conditions, ConditionTypes.Ready, "True", "Synced", $"{status.KeyCount ?? 0} keys synced from {resolved.Fqn} into Secret {resolved.SecretName}", group.Metadata.Generation, time);
+        Conditions.Set(status.Conditions, ConditionTypes.Synced, "True", "Synced", $"last sync {lastSync}", group.Metadata.Generation, time);
+        if (k8s.KubernetesJson.Serialize(status) != before)
+        {
+            await api.ReplaceStatusAsync(StatusCopy.With(group, status), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Group {Namespace}/{Group} wrote Secret {Secret} with {KeyCount} keys")]
+    private static partial void LogSecretWritten(ILogger logger, string @namespace, string group, string secret, int keyCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Group {Namespace}/{Group} not synced: {Reason}: {Detail}")]
+    private static partial void LogSyncFailed(ILogger logger, string @namespace, string group, string reason, string detail);
+}

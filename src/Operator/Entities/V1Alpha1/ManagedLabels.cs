@@ -1,0 +1,17 @@
+namespace Operator.Entities.V1Alpha1;
+
+/// <summary>Labels and annotations of the API: those that mark what the operator manages, and those users may set.</summary>
+public static class ManagedLabels
+{
+    public const string ManagedBy = "app.kubernetes.io/managed-by";
+    public const string ManagedByValue = "secretgroup-operator";
+    public const string Group = "secrets.tfy.dev/group";
+    public const string DataHash = "secrets.tfy.dev/data-hash";
+    public const string HashSalt = "secrets.tfy.dev/hash-salt";
+
+    /// <summary>On a SecretGroup: when the REST API last changed its values; a change of it makes the group due at once.</summary>
+    public const string ApiUpdatedAt = "secrets.tfy.dev/api-updated-at";
+
+    /// <summary>The informer's label selector: the operator caches only the objects it manages.</summary>
+    public const string Selector = ManagedBy + "=" + ManagedByValue;
+}

@@ -1,0 +1,105 @@
+using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Operator.Runtime.Tests;
+
+/// <summary>A reconcile never decides on a cached object older than this process's own last write of it.</summary>
+public sealed class WriteExpectationsTests : IDisposable
+{
+    private static readonly ObjectKey Key = new("ns", "app");
+
+    private readonly FakeTimeProvider time = new();
+    private readonly FakeCache<V1Secret> cache = new();
+    private readonly ScriptedReconciler reconciler = new();
+    private readonly ServiceProvider provider;
+    private readonly WriteExpectations<V1Secret> expectations;
+    private readonly Controller<V1Secret> controller;
+    private readonly CancellationToken ct = TestContext.Current.CancellationToken;
+
+    public WriteExpectationsTests()
+    {
+        provider = new ServiceCollection().AddSingleton(reconciler).BuildServiceProvider();
+        expectations = new WriteExpectations<V1Secret>(time);
+        controller = new Controller<V1Secret>(
+            cache,
+            provider.GetRequiredService<IServiceScopeFactory>(),
+            sp => sp.GetRequiredService<ScriptedReconciler>(),
+            new ControllerOptions { Workers = 1, Jitter = 0 },
+            time,
+            new FakeLogger(),
+            expectations);
+        cache.Put(Build.Secret("ns", "app", resourceVersion: "41"));
+    }
+
+    public void Dispose()
+    {
+        controller.Dispose();
+        provider.Dispose();
+    }
+
+    [Fact]
+    public async Task ReconcileWaits_UntilTheCacheHasTheWrittenVersion()
+    {
+        expectations.Written(Build.Secret("ns", "app", resourceVersion: "42"));
+        controller.Enqueue(Key);
+
+        await controller.ProcessNextAsync(ct);
+        Assert.Empty(reconciler.Reconciled);
+
+        // The watch event of the write reaches the cache and the handler, which also enqueues the key (as the controller's own watch does).
+        var written = Build.Secret("ns", "app", resourceVersion: "42");
+        var old = cache.Get(Key)!;
+        cache.Put(written);
+        expectations.OnUpdated(old, written);
+        controller.Enqueue(Key);
+        await controller.ProcessNextAsync(ct);
+
+        Assert.Equal([Key], reconciler.Reconciled);
+        Assert.Equal(0, expectations.Count);
+    }
+
+    [Fact]
+    public async Task ARelistPastTheWrittenVersion_CountsAsSeen()
+    {
+        expectations.Written(Build.Secret("ns", "app", resourceVersion: "42"));
+        cache.Put(Build.Secret("ns", "app", resourceVersion: "57"));
+        controller.Enqueue(Key);
+
+        await controller.ProcessNextAsync(ct);
+
+        Assert.Equal([Key], reconciler.Reconciled);
+    }
+
+    [Fact]
+    public async Task AHeldBackKey_IsNotRequeued_AndAnExpectationOlderThanTheTimeoutHoldsNothing()
+    {
+        expectations.Written(Build.Secret("ns", "app", resourceVersion: "42"));
+        controller.Enqueue(Key);
+        await controller.ProcessNextAsync(ct);
+        Assert.Empty(reconciler.Reconciled);
+        Assert.Null(controller.NextDueAt);
+        Assert.Equal(0, controller.Length);
+
+        time.Advance(WriteExpectations.Timeout);
+        controller.Enqueue(Key);
+        await controller.ProcessNextAsync(ct);
+
+        Assert.Equal([Key], reconciler.Reconciled);
+    }
+
+    [Fact]
+    public async Task ADeletedObject_IsHandedToDeletedAsync()
+    {
+        expectations.Written(Build.Secret("ns", "app", resourceVersion: "42"));
+        var gone = cache.Get(Key)!;
+        cache.Remove(Key);
+        expectations.OnDeleted(gone);
+        controller.Enqueue(Key);
+
+        await controller.ProcessNextAsync(ct);
+
+        Assert.Equal([Key], reconciler.Deleted);
+    }
+}
