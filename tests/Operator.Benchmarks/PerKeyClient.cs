@@ -3,7 +3,7 @@ using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using Operator.Stores;
-using Operator.Testing.Stores.Ssm;
+using Operator.Testing.Stores.Aws;
 
 namespace Operator.Benchmarks;
 

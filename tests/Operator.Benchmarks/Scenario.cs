@@ -7,7 +7,7 @@ using Operator.Hosting;
 using Operator.Runtime;
 using Operator.Testing;
 using Operator.Testing.Kube;
-using Operator.Testing.Stores.Ssm;
+using Operator.Testing.Stores.Aws;
 
 namespace Operator.Benchmarks;
 

@@ -1,6 +1,3 @@
-using k8s.Models;
-using Operator.Entities.V1Alpha1;
-using Operator.Testing.Stores.Gcp;
 
 namespace Operator.IntegrationTests;
 
@@ -31,25 +28,5 @@ public sealed class BinaryValueTests
         h.Time.Advance(TimeSpan.FromSeconds(2));
         await h.WaitForGroupAsync(Ns, "copy", "True", "Synced");
         Assert.Equal(Der, (await h.GetSecretAsync(Ns, "copy"))!.Data["DER_COPY"]);
-    }
-
-    [Fact]
-    public async Task GcpStore_KeepsBinaryValuesExact()
-    {
-        await using var fake = await GcpSecretManagerFake.StartAsync();
-        await using var h = await OperatorHarness.StartAsync();
-        await h.CreateNamespaceAsync(Ns);
-        h.WriteMountedSecret("GCP_SA_KEY", fake.CreateServiceAccountKey().Json);
-        fake.Seed("acme_keystore_DER", Der);
-        await h.CreateIntegrationAsync("gcp-sm", ssi =>
-        {
-            ssi.Spec.Kubernetes = null;
-            ssi.Spec.Gcp = new GcpStoreSpec { ProjectId = GcpSecretManagerFake.DefaultProject, Endpoint = fake.Endpoint.ToString(), Auth = new GcpAuthSpec { ServiceAccountKey = "tfy-k8s-secret://GCP_SA_KEY" } };
-        });
-        await h.CreateGroupAsync(Ns, "keystore", ["DER"], g => g.Spec.IntegrationFqn = $"{h.Tenant}:gcp:local:secret-store:gcp-sm");
-
-        await h.WaitForGroupAsync(Ns, "keystore", "True", "Synced");
-
-        Assert.Equal(Der, (await h.GetSecretAsync(Ns, "keystore"))!.Data["DER"]);
     }
 }

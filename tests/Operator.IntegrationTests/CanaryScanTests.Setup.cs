@@ -8,8 +8,8 @@ using k8s.Models;
 using Operator.Entities.V1Alpha1;
 using Operator.Hosting;
 using Operator.Runtime;
-using Operator.Testing.Stores.Ssm;
-using Operator.Testing.Stores.Vault;
+using Operator.Testing.Stores.Aws;
+using Operator.Testing.Stores.Hashicorp;
 
 namespace Operator.IntegrationTests;
 

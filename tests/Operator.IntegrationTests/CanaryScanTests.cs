@@ -16,8 +16,8 @@ using Operator.RestApi;
 using Operator.Runtime;
 using Operator.Testing;
 using Operator.Testing.Kube;
-using Operator.Testing.Stores.Ssm;
-using Operator.Testing.Stores.Vault;
+using Operator.Testing.Stores.Aws;
+using Operator.Testing.Stores.Hashicorp;
 using Operator.Webhooks;
 
 namespace Operator.IntegrationTests;

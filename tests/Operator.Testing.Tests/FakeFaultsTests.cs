@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using Operator.Testing.Stores;
-using Operator.Testing.Stores.Ssm;
-using Operator.Testing.Stores.Vault;
+using Operator.Testing.Stores.Aws;
+using Operator.Testing.Stores.Hashicorp;
 
 namespace Operator.Testing.Tests;
 

@@ -103,7 +103,7 @@ public sealed partial class SecretStoreIntegrationReconciler(
         var providers = StoreRegistry.ProvidersIn(spec);
         if (providers.Count != 1)
         {
-            return new(false, "InvalidSpec", $"spec: exactly one of aws, gcp, azure, hashicorp, kubernetes must be set, found {providers.Count}", null);
+            return new(false, "InvalidSpec", ProviderBlocks.ExactlyOneProblem(providers.Count), null);
         }
 
         var name = entity.Metadata.Name;

@@ -15,7 +15,7 @@ public sealed class CredentialResolver(
     IntegrationDirectory integrations,
     StoreClientCache stores,
     IResourceCache<SecretGroup> groups,
-    IKubernetes client)
+    IKubernetes client) : ICredentialSource
 {
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

@@ -11,14 +11,6 @@ using Operator.Observability;
 using Operator.References;
 using Operator.Runtime;
 using Operator.Stores;
-using Operator.Stores.Hashicorp;
-
-using Operator.Stores.Gcp;
-
-using Operator.Stores.Aws;
-
-using Operator.Stores.Azure;
-using Operator.Stores.Kubernetes;
 using Operator.Webhooks;
 using Operator.RestApi;
 
@@ -72,15 +64,8 @@ public static class OperatorServiceCollectionExtensions
         services.AddInformerIndex<SecretGroup>(GroupIndexes.Integration, GroupIndexes.IntegrationOf);
         services.AddOwnerIndexes();
 
-        // Stores: one line each.
-        services.AddSecretStore<KubernetesStoreFactory>();
-        services.AddSecretStore<VaultStoreFactory>();
-
-        services.AddSecretStore<GcpSecretManagerStoreFactory>();
-
-        services.AddSecretStore<SsmStoreFactory>();
-
-        services.AddSecretStore<AzureKeyVaultStoreFactory>();
+        // Stores: one line each, in Stores/StoreServiceCollectionExtensions.cs.
+        services.AddSecretStores();
 
         services.AddSecretGroupApi();
 
@@ -89,6 +74,7 @@ public static class OperatorServiceCollectionExtensions
         services.TryAddSingleton<StoreClientCache>();
         services.TryAddSingleton<StoreConnector>();
         services.TryAddSingleton<CredentialResolver>();
+        services.TryAddSingleton<ICredentialSource>(sp => sp.GetRequiredService<CredentialResolver>());
         services.TryAddSingleton<ManagedSecretWriter>();
         services.TryAddSingleton<GroupDirectory>();
         services.TryAddSingleton<AliasResolver>();

@@ -20,10 +20,11 @@ public sealed record StoreContext(
     public override string ToString() => $"StoreContext({Fqn})";
 }
 
-/// <summary>Creates store clients for one provider; one implementation per folder under Stores/.</summary>
+/// <summary>Creates store clients for one provider; one implementation per folder under Stores/, registered by one line.</summary>
 public interface ISecretStoreFactory
 {
-    Provider Provider { get; }
+    /// <summary>The spec block this factory serves (<see cref="StoreProvider.Of"/>), and so its provider segment.</summary>
+    StoreProvider Provider { get; }
 
     /// <summary>Spec fields (relative to <c>spec</c>) that hold references to credentials, with their values.</summary>
     IEnumerable<(string Field, string Reference)> CredentialReferences(SecretStoreIntegrationSpec spec);

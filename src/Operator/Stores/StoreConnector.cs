@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Operator.Controllers;
-using Operator.Credentials;
 using Operator.Entities.V1Alpha1;
 using Operator.Observability;
 using Operator.References;
@@ -11,7 +10,7 @@ namespace Operator.Stores;
 /// Hands out the store client of an integration: credentials are resolved once per integration generation and
 /// mount version, and the client is rebuilt (the old one disposed) only when they change.
 /// </summary>
-public sealed class StoreConnector(StoreRegistry registry, StoreClientCache clients, CredentialResolver credentials, IntegrationDirectory directory, OperatorMetrics metrics, TimeProvider time)
+public sealed class StoreConnector(StoreRegistry registry, StoreClientCache clients, ICredentialSource credentials, IntegrationDirectory directory, OperatorMetrics metrics, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, (string Stamp, ISecretStore Store)> resolved = new(StringComparer.Ordinal);
 

@@ -7,10 +7,10 @@ using Operator.Runtime;
 using Operator.Stores.Azure;
 using Operator.Stores.Gcp;
 using Operator.Testing.Stores;
-using Operator.Testing.Stores.AzureKeyVault;
+using Operator.Testing.Stores.Azure;
 using Operator.Testing.Stores.Gcp;
-using Operator.Testing.Stores.Ssm;
-using Operator.Testing.Stores.Vault;
+using Operator.Testing.Stores.Aws;
+using Operator.Testing.Stores.Hashicorp;
 
 namespace Operator.IntegrationTests.Chaos;
 

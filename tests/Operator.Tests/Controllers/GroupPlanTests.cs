@@ -8,7 +8,7 @@ namespace Operator.Tests.Controllers;
 
 public sealed class GroupPlanTests
 {
-    private static readonly IntegrationFqn Integration = new("acme", Provider.Kubernetes, "local", "k8s");
+    private static readonly IntegrationFqn Integration = new("acme", new Provider("kubernetes"), "local", "k8s");
 
     private sealed class PathOnlyStore : ISecretStore
     {

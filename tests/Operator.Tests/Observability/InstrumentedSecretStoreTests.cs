@@ -39,7 +39,7 @@ public sealed class InstrumentedSecretStoreTests : IDisposable
     {
         using var calls = Collect<long>("operator_store_requests_total");
         using var latency = Collect<double>("operator_store_request_duration_seconds");
-        var store = new InstrumentedSecretStore(new FakeStore(), Provider.Aws, metrics);
+        var store = new InstrumentedSecretStore(new FakeStore(), new Provider("aws"), metrics);
 
         await store.ReadManyAsync(["/tfy-secret/acme/g/KEY"], CancellationToken.None);
         await store.WriteAsync("/tfy-secret/acme/g/KEY", Canary, CancellationToken.None);
@@ -54,7 +54,7 @@ public sealed class InstrumentedSecretStoreTests : IDisposable
     public async Task Failures_AreCountedWithTheErrorKind_AndStillThrown()
     {
         using var errors = Collect<long>("operator_store_errors_total");
-        var store = new InstrumentedSecretStore(new FakeStore { Fail = new SecretStoreException(StoreErrorKind.Throttled, "rate exceeded") }, Provider.Hashicorp, metrics);
+        var store = new InstrumentedSecretStore(new FakeStore { Fail = new SecretStoreException(StoreErrorKind.Throttled, "rate exceeded") }, new Provider("hashicorp"), metrics);
 
         var thrown = await Assert.ThrowsAsync<SecretStoreException>(() => store.ReadAsync("/p", CancellationToken.None));
 

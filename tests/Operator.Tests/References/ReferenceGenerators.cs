@@ -43,7 +43,7 @@ internal static class ReferenceGenerators
             .Where(path => !path.Split('/').Contains(".."));
 
     public static readonly Gen<IntegrationFqn> Integration =
-        Gen.Select(Name, Gen.Enum<Provider>(), Name, Name, (tenant, provider, account, name) =>
+        Gen.Select(Name, Gen.Int[0, ProviderSegments.All.Count - 1].Select(i => new Provider(ProviderSegments.All[i])), Name, Name, (tenant, provider, account, name) =>
             new IntegrationFqn(tenant, provider, account, name));
 
     public static readonly Gen<GroupFqn> Group = Gen.Select(Name, Name, (tenant, group) => new GroupFqn(tenant, group));

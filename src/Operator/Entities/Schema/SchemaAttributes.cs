@@ -8,9 +8,21 @@ public sealed class RequiredAttribute : Attribute;
 
 /// <summary>OpenAPI <c>pattern</c> for a string property (ECMA-262 regex, anchored by the caller).</summary>
 [AttributeUsage(AttributeTargets.Property)]
-public sealed class PatternAttribute(string pattern) : Attribute
+public sealed class PatternAttribute : Attribute
 {
-    public string Pattern { get; } = pattern;
+    private readonly Func<string> pattern;
+
+    public PatternAttribute(string pattern) => this.pattern = () => pattern;
+
+    /// <summary>The pattern is the value of a public static string property, computed when the schema is built.</summary>
+    public PatternAttribute(Type source, string property) => this.pattern = () => StaticValue<string>(source, property);
+
+    public string Pattern => pattern();
+
+    internal static T StaticValue<T>(Type source, string property) =>
+        source.GetProperty(property, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null) is T value
+            ? value
+            : throw new InvalidOperationException($"{source.Name}.{property} is not a public static {typeof(T).Name} property");
 }
 
 /// <summary>OpenAPI <c>enum</c> for a string property.</summary>
@@ -60,10 +72,21 @@ public sealed class ListMapKeyAttribute(string key) : Attribute
 
 /// <summary>Exactly one of the named JSON properties must be set: emitted as <c>oneOf</c> of required lists and as a CEL rule.</summary>
 [AttributeUsage(AttributeTargets.Class)]
-public sealed class ExactlyOneOfAttribute(params string[] jsonProperties) : Attribute
+public sealed class ExactlyOneOfAttribute : Attribute
 {
-    public IReadOnlyList<string> Properties { get; } = jsonProperties;
+    private readonly Func<IReadOnlyList<string>> properties;
+
+    public ExactlyOneOfAttribute(params string[] jsonProperties) => properties = () => jsonProperties;
+
+    /// <summary>The names are the value of a public static list property, computed when the schema is built.</summary>
+    public ExactlyOneOfAttribute(Type source, string property) => properties = () => PatternAttribute.StaticValue<IReadOnlyList<string>>(source, property);
+
+    public IReadOnlyList<string> Properties => properties();
 }
+
+/// <summary>Marks a property of the integration spec as one store's block; its JSON name is the provider's FQN segment.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ProviderBlockAttribute : Attribute;
 
 /// <summary>A CEL validation rule (<c>x-kubernetes-validations</c>) on the object schema.</summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true)]

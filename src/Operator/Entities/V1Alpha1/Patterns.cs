@@ -8,8 +8,8 @@ public static class Patterns
     /// <summary>A DNS-1123 label: tenant, provider account, integration and group names.</summary>
     public const string Name = "^" + Label + "$";
 
-    /// <summary><c>&lt;tenant&gt;:&lt;provider&gt;:&lt;providerAccount&gt;:secret-store:&lt;name&gt;</c>.</summary>
-    public const string IntegrationFqn = "^" + Label + ":(aws|gcp|azure|hashicorp|kubernetes):" + Label + ":secret-store:" + Label + "$";
+    /// <summary><c>&lt;tenant&gt;:&lt;provider&gt;:&lt;providerAccount&gt;:secret-store:&lt;name&gt;</c>, the providers from <see cref="ProviderBlocks"/>.</summary>
+    public static string IntegrationFqn { get; } = "^" + Label + ":(" + string.Join('|', ProviderBlocks.Names) + "):" + Label + ":secret-store:" + Label + "$";
 
     /// <summary>Kubernetes Secret key: <c>[-._a-zA-Z0-9]+</c>, but not <c>.</c> or <c>..</c>.</summary>
     public const string SecretKey = @"^([-_a-zA-Z0-9][-._a-zA-Z0-9]*|\.[-_a-zA-Z0-9][-._a-zA-Z0-9]*|\.\.[-._a-zA-Z0-9]+)$";

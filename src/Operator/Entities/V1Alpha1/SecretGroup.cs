@@ -42,7 +42,7 @@ public sealed class SecretGroup : IKubernetesObject<V1ObjectMeta>, ISpec<SecretG
 public sealed class SecretGroupSpec
 {
     [Required]
-    [Pattern(Patterns.IntegrationFqn)]
+    [Pattern(typeof(Patterns), nameof(Patterns.IntegrationFqn))]
     [Description("FQN of the SecretStoreIntegration, e.g. my-tenant:aws:my-aws-provider:secret-store:aws-ssm.")]
     [JsonPropertyName("integrationFqn")]
     public string IntegrationFqn { get; set; } = "";

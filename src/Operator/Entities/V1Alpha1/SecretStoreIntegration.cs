@@ -39,7 +39,7 @@ public sealed class SecretStoreIntegration : IKubernetesObject<V1ObjectMeta>, IS
 }
 
 /// <summary>Desired state of a <see cref="SecretStoreIntegration"/>.</summary>
-[ExactlyOneOf("aws", "gcp", "azure", "hashicorp", "kubernetes")]
+[ExactlyOneOf(typeof(ProviderBlocks), nameof(ProviderBlocks.Names))]
 public sealed class SecretStoreIntegrationSpec
 {
     [Required]
@@ -50,22 +50,27 @@ public sealed class SecretStoreIntegrationSpec
     public string ProviderAccount { get; set; } = "";
 
     [Description("AWS SSM Parameter Store.")]
+    [ProviderBlock]
     [JsonPropertyName("aws")]
     public AwsStoreSpec? Aws { get; set; }
 
     [Description("GCP Secret Manager.")]
+    [ProviderBlock]
     [JsonPropertyName("gcp")]
     public GcpStoreSpec? Gcp { get; set; }
 
     [Description("Azure Key Vault.")]
+    [ProviderBlock]
     [JsonPropertyName("azure")]
     public AzureStoreSpec? Azure { get; set; }
 
     [Description("HashiCorp Vault KV v2.")]
+    [ProviderBlock]
     [JsonPropertyName("hashicorp")]
     public HashicorpStoreSpec? Hashicorp { get; set; }
 
     [Description("The built-in store: values from Secrets in one source namespace.")]
+    [ProviderBlock]
     [JsonPropertyName("kubernetes")]
     public KubernetesStoreSpec? Kubernetes { get; set; }
 

@@ -69,7 +69,7 @@ internal sealed class StsAssumeRoleCredentials : RefreshingAWSCredentials
             MaxErrorRetry = 0,
             Timeout = TimeSpan.FromSeconds(30),
         };
-        SsmStoreFactory.Point(config, spec);
+        AwsStoreFactory.Point(config, spec);
         var from = source ?? await DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync(config).ConfigureAwait(false);
         using var sts = new AmazonSecurityTokenServiceClient(from, config);
         var response = await sts.AssumeRoleAsync(new AssumeRoleRequest

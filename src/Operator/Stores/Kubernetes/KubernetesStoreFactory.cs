@@ -7,7 +7,7 @@ namespace Operator.Stores.Kubernetes;
 /// <summary>Creates the built-in store; it reuses the operator's own API client, so it has no credentials.</summary>
 public sealed class KubernetesStoreFactory(IKubernetes client) : ISecretStoreFactory
 {
-    public Provider Provider => Provider.Kubernetes;
+    public StoreProvider Provider { get; } = StoreProvider.Of(spec => spec.Kubernetes);
 
     public IEnumerable<(string Field, string Reference)> CredentialReferences(SecretStoreIntegrationSpec spec) => [];
 
@@ -28,6 +28,6 @@ public sealed class KubernetesStoreFactory(IKubernetes client) : ISecretStoreFac
     public ISecretStore Create(StoreContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new KubernetesSecretStore(client, context.Integration.Spec.Kubernetes!.SourceNamespace, context.Retry);
+        return new KubernetesStore(client, context.Integration.Spec.Kubernetes!.SourceNamespace, context.Retry);
     }
 }

@@ -1,0 +1,55 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+using Operator.Entities.Schema;
+
+namespace Operator.Entities.V1Alpha1;
+
+// Every secret-bearing auth field is a reference (tfy-secret://, <fqn>::<path> or tfy-k8s-secret://KEY).
+
+/// <summary>AWS SSM Parameter Store connection.</summary>
+public sealed class AwsStoreSpec
+{
+    [Default("parameter-store")]
+    [EnumValues("parameter-store")]
+    [JsonPropertyName("service")]
+    public string? Service { get; set; }
+
+    [Required]
+    [Pattern("^[a-z]{2}(-[a-z]+)+-[0-9]+$")]
+    [JsonPropertyName("region")]
+    public string Region { get; set; } = "";
+
+    [Description("Optional endpoint URL (VPC endpoint, tests).")]
+    [JsonPropertyName("endpoint")]
+    public string? Endpoint { get; set; }
+
+    [Description("KMS key for SecureString parameters written by the operator.")]
+    [JsonPropertyName("kmsKeyArn")]
+    public string? KmsKeyArn { get; set; }
+
+    [Description("Credentials; none means ambient (IRSA, pod identity, instance role).")]
+    [JsonPropertyName("auth")]
+    public AwsAuthSpec? Auth { get; set; }
+}
+
+/// <summary>AWS credentials: access key, assumed role, or ambient when empty.</summary>
+public sealed class AwsAuthSpec
+{
+    [JsonPropertyName("roleArn")]
+    public string? RoleArn { get; set; }
+
+    [JsonPropertyName("externalId")]
+    public string? ExternalId { get; set; }
+
+    [Description("Reference to the access key id.")]
+    [JsonPropertyName("accessKeyId")]
+    public string? AccessKeyId { get; set; }
+
+    [Description("Reference to the secret access key.")]
+    [JsonPropertyName("secretAccessKey")]
+    public string? SecretAccessKey { get; set; }
+
+    [Description("Reference to a session token.")]
+    [JsonPropertyName("sessionToken")]
+    public string? SessionToken { get; set; }
+}

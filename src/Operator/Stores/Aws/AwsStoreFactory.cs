@@ -1,0 +1,155 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.SimpleSystemsManagement;
+using Operator.Entities.V1Alpha1;
+using Operator.References;
+
+namespace Operator.Stores.Aws;
+
+/// <summary>Creates AWS SSM Parameter Store clients from <c>spec.aws</c>.</summary>
+public sealed class AwsStoreFactory : ISecretStoreFactory
+{
+    private const string RegionPattern = "^[a-z]{2}(-[a-z]+)+-[0-9]+$";
+
+    public StoreProvider Provider { get; } = StoreProvider.Of(spec => spec.Aws);
+
+    public IEnumerable<(string Field, string Reference)> CredentialReferences(SecretStoreIntegrationSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var auth = spec.Aws?.Auth;
+        if (!string.IsNullOrEmpty(auth?.AccessKeyId))
+        {
+            yield return (AwsCredentialsBuilder.AccessKeyIdField, auth.AccessKeyId);
+        }
+
+        if (!string.IsNullOrEmpty(auth?.SecretAccessKey))
+        {
+            yield return (AwsCredentialsBuilder.SecretAccessKeyField, auth.SecretAccessKey);
+        }
+
+        if (!string.IsNullOrEmpty(auth?.SessionToken))
+        {
+            yield return (AwsCredentialsBuilder.SessionTokenField, auth.SessionToken);
+        }
+    }
+
+    public IEnumerable<string> Validate(SecretStoreIntegrationSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var aws = spec.Aws;
+        if (aws is null)
+        {
+            yield return "spec.aws: required for the aws provider";
+            yield break;
+        }
+
+        if (aws.Service is not (null or "parameter-store"))
+        {
+            yield return $"spec.aws.service: {Echo.Quote(aws.Service)} is not supported; use parameter-store";
+        }
+
+        if (string.IsNullOrEmpty(aws.Region))
+        {
+            yield return "spec.aws.region: required, e.g. us-east-1";
+        }
+        else if (!System.Text.RegularExpressions.Regex.IsMatch(aws.Region, RegionPattern))
+        {
+            yield return $"spec.aws.region: {Echo.Quote(aws.Region)} is not an AWS region such as us-east-1";
+        }
+
+        if (!string.IsNullOrEmpty(aws.Endpoint)
+            && (!Uri.TryCreate(aws.Endpoint, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(endpoint.UserInfo)))
+        {
+            yield return "spec.aws.endpoint: must be an absolute http(s) URL without user info";
+        }
+
+        if (aws.KmsKeyArn is { Length: > 0 } kms && kms.Any(char.IsWhiteSpace))
+        {
+            yield return "spec.aws.kmsKeyArn: must not contain whitespace";
+        }
+
+        var prefix = spec.PathPrefix ?? SsmStore.DefaultPrefix;
+        if (SsmPaths.Describe(prefix.TrimEnd('/') + "/x") is { } problem)
+        {
+            yield return $"spec.pathPrefix: {Echo.Quote(prefix)} cannot start an SSM parameter name: it {problem}";
+        }
+
+        foreach (var error in ValidateAuth(aws.Auth))
+        {
+            yield return error;
+        }
+    }
+
+    private static IEnumerable<string> ValidateAuth(AwsAuthSpec? auth)
+    {
+        if (auth is null)
+        {
+            yield break;
+        }
+
+        var hasKey = !string.IsNullOrEmpty(auth.AccessKeyId);
+        var hasSecret = !string.IsNullOrEmpty(auth.SecretAccessKey);
+        if (hasKey && !hasSecret)
+        {
+            yield return "spec.aws.auth.secretAccessKey: required when accessKeyId is set";
+        }
+
+        if (hasSecret && !hasKey)
+        {
+            yield return "spec.aws.auth.accessKeyId: required when secretAccessKey is set";
+        }
+
+        if (!string.IsNullOrEmpty(auth.SessionToken) && !hasKey)
+        {
+            yield return "spec.aws.auth.sessionToken: only valid with accessKeyId and secretAccessKey";
+        }
+
+        if (!string.IsNullOrEmpty(auth.RoleArn) && !System.Text.RegularExpressions.Regex.IsMatch(auth.RoleArn, "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]{1,512}$"))
+        {
+            yield return $"spec.aws.auth.roleArn: {Echo.Quote(auth.RoleArn)} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)";
+        }
+
+        if (!string.IsNullOrEmpty(auth.ExternalId) && string.IsNullOrEmpty(auth.RoleArn))
+        {
+            yield return "spec.aws.auth.externalId: only valid with roleArn";
+        }
+    }
+
+    public ISecretStore Create(StoreContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var aws = context.Integration.Spec.Aws
+            ?? throw new SecretStoreException(StoreErrorKind.Misconfigured, "spec.aws: required for the aws provider");
+        var config = new AmazonSimpleSystemsManagementConfig
+        {
+            // Retries are ours (StoreRetry), so every call is counted against the integration's budget.
+            MaxErrorRetry = 0,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        Point(config, aws);
+        var sessionName = $"tfy-secret-operator-{context.Fqn.Tenant}";
+        if (sessionName.Length > 64)
+        {
+            sessionName = sessionName[..64];
+        }
+
+        var credentials = AwsCredentialsBuilder.Build(aws, context.Credentials, sessionName, context.Time);
+        var client = credentials is null ? new AmazonSimpleSystemsManagementClient(config) : new AmazonSimpleSystemsManagementClient(credentials, config);
+        var prefix = SsmPaths.NormalisePrefix(context.Integration.Spec.PathPrefix);
+        return new SsmStore(client, credentials, prefix, aws.KmsKeyArn, context);
+    }
+
+    /// <summary>Region, and the endpoint override when set (VPC endpoint or a test fake).</summary>
+    internal static void Point(ClientConfig config, AwsStoreSpec aws)
+    {
+        if (string.IsNullOrEmpty(aws.Endpoint))
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(aws.Region);
+        }
+        else
+        {
+            config.ServiceURL = aws.Endpoint;
+            config.AuthenticationRegion = aws.Region;
+        }
+    }
+}

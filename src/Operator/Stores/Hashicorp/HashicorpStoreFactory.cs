@@ -1,0 +1,128 @@
+using Operator.Entities.V1Alpha1;
+using Operator.References;
+
+namespace Operator.Stores.Hashicorp;
+
+/// <summary>Creates HashiCorp Vault KV v2 stores; credentials are the token or the AppRole secret id (references).</summary>
+public sealed class HashicorpStoreFactory : ISecretStoreFactory
+{
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    public StoreProvider Provider { get; } = StoreProvider.Of(spec => spec.Hashicorp);
+
+    public IEnumerable<(string Field, string Reference)> CredentialReferences(SecretStoreIntegrationSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var auth = spec.Hashicorp?.Auth;
+        if (!string.IsNullOrEmpty(auth?.Token))
+        {
+            yield return (VaultCredentials.TokenField, auth.Token);
+        }
+
+        if (!string.IsNullOrEmpty(auth?.AppRole?.SecretId))
+        {
+            yield return (VaultCredentials.SecretIdField, auth.AppRole.SecretId);
+        }
+    }
+
+    public IEnumerable<string> Validate(SecretStoreIntegrationSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var vault = spec.Hashicorp;
+        if (vault is null)
+        {
+            yield return "spec.hashicorp: required";
+            yield break;
+        }
+
+        if (!Uri.TryCreate(vault.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.Query.Length > 0 || url.Fragment.Length > 0)
+        {
+            yield return $"spec.hashicorp.url: '{vault.Url}' is not an http(s) URL such as https://vault.example.com:8200";
+        }
+
+        if (VaultPath.SegmentProblem(KvMount(vault), "spec.hashicorp.kvMountPath") is { } mountProblem)
+        {
+            yield return mountProblem;
+        }
+
+        if (RootPath(vault).Length > 0 && VaultPath.SegmentProblem(RootPath(vault), "spec.hashicorp.rootPath") is { } rootProblem)
+        {
+            yield return rootProblem;
+        }
+
+        if (vault.Namespace is { Length: > 0 } ns && VaultPath.SegmentProblem(ns.Trim('/'), "spec.hashicorp.namespace") is { } nsProblem)
+        {
+            yield return nsProblem;
+        }
+
+        foreach (var problem in ValidateAuth(vault.Auth))
+        {
+            yield return problem;
+        }
+    }
+
+    public ISecretStore Create(StoreContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var vault = context.Integration.Spec.Hashicorp
+            ?? throw new SecretStoreException(StoreErrorKind.Misconfigured, "spec.hashicorp: required");
+        var credentials = VaultCredentials.From(vault.Auth, context.Credentials);
+        var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = new Uri(vault.Url.TrimEnd('/') + "/"),
+            Timeout = RequestTimeout,
+        };
+        var client = new VaultClient(http, credentials, vault.Namespace?.Trim('/'), context);
+        return new VaultStore(client, KvMount(vault), RootPath(vault));
+    }
+
+    private static IEnumerable<string> ValidateAuth(HashicorpAuthSpec? auth)
+    {
+        var set = new[] { !string.IsNullOrEmpty(auth?.Token), auth?.AppRole is not null, auth?.Kubernetes is not null }.Count(b => b);
+        if (set != 1)
+        {
+            yield return $"spec.hashicorp.auth: exactly one of token, appRole or kubernetes must be set, found {set}";
+            yield break;
+        }
+
+        if (auth!.AppRole is { } appRole)
+        {
+            if (string.IsNullOrEmpty(appRole.RoleId))
+            {
+                yield return "spec.hashicorp.auth.appRole.roleId: required";
+            }
+
+            if (string.IsNullOrEmpty(appRole.SecretId))
+            {
+                yield return "spec.hashicorp.auth.appRole.secretId: required (a reference)";
+            }
+
+            if (!string.IsNullOrEmpty(appRole.MountPath) && VaultPath.SegmentProblem(appRole.MountPath.Trim('/'), "spec.hashicorp.auth.appRole.mountPath") is { } problem)
+            {
+                yield return problem;
+            }
+        }
+
+        if (auth.Kubernetes is { } kubernetes)
+        {
+            if (string.IsNullOrEmpty(kubernetes.Role))
+            {
+                yield return "spec.hashicorp.auth.kubernetes.role: required";
+            }
+
+            if (!string.IsNullOrEmpty(kubernetes.MountPath) && VaultPath.SegmentProblem(kubernetes.MountPath.Trim('/'), "spec.hashicorp.auth.kubernetes.mountPath") is { } problem)
+            {
+                yield return problem;
+            }
+
+            if (!string.IsNullOrEmpty(kubernetes.ServiceAccountTokenPath) && !Path.IsPathFullyQualified(kubernetes.ServiceAccountTokenPath))
+            {
+                yield return $"spec.hashicorp.auth.kubernetes.serviceAccountTokenPath: '{kubernetes.ServiceAccountTokenPath}' must be an absolute path";
+            }
+        }
+    }
+
+    private static string KvMount(HashicorpStoreSpec vault) => string.IsNullOrEmpty(vault.KvMountPath) ? "secret" : vault.KvMountPath.Trim('/');
+
+    private static string RootPath(HashicorpStoreSpec vault) => (vault.RootPath ?? "").Trim('/');
+}

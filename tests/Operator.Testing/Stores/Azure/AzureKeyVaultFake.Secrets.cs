@@ -1,0 +1,138 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace Operator.Testing.Stores.Azure;
+
+/// <summary>The Key Vault secrets API (7.x): get, set, list, delete, recover and purge.</summary>
+public sealed partial class AzureKeyVaultFake
+{
+    /// <summary>The longest secret value the vault takes.</summary>
+    public const int MaxValueLength = 25600;
+
+    private async Task ServeSecretsAsync(HttpContext context, string operation, string[] segments)
+    {
+        var name = segments.Length > 1 ? segments[1] : "";
+        switch (operation)
+        {
+            case "list":
+                var items = new JsonArray([.. vault.List().Select(s => (JsonNode)new JsonObject { ["id"] = SecretId(s.Name, null), ["attributes"] = Attributes(s.Version) })]);
+                await WriteJsonAsync(context, 200, new JsonObject { ["value"] = items, ["nextLink"] = null }).ConfigureAwait(false);
+                return;
+            case "get":
+                if (vault.Get(name, segments.Length > 2 ? segments[2] : null) is { } found)
+                {
+                    await WriteJsonAsync(context, 200, Bundle(found.Name, found.Version, withValue: true)).ConfigureAwait(false);
+                    return;
+                }
+
+                await SecretNotFoundAsync(context, name).ConfigureAwait(false);
+                return;
+            case "set":
+                var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+                if (body?["value"]?.GetValue<string>() is not { } value)
+                {
+                    await WriteErrorAsync(context, 400, "BadParameter", "Property value is required").ConfigureAwait(false);
+                    return;
+                }
+
+                // "Key Vault secrets ... a maximum size of 25k bytes each"; az keyvault refuses over 25600 characters.
+                if (value.Length > MaxValueLength)
+                {
+                    await WriteErrorAsync(context, 400, "BadParameter", $"Secret value is beyond the maximum permitted length of {MaxValueLength} characters.").ConfigureAwait(false);
+                    return;
+                }
+
+                if (!IsValidName(name))
+                {
+                    await WriteErrorAsync(context, 400, "BadParameter", "The request URI contains an invalid name").ConfigureAwait(false);
+                    return;
+                }
+
+                var (outcome, stored, version) = vault.Set(name, value);
+                if (outcome == FakeVault.SetOutcome.DeletedButRecoverable)
+                {
+                    await WriteErrorAsync(context, 409, "Conflict", "Secret is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.", "ObjectIsDeletedButRecoverable").ConfigureAwait(false);
+                    return;
+                }
+
+                await WriteJsonAsync(context, 200, Bundle(stored, version!, withValue: true)).ConfigureAwait(false);
+                return;
+            case "delete":
+                if (vault.Delete(name) is { } gone)
+                {
+                    await WriteJsonAsync(context, 200, DeletedBundle(gone.Name, gone.Version, gone.DeletedOn)).ConfigureAwait(false);
+                    return;
+                }
+
+                await SecretNotFoundAsync(context, name).ConfigureAwait(false);
+                return;
+            case "get-deleted":
+                if (vault.GetDeleted(name) is { } d)
+                {
+                    await WriteJsonAsync(context, 200, DeletedBundle(d.Name, d.Version, d.DeletedOn)).ConfigureAwait(false);
+                    return;
+                }
+
+                await WriteErrorAsync(context, 404, "DeletedSecretNotFound", "Deleted Secret not found").ConfigureAwait(false);
+                return;
+            case "recover":
+                if (vault.Recover(name) is { } back)
+                {
+                    await WriteJsonAsync(context, 200, Bundle(back.Name, back.Version, withValue: false)).ConfigureAwait(false);
+                    return;
+                }
+
+                await WriteErrorAsync(context, 404, "DeletedSecretNotFound", "Deleted Secret not found").ConfigureAwait(false);
+                return;
+            case "purge":
+                if (vault.Purge(name))
+                {
+                    context.Response.StatusCode = 204;
+                    return;
+                }
+
+                await WriteErrorAsync(context, 404, "DeletedSecretNotFound", "Deleted Secret not found").ConfigureAwait(false);
+                return;
+            default:
+                unanswered.Enqueue($"{context.Request.Method} {context.Request.Path}");
+                await WriteErrorAsync(context, 405, "MethodNotAllowed", "not supported by the fake").ConfigureAwait(false);
+                return;
+        }
+    }
+
+    private static bool IsValidName(string name) => name.Length is > 0 and <= 127 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
+    private static Task SecretNotFoundAsync(HttpContext context, string name) =>
+        WriteErrorAsync(context, 404, "SecretNotFound", $"A secret with (name/id) {name} was not found in this key vault.");
+
+    private string SecretId(string name, string? version) => $"{VaultUri}secrets/{name}" + (version is null ? "" : "/" + version);
+
+    private static JsonObject Attributes(FakeSecretVersion version) => new()
+    {
+        ["enabled"] = true,
+        ["created"] = version.Created.ToUnixTimeSeconds(),
+        ["updated"] = version.Created.ToUnixTimeSeconds(),
+        ["recoveryLevel"] = "Recoverable+Purgeable",
+        ["recoverableDays"] = 90,
+    };
+
+    private JsonObject Bundle(string name, FakeSecretVersion version, bool withValue)
+    {
+        var bundle = new JsonObject { ["id"] = SecretId(name, version.Version), ["attributes"] = Attributes(version), ["tags"] = new JsonObject() };
+        if (withValue)
+        {
+            bundle["value"] = version.Value;
+        }
+
+        return bundle;
+    }
+
+    private JsonObject DeletedBundle(string name, FakeSecretVersion version, DateTimeOffset deletedOn)
+    {
+        var bundle = Bundle(name, version, withValue: false);
+        bundle["recoveryId"] = $"{VaultUri}deletedsecrets/{name}";
+        bundle["deletedDate"] = deletedOn.ToUnixTimeSeconds();
+        bundle["scheduledPurgeDate"] = deletedOn.AddDays(90).ToUnixTimeSeconds();
+        return bundle;
+    }
+}
