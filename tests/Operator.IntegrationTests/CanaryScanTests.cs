@@ -100,7 +100,6 @@ public sealed partial class CanaryScanTests(ITestOutputHelper output)
             }
 
             await WaitForGroupAsync(client, "bad-missing", "False");
-            await WaitForGroupAsync(client, "bad-own-credentials", "False");
             await WaitForGroupAsync(client, "bad-syntax", "False");
             Assert.Null(await SecretOrNullAsync(client, "bad-own-credentials"));
 

@@ -10,7 +10,7 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
 {
     public static JsonObject Present(ResourceType type, JsonObject obj)
     {
-        var copy = obj.DeepClone().AsObject();
+        var copy = EventMirror.FromStorage(type, obj.DeepClone().AsObject());
         copy["apiVersion"] = type.ApiVersion;
         copy["kind"] = type.Kind;
         return copy;
@@ -126,7 +126,8 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
         var method = context.Request.Method;
         if (request.Name is null)
         {
-            var filter = Selectors.Parse(query["labelSelector"], query["fieldSelector"]);
+            var selected = Selectors.Parse(query["labelSelector"], query["fieldSelector"]);
+            Func<JsonObject, bool> filter = EventMirror.Converts(type) ? o => selected(EventMirror.FromStorage(type, o)) : selected;
             switch (method)
             {
                 case "GET" when (string?)query["watch"] is "true" or "1":

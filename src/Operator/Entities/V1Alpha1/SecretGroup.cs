@@ -67,6 +67,7 @@ public sealed class SecretGroupSpec
     [JsonPropertyName("target")]
     public SecretTargetSpec? Target { get; set; }
 
+    [ListSet]
     [Description("Other namespaces whose groups may alias these keys with tfy-secret://.")]
     [JsonPropertyName("sharedWithNamespaces")]
     public IList<string>? SharedWithNamespaces { get; set; }
@@ -97,6 +98,7 @@ public sealed class SecretKeySpec
     public string Key { get; set; } = "";
 
     [Length(1, 2400)]
+    [CelRule("!self.startsWith('tfy-k8s-secret://')", "tfy-k8s-secret:// references are only allowed in SecretStoreIntegration fields")]
     [Description("A path in the group's store or a full reference; default is the group's own location.")]
     [JsonPropertyName("remoteRef")]
     public string? RemoteRef { get; set; }
