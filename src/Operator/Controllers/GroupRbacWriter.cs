@@ -5,18 +5,21 @@ using Operator.Runtime;
 
 namespace Operator.Controllers;
 
-/// <summary>Applies <see cref="GroupRbac.Desired"/>: creates or updates what differs, deletes what the group no longer needs.</summary>
+/// <summary>
+/// Applies <see cref="GroupRbac.Desired"/>: creates or updates what differs, deletes what the group no longer needs.
+/// Called after the write step, with the Secret the group owns (null when it owns none: no Secret rule).
+/// </summary>
 public sealed class GroupRbacWriter(
     ResourceClient<V1Role> roleApi,
     ResourceClient<V1RoleBinding> bindingApi,
     IResourceCache<V1Role> roles,
     IResourceCache<V1RoleBinding> bindings)
 {
-    public async Task ApplyAsync(SecretGroup group, string secretName, IReadOnlyCollection<string> tenantAdmins, CancellationToken cancellationToken)
+    public async Task ApplyAsync(SecretGroup group, string? ownedSecret, IReadOnlyCollection<string> tenantAdmins, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(group);
         var ns = group.Metadata.NamespaceProperty;
-        var (wantRoles, wantBindings) = GroupRbac.Desired(group, secretName, tenantAdmins);
+        var (wantRoles, wantBindings) = GroupRbac.Desired(group, ownedSecret, tenantAdmins);
 
         foreach (var role in wantRoles)
         {

@@ -27,6 +27,18 @@ public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResou
         return live is not null && VerifiedHashOf(live) == hash && IsOwnedBy(live, group);
     }
 
+    /// <summary>
+    /// The name of the Secret at the group's target that the group owns (an owner reference to its uid, as the cache
+    /// shows it), else null: what its collaborators may be granted when a sync did not get as far as writing.
+    /// </summary>
+    public string? OwnedTargetOf(SecretGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var target = group.Spec.Target?.Name ?? group.Metadata.Name;
+        var cached = cache.Get(new ObjectKey(group.Metadata.NamespaceProperty, target));
+        return cached is not null && IsOwnedBy(cached, group) ? target : null;
+    }
+
     /// <summary>Reads the managed Secret from the API (not the cache) when the cache cannot be trusted.</summary>
     public Task<V1Secret?> ReadAsync(string ns, string name, CancellationToken cancellationToken) => secrets.GetAsync(new ObjectKey(ns, name), cancellationToken);
 
