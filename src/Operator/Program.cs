@@ -122,8 +122,8 @@ public static class Program
 
         var app = builder.Build();
         app.UsePrometheusMetrics(metricsPort);
-        app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", (IOperatorHealth health) => health.CachesSynced ? Results.Text("ok") : Results.Text("caches not synced", statusCode: 503));
+        app.MapGet(HealthEndpoints.Liveness, () => Results.Text("ok"));
+        app.MapGet(HealthEndpoints.Readiness, (IOperatorHealth health) => health.CachesSynced ? Results.Text("ok") : Results.Text("caches not synced", statusCode: 503));
         return app;
     }
 

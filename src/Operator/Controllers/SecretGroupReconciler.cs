@@ -14,6 +14,9 @@ namespace Operator.Controllers;
 /// step reports a problem as a <see cref="ConditionException"/>; what makes a group due is recorded in its status.
 /// Collaborator RBAC follows the write step, so a Role names only a Secret the group owns.
 /// </summary>
+[Rbac("secrets.tfy.dev", "secretgroups", "list,watch", "The informer caches every group.")]
+[Rbac("secrets.tfy.dev", "secretgroups/status", "update", "Status (fqn, conditions, observedGeneration) is written through the status subresource only.")]
+[Rbac("secrets.tfy.dev", "secretgroups/finalizers", "update", "Managed Secrets, Roles and RoleBindings carry an owner reference with blockOwnerDeletion, which OwnerReferencesPermissionEnforcement allows only with update on the owner's finalizers.")]
 public sealed class SecretGroupReconciler(
     GroupResolver resolver,
     GroupReader reader,

@@ -10,6 +10,8 @@ using Operator.Stores;
 namespace Operator.Controllers;
 
 /// <summary>Validates an integration, resolves its credentials, checks connectivity and publishes its FQN.</summary>
+[Rbac("secrets.tfy.dev", "secretstoreintegrations", "list,watch", "The informer caches every integration.", Scope = RbacScope.Cluster)]
+[Rbac("secrets.tfy.dev", "secretstoreintegrations/status", "update", "Status (fqn, conditions, lastValidatedTime) is written through the status subresource only.", Scope = RbacScope.Cluster)]
 public sealed partial class SecretStoreIntegrationReconciler(
     IntegrationDirectory directory,
     StoreRegistry registry,

@@ -17,7 +17,7 @@ public static class OperatorFlags
     public static readonly FlagGroup TenancyGroup = new("Tenancy", "who this installation serves and where it runs");
     public static readonly FlagGroup SyncGroup = new("Sync", "how often and how widely groups and integrations are reconciled");
     public static readonly FlagGroup LeaderElectionGroup = new("Leader election", "only the holder of the Lease reconciles; other replicas are warm standbys");
-    public static readonly FlagGroup EndpointsGroup = new("Health and metrics", "/healthz and /readyz for probes, /metrics for Prometheus");
+    public static readonly FlagGroup EndpointsGroup = new("Health and metrics", $"{HealthEndpoints.Liveness} and {HealthEndpoints.Readiness} for probes, {MetricsEndpoint.Path} for Prometheus");
     public static readonly FlagGroup LoggingGroup = new("Logging", "structured logs on standard output");
     public static readonly FlagGroup WebhookGroup = new("Pod webhook", "turns tfy-secret:// values in Pods into secretKeyRefs (HTTPS, path " + WebhookServer.MutatePodsPath + ")");
     public static readonly FlagGroup RestApiGroup = new("REST API", "the Secret Management REST API (/v1/secret-groups)");
@@ -59,7 +59,7 @@ public static class OperatorFlags
         o => o.LeaderElection.RetryPeriod, (o, v) => o.LeaderElection.RetryPeriod = v, "How often candidates try to take, and the leader renews, the Lease; under --lease-renew-deadline / 1.2.");
 
     public static readonly Flag<EndpointOptions, int> HealthPort = new("health-port", EndpointsGroup, Port,
-        o => o.HealthPort, (o, v) => o.HealthPort = v, "Port of /healthz and /readyz.", helmValue: "health.port");
+        o => o.HealthPort, (o, v) => o.HealthPort = v, $"Port of {HealthEndpoints.Liveness} and {HealthEndpoints.Readiness}.", helmValue: "health.port");
 
     public static readonly Flag<EndpointOptions, int> MetricsPort = new("metrics-port", EndpointsGroup, Port,
         o => o.MetricsPort, (o, v) => o.MetricsPort = v, "Port of the Prometheus " + MetricsEndpoint.Path + " endpoint.", helmValue: "metrics.port");

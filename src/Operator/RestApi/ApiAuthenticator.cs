@@ -7,6 +7,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Operator.References;
+using Operator.Runtime;
 
 namespace Operator.RestApi;
 
@@ -14,6 +15,8 @@ namespace Operator.RestApi;
 /// Authenticates API callers: a bearer token checked with a Kubernetes TokenReview, or an API key looked up by its
 /// SHA-256 hash in the Secret <see cref="RestApiOptions.KeysSecret"/> (data key = hex hash, value = subject).
 /// </summary>
+[Rbac("authentication.k8s.io", "tokenreviews", "create", "Callers' Kubernetes bearer tokens are checked with a TokenReview.", Scope = RbacScope.Cluster, Feature = "rest-api")]
+[Rbac("", "secrets", "get", "API keys are looked up in --api-keys-secret in the operator's namespace.", Scope = RbacScope.OperatorNamespace, Feature = "rest-api")]
 public sealed partial class ApiAuthenticator(IKubernetes client, IOptions<RestApiOptions> options, IOptions<TenancyOptions> tenancy, ILogger<ApiAuthenticator> logger)
 {
     public const string ApiKeyHeader = "X-Api-Key";

@@ -16,6 +16,8 @@ namespace Operator.RestApi;
 /// in spec.secrets with a new api-updated-at stamp, whose change makes the group due at once. Order matters: new values
 /// first, then the key list, then deletes of keys left out, so a sync in between never sees a listed key missing.
 /// </summary>
+[Rbac("secrets.tfy.dev", "secretgroups", "patch", "Values set through the REST API stamp the group so every replica re-syncs it.", Feature = "rest-api")]
+[Rbac("secrets.tfy.dev", "secretstoreintegrations", "get", "Values are written through the group's integration, read fresh before a write.", Scope = RbacScope.Cluster, Feature = "rest-api")]
 public sealed class GroupValueWriter(
     IntegrationDirectory integrations,
     StoreConnector connector,

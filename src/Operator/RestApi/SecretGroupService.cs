@@ -11,6 +11,7 @@ using Operator.Runtime;
 namespace Operator.RestApi;
 
 /// <summary>The API's operations on SecretGroups: manifests go to the custom resource, values only to the store.</summary>
+[Rbac("secrets.tfy.dev", "secretgroups", "get,list,create,patch,delete", "The REST API creates, reads, updates and deletes groups in --api-namespace.", Feature = "rest-api")]
 public sealed partial class SecretGroupService(
     IResourceCache<SecretGroup> cache,
     ResourceClient<SecretGroup> groups,

@@ -7,6 +7,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Operator.References;
+using Operator.Runtime;
 
 namespace Operator.Webhooks;
 
@@ -15,6 +16,9 @@ namespace Operator.Webhooks;
 /// less than 30 days are left, stored in <c>--webhook-cert-secret</c>, with the CA published as the
 /// MutatingWebhookConfiguration's caBundle. With <c>--webhook-cert-manager</c> it only reads tls.crt/tls.key.
 /// </summary>
+[Rbac("", "secrets", "get", "The serving certificate is read from --webhook-cert-secret (written by cert-manager or by the operator).", Scope = RbacScope.OperatorNamespace, Feature = "webhook")]
+[Rbac("", "secrets", "create,update", "Without cert-manager the operator issues its CA and serving certificate into --webhook-cert-secret.", Scope = RbacScope.OperatorNamespace, Feature = "webhook-certificates")]
+[Rbac("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "get,update", "Without cert-manager the operator publishes its CA as the caBundle of its own webhook configuration.", Scope = RbacScope.Cluster, Feature = "webhook-certificates", ResourceNameFlag = "webhook-config-name")]
 public sealed partial class WebhookCertificates(IKubernetes client, IOptions<WebhookOptions> options, IOptions<TenancyOptions> tenancy, TimeProvider time, ILogger<WebhookCertificates> logger)
 {
     public static readonly TimeSpan CaLifetime = TimeSpan.FromDays(730);

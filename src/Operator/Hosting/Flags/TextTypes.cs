@@ -34,7 +34,7 @@ public sealed class TextType(string pattern, int maxLength, string allowed, stri
     public override JsonObject Schema() => new() { ["type"] = "string", ["pattern"] = pattern, ["maxLength"] = maxLength };
 
     public override IReadOnlyList<JsonNode> InvalidExamples =>
-        [.. invalid.Select(i => (JsonNode)JsonValue.Create(i)), JsonValue.Create(new string('a', maxLength + 1)), JsonValue.Create(7)];
+        [.. invalid.Select(i => (JsonNode)JsonValue.Create(i)), JsonValue.Create(new string('a', maxLength + 1))];
 }
 
 /// <summary>A comma-separated list whose items match <paramref name="itemPattern"/>; in Helm values an array.</summary>
