@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
 using Operator.References;
 using Operator.Stores;
 
@@ -12,7 +11,7 @@ namespace Operator.Controllers;
 /// claim on its FQN, names a Ready integration of this tenant, and its namespace may use it. What it hands out can
 /// touch only the group's own default locations.
 /// </summary>
-public sealed class GroupStoreAccess(GroupResolver resolver, StoreConnector connector, IOptions<OperatorOptions> options)
+public sealed class GroupStoreAccess(GroupResolver resolver, StoreConnector connector, IOptions<TenancyOptions> options)
 {
     /// <summary>The group's own locations in its store; a <see cref="ConditionException"/> names the rule that refuses.</summary>
     public async Task<GroupStoreLocations> OpenAsync(SecretGroup group, CancellationToken cancellationToken)

@@ -6,21 +6,25 @@ using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Operator.Hosting;
+using Operator.References;
+using Operator.Runtime;
 
 namespace Operator.RestApi;
 
 /// <summary>
 /// Authenticates API callers: a bearer token checked with a Kubernetes TokenReview for the API's own audience
 /// (<c>--api-audience</c>), or an API key looked up by its SHA-256 hash in the Secret
-/// <see cref="OperatorOptions.ApiKeysSecret"/> (data key = hex hash, value = subject). Outcomes are cached briefly by
+/// <see cref="RestApiOptions.KeysSecret"/> (data key = hex hash, value = subject). Outcomes are cached briefly by
 /// credential hash; a credential not in the cache costs a request from the client address's rate limit first.
 /// </summary>
+[Rbac("authentication.k8s.io", "tokenreviews", "create", "Callers' Kubernetes bearer tokens are checked with a TokenReview for the API's audience.", Scope = RbacScope.Cluster, Feature = "rest-api")]
+[Rbac("", "secrets", "get", "API keys are looked up in --api-keys-secret in the operator's namespace.", Scope = RbacScope.OperatorNamespace, Feature = "rest-api")]
 public sealed partial class ApiAuthenticator(
     IKubernetes client,
     AuthenticationCache cache,
     CallerRateLimiter limiter,
-    IOptions<OperatorOptions> options,
+    IOptions<RestApiOptions> options,
+    IOptions<TenancyOptions> tenancy,
     ILogger<ApiAuthenticator> logger)
 {
     public const string ApiKeyHeader = "X-Api-Key";
@@ -75,7 +79,7 @@ public sealed partial class ApiAuthenticator(
 
     private async Task<Caller> ReviewTokenAsync(string token, CancellationToken cancellationToken)
     {
-        var audience = options.Value.ApiAudience;
+        var audience = options.Value.Audience;
         V1TokenReview review;
         try
         {
@@ -114,7 +118,7 @@ public sealed partial class ApiAuthenticator(
         V1Secret secret;
         try
         {
-            secret = await client.CoreV1.ReadNamespacedSecretAsync(options.Value.ApiKeysSecret, options.Value.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            secret = await client.CoreV1.ReadNamespacedSecretAsync(options.Value.KeysSecret, tenancy.Value.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {

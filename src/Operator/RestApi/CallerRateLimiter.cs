@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using Operator.Hosting;
 using Operator.Stores;
 
 namespace Operator.RestApi;
@@ -10,7 +9,7 @@ namespace Operator.RestApi;
 /// caller by subject, a credential not yet verified by the client's address, so unknown tokens cannot buy unlimited
 /// TokenReviews. Over the limit is a 429 with Retry-After. Idle buckets are dropped, so memory stays bounded.
 /// </summary>
-public sealed class CallerRateLimiter(IOptions<OperatorOptions> options, TimeProvider time)
+public sealed class CallerRateLimiter(IOptions<RestApiOptions> options, TimeProvider time)
 {
     /// <summary>Buckets kept before idle (full) ones are swept.</summary>
     public const int SweepAbove = 10_000;
@@ -26,7 +25,7 @@ public sealed class CallerRateLimiter(IOptions<OperatorOptions> options, TimePro
             Sweep();
         }
 
-        var bucket = buckets.GetOrAdd(caller, _ => new TokenBucket(options.Value.ApiRateLimit, options.Value.ApiRateBurst, time));
+        var bucket = buckets.GetOrAdd(caller, _ => new TokenBucket(options.Value.RateLimitPerMinute / 60.0, options.Value.RateBurst, time));
         if (!bucket.TryAcquire(out var retryAfter))
         {
             throw ApiException.RateLimited(retryAfter);

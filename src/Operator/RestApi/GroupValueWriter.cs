@@ -16,6 +16,7 @@ public sealed record ValuesApplied(SecretGroup Group, int Written, int Removed, 
 /// decided on the same version fails), write new values, save the key list, then delete left-out keys' values only
 /// when the integration's deletionPolicy is Delete. A sync in between never sees a listed key without its value.
 /// </summary>
+[Rbac("secrets.tfy.dev", "secretgroups", "patch", "Values set through the REST API stamp the group (so every replica re-syncs it) and save its key list, conditionally on the version read.", Feature = "rest-api")]
 public sealed class GroupValueWriter(GroupStoreAccess access, GroupWrites writes)
 {
     /// <summary>Applies <paramref name="request"/> to the group <paramref name="found"/> names; <paramref name="authorize"/> throws when the caller may not do it to the group as it is now.</summary>

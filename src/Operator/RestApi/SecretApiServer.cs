@@ -10,7 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Operator.Hosting;
+using Operator.References;
+using Operator.Runtime;
 using Operator.Tls;
 
 namespace Operator.RestApi;
@@ -20,10 +21,12 @@ namespace Operator.RestApi;
 /// <c>--api-enabled</c>; a separate web application so the health port never exposes it. HTTPS with the operator's own
 /// CA (or cert-manager's certificate), renewed without a restart; plain HTTP only with <c>--api-insecure-http</c>.
 /// </summary>
+[Rbac("", "secrets", "get,create,update", "Over TLS the API's CA and serving certificate live in --api-cert-secret in the operator's namespace (only read with cert-manager).", Scope = RbacScope.OperatorNamespace, Feature = "rest-api")]
 public sealed partial class SecretApiServer(
     IServiceProvider services,
     IKubernetes client,
-    IOptions<OperatorOptions> options,
+    IOptions<RestApiOptions> options,
+    IOptions<TenancyOptions> tenancy,
     TimeProvider time,
     ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
@@ -52,15 +55,15 @@ public sealed partial class SecretApiServer(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.ApiEnabled)
+        if (!options.Value.Enabled)
         {
             return;
         }
 
         var o = options.Value;
-        if (!o.ApiInsecureHttp)
+        if (!o.InsecureHttp)
         {
-            var certificates = new ServingCertificates(client, new ServingCertificateSettings("api", o.Namespace, o.ApiServiceName, o.ApiCertSecret, o.ApiCertManager), time, logger);
+            var certificates = new ServingCertificates(client, new ServingCertificateSettings("api", tenancy.Value.Namespace, o.ServiceName, o.CertSecret, o.CertManager), time, logger);
             renewal = new CertificateRenewal(async ct => (await certificates.EnsureAsync(ct).ConfigureAwait(false)).Ready, time, logger);
             await renewal.StartAsync(cancellationToken).ConfigureAwait(false);
             Certificates = certificates;
@@ -72,7 +75,7 @@ public sealed partial class SecretApiServer(
         {
             k.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
             k.AddServerHeader = false;
-            k.Listen(address, o.ApiPort, listen =>
+            k.Listen(address, o.Port, listen =>
             {
                 if (Certificates is { } serving)
                 {

@@ -6,7 +6,8 @@ using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Operator.Hosting;
+using Operator.References;
+using Operator.Runtime;
 using Operator.Tls;
 
 namespace Operator.Webhooks;
@@ -15,11 +16,14 @@ namespace Operator.Webhooks;
 /// Keeps the webhook's serving certificate (see <see cref="ServingCertificates"/>: the operator's own CA, or
 /// cert-manager's with <c>--webhook-cert-manager</c>) and publishes the CA as the MutatingWebhookConfiguration's caBundle.
 /// </summary>
-public sealed partial class WebhookCertificates(IKubernetes client, IOptions<OperatorOptions> options, TimeProvider time, ILogger<WebhookCertificates> logger)
+[Rbac("", "secrets", "get", "The serving certificate is read from --webhook-cert-secret (written by cert-manager or by the operator).", Scope = RbacScope.OperatorNamespace, Feature = "webhook")]
+[Rbac("", "secrets", "create,update", "Without cert-manager the operator issues its CA and serving certificate into --webhook-cert-secret.", Scope = RbacScope.OperatorNamespace, Feature = "webhook-certificates")]
+[Rbac("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "get,update", "Without cert-manager the operator publishes its CA as the caBundle of its own webhook configuration.", Scope = RbacScope.Cluster, Feature = "webhook-certificates", ResourceNameFlag = "webhook-config-name")]
+public sealed partial class WebhookCertificates(IKubernetes client, IOptions<WebhookOptions> options, IOptions<TenancyOptions> tenancy, TimeProvider time, ILogger<WebhookCertificates> logger)
 {
     private readonly ServingCertificates serving = new(
         client,
-        new ServingCertificateSettings("webhook", options.Value.Namespace, options.Value.WebhookServiceName, options.Value.WebhookCertSecret, options.Value.WebhookCertManager),
+        new ServingCertificateSettings("webhook", tenancy.Value.Namespace, options.Value.ServiceName, options.Value.CertSecret, options.Value.CertManager),
         time,
         logger);
 
@@ -38,7 +42,7 @@ public sealed partial class WebhookCertificates(IKubernetes client, IOptions<Ope
 
     private async Task<bool> PublishCaBundleAsync(string bundle, CancellationToken cancellationToken)
     {
-        var name = options.Value.WebhookConfigName;
+        var name = options.Value.ConfigName;
         V1MutatingWebhookConfiguration config;
         try
         {

@@ -59,7 +59,7 @@ public sealed class ApiNetworkTests
     [Fact]
     public async Task RateLimit_Answers429WithRetryAfter_PerCaller_AndRefillsWithTime()
     {
-        await using var f = await ApiFixture.StartAsync(new Dictionary<string, string> { ["ApiRateLimit"] = "0.5", ["ApiRateBurst"] = "3" });
+        await using var f = await ApiFixture.StartAsync(new Dictionary<string, string> { ["ApiRateLimit"] = "30", ["ApiRateBurst"] = "3" });
         await f.WriteApiKeyAsync("key-of-platform", ApiFixture.PlatformTeam);
         await f.WriteApiKeyAsync("key-of-bob", ApiFixture.BobSubject);
 

@@ -1,74 +1,58 @@
+using System.Text.Json.Nodes;
+using Operator.Tests.Install.Helm;
+
 namespace Operator.Tests.Install;
 
-/// <summary>The chart's REST API pieces: TLS and audience passed to the binary, a Service, a NetworkPolicy that lets only named peers call it.</summary>
+/// <summary>The chart's REST API pieces, rendered: TLS and audience passed to the binary, a Service, a NetworkPolicy that lets only named peers call it.</summary>
 public sealed class ApiChartTests
 {
-    [Fact]
-    public void Defaults_AreTlsTheDedicatedAudienceAndANetworkPolicyThatNamesItsCallers()
+    private static HelmChart.Rendering Render(string overrides)
     {
-        var values = Chart.Values();
+        var rendering = new HelmChart().Render(JsonNode.Parse(overrides)!.AsObject());
+        Assert.False(rendering.Refused, string.Join("; ", rendering.SchemaErrors) + rendering.TemplateError);
+        return rendering;
+    }
 
-        Assert.True((bool?)values["networkPolicy"]!["enabled"]);
-        var from = Assert.Single(values["networkPolicy"]!["apiFrom"]!.AsArray())!;
-        Assert.Equal("true", (string?)from["podSelector"]!["matchLabels"]!["secrets.tfy.dev/api-client"]);
-        Assert.False((bool?)values["api"]!["insecureHttp"]);
-        Assert.Equal("secretgroup-api", (string?)values["api"]!["audience"]);
-        Assert.False((bool?)values["api"]!["certManager"]!["enabled"]);
+    private static JsonObject Single(HelmChart.Rendering rendering, string kind, string name) =>
+        Assert.Single(rendering.Objects(), o => (string?)o["kind"] == kind && (string?)o["metadata"]!["name"] == name);
+
+    [Fact]
+    public void WithTheApi_TheDeploymentGetsTlsTheAudienceAndRateFlags_AndTheNetworkPolicyNamesItsCallers()
+    {
+        var rendering = Render("""{ "api": { "enabled": true } }""");
+
+        var args = Single(rendering, "Deployment", HelmChart.ReleaseName)["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => (string)a!).ToList();
+        Assert.Subset(
+            new HashSet<string>(args),
+            new HashSet<string>
+            {
+                "--api-audience=secretgroup-api", "--api-insecure-http=false", "--api-cert-manager=false", "--api-rate-limit=600", "--api-rate-burst=20",
+                $"--api-service-name={HelmChart.ReleaseName}-api", $"--api-cert-secret={HelmChart.ReleaseName}-api-tls",
+            });
+        var policy = Assert.Single(rendering.Objects(), o => (string?)o["kind"] == "NetworkPolicy");
+        var apiRule = Assert.Single(policy["spec"]!["ingress"]!.AsArray(), r => r!["ports"]!.AsArray().Any(p => (long?)p!["port"] == 8082))!;
+        Assert.Equal("true", (string?)Assert.Single(apiRule["from"]!.AsArray())!["podSelector"]!["matchLabels"]!["secrets.tfy.dev/api-client"]);
+        Assert.Equal("https", (string?)Single(rendering, "Service", $"{HelmChart.ReleaseName}-api")["spec"]!["ports"]![0]!["name"]);
     }
 
     [Fact]
-    public void Schema_RefusesAnEmptyCallerListAndAnEmptyAudience()
+    public void WithCertManager_ACertificateForTheApiServiceWritesTheSecretTheOperatorReads()
     {
-        var values = Chart.Values();
-        values["networkPolicy"]!["apiFrom"] = new System.Text.Json.Nodes.JsonArray();
-        values["api"]!["audience"] = "";
+        var rendering = Render("""{ "api": { "enabled": true, "certManager": { "enabled": true } } }""");
 
-        var errors = MiniJsonSchema.Validate(Chart.Schema(), values);
-
-        Assert.Contains(errors, e => e.StartsWith("networkPolicy.apiFrom:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("api.audience:", StringComparison.Ordinal));
+        var certificate = Single(rendering, "Certificate", $"{HelmChart.ReleaseName}-api");
+        Assert.Equal($"{HelmChart.ReleaseName}-api-tls", (string?)certificate["spec"]!["secretName"]);
+        Assert.Contains($"{HelmChart.ReleaseName}-api.{HelmChart.ReleaseNamespace}.svc", certificate["spec"]!["dnsNames"]!.AsArray().Select(d => (string?)d));
     }
 
-    [Fact]
-    public void Deployment_PassesTheApiSecurityFlags_OnlyWithTheApi()
+    [Theory]
+    [InlineData("""{ "api": { "enabled": true }, "networkPolicy": { "apiFrom": [] } }""", "apiFrom")]
+    [InlineData("""{ "api": { "enabled": true, "audience": "" } }""", "audience")]
+    public void AnEmptyCallerListOrAudience_IsRefused(string overrides, string field)
     {
-        var deployment = Chart.Templates()["deployment.yaml"];
-        var guard = deployment.IndexOf("{{- if .Values.api.enabled }}", StringComparison.Ordinal);
-        var end = deployment.IndexOf("{{- end }}", guard, StringComparison.Ordinal);
-        var args = deployment[guard..end];
+        var rendering = new HelmChart().Render(JsonNode.Parse(overrides)!.AsObject());
 
-        string[] flags =
-        [
-            "--api-audience={{ .Values.api.audience }}",
-            "--api-service-name={{ include \"secretgroup-operator.apiName\" . }}",
-            "--api-cert-secret={{ include \"secretgroup-operator.apiCertSecret\" . }}",
-            "--api-cert-manager={{ .Values.api.certManager.enabled }}",
-            "--api-insecure-http={{ .Values.api.insecureHttp }}",
-            "--api-rate-limit={{ .Values.api.rateLimit }}",
-            "--api-rate-burst={{ .Values.api.rateBurst }}",
-        ];
-        Assert.All(flags, f => Assert.Contains(f, args, StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void NetworkPolicy_OpensTheApiPortOnlyToApiFrom()
-    {
-        var policy = Chart.Templates()["networkpolicy.yaml"];
-        var guard = policy.IndexOf("{{- if .Values.api.enabled }}", StringComparison.Ordinal);
-        var rule = policy[guard..policy.IndexOf("{{- end }}", guard, StringComparison.Ordinal)];
-
-        Assert.Contains("- port: {{ .Values.api.port }}", rule, StringComparison.Ordinal);
-        Assert.Contains("from:\n        {{- toYaml .Values.networkPolicy.apiFrom | nindent 8 }}", rule, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Service_AndCertManagerCertificate_NameTheSameApiService()
-    {
-        var service = Chart.Templates()["service.yaml"];
-
-        Assert.Contains("name: {{ include \"secretgroup-operator.apiName\" . }}\n  namespace", service, StringComparison.Ordinal);
-        Assert.Contains("secretName: {{ include \"secretgroup-operator.apiCertSecret\" . }}", service, StringComparison.Ordinal);
-        Assert.Contains("- {{ include \"secretgroup-operator.apiName\" . }}.{{ .Release.Namespace }}.svc\n", service, StringComparison.Ordinal);
-        Assert.Contains("{{- if and .Values.api.certManager.enabled (not .Values.api.insecureHttp) }}", service, StringComparison.Ordinal);
+        Assert.True(rendering.Refused);
+        Assert.Contains(rendering.SchemaErrors, e => e.Contains(field, StringComparison.Ordinal));
     }
 }
