@@ -171,8 +171,8 @@ public sealed class AwsSyncTests
         await h.WaitForGroupAsync(Ns, "assumed", "True", "Synced");
 
         Assert.Equal("via-role", Value((await h.GetSecretAsync(Ns, "assumed"))!, "API_KEY"));
-        Assert.Equal(1, fake.CallCount("AssumeRole"));
-        Assert.Equal(role, fake.LastAssumeRole!.Value.RoleArn);
+        Assert.Equal(1, fake.Sts.CallCount("AssumeRole"));
+        Assert.Equal(role, fake.Sts.LastAssumeRole!.Value.RoleArn);
         Assert.All(fake.Calls.Where(c => c.Operation == "GetParameters"), c => Assert.StartsWith("ASIA", c.AccessKeyId, StringComparison.Ordinal));
     }
 

@@ -197,22 +197,6 @@ public sealed class VaultStoreTests
     }
 
     [Fact]
-    public async Task RevokedGivenToken_IsAccessDenied_WithoutTheToken()
-    {
-        await using var fake = await VaultFake.StartAsync();
-        var token = fake.AddToken();
-        fake.Seed(Entry, "K", "value-canary");
-        await using var store = VaultStores.Create(fake, VaultStores.TokenAuth(token));
-
-        fake.RevokeAllTokens();
-        var e = await Assert.ThrowsAsync<SecretStoreException>(() => store.ReadAsync(PathOf(store, "K"), CancellationToken.None));
-
-        Assert.Equal(StoreErrorKind.AccessDenied, e.Kind);
-        Assert.DoesNotContain(token, e.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain("value-canary", e.ToString(), StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Namespace_IsSentOnEveryCall_LoginIncluded()
     {
         await using var fake = await VaultFake.StartAsync();
