@@ -50,7 +50,9 @@ public sealed class StoreConnector(StoreRegistry registry, StoreClientCache clie
         var (qps, burst) = TokenBucket.Defaults;
         var limit = integration.Spec.RateLimit;
         var bucket = new TokenBucket(limit?.Qps ?? qps, limit?.Burst ?? burst, time);
-        return new StoreContext(integration, fqn, values, bucket, new StoreRetry(time), time);
+        var retry = integration.Spec.Retry;
+        var budget = Durations.TryParse(retry?.Budget, out var b) ? b : StoreRetry.DefaultBudget;
+        return new StoreContext(integration, fqn, values, bucket, new StoreRetry(time, retry?.MaxAttempts ?? StoreRetry.DefaultMaxAttempts, budget: budget), time);
     }
 
     /// <summary>Forgets and disposes the client of a deleted integration.</summary>
