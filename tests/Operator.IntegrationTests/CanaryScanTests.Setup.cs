@@ -77,7 +77,10 @@ public sealed partial class CanaryScanTests
         await CreateGroupAsync(client, "ssm-canary", SsmFqn, inSsm.Keys);
         await CreateGroupAsync(client, "alias-canary", K8sFqn, ["COPY"], ("COPY", "tfy-secret://acme:k8s-canary:API_KEY"));
         await CreateGroupAsync(client, "bad-missing", K8sFqn, ["PRESENT", "ABSENT"]);
-        await CreateGroupAsync(client, "bad-own-credentials", K8sFqn, ["TOKEN"], ("TOKEN", "tfy-k8s-secret://VAULT_TOKEN"));
+        // The CRD's CEL rule makes the API server refuse a group reading the operator's own credentials.
+        var refused = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() =>
+            CreateGroupAsync(client, "bad-own-credentials", K8sFqn, ["TOKEN"], ("TOKEN", "tfy-k8s-secret://VAULT_TOKEN")));
+        Assert.Contains("tfy-k8s-secret:// references are only allowed in SecretStoreIntegration fields", refused.Response.Content, StringComparison.Ordinal);
         await CreateGroupAsync(client, "bad-syntax", K8sFqn, ["X"], ("X", "tfy-secret://acme:"));
         return new()
         {

@@ -45,7 +45,7 @@ internal sealed class TestKube : IAsyncDisposable
     public static async Task<HttpOperationException> ExpectStatusAsync(HttpStatusCode code, Func<Task> call)
     {
         var error = await Assert.ThrowsAsync<HttpOperationException>(call);
-        Assert.Equal(code, error.Response.StatusCode);
+        Assert.True(code == error.Response.StatusCode, $"expected {code}, got {error.Response.StatusCode}: {error.Response.Content}");
         return error;
     }
 

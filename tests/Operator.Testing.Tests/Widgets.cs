@@ -51,7 +51,7 @@ internal static class Widgets
                     required: [target]
                     x-kubernetes-validations:
                     - rule: "self.target != 'forbidden'"
-                      message: CEL rules are not evaluated by the emulator
+                      message: target must not be 'forbidden'
                     properties:
                       target: {type: string, minLength: 1, maxLength: 20}
                       syncInterval: {type: string, pattern: '^[0-9]+(s|m|h)$', default: 1m}

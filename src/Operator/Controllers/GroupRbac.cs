@@ -107,9 +107,6 @@ public static class GroupRbac
             [ManagedLabels.ManagedBy] = ManagedLabels.ManagedByValue,
             [ManagedLabels.Group] = group.Metadata.Name,
         },
-        OwnerReferences =
-        [
-            new V1OwnerReference { ApiVersion = Api.GroupVersion, Kind = SecretGroup.KindName, Name = group.Metadata.Name, Uid = group.Metadata.Uid, Controller = true, BlockOwnerDeletion = true },
-        ],
+        OwnerReferences = [OwnedObjects.ReferenceTo(group)],
     };
 }

@@ -4,7 +4,6 @@ using Operator.Entities.V1Alpha1;
 using Operator.Hosting;
 using Operator.Observability;
 using Operator.Runtime;
-using Operator.Workloads;
 
 namespace Operator.Controllers;
 
@@ -19,7 +18,6 @@ public sealed class SecretGroupReconciler(
     ManagedSecretWriter secrets,
     GroupRbacWriter rbac,
     GroupStatusWriter status,
-    IRolloutTrigger rollouts,
     IOptions<OperatorOptions> options,
     TimeProvider time,
     ILogger<SecretGroupReconciler> logger) : IReconciler<SecretGroup>
@@ -49,13 +47,9 @@ public sealed class SecretGroupReconciler(
 
             var data = await reader.ReadAsync(entity, resolved, cancellationToken).ConfigureAwait(false);
             var (written, hash) = await secrets.WriteAsync(entity, resolved.SecretName, data.SecretData(), cancellationToken).ConfigureAwait(false);
-            var result = new SyncResult(data, hash, written, SyncSchedule.WholeSeconds(now), SyncSchedule.Next(now, resolved.Interval));
-
-            // Workloads annotated secrets.tfy.dev/reload roll on a change of data, not on the first sync.
-            if (written && entity.Status?.DataHash is { } previousHash && previousHash != hash)
-            {
-                await rollouts.OnGroupDataChangedAsync(entity, previousHash, hash, cancellationToken).ConfigureAwait(false);
-            }
+            // Workloads annotated secrets.tfy.dev/reload roll on a change of data (the rollout controllers watch it), not on the first sync.
+            var changed = written && entity.Status?.DataHash is { } previous && previous != hash;
+            var result = new SyncResult(data, hash, written, changed, SyncSchedule.WholeSeconds(now), SyncSchedule.Next(now, resolved.Interval));
 
             await status.SyncedAsync(entity, resolved, result, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.RequeueIn(result.NextSync - now);

@@ -92,6 +92,16 @@ internal sealed class SchemaBuilder
             schema.XKubernetesListMapKeys = [listMapKey.Key];
         }
 
+        if (property.IsDefined(typeof(ListSetAttribute)))
+        {
+            if (schema.Type != "array" || (schema.Items as V1JSONSchemaProps)?.Type is "object" or "array")
+            {
+                throw new NotSupportedException($"{where}: [ListSet] needs a list of scalars.");
+            }
+
+            schema.XKubernetesListType = "set";
+        }
+
         AddCelRules(property.GetCustomAttributes<CelRuleAttribute>(), schema);
         return schema;
     }

@@ -72,7 +72,40 @@ internal static class CrdTypes
             errors.Add(FieldError.Required("spec.versions"));
         }
 
+        var versions = (spec?["versions"] as JsonArray ?? []).ToList();
+        for (var i = 0; i < versions.Count; i++)
+        {
+            RulesCompile(versions[i]?["schema"]?["openAPIV3Schema"], $"spec.versions[{i}].schema.openAPIV3Schema", errors);
+        }
+
         return errors;
+    }
+
+    // The real server compiles every x-kubernetes-validations rule when the CRD is written and refuses one that fails.
+    private static void RulesCompile(JsonNode? schema, string path, List<FieldError> errors)
+    {
+        if (schema is not JsonObject obj)
+        {
+            return;
+        }
+
+        var rules = (obj["x-kubernetes-validations"] as JsonArray ?? []).ToList();
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var rule = (string?)rules[i]?["rule"] ?? "";
+            if (Validation.CelRules.CompileError(rule) is { } error)
+            {
+                errors.Add(FieldError.InvalidValue($"{path}.x-kubernetes-validations[{i}].rule", JsonValue.Create(rule), $"compilation failed: {error}"));
+            }
+        }
+
+        foreach (var (key, child) in (obj["properties"] as JsonObject)?.ToList() ?? [])
+        {
+            RulesCompile(child, $"{path}.properties[{key}]", errors);
+        }
+
+        RulesCompile(obj["items"], $"{path}.items", errors);
+        RulesCompile(obj["additionalProperties"], $"{path}.additionalProperties", errors);
     }
 
     /// <summary>The status the real apiextensions controllers would write once the names are accepted.</summary>

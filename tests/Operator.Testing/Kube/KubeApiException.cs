@@ -87,7 +87,7 @@ internal sealed record FieldError(string Field, string Reason, string Detail)
         null => "null",
         JsonObject => "\"object\"",
         JsonArray => "\"array\"",
-        _ => value.ToJsonString(),
+        _ => value.ToJsonString(Json.Options),
     };
 
     public override string ToString() => $"{Field}: {Detail}";

@@ -10,8 +10,8 @@ internal static partial class ObjectValidation
 {
     public const int MaxSecretSize = 1024 * 1024;
 
-    /// <summary>Decodes (prunes unknown fields, refusing them under Strict), defaults and validates.</summary>
-    public static List<FieldError> Validate(ResourceType type, JsonObject obj, FieldValidation fields)
+    /// <summary>Decodes (prunes unknown fields, refusing them under Strict), defaults and validates; <paramref name="old"/> is the stored object on updates.</summary>
+    public static List<FieldError> Validate(ResourceType type, JsonObject obj, FieldValidation fields, JsonObject? old)
     {
         if (type.IsCustom)
         {
@@ -50,6 +50,7 @@ internal static partial class ObjectValidation
         else if (type.IsCustom && type.Schema is not null)
         {
             errors.AddRange(SchemaValidator.Validate(type.Schema, obj));
+            CelRules.Validate(type.Schema, obj, old, errors);
         }
 
         return errors;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Operator.Testing.Kube.Protobuf;
 using Operator.Testing.Kube.Validation;
 
 namespace Operator.Testing.Kube;
@@ -15,10 +16,18 @@ internal static class RequestBody
     /// <summary>A body that may be empty (DELETE options, patches).</summary>
     public static async Task<JsonNode?> ReadOptionalAsync(HttpContext context, FieldValidation? fields)
     {
-        RequireJson(context);
+        RequireJsonOrProtobuf(context);
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-        return buffer.Length == 0 ? null : RequestJson.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), fields is null ? null : fields.Duplicate);
+        if (buffer.Length == 0)
+        {
+            return null;
+        }
+
+        var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        return KubeProtobuf.IsProtobuf(context.Request.ContentType)
+            ? KubeProtobuf.Decode(body)
+            : RequestJson.Parse(body.Span, fields is null ? null : fields.Duplicate);
     }
 
     /// <summary>The fieldValidation directive of a write; <paramref name="optionsKind"/> names it in errors.</summary>
@@ -35,14 +44,15 @@ internal static class RequestBody
         }
     }
 
-    // Only JSON is spoken; kubectl's typed commands (e.g. `kubectl create secret`) send protobuf and get a clear 415.
-    private static void RequireJson(HttpContext context)
+    // JSON, and protobuf for the kinds kubectl's typed commands send. CBOR gets the 415 client-go falls back to JSON from.
+    private static void RequireJsonOrProtobuf(HttpContext context)
     {
         var contentType = context.Request.ContentType ?? "";
-        if (contentType.Contains("protobuf", StringComparison.OrdinalIgnoreCase) || contentType.Contains("cbor", StringComparison.OrdinalIgnoreCase))
+        if (contentType.Contains("cbor", StringComparison.OrdinalIgnoreCase)
+            || (contentType.Contains("protobuf", StringComparison.OrdinalIgnoreCase) && !KubeProtobuf.IsProtobuf(contentType)))
         {
             throw new KubeApiException(415, "UnsupportedMediaType",
-                $"the emulator only accepts JSON request bodies, not {contentType}; use kubectl apply or a JSON client");
+                $"the emulator accepts JSON and Kubernetes protobuf request bodies, not {contentType}");
         }
     }
 }

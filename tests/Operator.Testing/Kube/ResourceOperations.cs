@@ -73,7 +73,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
             }
 
             var name = Meta.Name(obj);
-            Validate(type, obj, name, fields);
+            Validate(type, obj, name, fields, null);
             if (store.Get(type.StorageKey, ns, name) is not null)
             {
                 throw KubeApiException.AlreadyExists(type, name);
@@ -101,7 +101,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
             }
 
             metadata["resourceVersion"] = store.NextResourceVersion();
-            store.Put(type.StorageKey, obj, "ADDED", null);
+            store.Put(type.StorageKey, EventMirror.ToStorage(type, obj), "ADDED", null);
             var created = obj.DeepClone().AsObject();
             if (OwnersAllGone(obj, ns))
             {
@@ -128,7 +128,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
         lock (store.Gate)
         {
             var old = store.Get(type.StorageKey, ns, name);
-            var patched = patch(old?.DeepClone().AsObject());
+            var patched = patch(old is null ? null : EventMirror.FromStorage(type, old.DeepClone().AsObject()));
             if (old is null)
             {
                 // Only server-side apply gets here without an object: it creates.
@@ -165,8 +165,9 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
         }
     }
 
-    private JsonObject UpdateLocked(ResourceType type, JsonObject old, JsonObject body, bool statusOnly, FieldValidation? fields = null)
+    private JsonObject UpdateLocked(ResourceType type, JsonObject stored, JsonObject body, bool statusOnly, FieldValidation? fields = null)
     {
+        var old = EventMirror.FromStorage(type, stored);
         var name = Meta.Name(old);
         var bodyName = (string?)body["metadata"]?["name"];
         if (!string.IsNullOrEmpty(bodyName) && bodyName != name)
@@ -214,7 +215,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
         }
 
         // Status writes are validated (and pruned) against the schema too, as the real server does.
-        Validate(type, obj, name, fields);
+        Validate(type, obj, name, fields, old);
         ObjectValidation.ValidateUpdate(type, old, obj, statusOnly ? null : name);
 
         if (type.TracksGeneration && !SpecEquals(type, old, obj))
@@ -231,7 +232,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
         if (Meta.IsDeleting(obj) && Meta.Finalizers(obj).Count == 0)
         {
             metadata["resourceVersion"] = store.NextResourceVersion();
-            RemoveLocked(type, obj, old, orphan: false);
+            RemoveLocked(type, EventMirror.ToStorage(type, obj), stored, orphan: false);
             return obj.DeepClone().AsObject();
         }
 
@@ -241,7 +242,7 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
         }
 
         metadata["resourceVersion"] = store.NextResourceVersion();
-        store.Put(type.StorageKey, obj, "MODIFIED", old);
+        store.Put(type.StorageKey, EventMirror.ToStorage(type, obj), "MODIFIED", stored);
         return obj.DeepClone().AsObject();
     }
 
@@ -262,9 +263,9 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
         return JsonNode.DeepEquals(Strip(a, type.HasStatus), Strip(b, type.HasStatus));
     }
 
-    private void Validate(ResourceType type, JsonObject obj, string name, FieldValidation? fields)
+    private static void Validate(ResourceType type, JsonObject obj, string name, FieldValidation? fields, JsonObject? old)
     {
-        var errors = ObjectValidation.Validate(type, obj, fields ?? FieldValidation.None);
+        var errors = ObjectValidation.Validate(type, obj, fields ?? FieldValidation.None, old);
         if (errors.Count > 0)
         {
             throw KubeApiException.Invalid(type, name, errors);

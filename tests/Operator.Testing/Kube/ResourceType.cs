@@ -32,8 +32,11 @@ internal sealed record ResourceType(
 
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
+    /// <summary>Set when another resource's storage holds these objects (events.k8s.io Events live with core Events).</summary>
+    public string? SharedStorageKey { get; init; }
+
     /// <summary>All served versions of a resource share one storage, as in the real server.</summary>
-    public string StorageKey => $"{Group}/{Plural}";
+    public string StorageKey => SharedStorageKey ?? $"{Group}/{Plural}";
 
     public string QualifiedPlural => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
 
@@ -53,11 +56,11 @@ internal sealed class ResourceRegistry
             Core("namespaces", "namespace", "Namespace", false, ["ns"]) with { HasStatus = true },
             Core("secrets", "secret", "Secret", true, []),
             Core("configmaps", "configmap", "ConfigMap", true, ["cm"]),
-            Core("events", "event", "Event", true, ["ev"]),
+            Core("events", "event", "Event", true, ["ev"]) with { PrinterColumns = EventColumns },
             Core("serviceaccounts", "serviceaccount", "ServiceAccount", true, ["sa"]),
             Core("pods", "pod", "Pod", true, ["po"]) with { HasStatus = true, Categories = ["all"] },
             Core("services", "service", "Service", true, ["svc"]) with { HasStatus = true, Categories = ["all"] },
-            new("events.k8s.io", "v1", "events", "event", "Event", true) { ShortNames = ["ev"] },
+            new("events.k8s.io", "v1", "events", "event", "Event", true) { ShortNames = ["ev"], SharedStorageKey = "/events" },
             new("coordination.k8s.io", "v1", "leases", "lease", "Lease", true),
             new("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true),
             new("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true),
@@ -74,6 +77,16 @@ internal sealed class ResourceRegistry
             },
         ];
     }
+
+    // What `kubectl get events` shows about each Event (kube-apiserver prints Last Seen, Type, Reason, Object, Message).
+    private static readonly PrinterColumn[] EventColumns =
+    [
+        new("Type", "string", ".type", "Type of this event (Normal, Warning).", 0, null),
+        new("Reason", "string", ".reason", "Why the action was taken.", 0, null),
+        new("Object", "string", ".involvedObject.name", "The object this event is about.", 0, null),
+        new("Message", "string", ".message", "A human-readable description of the status of this operation.", 0, null),
+        new("Age", "date", ".metadata.creationTimestamp", "", 0, null),
+    ];
 
     public static ResourceType CrdType { get; } = new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false) { HasStatus = true };
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Operator.Testing.Kube.Validation;
 
 namespace Operator.Testing.Kube;
 
@@ -242,6 +243,8 @@ internal static class SchemaValidator
                 Validate(array[i], itemSchema, $"{path}[{i}]", errors);
             }
         }
+
+        ListMaps.Validate(array, schema, path, errors);
     }
 
     private static void ValidateScalar(JsonValue value, JsonObject schema, string path, List<FieldError> errors)

@@ -11,7 +11,7 @@ internal static class TableConverter
 
     public static JsonObject Convert(ResourceType type, IEnumerable<JsonObject> items, string? resourceVersion, string? includeObject, DateTimeOffset now)
     {
-        var columns = type.IsCustom
+        var columns = type.IsCustom || type.PrinterColumns.Count > 0
             ? type.PrinterColumns
             : [new PrinterColumn("Age", "date", ".metadata.creationTimestamp", "CreationTimestamp is a timestamp representing the server time when this object was created.", 0, null)];
         var definitions = new JsonArray(new JsonObject

@@ -70,6 +70,10 @@ public sealed class ListMapKeyAttribute(string key) : Attribute
     public string Key { get; } = key;
 }
 
+/// <summary>A list whose items are unique (<c>x-kubernetes-list-type: set</c>): the API server refuses a repeat.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ListSetAttribute : Attribute;
+
 /// <summary>Exactly one of the named JSON properties must be set: emitted as <c>oneOf</c> of required lists and as a CEL rule.</summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class ExactlyOneOfAttribute : Attribute
