@@ -19,6 +19,10 @@ public sealed class StoreRetry(TimeProvider time, int maxAttempts = StoreRetry.D
 
     public int MaxAttempts => maxAttempts;
 
+    /// <summary>The retry an integration asks for in <c>spec.retry</c>; the defaults where it is silent.</summary>
+    public static StoreRetry From(Entities.V1Alpha1.RetrySpec? spec, TimeProvider time) =>
+        new(time, spec?.MaxAttempts ?? DefaultMaxAttempts, budget: Durations.TryParse(spec?.Budget, out var budget) ? budget : DefaultBudget);
+
     public TimeSpan Budget => budget;
 
     /// <summary>Runs <paramref name="call"/>, retrying a throttled one until the attempts or the time budget are spent.</summary>

@@ -132,7 +132,8 @@ internal sealed class VaultClient : IDisposable
         }
     }
 
-    private static VaultResponse Checked(VaultResponse response, string operation)
+    /// <summary>Returns <paramref name="response"/> when the caller interprets it (2xx, 400, 404); throws the store failure of any other status.</summary>
+    public static VaultResponse Checked(VaultResponse response, string operation)
     {
         var code = (int)response.Status;
         return response.Status switch

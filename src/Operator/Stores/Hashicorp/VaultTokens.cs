@@ -67,9 +67,8 @@ internal sealed class VaultTokens(VaultClient client, VaultCredentials credentia
 
             if (lookup.Status != HttpStatusCode.Forbidden)
             {
-                throw lookup.Status == HttpStatusCode.TooManyRequests
-                    ? VaultClient.Throttled("token lookup", lookup.RetryAfter)
-                    : new SecretStoreException(StoreErrorKind.Unavailable, $"Vault token lookup failed with HTTP {(int)lookup.Status}");
+                VaultClient.Checked(lookup, "token lookup");
+                throw new SecretStoreException(StoreErrorKind.Unavailable, $"Vault token lookup failed with HTTP {(int)lookup.Status}");
             }
 
             if (!credentials.CanLogin)
@@ -121,15 +120,12 @@ internal sealed class VaultTokens(VaultClient client, VaultCredentials credentia
     private async Task<VaultToken> LookUpGivenAsync(CancellationToken cancellationToken)
     {
         var response = await client.SendOnceAsync(HttpMethod.Get, "auth/token/lookup-self", null, credentials.Secret, "token lookup", cancellationToken).ConfigureAwait(false);
-        if (response.Status == HttpStatusCode.TooManyRequests)
-        {
-            throw VaultClient.Throttled("token lookup", response.RetryAfter);
-        }
-
         if (response.Status == HttpStatusCode.Forbidden)
         {
             throw new SecretStoreException(StoreErrorKind.AuthenticationFailed, $"Vault does not accept the token of {VaultCredentials.TokenField} (403); check spec.hashicorp.auth");
         }
+
+        VaultClient.Checked(response, "token lookup"); // 429 (with its Retry-After), 401, 503 sealed, other failures
 
         var data = response.IsSuccess ? response.Body?["data"] : null;
         if (data is null)
