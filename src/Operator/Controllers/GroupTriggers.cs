@@ -1,8 +1,8 @@
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Operator.References;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
 using Operator.Runtime;
 
 namespace Operator.Controllers;
@@ -49,7 +49,7 @@ public static class GroupTriggers
     public static Func<SecretGroup, IEnumerable<ObjectKey>> GroupsAliasing(IServiceProvider services)
     {
         var directory = services.GetRequiredService<GroupDirectory>();
-        var tenant = services.GetRequiredService<IOptions<OperatorOptions>>().Value.Tenant;
+        var tenant = services.GetRequiredService<IOptions<TenancyOptions>>().Value.Tenant;
         // Never the group itself: a self-alias is a cycle, refused by its own reconcile.
         return group => directory.Aliasing(tenant, group.Metadata.Name).Where(g => g.Metadata.Uid != group.Metadata.Uid).Select(ObjectKey.From);
     }
@@ -59,6 +59,15 @@ public static class GroupTriggers
     {
         var directory = services.GetRequiredService<GroupDirectory>();
         return group => directory.Namesakes(ObjectKey.From(group)).Select(ObjectKey.From);
+    }
+
+    /// <summary>A claim on a group FQN appeared, moved or went away: the groups of that name look again.</summary>
+    public static Func<V1ConfigMap, IEnumerable<ObjectKey>> ClaimedGroups(IServiceProvider services)
+    {
+        var groups = services.GetRequiredService<IResourceCache<SecretGroup>>();
+        return claim => claim.Data?.TryGetValue(GroupClaims.GroupKey, out var name) == true
+            ? groups.ByIndex(GroupIndexes.Name, name).Select(ObjectKey.From)
+            : [];
     }
 
     /// <summary>An edit or delete of a managed object (Secret, Role, RoleBinding) requeues its group, which restores it.</summary>

@@ -8,6 +8,8 @@ using Operator.Runtime;
 namespace Operator.Controllers;
 
 /// <summary>Creates or updates a group's managed Secret, only when its content hash changed.</summary>
+[Rbac("", "secrets", "list,watch", "The managed-Secret informer; it selects the operator's label, but RBAC cannot narrow list and watch by label.")]
+[Rbac("", "secrets", "get,create,update,delete", "Managed Secrets are created, replaced when their content hash changes, and deleted when a group stops owning them.")]
 public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResourceCache<V1Secret> cache)
 {
     /// <summary>
@@ -25,6 +27,18 @@ public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResou
 
         var live = await ReadAsync(group.Metadata.NamespaceProperty, secretName, cancellationToken).ConfigureAwait(false);
         return live is not null && VerifiedHashOf(live) == hash && IsOwnedBy(live, group);
+    }
+
+    /// <summary>
+    /// The name of the Secret at the group's target that the group owns (an owner reference to its uid, as the cache
+    /// shows it), else null: what its collaborators may be granted when a sync did not get as far as writing.
+    /// </summary>
+    public string? OwnedTargetOf(SecretGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var target = group.Spec.Target?.Name ?? group.Metadata.Name;
+        var cached = cache.Get(new ObjectKey(group.Metadata.NamespaceProperty, target));
+        return cached is not null && IsOwnedBy(cached, group) ? target : null;
     }
 
     /// <summary>Reads the managed Secret from the API (not the cache) when the cache cannot be trusted.</summary>
