@@ -14,7 +14,7 @@ public sealed class CredentialResolver(
     K8sSecretResolver k8sSecrets,
     IntegrationDirectory integrations,
     StoreClientCache stores,
-    IResourceCache<SecretGroup> groups,
+    GroupDirectory groups,
     IKubernetes client) : ICredentialSource
 {
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -83,7 +83,8 @@ public sealed class CredentialResolver(
             throw Unresolved("InvalidReference", $"{field}: tenant '{secret.Tenant}' is not this installation's tenant '{integrations.Tenant}'");
         }
 
-        var group = groups.ByIndex(GroupIndexes.Name, secret.Group).FirstOrDefault(g => g.Status?.Fqn == secret.GroupFqn.ToString());
+        // The group that owns the name, whatever the cache's order; never a namesake waiting in FqnConflict.
+        var group = groups.OwnerOf(secret.Group);
         var secretName = group?.Status?.SecretName;
         if (group is null || secretName is null)
         {
@@ -93,6 +94,13 @@ public sealed class CredentialResolver(
         try
         {
             var managed = await client.CoreV1.ReadNamespacedSecretAsync(secretName, group.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+            // status.secretName is a pointer anyone who may write status can move: follow it only to the group's own Secret.
+            if (!OwnedObjects.IsOwnedBy(managed.Metadata, group))
+            {
+                throw Unresolved("CredentialNotFound", $"{field}: group '{secret.GroupFqn}' does not own Secret '{secretName}' that its status names");
+            }
+
             if (managed.Data is not null && managed.Data.TryGetValue(secret.Key, out var bytes))
             {
                 return AsText(bytes, field);

@@ -191,7 +191,7 @@ public sealed class WebhookCertificatesTests : IAsyncLifetime
         var options = Microsoft.Extensions.Options.Options.Create(Options());
         var certs = new WebhookCertificates(client, options, time, NullLogger<WebhookCertificates>.Instance);
         var groups = new FakeGroupCache().With("team-b", "db", ["PASSWORD"]);
-        var handler = new AdmissionReviewHandler(new PodMutator(groups, options), NullLogger<AdmissionReviewHandler>.Instance);
+        var handler = new AdmissionReviewHandler(groups.Mutator(options), NullLogger<AdmissionReviewHandler>.Instance);
         await using var server = new WebhookServer(certs, handler, options, time, NullLoggerFactory.Instance);
         await server.StartAsync(CancellationToken.None);
         try
