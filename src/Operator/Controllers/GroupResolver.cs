@@ -54,7 +54,9 @@ public sealed class GroupResolver(GroupDirectory groups, GroupClaims claims, Int
         var integration = integrations.Find(fqn) ?? throw Refused("IntegrationNotFound", $"spec.integrationFqn: no SecretStoreIntegration has FQN '{fqn}'");
         if (!Conditions.IsTrue(integration.Status?.Conditions, ConditionTypes.Ready) || integration.Status?.ObservedGeneration != integration.Metadata.Generation)
         {
-            throw Refused("IntegrationNotReady", $"integration '{fqn}' is not Ready; see kubectl get ssi {integration.Metadata.Name}");
+            // Retried, not terminal: the integration's recovery may not be in this cache yet when the group looks (for
+            // seconds while a watch is re-established), and nothing else would bring the group back.
+            throw new ConditionException("IntegrationNotReady", $"integration '{fqn}' is not Ready; see kubectl get ssi {integration.Metadata.Name}", retry: true);
         }
 
         if (AccessRules.CheckNamespace(integration, group.Metadata.NamespaceProperty) is { } denied)
@@ -69,7 +71,13 @@ public sealed class GroupResolver(GroupDirectory groups, GroupClaims claims, Int
             Integration = $"{integration.Metadata.Uid}/{integration.Metadata.Generation}",
             Aliases = groups.AliasStamp(group, tenant),
         };
-        return new ResolvedGroup(integration, fqn, group.Spec.Target?.Name ?? group.Metadata.Name, RefreshInterval(group, integration), inputs);
+        var (interval, intervalError) = RefreshBounds.For(group, integration, options.Value.DefaultSyncInterval);
+        if (intervalError is not null)
+        {
+            throw Refused("InvalidSpec", intervalError);
+        }
+
+        return new ResolvedGroup(integration, fqn, group.Spec.Target?.Name ?? group.Metadata.Name, interval, inputs);
     }
 
     private void CheckOwnership(SecretGroup group)
@@ -95,16 +103,6 @@ public sealed class GroupResolver(GroupDirectory groups, GroupClaims claims, Int
         "FqnConflict",
         $"group FQN '{options.Value.Tenant}:{group.Metadata.Name}' is already used by namespace '{owner}' (claim ConfigMap {options.Value.Namespace}/{GroupClaims.NameOf(options.Value.Tenant, group.Metadata.Name)}); "
         + "a claim outlives its groups, so no namesake inherits their store location or aliases; rename this group, or ask an operator admin to move the claim");
-
-    private TimeSpan RefreshInterval(SecretGroup group, SecretStoreIntegration integration)
-    {
-        if (Durations.TryParse(group.Spec.RefreshInterval, out var own))
-        {
-            return own;
-        }
-
-        return Durations.TryParse(integration.Spec.SyncInterval, out var fromIntegration) ? fromIntegration : options.Value.DefaultSyncInterval;
-    }
 
     private static ConditionException Refused(string reason, string message) => new(reason, message, retry: false);
 }

@@ -71,12 +71,18 @@ public sealed partial class GroupStatusWriter(
             await api.ReplaceStatusAsync(group.WithStatus<SecretGroup>(status), cancellationToken).ConfigureAwait(false);
         }
 
-        // A retried failure is reported on every attempt (the backoff bounds them; repeats join one Event series). A
-        // terminal one only when it is news: re-evaluating it (after its own status write, or after a restart) says nothing new.
-        if (failure.Retry || changed)
+        // News is a Warning line and an Event; a retry that finds the same failure only adds to the Event's series (at
+        // most one API write per 30 minutes) and a Debug line, so a long outage costs no log volume per attempt. A
+        // terminal failure re-evaluated (after its own status write, or after a restart) says nothing new at all.
+        if (changed)
         {
             events.Record(group, EventSeverity.Warning, failure.Reason, "Sync", failure.Message);
             LogSyncFailed(logger, group.Metadata.NamespaceProperty, group.Metadata.Name, failure.Reason, failure.Message);
+        }
+        else if (failure.Retry)
+        {
+            events.Record(group, EventSeverity.Warning, failure.Reason, "Sync", failure.Message);
+            LogStillFailing(logger, group.Metadata.NamespaceProperty, group.Metadata.Name, failure.Reason);
         }
 
         return failure.Retry ? ReconcileResult.Retry(failure.Reason) : ReconcileResult.Terminal(failure.Reason);
@@ -95,7 +101,7 @@ public sealed partial class GroupStatusWriter(
             status.Secrets = keys;
             status.DataHash = result.DataHash;
             status.LastSyncTime = result.SyncedAt;
-            status.NextSyncTime = result.NextSync;
+            status.NextSyncTime = result.NextSync == SyncSchedule.Never ? null : result.NextSync;
             status.SyncedInputs = resolved.Inputs;
             status.DataChangeTime = result.DataChanged ? result.SyncedAt : status.DataChangeTime;
         }
@@ -116,4 +122,7 @@ public sealed partial class GroupStatusWriter(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Group {Namespace}/{Group} not synced: {Reason}: {Detail}")]
     private static partial void LogSyncFailed(ILogger logger, string @namespace, string group, string reason, string detail);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Group {Namespace}/{Group} still not synced: {Reason}")]
+    private static partial void LogStillFailing(ILogger logger, string @namespace, string group, string reason);
 }

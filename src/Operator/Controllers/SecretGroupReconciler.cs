@@ -43,7 +43,7 @@ public sealed class SecretGroupReconciler(
             {
                 await rbac.ApplyAsync(entity, resolved.SecretName, admins, cancellationToken).ConfigureAwait(false);
                 await status.NotDueAsync(entity, resolved, cancellationToken).ConfigureAwait(false);
-                return ReconcileResult.RequeueIn(next - now);
+                return SyncSchedule.RequeueFor(next, now);
             }
 
             var data = await reader.ReadAsync(entity, resolved, cancellationToken).ConfigureAwait(false);
@@ -57,7 +57,7 @@ public sealed class SecretGroupReconciler(
             var result = new SyncResult(data, hash, written, changed, SyncSchedule.WholeSeconds(now), SyncSchedule.Next(now, resolved.Interval));
 
             await status.SyncedAsync(entity, resolved, result, cancellationToken).ConfigureAwait(false);
-            return ReconcileResult.RequeueIn(result.NextSync - now);
+            return SyncSchedule.RequeueFor(result.NextSync, now);
         }
         catch (ConditionException e)
         {
