@@ -2,7 +2,6 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
 using Operator.Observability;
 using Operator.References;
 using Operator.Runtime;
@@ -11,13 +10,15 @@ using Operator.Stores;
 namespace Operator.Controllers;
 
 /// <summary>Validates an integration, resolves its credentials, checks connectivity and publishes its FQN.</summary>
+[Rbac("secrets.tfy.dev", "secretstoreintegrations", "list,watch", "The informer caches every integration.", Scope = RbacScope.Cluster)]
+[Rbac("secrets.tfy.dev", "secretstoreintegrations/status", "update", "Status (fqn, conditions, lastValidatedTime) is written through the status subresource only.", Scope = RbacScope.Cluster)]
 public sealed partial class SecretStoreIntegrationReconciler(
     IntegrationDirectory directory,
     StoreRegistry registry,
     StoreConnector connector,
     ResourceClient<SecretStoreIntegration> api,
     IEventRecorder events,
-    IOptions<OperatorOptions> options,
+    IOptions<SyncOptions> options,
     TimeProvider time,
     ILogger<SecretStoreIntegrationReconciler> logger) : IReconciler<SecretStoreIntegration>
 {

@@ -3,7 +3,6 @@ using k8s.Models;
 using Microsoft.Extensions.Options;
 using Operator.Controllers;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
 using Operator.References;
 using Operator.Runtime;
 
@@ -15,7 +14,7 @@ namespace Operator.Webhooks;
 /// refuses the Pod with a message saying how to fix it. A reference resolves only to a group that owns its FQN, and
 /// only to a Secret that group owns: its status is a pointer, never trusted alone.
 /// </summary>
-public sealed class PodMutator(IResourceCache<SecretGroup> groups, GroupDirectory directory, IResourceCache<V1Secret> secrets, IOptions<OperatorOptions> options)
+public sealed class PodMutator(IResourceCache<SecretGroup> groups, GroupDirectory directory, IResourceCache<V1Secret> secrets, IOptions<TenancyOptions> options)
 {
     /// <summary>Prefix of a mount annotation: <c>secrets.tfy.dev/mount.&lt;name&gt;: "tfy-secret://t:g:k=/dir/file"</c>.</summary>
     public const string MountAnnotationPrefix = "secrets.tfy.dev/mount.";

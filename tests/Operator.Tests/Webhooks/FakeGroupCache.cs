@@ -3,7 +3,7 @@ using k8s.Models;
 using Microsoft.Extensions.Options;
 using Operator.Controllers;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
+using Operator.References;
 using Operator.Runtime;
 using Operator.Webhooks;
 
@@ -51,7 +51,7 @@ internal sealed class FakeGroupCache : IResourceCache<SecretGroup>
     }
 
     /// <summary>The webhook's mutator over these groups and Secrets (no FQN claims: the oldest group of a name owns it).</summary>
-    public PodMutator Mutator(IOptions<OperatorOptions> options)
+    public PodMutator Mutator(IOptions<TenancyOptions> options)
     {
         var claims = new GroupClaims(new ListCache<V1ConfigMap>([]), new ResourceClient<V1ConfigMap>(Unused), options);
         return new PodMutator(this, new GroupDirectory(this, claims), new ListCache<V1Secret>(secrets), options);
