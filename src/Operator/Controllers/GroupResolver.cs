@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
 using Operator.References;
 using Operator.Runtime;
 
@@ -10,7 +9,7 @@ namespace Operator.Controllers;
 /// The pipeline's first step, from the caches alone: the group owns its FQN, names an integration of this tenant that
 /// is Ready, and its namespace may use it. Each refusal is a <see cref="ConditionException"/> that only a change can fix.
 /// </summary>
-public sealed class GroupResolver(GroupDirectory groups, GroupClaims claims, IntegrationDirectory integrations, IOptions<OperatorOptions> options)
+public sealed class GroupResolver(GroupDirectory groups, GroupClaims claims, IntegrationDirectory integrations, IOptions<TenancyOptions> options, IOptions<SyncOptions> sync)
 {
     /// <summary>
     /// <see cref="Resolve"/> after recording the group's claim on its FQN (its first reconcile makes it sticky): the
@@ -71,7 +70,7 @@ public sealed class GroupResolver(GroupDirectory groups, GroupClaims claims, Int
             Integration = $"{integration.Metadata.Uid}/{integration.Metadata.Generation}",
             Aliases = groups.AliasStamp(group, tenant),
         };
-        var (interval, intervalError) = RefreshBounds.For(group, integration, options.Value.DefaultSyncInterval);
+        var (interval, intervalError) = RefreshBounds.For(group, integration, sync.Value.DefaultSyncInterval);
         if (intervalError is not null)
         {
             throw Refused("InvalidSpec", intervalError);

@@ -3,7 +3,6 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
 using Operator.References;
 using Operator.Runtime;
 
@@ -22,7 +21,7 @@ public sealed record SyncResult(GroupData Data, string DataHash, bool Written, b
 public sealed partial class GroupStatusWriter(
     ResourceClient<SecretGroup> api,
     IEventRecorder events,
-    IOptions<OperatorOptions> options,
+    IOptions<TenancyOptions> options,
     TimeProvider time,
     ILogger<GroupStatusWriter> logger)
 {

@@ -3,10 +3,13 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Operator.References;
+using Operator.Runtime;
 
 namespace Operator.Stores.Kubernetes;
 
 /// <summary>The built-in store: a path is <c>&lt;secret-name&gt;/&lt;key&gt;</c> of a Secret in the source namespace.</summary>
+[Rbac("", "secrets", "get,create,update", "The built-in kubernetes store reads values from Secrets in its source namespace and writes values set through the REST API.")]
+[Rbac("", "namespaces", "get", "The built-in kubernetes store checks that its source namespace exists.", Scope = RbacScope.Cluster)]
 public sealed class KubernetesStore(IKubernetes client, string sourceNamespace, StoreRetry retry) : ISecretStore
 {
     private const int SecretsReadInParallel = 4;
@@ -172,7 +175,11 @@ public sealed class KubernetesStore(IKubernetes client, string sourceNamespace, 
         {
             HttpStatusCode.Forbidden => new SecretStoreException(StoreErrorKind.AccessDenied, $"the operator may not access {what} (403); grant it get on secrets there"),
             HttpStatusCode.Unauthorized => new SecretStoreException(StoreErrorKind.AuthenticationFailed, $"the Kubernetes API refused the operator's credentials reading {what} (401)"),
-            HttpStatusCode.TooManyRequests => new SecretStoreException(StoreErrorKind.Throttled, $"the Kubernetes API throttled a read of {what} (429)"),
+            // API priority and fairness answers 429 with Retry-After (seconds): wait at least that long.
+            HttpStatusCode.TooManyRequests => new SecretStoreException(StoreErrorKind.Throttled, $"the Kubernetes API throttled a read of {what} (429)")
+            {
+                RetryAfter = e.Response.Headers.TryGetValue("Retry-After", out var after) ? RetryHints.FromDeltaSeconds(after.FirstOrDefault()) : null,
+            },
             HttpStatusCode.Conflict => new SecretStoreException(StoreErrorKind.Unavailable, $"{what} changed during the write (409); will retry"),
             _ => new SecretStoreException(StoreErrorKind.Unavailable, $"reading {what} failed with HTTP {(int)e.Response.StatusCode}"),
         };
