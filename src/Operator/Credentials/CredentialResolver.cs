@@ -15,7 +15,7 @@ public sealed class CredentialResolver(
     K8sSecretResolver k8sSecrets,
     IntegrationDirectory integrations,
     StoreClientCache stores,
-    IResourceCache<SecretGroup> groups,
+    GroupDirectory groups,
     IKubernetes client,
     TimeProvider time) : ICredentialSource
 {
@@ -122,6 +122,13 @@ public sealed class CredentialResolver(
         try
         {
             var managed = await client.CoreV1.ReadNamespacedSecretAsync(secretName, group.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+            // status.secretName is a pointer anyone who may write status can move: follow it only to the group's own Secret.
+            if (!OwnedObjects.IsOwnedBy(managed.Metadata, group))
+            {
+                throw Unresolved("CredentialNotFound", $"{field}: group '{secret.GroupFqn}' does not own Secret '{secretName}' that its status names");
+            }
+
             if (managed.Data is not null && managed.Data.TryGetValue(secret.Key, out var bytes))
             {
                 return AsText(bytes, field);
@@ -135,8 +142,8 @@ public sealed class CredentialResolver(
         throw Unresolved("CredentialNotFound", $"{field}: key '{secret.Key}' not found in group '{secret.GroupFqn}'");
     }
 
-    private SecretGroup? FindGroup(SecretFqn secret) =>
-        groups.ByIndex(GroupIndexes.Name, secret.Group).FirstOrDefault(g => g.Status?.Fqn == secret.GroupFqn.ToString());
+    /// <summary>The group that owns the name, whatever the cache's order; never a namesake waiting in FqnConflict.</summary>
+    private SecretGroup? FindGroup(SecretFqn secret) => groups.OwnerOf(secret.Group);
 
     private static SecretReference? TryParse(string reference)
     {
