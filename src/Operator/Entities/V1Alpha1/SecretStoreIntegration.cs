@@ -88,6 +88,15 @@ public sealed class SecretStoreIntegrationSpec
     [JsonPropertyName("rateLimit")]
     public RateLimitSpec? RateLimit { get; set; }
 
+    [Description("Retries of one store call the store throttled: attempts and a time budget, within which the store's Retry-After is honoured.")]
+    [JsonPropertyName("retry")]
+    public RetrySpec? Retry { get; set; }
+
+    [Default(false)]
+    [Description("Allow plain http to an endpoint that is not this machine: credentials and values travel unencrypted. Condition Insecure is True while set.")]
+    [JsonPropertyName("insecure")]
+    public bool? Insecure { get; set; }
+
     [Default(DeletionPolicies.Retain)]
     [EnumValues(DeletionPolicies.Retain, DeletionPolicies.Delete)]
     [Description("What happens in the store to a key removed from a group through the REST API: Retain keeps the value (the key only leaves the group and its Secret), Delete deletes it.")]
