@@ -34,11 +34,16 @@ public static class ServiceCollectionExtensions
         }
 
         services.TryAddSingleton<IEventSink>(sp => new KubernetesEventSink(sp.GetRequiredService<IKubernetes>()));
-        services.TryAddSingleton(sp => new EventRecorder(
-            sp.GetRequiredService<IEventSink>(),
-            sp.GetRequiredService<IOptions<OperatorRuntimeOptions>>().Value.LeaderElection.Identity,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<EventRecorder>>()));
+        services.TryAddSingleton(sp =>
+        {
+            var runtime = sp.GetRequiredService<IOptions<OperatorRuntimeOptions>>().Value;
+            return new EventRecorder(
+                sp.GetRequiredService<IEventSink>(),
+                runtime.LeaderElection.Identity,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<EventRecorder>>(),
+                runtime.WatchNamespaces.Count == 0 ? "default" : runtime.LeaderElection.LeaseNamespace);
+        });
         services.TryAddSingleton<IEventRecorder>(sp => sp.GetRequiredService<EventRecorder>());
 
         services.AddSingleton(sp => new OperatorHostedService(

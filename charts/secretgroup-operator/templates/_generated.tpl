@@ -112,7 +112,7 @@ readinessProbe:
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
   verbs: ["list", "watch", "patch"]
-# Normal and Warning Events on the objects; patch updates a repeated Event's series. Events of cluster-scoped objects go to the operator's namespace.
+# Normal and Warning Events on the objects; patch updates a repeated Event's series. Events of cluster-scoped objects go to the namespace default (as in client-go), with --watch-namespaces to the operator's namespace.
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]
   verbs: ["create", "patch"]
@@ -188,7 +188,7 @@ readinessProbe:
   verbs: ["get", "create", "update"]
 {{- end }}
 {{- if .Values.watchNamespaces }}
-# Normal and Warning Events on the objects; patch updates a repeated Event's series. Events of cluster-scoped objects go to the operator's namespace.
+# Normal and Warning Events on the objects; patch updates a repeated Event's series. Events of cluster-scoped objects go to the namespace default (as in client-go), with --watch-namespaces to the operator's namespace.
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]
   verbs: ["create", "patch"]
@@ -208,7 +208,7 @@ readinessProbe:
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
   verbs: ["list", "watch", "patch"]
-# Normal and Warning Events on the objects; patch updates a repeated Event's series. Events of cluster-scoped objects go to the operator's namespace.
+# Normal and Warning Events on the objects; patch updates a repeated Event's series. Events of cluster-scoped objects go to the namespace default (as in client-go), with --watch-namespaces to the operator's namespace.
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]
   verbs: ["create", "patch"]
