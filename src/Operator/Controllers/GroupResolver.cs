@@ -33,7 +33,16 @@ public sealed class GroupResolver(GroupDirectory groups, IntegrationDirectory in
         }
 
         var integration = integrations.Find(fqn) ?? throw Refused("IntegrationNotFound", $"spec.integrationFqn: no SecretStoreIntegration has FQN '{fqn}'");
-        if (!Conditions.IsTrue(integration.Status?.Conditions, ConditionTypes.Ready) || integration.Status?.ObservedGeneration != integration.Metadata.Generation)
+        // Not checked yet (a fresh start, or a spec change being validated) is a wait the integration watch ends; a check
+        // that failed for the current spec is the group's problem too.
+        var checkedNow = integration.Status?.ObservedGeneration == integration.Metadata.Generation
+            && Conditions.Find(integration.Status?.Conditions, ConditionTypes.Ready) is not null;
+        if (!checkedNow)
+        {
+            throw new ConditionException("IntegrationPending", $"waiting for integration '{fqn}' to be checked; see kubectl get ssi {integration.Metadata.Name}", retry: false) { Waiting = true };
+        }
+
+        if (!Conditions.IsTrue(integration.Status?.Conditions, ConditionTypes.Ready))
         {
             throw Refused("IntegrationNotReady", $"integration '{fqn}' is not Ready; see kubectl get ssi {integration.Metadata.Name}");
         }
