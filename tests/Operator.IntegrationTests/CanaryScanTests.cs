@@ -53,7 +53,7 @@ public sealed partial class CanaryScanTests(ITestOutputHelper output)
             }
         }
 
-        await using var kube = await KubeApiEmulator.StartAsync(cancellationToken: ct);
+        await using var kube = await KubeApiEmulator.StartAsync(new KubeApiEmulatorOptions { EnforceRbac = true }, ct);
         using var client = kube.CreateClient();
         await using var vault = await VaultFake.StartAsync(cancellationToken: ct);
         await using var ssm = await SsmFake.StartAsync(cancellationToken: ct);
@@ -75,6 +75,7 @@ public sealed partial class CanaryScanTests(ITestOutputHelper output)
             var apiKey = NewCanary("api-key");
 
             await SetUpClusterAsync(client, vault, ssm, apiKey);
+            using var operatorClient = kube.CreateClient(await ShippedRbac.InstallAsync(client, ct)); // the operator runs under config/rbac
             var values = await SeedStoresAsync(client, vault, ssm);
 
             var (health, metricsPort) = (LoopbackPorts.Free(), LoopbackPorts.Free());
@@ -86,7 +87,7 @@ public sealed partial class CanaryScanTests(ITestOutputHelper output)
                 ],
                 builder =>
                 {
-                    builder.Services.AddSingleton(client);
+                    builder.Services.AddSingleton(operatorClient);
                     builder.Logging.ClearProviders();
                     builder.Logging.SetMinimumLevel(LogLevel.Trace);
                     builder.Logging.AddFakeLogging();
@@ -163,6 +164,7 @@ public sealed partial class CanaryScanTests(ITestOutputHelper output)
             }
 
             await app.StopAsync(ct);
+            Assert.Empty(ShippedRbac.ForbiddenRequests(kube)); // REST API, webhook and syncs need nothing config/rbac lacks
         }
         finally
         {

@@ -1,15 +1,15 @@
-using System.Diagnostics;
 using System.Text;
 using k8s.Autorest;
 using k8s.Models;
 using Operator.Entities.V1Alpha1;
 using Operator.Runtime;
+using Operator.Testing;
 
 namespace Operator.IntegrationTests;
 
 public sealed class FirstSyncScenarioTests
 {
-    private const string Kubectl = "/usr/bin/kubectl";
+    private const string Kubectl = KubectlProcess.Binary;
 
     [Fact]
     public async Task KubectlApplyOfCrdsAndSamples_MakesTheSecretAppear()
@@ -95,28 +95,12 @@ public sealed class FirstSyncScenarioTests
         Assert.Equal(422, (int)noProvider.Response.StatusCode);
     }
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Operator.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
-    }
+    private static string RepoRoot() => RepositoryFiles.Path("");
 
     private static async Task<string> RunKubectlAsync(string kubeconfig, string arguments)
     {
-        var psi = new ProcessStartInfo(Kubectl, $"--kubeconfig {kubeconfig} {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"kubectl {arguments} failed: {await stderr}");
-        return await stdout;
+        var result = await KubectlProcess.RunAsync(["--kubeconfig", kubeconfig, .. arguments.Split(' ')], Directory.GetCurrentDirectory(), TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.True(result.ExitCode == 0, $"kubectl {arguments} failed: {result.Stderr}");
+        return result.Stdout;
     }
 }

@@ -11,24 +11,33 @@ using Microsoft.Extensions.Time.Testing;
 using Operator.Entities.V1Alpha1;
 using Operator.Hosting;
 using Operator.Runtime;
+using Operator.Testing;
 using Operator.Testing.Kube;
 
 namespace Operator.IntegrationTests;
 
-/// <summary>The operator host in-process against the API emulator, with fake time and captured logs.</summary>
+/// <summary>
+/// The operator host in-process against the RBAC-enforcing API emulator, with fake time and captured logs. The operator
+/// runs as the ServiceAccount of config/rbac with the roles shipped there; <see cref="Client"/> (the test) is an admin.
+/// </summary>
 public sealed class OperatorHarness : IAsyncDisposable
 {
     public const string DefaultTenant = "acme";
     public const string SourceNamespace = "store-src";
 
+    /// <summary>The operator's own namespace (--namespace), where config/rbac puts its ServiceAccount and leader-election Role.</summary>
+    public const string OperatorNamespace = ShippedRbac.Namespace;
+
     private Action<IServiceCollection>? configureServices;
 
-    private OperatorHarness(KubeApiEmulator emulator, FakeTimeProvider time, string tenant)
+    private OperatorHarness(KubeApiEmulator emulator, FakeTimeProvider time, string tenant, string operatorToken)
     {
         Tenant = tenant;
         Emulator = emulator;
         Time = time;
         Client = emulator.CreateClient();
+        OperatorToken = operatorToken;
+        OperatorClient = emulator.CreateClient(operatorToken);
     }
 
     /// <summary>The operator's --tenant.</summary>
@@ -38,7 +47,20 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     public FakeTimeProvider Time { get; }
 
+    /// <summary>A cluster admin, for the test's own set-up and checks.</summary>
     public IKubernetes Client { get; }
+
+    /// <summary>A token of the operator's ServiceAccount (config/rbac), for operators started outside <see cref="StartOperatorAsync"/>.</summary>
+    public string OperatorToken { get; }
+
+    /// <summary>What the operator runs with: the ServiceAccount's token, so only the shipped roles apply.</summary>
+    public IKubernetes OperatorClient { get; }
+
+    /// <summary>
+    /// Set by a test that expects the operator to be refused something; otherwise disposing fails when any request of
+    /// the operator was answered 403, so a verb the operator needs and config/rbac lacks fails the test that needs it.
+    /// </summary>
+    public bool OperatorMayBeForbidden { get; set; }
 
     public IHost? Host { get; private set; }
 
@@ -73,8 +95,9 @@ public sealed class OperatorHarness : IAsyncDisposable
     {
         // The emulator stamps creationTimestamp from the same fake clock, so "older" is decided by the test.
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var emulator = await KubeApiEmulator.StartAsync(new KubeApiEmulatorOptions { TimeProvider = time });
-        var harness = new OperatorHarness(emulator, time, tenant);
+        var emulator = await KubeApiEmulator.StartAsync(new KubeApiEmulatorOptions { TimeProvider = time, EnforceRbac = true });
+        using var admin = emulator.CreateClient();
+        var harness = new OperatorHarness(emulator, time, tenant, await ShippedRbac.InstallAsync(admin, CancellationToken.None));
         if (installCrds)
         {
             await CrdInstaller.InstallAsync(harness.Client, CancellationToken.None);
@@ -97,6 +120,7 @@ public sealed class OperatorHarness : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Tenant"] = Tenant,
+            ["Namespace"] = OperatorNamespace,
             ["LeaderElect"] = "false",
             ["Workers"] = "2",
             ["TfyK8sSecretsPath"] = MountDirectory,
@@ -106,7 +130,7 @@ public sealed class OperatorHarness : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddFakeLogging();
         builder.Services.AddSingleton<TimeProvider>(Time);
-        builder.Services.AddSingleton(Client);
+        builder.Services.AddSingleton(OperatorClient);
         builder.Services.AddSecretGroupOperator(builder.Configuration);
         configureServices?.Invoke(builder.Services);
         Host = builder.Build();
@@ -237,7 +261,12 @@ public sealed class OperatorHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopOperatorAsync();
+        var forbidden = ShippedRbac.ForbiddenRequests(Emulator);
         await Emulator.DisposeAsync();
+        OperatorClient.Dispose();
+        Client.Dispose();
         Directory.Delete(MountDirectory, recursive: true);
+        Assert.True(OperatorMayBeForbidden || forbidden.Count == 0,
+            $"the operator was refused {forbidden.Count} request(s) under config/rbac (add the verb there, with its reason): {string.Join("; ", forbidden.Take(10))}");
     }
 }

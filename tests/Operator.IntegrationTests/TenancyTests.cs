@@ -91,7 +91,7 @@ public sealed class TenancyTests
     }
 
     [Fact]
-    public async Task SecondGroupWithTheSameName_IsFqnConflict_UntilTheOlderIsDeleted()
+    public async Task SecondGroupWithTheSameName_IsFqnConflict_EvenAfterTheOlderIsDeleted_UntilAnAdminMovesTheClaim()
     {
         await using var h = await StartAsync();
         await h.SetSourceValuesAsync("dup", new Dictionary<string, string> { ["K"] = "v" });
@@ -109,8 +109,20 @@ public sealed class TenancyTests
 
         await new ResourceClient<SecretGroup>(h.Client).DeleteAsync(new ObjectKey("team-a", "dup"), CancellationToken.None);
 
+        // The claim outlives the group: the namesake stays refused, and says who owns the name and how it moves.
+        var claimed = await h.WaitForGroupAsync("team-b", "dup", "False", "FqnConflict", g => Ready(g).Contains("already used by namespace 'team-a'", StringComparison.Ordinal));
+        Assert.Contains($"claim ConfigMap {OperatorHarness.OperatorNamespace}/fqn.{h.Tenant}.dup", Ready(claimed), StringComparison.Ordinal);
+        Assert.Null(await h.GetSecretAsync("team-b", "dup"));
+
+        // The explicit admin action: release the claim; the remaining group of that name claims it.
+        await h.Client.CoreV1.DeleteNamespacedConfigMapAsync($"fqn.{h.Tenant}.dup", OperatorHarness.OperatorNamespace);
+
         await h.WaitForGroupAsync("team-b", "dup", "True", "Synced");
+        var moved = await h.Client.CoreV1.ReadNamespacedConfigMapAsync($"fqn.{h.Tenant}.dup", OperatorHarness.OperatorNamespace);
+        Assert.Equal("team-b", moved.Data["namespace"]);
     }
+
+    private static string Ready(SecretGroup g) => g.Status?.Conditions?.SingleOrDefault(c => c.Type == "Ready")?.Message ?? "";
 
     [Fact]
     public async Task Alias_CopiesAnotherGroupsKey_AndFollowsItsChanges()

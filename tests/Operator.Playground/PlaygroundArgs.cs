@@ -7,14 +7,14 @@ namespace Operator.Playground;
 /// <c>--no-samples</c>, <c>--no-rbac</c>) and everything else, passed to the operator as written, so
 /// <c>make run ARGS="--api-enabled --log-format=json"</c> reaches it. The operator's own parser judges those.
 /// </summary>
-internal sealed record PlaygroundArgs(
-    int Port, string KubeconfigPath, bool WithOperator, bool WithSamples, bool EnforceRbac, IReadOnlyList<string> OperatorArgs)
+public static class PlaygroundArgs
 {
     /// <summary>Where kubectl talks to the emulator unless <c>--port</c> says otherwise; 0 picks a free port.</summary>
     public const int DefaultPort = 8001;
 
-    public static PlaygroundArgs Parse(IReadOnlyList<string> args)
+    public static PlaygroundOptions Parse(IReadOnlyList<string> args)
     {
+        ArgumentNullException.ThrowIfNull(args);
         int? port = null;
         string? kubeconfig = null;
         var (withOperator, withSamples, enforceRbac) = (true, true, true);
@@ -48,7 +48,15 @@ internal sealed record PlaygroundArgs(
             }
         }
 
-        return new PlaygroundArgs(port ?? DefaultPort, Path.GetFullPath(kubeconfig ?? "playground.kubeconfig"), withOperator, withSamples, enforceRbac, rest);
+        return new PlaygroundOptions
+        {
+            Port = port ?? DefaultPort,
+            KubeconfigPath = Path.GetFullPath(kubeconfig ?? "playground.kubeconfig"),
+            WithOperator = withOperator,
+            WithSamples = withSamples,
+            EnforceRbac = enforceRbac,
+            OperatorArgs = rest,
+        };
     }
 
     /// <summary>
@@ -56,18 +64,19 @@ internal sealed record PlaygroundArgs(
     /// leader election, the REST API on) and the documented ports when they are free, unless the user's arguments set
     /// them; then the user's arguments. Returns the ports the operator will serve.
     /// </summary>
-    public (IReadOnlyList<string> Args, OperatorEndpoints Endpoints) OperatorCommandLine(Func<int, int> portOrFree)
+    public static (IReadOnlyList<string> Args, OperatorEndpoints Endpoints) OperatorCommandLine(IReadOnlyList<string> operatorArgs, Func<int, int> portOrFree)
     {
+        ArgumentNullException.ThrowIfNull(operatorArgs);
         ArgumentNullException.ThrowIfNull(portOrFree);
         var defaults = new List<string>();
         string Default(string flag, string value)
         {
-            if (!Names(flag))
+            if (!operatorArgs.Any(a => Split(a).Name == flag))
             {
                 defaults.Add($"{flag}={value}");
             }
 
-            return Value(flag) ?? value;
+            return operatorArgs.Select(Split).LastOrDefault(a => a.Name == flag) is { Name: not null } given ? given.Value ?? "" : value;
         }
 
         Default("--tenant", "default");
@@ -78,15 +87,23 @@ internal sealed record PlaygroundArgs(
         var apiEnabled = Default("--api-enabled", "true") is "" or "true";
         var api = apiEnabled ? Default("--api-port", Text(portOrFree(8082))) : null;
         var endpoints = new OperatorEndpoints(PortOf(health), PortOf(metrics), api is null ? null : PortOf(api));
-        return ([.. defaults, .. OperatorArgs], endpoints);
+        return ([.. defaults, .. operatorArgs], endpoints);
     }
 
-    /// <summary>True when the operator's arguments name <paramref name="flag"/> (<c>--flag</c> or <c>--flag=value</c>).</summary>
-    public bool Names(string flag) => OperatorArgs.Any(a => Split(a).Name == flag);
-
-    /// <summary>The value the user gave <paramref name="flag"/> (<c>--flag=value</c>; a bare <c>--flag</c> is ""), else null.</summary>
-    private string? Value(string flag) =>
-        OperatorArgs.Select(Split).LastOrDefault(a => a.Name == flag) is { Name: not null } given ? given.Value ?? "" : null;
+    /// <summary><paramref name="port"/> when nothing listens on it on 127.0.0.1, else a free one: two playgrounds can run side by side.</summary>
+    public static int PortOrFree(int port)
+    {
+        try
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            return port;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return Operator.Testing.LoopbackPorts.Free();
+        }
+    }
 
     private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
 
@@ -101,4 +118,4 @@ internal sealed record PlaygroundArgs(
 }
 
 /// <summary>Where the operator in the playground answers: health, metrics, and the REST API when it is on.</summary>
-internal sealed record OperatorEndpoints(int HealthPort, int MetricsPort, int? ApiPort);
+public sealed record OperatorEndpoints(int HealthPort, int MetricsPort, int? ApiPort);

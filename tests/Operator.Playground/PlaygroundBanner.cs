@@ -1,5 +1,4 @@
 using System.Globalization;
-using Operator.Testing.Kube;
 
 namespace Operator.Playground;
 
@@ -13,8 +12,12 @@ internal static class PlaygroundBanner
     public const string ReadyLine = "The playground is ready.";
 
     public static async Task WriteAsync(
-        TextWriter output, KubeApiEmulator emulator, PlaygroundArgs options, OperatorEndpoints? endpoints, IReadOnlyList<string> samples, CancellationToken cancellationToken)
+        TextWriter output, Playground playground, PlaygroundOptions options, IReadOnlyList<string> samples, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(playground);
+        ArgumentNullException.ThrowIfNull(options);
+        var endpoints = playground.Endpoints;
         var envFile = Path.ChangeExtension(options.KubeconfigPath, ".env");
         var variables = Variables(options, endpoints);
         await File.WriteAllTextAsync(envFile, EnvFile(variables), cancellationToken);
@@ -22,7 +25,7 @@ internal static class PlaygroundBanner
         var lines = new List<string>
         {
             ReadyLine,
-            $"  Kubernetes API  {emulator.BaseAddress.ToString().TrimEnd('/')}",
+            $"  Kubernetes API  {playground.Emulator.SecureBaseAddress.ToString().TrimEnd('/')} (RBAC {(options.EnforceRbac ? "enforced" : "off")})",
             $"  kubeconfig      {options.KubeconfigPath}",
             $"  environment     {envFile} ({string.Join(", ", variables.Select(v => v.Name))})",
         };
@@ -40,11 +43,14 @@ internal static class PlaygroundBanner
         }
 
         lines.AddRange(samples.Select((s, i) => (i == 0 ? "  samples         " : "                  ") + s));
+        lines.Add("Users (bearer tokens for kubectl --token and the REST API; they die with the playground):");
+        lines.AddRange(PlaygroundUsers.All.Select(u => $"  {u.Name,-7} {u.EnvironmentVariable}={u.Token}  ({u.Role})"));
         lines.Add("");
         lines.Add("Try, in another terminal:");
         lines.Add($"  source {envFile}");
         lines.Add("  kubectl get sg -A");
         lines.Add("  kubectl describe sg -n team-a openai-keys");
+        lines.Add("  kubectl --token=$VIEWER_TOKEN get secret -n team-a openai-keys");
         lines.Add("Stop with Ctrl-C; nothing is kept, the next start begins from config/samples again.");
         foreach (var line in lines)
         {
@@ -54,9 +60,10 @@ internal static class PlaygroundBanner
         await output.FlushAsync(cancellationToken);
     }
 
-    private static List<(string Name, string Value)> Variables(PlaygroundArgs options, OperatorEndpoints? endpoints)
+    private static List<(string Name, string Value)> Variables(PlaygroundOptions options, OperatorEndpoints? endpoints)
     {
         var variables = new List<(string Name, string Value)> { ("KUBECONFIG", options.KubeconfigPath) };
+        variables.AddRange(PlaygroundUsers.All.Select(u => (u.EnvironmentVariable, u.Token)));
         if (endpoints is not null)
         {
             variables.Add(("METRICS_URL", $"{Url(endpoints.MetricsPort)}/metrics"));

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Operator.Playground;
 
 /// <summary>A user of the playground: a name, what the samples let it do, and a bearer token made at start-up.</summary>
-internal sealed record PlaygroundUser(string Name, string Role, string EnvironmentVariable, IReadOnlyList<string> Groups)
+public sealed record PlaygroundUser(string Name, string Role, string EnvironmentVariable, IReadOnlyList<string> Groups)
 {
     /// <summary>A fresh token for each start: it dies with the playground, like a kind cluster's credentials.</summary>
     public string Token { get; } = $"playground-{Name}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}";
@@ -11,13 +11,13 @@ internal sealed record PlaygroundUser(string Name, string Role, string Environme
 
 /// <summary>
 /// The playground's users. <c>admin</c> is a cluster admin (<c>system:masters</c>) and a tenant admin of the REST API;
-/// alice and bob are the sample group's editor and viewer (its collaborators in config/samples).
+/// <c>editor</c> and <c>viewer</c> are the sample group's collaborators in config/samples.
 /// </summary>
-internal static class PlaygroundUsers
+public static class PlaygroundUsers
 {
     public static readonly PlaygroundUser Admin = new("admin", "cluster admin and tenant admin", "ADMIN_TOKEN", ["system:masters"]);
-    public static readonly PlaygroundUser Editor = new("alice", "editor of team-a/openai-keys", "EDITOR_TOKEN", []);
-    public static readonly PlaygroundUser Viewer = new("bob", "viewer of team-a/openai-keys", "VIEWER_TOKEN", []);
+    public static readonly PlaygroundUser Editor = new("editor", "editor of team-a/openai-keys", "EDITOR_TOKEN", []);
+    public static readonly PlaygroundUser Viewer = new("viewer", "viewer of team-a/openai-keys", "VIEWER_TOKEN", []);
 
     public static IReadOnlyList<PlaygroundUser> All { get; } = [Admin, Editor, Viewer];
 }

@@ -1,12 +1,12 @@
 using System.Runtime.InteropServices;
-using Operator.Hosting;
 using Operator.Playground;
 
-// The playground: the Kubernetes API emulator, the CRDs, config/samples and the operator, in one process, so a
-// newcomer without a cluster can `kubectl get sg -A`. `make run` starts it when there is no kubeconfig.
+// The playground: the Kubernetes API emulator (enforcing RBAC), the CRDs, config/samples and the operator (as the
+// ServiceAccount of config/rbac), in one process, so a newcomer without a cluster can `kubectl get sg -A`.
+// `make run` starts it when there is no kubeconfig.
 // Usage: dotnet run --project tests/Operator.Playground -- [--port 8001] [--kubeconfig-out ./playground.kubeconfig]
 //        [--no-operator] [--no-samples] [--no-rbac] [operator flags, e.g. --api-enabled --log-format=json]
-PlaygroundArgs options;
+PlaygroundOptions options;
 try
 {
     options = PlaygroundArgs.Parse(args);
@@ -29,64 +29,40 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-Operator.Testing.Kube.KubeApiEmulator emulator;
+Playground playground;
 try
 {
-    emulator = await PlaygroundHost.StartEmulatorAsync(options, stop.Token);
+    playground = await Playground.StartAsync(options, stop.Token);
 }
 catch (IOException e) when (e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
 {
     Console.Error.WriteLine($"playground: port {options.Port} is taken (another playground?); choose another with --port=<n>, or --port=0 for any free port");
     return 1;
 }
-
-await using var _ = emulator;
-using var client = emulator.CreateClient();
-await CrdInstaller.InstallAsync(client, stop.Token);
-var samples = options.WithSamples && PlaygroundHost.FindRepoFile("config/samples") is { } samplesDirectory
-    ? await SampleApplier.ApplyAsync(client, samplesDirectory, stop.Token)
-    : [];
-
-Microsoft.AspNetCore.Builder.WebApplication? app = null;
-OperatorEndpoints? endpoints = null;
-if (options.WithOperator)
+catch (ArgumentException e)
 {
-    // The operator reads the playground's kubeconfig exactly as it reads any other.
-    Environment.SetEnvironmentVariable("KUBECONFIG", options.KubeconfigPath);
-    var (operatorArgs, chosen) = options.OperatorCommandLine(PlaygroundHost.PortOrFree);
+    // The operator's own one-line verdict on a flag the user passed (make run ARGS=...).
+    Console.Error.WriteLine($"playground: {e.Message}");
+    return 2;
+}
+
+await using (playground)
+{
+    using var admin = playground.Emulator.CreateClient();
+    var status = playground.Operator is null || playground.Samples.Count == 0
+        ? []
+        : await SampleStatus.WaitReadyAsync(admin, playground.Samples, TimeSpan.FromMinutes(1), stop.Token);
+    await PlaygroundBanner.WriteAsync(Console.Out, playground, options, status, stop.Token);
     try
     {
-        app = Operator.Program.CreateApplication([.. operatorArgs]);
+        await Task.Delay(Timeout.Infinite, stop.Token);
     }
-    catch (ArgumentException e)
+    catch (OperationCanceledException)
     {
-        // The operator's own one-line verdict on a flag the user passed (make run ARGS=...).
-        Console.Error.WriteLine($"playground: {e.Message}");
-        return 2;
+        // Ctrl-C or SIGTERM
     }
 
-    await app.StartAsync(stop.Token);
-    endpoints = chosen;
-}
-
-var status = app is null || samples.Count == 0
-    ? []
-    : await SampleStatus.WaitReadyAsync(client, samples, TimeSpan.FromMinutes(1), stop.Token);
-await PlaygroundBanner.WriteAsync(Console.Out, emulator, options, endpoints, status, stop.Token);
-try
-{
-    await Task.Delay(Timeout.Infinite, stop.Token);
-}
-catch (OperationCanceledException)
-{
-    // Ctrl-C or SIGTERM
-}
-
-Console.WriteLine("playground: stopping (nothing is kept: the next start begins from config/samples again)");
-if (app is not null)
-{
-    await app.StopAsync(CancellationToken.None);
-    await app.DisposeAsync();
+    Console.WriteLine("playground: stopping (nothing is kept: the next start begins from config/samples again)");
 }
 
 return 0;

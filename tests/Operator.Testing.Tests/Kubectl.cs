@@ -1,15 +1,11 @@
-using System.Diagnostics;
 using Operator.Testing.Kube;
 
 namespace Operator.Testing.Tests;
 
-/// <summary>What one kubectl run printed.</summary>
-internal sealed record KubectlResult(int ExitCode, string Stdout, string Stderr);
-
 /// <summary>Runs the real kubectl binary against an emulator, from a scratch folder with its own kubeconfig and cache.</summary>
 internal sealed class Kubectl : IDisposable
 {
-    public const string Binary = "/usr/bin/kubectl";
+    public const string Binary = KubectlProcess.Binary;
 
     // An upper bound for a hung kubectl, not a timing assertion: one command is a handful of loopback requests.
     private static readonly TimeSpan Hung = TimeSpan.FromSeconds(60);
@@ -47,36 +43,8 @@ internal sealed class Kubectl : IDisposable
     }
 
     /// <summary>Runs kubectl; the caller judges the exit code and output.</summary>
-    public async Task<KubectlResult> TryAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo(Binary)
-        {
-            WorkingDirectory = Dir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { "--kubeconfig", Path.Combine(Dir, "kubeconfig"), "--cache-dir", Path.Combine(Dir, "cache") }.Concat(args))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestKube.Ct);
-        timeout.CancelAfter(Hung);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return new KubectlResult(process.ExitCode, await stdout, await stderr);
-    }
+    public Task<KubectlResult> TryAsync(params string[] args) =>
+        KubectlProcess.RunAsync(["--kubeconfig", Path.Combine(Dir, "kubeconfig"), "--cache-dir", Path.Combine(Dir, "cache"), .. args], Dir, Hung, TestKube.Ct);
 
     public void Dispose() => Directory.Delete(Dir, recursive: true);
 }

@@ -5,15 +5,17 @@ namespace Operator.Controllers;
 
 /// <summary>
 /// Turns collaborators into Roles and RoleBindings limited by resourceNames, so the API server itself enforces them:
-/// viewer reads the group (keys, never values); editor also updates it and reads the managed Secret; admin also deletes.
+/// viewer reads the group (keys, never values); editor also reads the managed Secret (values change through the REST
+/// API, never the spec); admin also updates and deletes the group. The Secret rule exists only for a Secret the group
+/// owns (it wrote it): a group naming somebody else's Secret grants nothing on it.
 /// </summary>
 public static class GroupRbac
 {
     /// <summary>Name of the Role and RoleBinding of <paramref name="role"/> for <paramref name="group"/>.</summary>
     public static string NameOf(string group, string role) => $"secretgroup-{group}-{role["secret-group-".Length..]}";
 
-    /// <summary>Desired Roles and RoleBindings; a role nobody holds gets neither.</summary>
-    public static (IReadOnlyList<V1Role> Roles, IReadOnlyList<V1RoleBinding> Bindings) Desired(SecretGroup group, string secretName, IReadOnlyCollection<string> tenantAdmins)
+    /// <summary>Desired Roles and RoleBindings; a role nobody holds gets neither; <paramref name="ownedSecret"/> null: no Secret rule.</summary>
+    public static (IReadOnlyList<V1Role> Roles, IReadOnlyList<V1RoleBinding> Bindings) Desired(SecretGroup group, string? ownedSecret, IReadOnlyCollection<string> tenantAdmins)
     {
         ArgumentNullException.ThrowIfNull(group);
         ArgumentNullException.ThrowIfNull(tenantAdmins);
@@ -41,7 +43,7 @@ public static class GroupRbac
                 ApiVersion = "rbac.authorization.k8s.io/v1",
                 Kind = "Role",
                 Metadata = Meta(group, name),
-                Rules = Rules(group.Metadata.Name, secretName, role),
+                Rules = Rules(group.Metadata.Name, ownedSecret, role),
             });
             bindings.Add(new V1RoleBinding
             {
@@ -56,16 +58,48 @@ public static class GroupRbac
         return (roles, bindings);
     }
 
-    /// <summary><c>user:&lt;email&gt;</c> is an RBAC User, <c>team:&lt;name&gt;</c> a Group; anything else is ignored.</summary>
+    /// <summary>
+    /// Why a collaborator cannot be granted anything, or null. <c>system:</c> names are the API server's own identities
+    /// and groups (system:authenticated, system:anonymous, system:masters, ServiceAccounts of any namespace): a group
+    /// author granting them would hand the Secret to everybody or to another namespace's workloads.
+    /// </summary>
+    public static string? Problem(SecretGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var collaborators = group.Spec.Collaborators ?? [];
+        for (var i = 0; i < collaborators.Count; i++)
+        {
+            var subject = collaborators[i].Subject ?? "";
+            var name = subject.StartsWith("user:", StringComparison.Ordinal) || subject.StartsWith("team:", StringComparison.Ordinal) ? subject[5..] : null;
+            if (name is null || name.Length == 0)
+            {
+                return $"spec.collaborators[{i}].subject: {Echo.Quote(subject)} must be user:<name> or team:<name>";
+            }
+
+            if (name.StartsWith("system:", StringComparison.Ordinal))
+            {
+                return $"spec.collaborators[{i}].subject: {Echo.Quote(subject)} names a Kubernetes system identity or group; grant people or teams, never system: names";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary><c>user:&lt;email&gt;</c> is an RBAC User, <c>team:&lt;name&gt;</c> a Group; anything else (and any <c>system:</c> name) is ignored.</summary>
     public static Rbacv1Subject? ToSubject(string subject)
     {
         ArgumentNullException.ThrowIfNull(subject);
-        if (subject.StartsWith("user:", StringComparison.Ordinal) && subject.Length > 5)
+        if (subject.Length <= 5 || subject.AsSpan(5).StartsWith("system:", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        if (subject.StartsWith("user:", StringComparison.Ordinal))
         {
             return new Rbacv1Subject { Kind = "User", Name = subject[5..], ApiGroup = "rbac.authorization.k8s.io" };
         }
 
-        if (subject.StartsWith("team:", StringComparison.Ordinal) && subject.Length > 5)
+        if (subject.StartsWith("team:", StringComparison.Ordinal))
         {
             return new Rbacv1Subject { Kind = "Group", Name = subject[5..], ApiGroup = "rbac.authorization.k8s.io" };
         }
@@ -73,26 +107,22 @@ public static class GroupRbac
         return null;
     }
 
-    private static List<V1PolicyRule> Rules(string group, string secretName, string role)
+    private static List<V1PolicyRule> Rules(string group, string? ownedSecret, string role)
     {
+        // Editors get no update/patch: the spec decides who may read and where values go, an admin's call.
         var groupVerbs = new List<string> { "get", "list", "watch" };
-        if (role is GroupRoles.Editor or GroupRoles.Admin)
-        {
-            groupVerbs.AddRange(["update", "patch"]);
-        }
-
         if (role == GroupRoles.Admin)
         {
-            groupVerbs.Add("delete");
+            groupVerbs.AddRange(["update", "patch", "delete"]);
         }
 
         var rules = new List<V1PolicyRule>
         {
             new() { ApiGroups = [Api.Group], Resources = ["secretgroups"], ResourceNames = [group], Verbs = groupVerbs },
         };
-        if (role is GroupRoles.Editor or GroupRoles.Admin)
+        if (ownedSecret is not null && role is GroupRoles.Editor or GroupRoles.Admin)
         {
-            rules.Add(new V1PolicyRule { ApiGroups = [""], Resources = ["secrets"], ResourceNames = [secretName], Verbs = ["get"] });
+            rules.Add(new V1PolicyRule { ApiGroups = [""], Resources = ["secrets"], ResourceNames = [ownedSecret], Verbs = ["get"] });
         }
 
         return rules;
@@ -107,9 +137,6 @@ public static class GroupRbac
             [ManagedLabels.ManagedBy] = ManagedLabels.ManagedByValue,
             [ManagedLabels.Group] = group.Metadata.Name,
         },
-        OwnerReferences =
-        [
-            new V1OwnerReference { ApiVersion = Api.GroupVersion, Kind = SecretGroup.KindName, Name = group.Metadata.Name, Uid = group.Metadata.Uid, Controller = true, BlockOwnerDeletion = true },
-        ],
+        OwnerReferences = [OwnedObjects.ReferenceTo(group)],
     };
 }

@@ -10,16 +10,35 @@ namespace Operator.Controllers;
 /// The pipeline's first step, from the caches alone: the group owns its FQN, names an integration of this tenant that
 /// is Ready, and its namespace may use it. Each refusal is a <see cref="ConditionException"/> that only a change can fix.
 /// </summary>
-public sealed class GroupResolver(GroupDirectory groups, IntegrationDirectory integrations, IOptions<OperatorOptions> options)
+public sealed class GroupResolver(GroupDirectory groups, GroupClaims claims, IntegrationDirectory integrations, IOptions<OperatorOptions> options)
 {
+    /// <summary>
+    /// <see cref="Resolve"/> after recording the group's claim on its FQN (its first reconcile makes it sticky): the
+    /// reconciler's entry, and what any writer to the group's store locations should call.
+    /// </summary>
+    public async Task<ResolvedGroup> ResolveAsync(SecretGroup group, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        CheckOwnership(group);
+        var owner = await claims.ClaimAsync(group, cancellationToken).ConfigureAwait(false);
+        if (owner != group.Metadata.NamespaceProperty)
+        {
+            throw Claimed(group, owner);
+        }
+
+        return Resolve(group);
+    }
+
+    /// <summary>From the caches alone: refuses unless the group owns its FQN (claimed by its namespace, or unclaimed and the oldest).</summary>
     public ResolvedGroup Resolve(SecretGroup group)
     {
         ArgumentNullException.ThrowIfNull(group);
         var tenant = options.Value.Tenant;
-        var owner = groups.OwnerOf(group.Metadata.Name);
-        if (owner is not null && owner.Metadata.Uid != group.Metadata.Uid)
+        CheckOwnership(group);
+
+        if (GroupRbac.Problem(group) is { } collaborator)
         {
-            throw Refused("FqnConflict", $"group FQN '{tenant}:{group.Metadata.Name}' is already used by the older SecretGroup in namespace '{owner.Metadata.NamespaceProperty}'; rename this group");
+            throw Refused("InvalidSpec", collaborator);
         }
 
         if (!ReferenceParser.TryParseIntegrationFqn(group.Spec.IntegrationFqn, "spec.integrationFqn", out var fqn, out var fqnError))
@@ -61,6 +80,30 @@ public sealed class GroupResolver(GroupDirectory groups, IntegrationDirectory in
         };
         return new ResolvedGroup(integration, fqn, group.Spec.Target?.Name ?? group.Metadata.Name, RefreshInterval(group, integration), inputs);
     }
+
+    private void CheckOwnership(SecretGroup group)
+    {
+        if (groups.ClaimedBy(group.Metadata.Name) is { } claimed)
+        {
+            if (claimed != group.Metadata.NamespaceProperty)
+            {
+                throw Claimed(group, claimed);
+            }
+
+            return;
+        }
+
+        var owner = groups.OwnerOf(group.Metadata.Name);
+        if (owner is not null && owner.Metadata.Uid != group.Metadata.Uid)
+        {
+            throw Refused("FqnConflict", $"group FQN '{options.Value.Tenant}:{group.Metadata.Name}' is already used by the older SecretGroup in namespace '{owner.Metadata.NamespaceProperty}'; rename this group");
+        }
+    }
+
+    private ConditionException Claimed(SecretGroup group, string owner) => Refused(
+        "FqnConflict",
+        $"group FQN '{options.Value.Tenant}:{group.Metadata.Name}' is already used by namespace '{owner}' (claim ConfigMap {options.Value.Namespace}/{GroupClaims.NameOf(options.Value.Tenant, group.Metadata.Name)}); "
+        + "a claim outlives its groups, so no namesake inherits their store location or aliases; rename this group, or ask an operator admin to move the claim");
 
     private TimeSpan RefreshInterval(SecretGroup group, SecretStoreIntegration integration)
     {

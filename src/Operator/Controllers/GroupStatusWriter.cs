@@ -9,8 +9,11 @@ using Operator.Runtime;
 
 namespace Operator.Controllers;
 
-/// <summary>A sync that got as far as the managed Secret: what was written and when the next one is due.</summary>
-public sealed record SyncResult(GroupData Data, string DataHash, bool Written, DateTime SyncedAt, DateTime NextSync);
+/// <summary>
+/// A sync that got as far as the managed Secret: what was written, whether the data changed (not on the first sync)
+/// and when the next one is due.
+/// </summary>
+public sealed record SyncResult(GroupData Data, string DataHash, bool Written, bool DataChanged, DateTime SyncedAt, DateTime NextSync);
 
 /// <summary>
 /// The pipeline's last step: the one status write of a reconcile (only when something changed), with its Event and log
@@ -59,7 +62,7 @@ public sealed partial class GroupStatusWriter(
     {
         ArgumentNullException.ThrowIfNull(group);
         ArgumentNullException.ThrowIfNull(failure);
-        var status = StatusCopy.Of(group.Status) ?? new SecretGroupStatus();
+        var status = group.CopyOfStatus() ?? new SecretGroupStatus();
         status.Conditions ??= new List<V1Condition>();
         status.Fqn ??= new GroupFqn(options.Value.Tenant, group.Metadata.Name).ToString();
         var changed = Conditions.Set(status.Conditions, ConditionTypes.Ready, "False", failure.Reason, failure.Message, group.Metadata.Generation, time);
@@ -68,7 +71,7 @@ public sealed partial class GroupStatusWriter(
         status.ObservedGeneration = group.Metadata.Generation;
         if (changed)
         {
-            await api.ReplaceStatusAsync(StatusCopy.With(group, status), cancellationToken).ConfigureAwait(false);
+            await api.ReplaceStatusAsync(group.WithStatus<SecretGroup>(status), cancellationToken).ConfigureAwait(false);
         }
 
         if (failure.Waiting)
@@ -95,7 +98,7 @@ public sealed partial class GroupStatusWriter(
     private async Task WriteSyncedAsync(SecretGroup group, ResolvedGroup resolved, SyncResult? result, CancellationToken cancellationToken)
     {
         var before = k8s.KubernetesJson.Serialize(group.Status ?? new SecretGroupStatus());
-        var status = StatusCopy.Of(group.Status) ?? new SecretGroupStatus();
+        var status = group.CopyOfStatus() ?? new SecretGroupStatus();
         status.Fqn = new GroupFqn(options.Value.Tenant, group.Metadata.Name).ToString();
         if (result is not null)
         {
@@ -107,6 +110,7 @@ public sealed partial class GroupStatusWriter(
             status.LastSyncTime = result.SyncedAt;
             status.NextSyncTime = result.NextSync;
             status.SyncedInputs = resolved.Inputs;
+            status.DataChangeTime = result.DataChanged ? result.SyncedAt : status.DataChangeTime;
         }
 
         status.ObservedGeneration = group.Metadata.Generation;
@@ -116,7 +120,7 @@ public sealed partial class GroupStatusWriter(
         Conditions.Set(status.Conditions, ConditionTypes.Synced, "True", "Synced", $"last sync {lastSync}", group.Metadata.Generation, time);
         if (k8s.KubernetesJson.Serialize(status) != before)
         {
-            await api.ReplaceStatusAsync(StatusCopy.With(group, status), cancellationToken).ConfigureAwait(false);
+            await api.ReplaceStatusAsync(group.WithStatus<SecretGroup>(status), cancellationToken).ConfigureAwait(false);
         }
     }
 

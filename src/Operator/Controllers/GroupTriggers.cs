@@ -61,6 +61,15 @@ public static class GroupTriggers
         return group => directory.Namesakes(ObjectKey.From(group)).Select(ObjectKey.From);
     }
 
+    /// <summary>A claim on a group FQN appeared, moved or went away: the groups of that name look again.</summary>
+    public static Func<V1ConfigMap, IEnumerable<ObjectKey>> ClaimedGroups(IServiceProvider services)
+    {
+        var groups = services.GetRequiredService<IResourceCache<SecretGroup>>();
+        return claim => claim.Data?.TryGetValue(GroupClaims.GroupKey, out var name) == true
+            ? groups.ByIndex(GroupIndexes.Name, name).Select(ObjectKey.From)
+            : [];
+    }
+
     /// <summary>An edit or delete of a managed object (Secret, Role, RoleBinding) requeues its group, which restores it.</summary>
     public static IEnumerable<ObjectKey> OwnerGroup(V1ObjectMeta meta)
     {

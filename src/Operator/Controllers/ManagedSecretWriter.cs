@@ -8,7 +8,7 @@ using Operator.Runtime;
 namespace Operator.Controllers;
 
 /// <summary>Creates or updates a group's managed Secret, only when its content hash changed.</summary>
-public sealed class ManagedSecretWriter(IKubernetes client, IResourceCache<V1Secret> cache)
+public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResourceCache<V1Secret> cache)
 {
     /// <summary>
     /// Whether the group's managed Secret still holds data of <paramref name="hash"/>, unedited and owned by the group:
@@ -27,18 +27,20 @@ public sealed class ManagedSecretWriter(IKubernetes client, IResourceCache<V1Sec
         return live is not null && VerifiedHashOf(live) == hash && IsOwnedBy(live, group);
     }
 
-    /// <summary>Reads the managed Secret from the API (not the cache) when the cache cannot be trusted.</summary>
-    public async Task<V1Secret?> ReadAsync(string ns, string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// The name of the Secret at the group's target that the group owns (an owner reference to its uid, as the cache
+    /// shows it), else null: what its collaborators may be granted when a sync did not get as far as writing.
+    /// </summary>
+    public string? OwnedTargetOf(SecretGroup group)
     {
-        try
-        {
-            return await client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
+        ArgumentNullException.ThrowIfNull(group);
+        var target = group.Spec.Target?.Name ?? group.Metadata.Name;
+        var cached = cache.Get(new ObjectKey(group.Metadata.NamespaceProperty, target));
+        return cached is not null && IsOwnedBy(cached, group) ? target : null;
     }
+
+    /// <summary>Reads the managed Secret from the API (not the cache) when the cache cannot be trusted.</summary>
+    public Task<V1Secret?> ReadAsync(string ns, string name, CancellationToken cancellationToken) => secrets.GetAsync(new ObjectKey(ns, name), cancellationToken);
 
     /// <summary>The keyed hash of the data a Secret holds now, or null when it carries no salt (not ours, or edited).</summary>
     public static string? HashOf(V1Secret secret)
@@ -71,77 +73,35 @@ public sealed class ManagedSecretWriter(IKubernetes client, IResourceCache<V1Sec
 
     private async Task<(bool Written, string Hash)> ApplyAsync(SecretGroup group, string secretName, IReadOnlyDictionary<string, byte[]> data, CancellationToken cancellationToken)
     {
-        var ns = group.Metadata.NamespaceProperty;
-        var cached = cache.Get(new ObjectKey(ns, secretName));
-        if (cached is not null && IsOwnedBy(cached, group) && HasDesiredMetadata(cached, group)
-            && SaltOf(cached) is { } cachedSalt && CachedSecrets.VerifiedHashOf(cached) is { } cachedHash
-            && SecretData.Hash(data, cachedSalt) == cachedHash)
+        var key = new ObjectKey(group.Metadata.NamespaceProperty, secretName);
+        var cached = cache.Get(key);
+
+        // The cached copy is slim (no data): its verified hash was computed when it entered the cache.
+        bool UpToDate(V1Secret s) => HasDesiredMetadata(s, group) && SaltOf(s) is { } salt
+            && (ReferenceEquals(s, cached) ? CachedSecrets.VerifiedHashOf(s) : VerifiedHashOf(s)) == SecretData.Hash(data, salt);
+
+        V1Secret Build(V1Secret? existing)
         {
-            return (false, cachedHash);
+            var secret = existing ?? new V1Secret { Metadata = new V1ObjectMeta { Name = secretName, NamespaceProperty = key.Namespace }, Type = "Opaque" };
+            var salt = (existing is null ? null : SaltOf(existing)) ?? SecretData.NewSalt();
+            Stamp(secret, group, data, SecretData.Hash(data, salt), salt);
+            return secret;
         }
 
         try
         {
-            if (cached is null)
-            {
-                try
-                {
-                    return (true, await CreateAsync(group, secretName, data, SecretData.NewSalt(), cancellationToken).ConfigureAwait(false));
-                }
-                catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
-                {
-                    // The cache lags (or someone else's Secret has this name): decide on the live object below.
-                }
-            }
-
-            return await ReplaceAsync(group, secretName, data, cancellationToken).ConfigureAwait(false);
+            var (write, secret) = await OwnedObjects.CreateOrUpdateAsync(
+                secrets, group, key, cached, UpToDate, Build, "SecretConflict", "; delete it or set spec.target.name to another name", cancellationToken).ConfigureAwait(false);
+            return (write != OwnedWrite.Unchanged, secret.Metadata.Annotations[ManagedLabels.DataHash]);
         }
         catch (HttpOperationException e)
         {
             // The response body can echo the Secret: keep only the status code.
             throw new ConditionException(
                 e.Response.StatusCode == HttpStatusCode.UnprocessableEntity ? "SecretTooLarge" : "SecretWriteFailed",
-                $"writing Secret '{ns}/{secretName}' failed with HTTP {(int)e.Response.StatusCode}{(e.Response.StatusCode == HttpStatusCode.UnprocessableEntity ? " (invalid or over 1 MiB)" : "")}",
+                $"writing Secret '{key}' failed with HTTP {(int)e.Response.StatusCode}{(e.Response.StatusCode == HttpStatusCode.UnprocessableEntity ? " (invalid or over 1 MiB)" : "")}",
                 retry: true);
         }
-    }
-
-    private async Task<(bool Written, string Hash)> ReplaceAsync(SecretGroup group, string secretName, IReadOnlyDictionary<string, byte[]> data, CancellationToken cancellationToken)
-    {
-        var ns = group.Metadata.NamespaceProperty;
-        var existing = await ReadAsync(ns, secretName, cancellationToken).ConfigureAwait(false);
-        if (existing is null)
-        {
-            return (true, await CreateAsync(group, secretName, data, SecretData.NewSalt(), cancellationToken).ConfigureAwait(false));
-        }
-
-        var salt = SaltOf(existing) ?? SecretData.NewSalt();
-        var hash = SecretData.Hash(data, salt);
-
-        if (!IsOwnedBy(existing, group))
-        {
-            throw new ConditionException("SecretConflict", $"Secret '{ns}/{secretName}' exists and is not managed by this group; delete it or set spec.target.name to another name", retry: true);
-        }
-
-        if (VerifiedHashOf(existing) == hash && HasDesiredMetadata(existing, group))
-        {
-            return (false, hash);
-        }
-
-        Stamp(existing, group, data, hash, salt);
-        await client.CoreV1.ReplaceNamespacedSecretAsync(existing, secretName, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return (true, hash);
-    }
-
-    /// <summary>Creates the managed Secret; returns the data's keyed hash under <paramref name="salt"/>.</summary>
-    private async Task<string> CreateAsync(SecretGroup group, string secretName, IReadOnlyDictionary<string, byte[]> data, string salt, CancellationToken cancellationToken)
-    {
-        var ns = group.Metadata.NamespaceProperty;
-        var hash = SecretData.Hash(data, salt);
-        var secret = new V1Secret { Metadata = new V1ObjectMeta { Name = secretName, NamespaceProperty = ns }, Type = "Opaque" };
-        Stamp(secret, group, data, hash, salt);
-        await client.CoreV1.CreateNamespacedSecretAsync(secret, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return hash;
     }
 
     private static string? SaltOf(V1Secret secret) =>
@@ -153,22 +113,14 @@ public sealed class ManagedSecretWriter(IKubernetes client, IResourceCache<V1Sec
         var ns = group.Metadata.NamespaceProperty;
         foreach (var stale in cache.ByIndex(OwnerIndex.Name, group.Metadata.Uid ?? "").Where(s => s.Metadata.NamespaceProperty == ns && s.Metadata.Name != currentName && IsOwnedBy(s, group)))
         {
-            try
-            {
-                await client.CoreV1.DeleteNamespacedSecretAsync(stale.Metadata.Name, stale.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-            {
-                // Already gone.
-            }
+            await secrets.DeleteAsync(ObjectKey.From(stale), cancellationToken).ConfigureAwait(false);
         }
     }
 
     public static bool IsOwnedBy(V1Secret secret, SecretGroup group)
     {
         ArgumentNullException.ThrowIfNull(secret);
-        ArgumentNullException.ThrowIfNull(group);
-        return secret.Metadata.OwnerReferences?.Any(o => o.Uid == group.Metadata.Uid && o.Kind == SecretGroup.KindName) == true;
+        return OwnedObjects.IsOwnedBy(secret.Metadata, group);
     }
 
     private static bool HasDesiredMetadata(V1Secret secret, SecretGroup group)
@@ -201,18 +153,7 @@ public sealed class ManagedSecretWriter(IKubernetes client, IResourceCache<V1Sec
 
         meta.Annotations[ManagedLabels.DataHash] = hash;
         meta.Annotations[ManagedLabels.HashSalt] = salt;
-        meta.OwnerReferences =
-        [
-            new V1OwnerReference
-            {
-                ApiVersion = Api.GroupVersion,
-                Kind = SecretGroup.KindName,
-                Name = group.Metadata.Name,
-                Uid = group.Metadata.Uid,
-                Controller = true,
-                BlockOwnerDeletion = true,
-            },
-        ];
+        meta.OwnerReferences = [OwnedObjects.ReferenceTo(group)];
         secret.Data = data.ToDictionary(p => p.Key, p => p.Value);
         secret.StringData = null;
     }

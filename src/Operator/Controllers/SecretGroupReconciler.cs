@@ -4,7 +4,6 @@ using Operator.Entities.V1Alpha1;
 using Operator.Hosting;
 using Operator.Observability;
 using Operator.Runtime;
-using Operator.Workloads;
 
 namespace Operator.Controllers;
 
@@ -12,6 +11,7 @@ namespace Operator.Controllers;
 /// Syncs a group's keys from its integration's store into the managed Secret, as a pipeline: resolve (ownership,
 /// integration, access) → read (plan, store reads, aliases) → write (the managed Secret) → one status write. Every
 /// step reports a problem as a <see cref="ConditionException"/>; what makes a group due is recorded in its status.
+/// Collaborator RBAC follows the write step, so a Role names only a Secret the group owns.
 /// </summary>
 public sealed class SecretGroupReconciler(
     GroupResolver resolver,
@@ -19,7 +19,6 @@ public sealed class SecretGroupReconciler(
     ManagedSecretWriter secrets,
     GroupRbacWriter rbac,
     GroupStatusWriter status,
-    IRolloutTrigger rollouts,
     IOptions<OperatorOptions> options,
     TimeProvider time,
     ILogger<SecretGroupReconciler> logger) : IReconciler<SecretGroup>
@@ -33,36 +32,50 @@ public sealed class SecretGroupReconciler(
             return ReconcileResult.Done;
         }
 
+        var admins = options.Value.TenantAdminList();
+        ConditionException failure;
         try
         {
-            // Collaborators → RBAC first: who may see the group does not depend on whether its store answers.
-            await rbac.ApplyAsync(entity, entity.Spec.Target?.Name ?? entity.Metadata.Name, options.Value.TenantAdminList(), cancellationToken).ConfigureAwait(false);
-
-            var resolved = resolver.Resolve(entity);
+            var resolved = await resolver.ResolveAsync(entity, cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow().UtcDateTime;
             if (SyncSchedule.NotDueUntil(entity, resolved, now) is { } next
                 && await secrets.IsIntactAsync(entity, resolved.SecretName, entity.Status!.DataHash!, cancellationToken).ConfigureAwait(false))
             {
+                await rbac.ApplyAsync(entity, resolved.SecretName, admins, cancellationToken).ConfigureAwait(false);
                 await status.NotDueAsync(entity, resolved, cancellationToken).ConfigureAwait(false);
                 return ReconcileResult.RequeueIn(next - now);
             }
 
             var data = await reader.ReadAsync(entity, resolved, cancellationToken).ConfigureAwait(false);
             var (written, hash) = await secrets.WriteAsync(entity, resolved.SecretName, data.SecretData(), cancellationToken).ConfigureAwait(false);
-            var result = new SyncResult(data, hash, written, SyncSchedule.WholeSeconds(now), SyncSchedule.Next(now, resolved.Interval));
 
-            // Workloads annotated secrets.tfy.dev/reload roll on a change of data, not on the first sync.
-            if (written && entity.Status?.DataHash is { } previousHash && previousHash != hash)
-            {
-                await rollouts.OnGroupDataChangedAsync(entity, previousHash, hash, cancellationToken).ConfigureAwait(false);
-            }
+            // Collaborators → RBAC only now: a Role may name the Secret once the group has written (owns) it.
+            await rbac.ApplyAsync(entity, resolved.SecretName, admins, cancellationToken).ConfigureAwait(false);
+
+            // Workloads annotated secrets.tfy.dev/reload roll on a change of data (the rollout controllers watch it), not on the first sync.
+            var changed = written && entity.Status?.DataHash is { } previous && previous != hash;
+            var result = new SyncResult(data, hash, written, changed, SyncSchedule.WholeSeconds(now), SyncSchedule.Next(now, resolved.Interval));
 
             await status.SyncedAsync(entity, resolved, result, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.RequeueIn(result.NextSync - now);
         }
         catch (ConditionException e)
         {
-            return await status.FailedAsync(entity, e, cancellationToken).ConfigureAwait(false);
+            failure = e;
         }
+
+        // Who may see the group does not depend on whether its store answers; the Secret rule only while the group owns
+        // the Secret its spec targets (a group pointed at somebody else's Secret grants nothing on it).
+        try
+        {
+            await rbac.ApplyAsync(entity, secrets.OwnedTargetOf(entity), admins, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConditionException rbacFailure)
+        {
+            // The first problem is the one reported, unless it would rest the key while RBAC still needs a retry.
+            failure = failure.Retry ? failure : rbacFailure;
+        }
+
+        return await status.FailedAsync(entity, failure, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -34,7 +34,7 @@ public sealed partial class SecretStoreIntegrationReconciler(
         var recheck = options.Value.IntegrationRecheckInterval;
         var trusted = TrustedUntil(entity, recheck);
         var outcome = await EvaluateAsync(entity, validate: trusted is null || trusted <= now, cancellationToken).ConfigureAwait(false);
-        var status = StatusCopy.Of(entity.Status) ?? new SecretStoreIntegrationStatus();
+        var status = entity.CopyOfStatus() ?? new SecretStoreIntegrationStatus();
         var wasReady = Conditions.IsTrue(status.Conditions, ConditionTypes.Ready);
         status.Conditions ??= new List<V1Condition>();
         var changed = Conditions.Set(status.Conditions, ConditionTypes.Ready, outcome.Ready ? "True" : "False", outcome.Reason, outcome.Message, entity.Metadata.Generation, time);
@@ -49,7 +49,7 @@ public sealed partial class SecretStoreIntegrationReconciler(
 
         if (changed || outcome.Validated)
         {
-            await api.ReplaceStatusAsync(StatusCopy.With(entity, status), cancellationToken).ConfigureAwait(false);
+            await api.ReplaceStatusAsync(entity.WithStatus<SecretStoreIntegration>(status), cancellationToken).ConfigureAwait(false);
         }
 
         // A passed recheck only moves lastValidatedTime: no Event, and groups are not requeued for it.

@@ -39,11 +39,18 @@ public static class OperatorServiceCollectionExtensions
         services.AddInformerTransform<V1Secret>(CachedSecrets.Slim);
         services.AddInformer<V1Role>(o => o.LabelSelector = ManagedLabels.Selector);
         services.AddInformer<V1RoleBinding>(o => o.LabelSelector = ManagedLabels.Selector);
+        // Claims on group FQNs: only the operator's namespace, only claims.
+        services.AddInformer<V1ConfigMap>(o =>
+        {
+            o.Namespace = configuration.GetValue("Namespace", "default");
+            o.LabelSelector = GroupClaims.Selector;
+        });
         services.AddController<SecretStoreIntegration, SecretStoreIntegrationReconciler>(o => o.Workers = Math.Max(1, workers / 2));
         services.AddController<SecretGroup, SecretGroupReconciler>(o => o.Workers = workers)
             .Watches<SecretStoreIntegration>(GroupTriggers.GroupsUsing, GroupTriggers.IntegrationPublished)
             .Watches<SecretGroup>(GroupTriggers.GroupsAliasing, GroupTriggers.AliasTargetChanged)
             .Watches<SecretGroup>(GroupTriggers.Namesakes, GroupTriggers.GroupDeleted)
+            .Watches<V1ConfigMap>(GroupTriggers.ClaimedGroups)
             .Watches<V1Secret>(s => GroupTriggers.OwnerGroup(s.Metadata))
             .Watches<V1Role>(r => GroupTriggers.OwnerGroup(r.Metadata))
             .Watches<V1RoleBinding>(b => GroupTriggers.OwnerGroup(b.Metadata));
@@ -64,6 +71,7 @@ public static class OperatorServiceCollectionExtensions
         services.TryAddSingleton<CredentialResolver>();
         services.TryAddSingleton<ICredentialSource>(sp => sp.GetRequiredService<CredentialResolver>());
         services.TryAddSingleton<ManagedSecretWriter>();
+        services.TryAddSingleton<GroupClaims>();
         services.TryAddSingleton<GroupDirectory>();
         services.TryAddSingleton<AliasResolver>();
         services.TryAddSingleton<GroupRbacWriter>();

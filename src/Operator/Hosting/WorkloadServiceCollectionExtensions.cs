@@ -1,3 +1,4 @@
+using k8s.Models;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,12 +7,14 @@ using Operator.Workloads;
 
 namespace Operator.Hosting;
 
-/// <summary>Registration of the workload features: the reload rollouts, and the Pod webhook when <c>--webhook-enabled</c>.</summary>
+/// <summary>Registration of the workload features: the rollout controllers of the three workload kinds, and the Pod webhook when <c>--webhook-enabled</c>.</summary>
 public static class WorkloadServiceCollectionExtensions
 {
     public static IServiceCollection AddWorkloadIntegration(this IServiceCollection services, IConfiguration configuration)
     {
-        services.TryAddSingleton<IRolloutTrigger, RolloutTrigger>();
+        services.AddRollouts<V1Deployment>();
+        services.AddRollouts<V1StatefulSet>();
+        services.AddRollouts<V1DaemonSet>();
         if (configuration.GetValue("WebhookEnabled", false))
         {
             services.TryAddSingleton<PodMutator>();

@@ -135,10 +135,10 @@ public sealed class ApiFixture : IAsyncDisposable
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
         var secret = new V1Secret
         {
-            Metadata = new V1ObjectMeta { Name = "secretgroup-api-keys", NamespaceProperty = "default" },
+            Metadata = new V1ObjectMeta { Name = "secretgroup-api-keys", NamespaceProperty = OperatorHarness.OperatorNamespace },
             Data = new Dictionary<string, byte[]> { [hash] = Encoding.UTF8.GetBytes(subject) },
         };
-        await H.Client.CoreV1.CreateNamespacedSecretAsync(secret, "default");
+        await H.Client.CoreV1.CreateNamespacedSecretAsync(secret, OperatorHarness.OperatorNamespace);
     }
 
     public static void AssertError(HttpStatusCode expected, (HttpStatusCode Status, JsonNode? Body) actual, string code, string? messagePart = null)

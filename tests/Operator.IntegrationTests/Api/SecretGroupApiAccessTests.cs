@@ -167,7 +167,7 @@ public sealed class SecretGroupApiAccessTests
         ApiFixture.AssertError(HttpStatusCode.Unauthorized, await f.SendAsync(HttpMethod.Get, Url(id), token: null, apiKey: "key-for-bob-124"), "unauthenticated");
 
         // the key itself is stored nowhere in clear
-        var keys = await f.H.Client.CoreV1.ReadNamespacedSecretAsync("secretgroup-api-keys", "default");
+        var keys = await f.H.Client.CoreV1.ReadNamespacedSecretAsync("secretgroup-api-keys", OperatorHarness.OperatorNamespace);
         Assert.DoesNotContain(keys.Data.Keys, k => k.Contains("key-for-bob", StringComparison.Ordinal));
         Assert.DoesNotContain(f.H.AllLogs(), l => l.Contains("key-for-bob", StringComparison.Ordinal));
     }

@@ -38,6 +38,7 @@ public sealed class SecretVersionRecorder : IAsyncDisposable
         path = $"api/v1/namespaces/{ns}/secrets";
         selector = Uri.EscapeDataString(labelSelector);
         http = new HttpClient { BaseAddress = emulator.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", emulator.AdminToken);
     }
 
     /// <summary>Watch streams opened so far.</summary>

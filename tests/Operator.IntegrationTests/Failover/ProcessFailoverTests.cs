@@ -40,11 +40,13 @@ public sealed class ProcessFailoverTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task KilledLeader_IsReplacedWithinLeasePlusRetry_AndAStoppedLeaderHandsOverFasterThanTheLease()
     {
-        await using var kube = await KubeApiEmulator.StartAsync(cancellationToken: ct);
-        var kubeconfig = Path.Combine(work.FullName, "kubeconfig");
-        await File.WriteAllTextAsync(kubeconfig, kube.KubeconfigYaml(), ct);
+        await using var kube = await KubeApiEmulator.StartAsync(new KubeApiEmulatorOptions { EnforceRbac = true }, ct);
         using var client = kube.CreateClient();
         await SetUpGroupAsync(client);
+
+        // The replicas run as the ServiceAccount of config/rbac: leases only through its leader-election Role.
+        var kubeconfig = Path.Combine(work.FullName, "kubeconfig");
+        await File.WriteAllTextAsync(kubeconfig, kube.KubeconfigYaml(await ShippedRbac.InstallAsync(client, ct)), ct);
 
         var a = await StartReadyAsync(kubeconfig, "a");
         var b = await StartReadyAsync(kubeconfig, "b");
@@ -84,9 +86,10 @@ public sealed class ProcessFailoverTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"graceful: Lease taken {handover.Elapsed.TotalMilliseconds:F0} ms after SIGTERM (the old leader had exited by {exitedAfter.TotalMilliseconds:F0} ms, code {survivor.ExitCode})");
 
         Assert.True(stopped, "the leader did not exit within 10 s of SIGTERM");
-        Assert.Contains(survivor.Output(), l => l.Contains($"Released Lease default/{LeaseName}", StringComparison.Ordinal));
+        Assert.Contains(survivor.Output(), l => l.Contains($"Released Lease {ShippedRbac.Namespace}/{LeaseName}", StringComparison.Ordinal));
         Assert.True(handover.Elapsed < LeaseDuration, $"Lease taken {handover.Elapsed} after SIGTERM: a released Lease must not wait out the LeaseDuration");
         Assert.Equal(await IdentityAsync(client, c), handover.Holder);
+        Assert.Empty(ShippedRbac.ForbiddenRequests(kube)); // leader election needs nothing config/rbac lacks
     }
 
     public void Dispose()
@@ -143,7 +146,7 @@ public sealed class ProcessFailoverTests(ITestOutputHelper output) : IDisposable
             kubeconfig,
             Path.Combine(work.FullName, $"operator-{name}.log"),
             [
-                $"--tenant={Tenant}", "--leader-elect=true", "--log-format=text", "--workers=2", $"--tfy-k8s-secrets-path={secrets}",
+                $"--tenant={Tenant}", $"--namespace={ShippedRbac.Namespace}", "--leader-elect=true", "--log-format=text", "--workers=2", $"--tfy-k8s-secrets-path={secrets}",
                 $"--lease-duration={LeaseDuration.TotalSeconds}s", "--lease-renew-deadline=1.5s", $"--lease-retry-period={RetryPeriod.TotalMilliseconds}ms",
             ],
             keepOutput: true);
@@ -249,11 +252,11 @@ public sealed class ProcessFailoverTests(ITestOutputHelper output) : IDisposable
     /// <summary>Waits until <paramref name="holder"/> renews the Lease (its renewTime moves).</summary>
     private async Task WaitForRenewalAsync(IKubernetes client, string holder)
     {
-        var first = (await client.CoordinationV1.ReadNamespacedLeaseAsync(LeaseName, "default", cancellationToken: ct)).Spec?.RenewTime;
+        var first = (await client.CoordinationV1.ReadNamespacedLeaseAsync(LeaseName, ShippedRbac.Namespace, cancellationToken: ct)).Spec?.RenewTime;
         await PollAsync(
             async () =>
             {
-                var spec = (await client.CoordinationV1.ReadNamespacedLeaseAsync(LeaseName, "default", cancellationToken: ct)).Spec;
+                var spec = (await client.CoordinationV1.ReadNamespacedLeaseAsync(LeaseName, ShippedRbac.Namespace, cancellationToken: ct)).Spec;
                 Assert.Equal(holder, spec?.HolderIdentity);
                 return spec?.RenewTime != first;
             },
@@ -265,7 +268,7 @@ public sealed class ProcessFailoverTests(ITestOutputHelper output) : IDisposable
     {
         try
         {
-            var lease = await client.CoordinationV1.ReadNamespacedLeaseAsync(LeaseName, "default", cancellationToken: ct);
+            var lease = await client.CoordinationV1.ReadNamespacedLeaseAsync(LeaseName, ShippedRbac.Namespace, cancellationToken: ct);
             return lease.Spec?.HolderIdentity ?? "";
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)

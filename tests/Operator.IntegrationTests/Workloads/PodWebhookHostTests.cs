@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Operator.Entities.V1Alpha1;
 using Operator.Hosting;
 using Operator.Runtime;
+using Operator.Testing;
 using Operator.Testing.Kube;
 using Operator.Webhooks;
 
@@ -23,7 +24,7 @@ public sealed class PodWebhookHostTests
     [Fact]
     public async Task EnabledWebhook_ResolvesReferencesFromTheInformerCache_OverHttps()
     {
-        await using var kube = await KubeApiEmulator.StartAsync();
+        await using var kube = await KubeApiEmulator.StartAsync(new KubeApiEmulatorOptions { EnforceRbac = true });
         using var client = kube.CreateClient();
         await CrdInstaller.InstallAsync(client, CancellationToken.None);
         await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = OperatorNs } });
@@ -34,6 +35,7 @@ public sealed class PodWebhookHostTests
             Webhooks = [new V1MutatingWebhook { Name = "pods.secrets.tfy.dev", AdmissionReviewVersions = ["v1"], SideEffects = "None", ClientConfig = new Admissionregistrationv1WebhookClientConfig { Url = "https://localhost/mutate-pods" } }],
         });
 
+        using var operatorClient = kube.CreateClient(await ShippedRbac.InstallAsync(client, CancellationToken.None)); // the operator runs under config/rbac
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -44,7 +46,7 @@ public sealed class PodWebhookHostTests
             ["WebhookPort"] = "0",
         });
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(client);
+        builder.Services.AddSingleton(operatorClient);
         builder.Services.AddSecretGroupOperator(builder.Configuration);
         using var host = builder.Build();
         await host.StartAsync();
@@ -85,5 +87,7 @@ public sealed class PodWebhookHostTests
         {
             await host.StopAsync();
         }
+
+        Assert.Empty(ShippedRbac.ForbiddenRequests(kube)); // the webhook's caBundle and cache need nothing config/rbac lacks
     }
 }

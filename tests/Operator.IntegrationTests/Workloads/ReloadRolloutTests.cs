@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Operator.Entities.V1Alpha1;
+using Operator.Runtime;
 using Operator.Workloads;
 
 namespace Operator.IntegrationTests.Workloads;
@@ -53,6 +54,35 @@ public sealed class ReloadRolloutTests
         return await h.WaitForGroupAsync(Ns, Group, "True", and: g => g.Status!.LastSyncTime > before.Status!.LastSyncTime && g.Status.DataHash != before.Status.DataHash);
     }
 
+    /// <summary>Waits until the rollout controllers have recorded <paramref name="hash"/> on each named workload's pod template.</summary>
+    private static Task WaitForHashAsync(OperatorHarness h, string hash, params string[] names) => OperatorHarness.WaitForAsync(async () =>
+    {
+        foreach (var name in names)
+        {
+            var annotations = name switch
+            {
+                "db" => (await h.Client.AppsV1.ReadNamespacedStatefulSetAsync(name, Ns)).Spec.Template.Metadata.Annotations,
+                "agent" => (await h.Client.AppsV1.ReadNamespacedDaemonSetAsync(name, Ns)).Spec.Template.Metadata.Annotations,
+                _ => await DeploymentTemplateAnnotationsAsync(h, name),
+            };
+            if (annotations?.TryGetValue(HashAnnotation, out var seen) != true || seen != hash)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }, $"rollout of {string.Join(", ", names)}");
+
+    /// <summary>Has the Deployment controller reconcile <paramref name="name"/> once more and waits until it has.</summary>
+    private static async Task ReconcileAgainAsync(OperatorHarness h, string name)
+    {
+        var line = $"Deployment {Ns}/{name} reconciled";
+        var before = h.AllLogs().Count(l => l.Contains(line, StringComparison.Ordinal));
+        h.Host!.Services.GetRequiredService<IControllerQueue<V1Deployment>>().Enqueue(new ObjectKey(Ns, name));
+        await OperatorHarness.WaitForAsync(() => Task.FromResult(h.AllLogs().Count(l => l.Contains(line, StringComparison.Ordinal)) > before), $"{line} again");
+    }
+
     [Fact]
     public async Task ChangedGroupData_RollsAnnotatedWorkloadsOnce_AndLeavesOthersAlone()
     {
@@ -72,6 +102,7 @@ public sealed class ReloadRolloutTests
         var changed = await ChangeAndResyncAsync(h, first, canary);
         var newHash = changed.Status!.DataHash!;
         var expectedTime = h.Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        await WaitForHashAsync(h, newHash, "web", "db", "agent");
 
         var web = await h.Client.AppsV1.ReadNamespacedDeploymentAsync("web", Ns);
         Assert.Equal(newHash, web.Spec.Template.Metadata.Annotations[HashAnnotation]);
@@ -86,11 +117,10 @@ public sealed class ReloadRolloutTests
         await OperatorHarness.WaitForAsync(async () => (await h.Client.EventsV1.ListNamespacedEventAsync(Ns)).Items
             .Any(e => e.Reason == "SecretsChanged" && e.Regarding.Name == "web" && e.Regarding.Kind == "Deployment"), "SecretsChanged Event on the Deployment");
 
-        // A resync without a change, and a repeated call for the same change, roll nothing.
+        // A resync without a change, and another reconcile of the same workload, roll nothing.
         h.Time.Advance(TimeSpan.FromMinutes(11));
         await h.WaitForGroupAsync(Ns, Group, "True", and: g => g.Status!.LastSyncTime > changed.Status.LastSyncTime);
-        var trigger = h.Host!.Services.GetRequiredService<IRolloutTrigger>();
-        await trigger.OnGroupDataChangedAsync(changed, first.Status!.DataHash!, newHash, CancellationToken.None);
+        await ReconcileAgainAsync(h, "web");
         var after = await h.Client.AppsV1.ReadNamespacedDeploymentAsync("web", Ns);
         Assert.Equal(web.Metadata.ResourceVersion, after.Metadata.ResourceVersion);
         Assert.Equal(expectedTime, after.Spec.Template.Metadata.Annotations[RestartedAt]);
@@ -117,7 +147,34 @@ public sealed class ReloadRolloutTests
         Assert.Null(await DeploymentTemplateAnnotationsAsync(h, "web"));
         await OperatorHarness.WaitForAsync(async () => (await h.Client.EventsV1.ListNamespacedEventAsync(Ns)).Items
             .Any(e => e.Type == "Warning" && e.Reason == "RolloutFailed" && e.Regarding.Name == "web"), "RolloutFailed Event on the Deployment");
-        Assert.DoesNotContain(h.AllLogs(), l => l.Contains("v2", StringComparison.Ordinal) && l.Contains("RolloutTrigger", StringComparison.Ordinal));
+        Assert.Null(await DeploymentTemplateAnnotationsAsync(h, "web"));
+        Assert.DoesNotContain(h.AllLogs(), l => l.Contains("v2", StringComparison.Ordinal) && l.Contains("Rollout", StringComparison.Ordinal));
+
+        // The failed patch is retried with the key's backoff (500 ms first), so the workload rolls after all.
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        await WaitForHashAsync(h, changed.Status.DataHash!, "web");
+    }
+
+    [Fact]
+    public async Task RestartOfTheOperator_RollsNothing_AndAWorkloadCreatedAfterTheChange_IsNotRolled()
+    {
+        await using var h = await StartAsync();
+        await DeploymentAsync(h, "web", Ns, Group);
+        await h.CreateGroupAsync(Ns, Group, ["API_KEY"], g => g.Spec.RefreshInterval = "10m");
+        var first = await h.WaitForGroupAsync(Ns, Group, "True", "Synced");
+        var changed = await ChangeAndResyncAsync(h, first, "v2");
+        await WaitForHashAsync(h, changed.Status!.DataHash!, "web");
+        await DeploymentAsync(h, "late", Ns, Group);
+        await ReconcileAgainAsync(h, "late");
+        var web = await h.Client.AppsV1.ReadNamespacedDeploymentAsync("web", Ns);
+
+        await h.StopOperatorAsync();
+        await h.StartOperatorAsync();
+        await ReconcileAgainAsync(h, "web");
+        await ReconcileAgainAsync(h, "late");
+
+        Assert.Equal(web.Metadata.ResourceVersion, (await h.Client.AppsV1.ReadNamespacedDeploymentAsync("web", Ns)).Metadata.ResourceVersion);
+        Assert.Null(await DeploymentTemplateAnnotationsAsync(h, "late"));
     }
 
     [Fact]
@@ -131,6 +188,7 @@ public sealed class ReloadRolloutTests
         await h.StopOperatorAsync();
         await h.StartOperatorAsync();
         var changed = await ChangeAndResyncAsync(h, first, "v2");
+        await WaitForHashAsync(h, changed.Status!.DataHash!, "web");
 
         Assert.Equal(changed.Status!.DataHash, (await DeploymentTemplateAnnotationsAsync(h, "web"))![HashAnnotation]);
     }
@@ -140,7 +198,7 @@ public sealed class ReloadRolloutTests
     [InlineData("a-group-name-that-is-exactly-sixty-three-characters-long-abcdef", null)]
     public void HashAnnotationName_FitsTheKubernetesLimit(string group, string? expected)
     {
-        var name = RolloutTrigger.DataHashAnnotation(group);
+        var name = ReloadAnnotations.DataHash(group);
         Assert.True(name["secrets.tfy.dev/".Length..].Length <= 63);
         if (expected is not null)
         {
@@ -149,7 +207,7 @@ public sealed class ReloadRolloutTests
         else
         {
             Assert.StartsWith("secrets.tfy.dev/data-hash.a-group-name", name, StringComparison.Ordinal);
-            Assert.NotEqual(name, RolloutTrigger.DataHashAnnotation(group[..^1] + "x"));
+            Assert.NotEqual(name, ReloadAnnotations.DataHash(group[..^1] + "x"));
         }
     }
 }

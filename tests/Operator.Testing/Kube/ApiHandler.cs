@@ -8,6 +8,20 @@ namespace Operator.Testing.Kube;
 /// <summary>Routes HTTP requests to discovery documents and resource operations.</summary>
 internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer watches, OpenApiHandler openApi, TimeProvider time, Func<string> serverAddress, CancellationToken stopping)
 {
+    private const string UserKey = "kube.user";
+    private const string MessageKey = "kube.status-message";
+
+    /// <summary>What RBAC checks on writes beyond the request's own verb (escalation, create by apply); null: none.</summary>
+    public WriteAuthorization? Writes { get; init; }
+
+    /// <summary>Records the authenticated (or impersonated) user of a request.</summary>
+    public static void SetUser(HttpContext context, KubeUser user) => context.Items[UserKey] = user;
+
+    public static KubeUser? UserOf(HttpContext context) => context.Items.TryGetValue(UserKey, out var user) ? user as KubeUser : null;
+
+    /// <summary>The message of the failure Status written for this request, or "".</summary>
+    public static string StatusMessageOf(HttpContext context) => context.Items.TryGetValue(MessageKey, out var message) ? message as string ?? "" : "";
+
     public static JsonObject Present(ResourceType type, JsonObject obj)
     {
         var copy = EventMirror.FromStorage(type, obj.DeepClone().AsObject());
@@ -16,11 +30,15 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
         return copy;
     }
 
-    public async Task HandleAsync(HttpContext context)
+    /// <summary>Answers a request; <paramref name="filters"/> run first (authentication, authorization, endpoints that store nothing) and return true when they answered it.</summary>
+    public async Task HandleAsync(HttpContext context, Func<Task<bool>> filters)
     {
         try
         {
-            await RouteAsync(context).ConfigureAwait(false);
+            if (!await filters().ConfigureAwait(false))
+            {
+                await RouteAsync(context).ConfigureAwait(false);
+            }
         }
         catch (KubeApiException e)
         {
@@ -48,6 +66,8 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
         {
             return;
         }
+
+        context.Items[MessageKey] = error.Message;
 
         await WriteJsonAsync(context, error.Code, error.ToStatus()).ConfigureAwait(false);
     }
@@ -140,6 +160,7 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
                 case "POST":
                     var fields = RequestBody.Directive(context, "CreateOptions");
                     var body = await RequestBody.ReadObjectAsync(context, fields).ConfigureAwait(false);
+                    Guard(context, type, ns ?? "", null, body);
                     var created = operations.Create(type, ns ?? "", body, fields);
                     RequestBody.AddWarnings(context, fields);
                     await WriteObjectAsync(context, type, 201, created).ConfigureAwait(false);
@@ -169,7 +190,9 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
                 case "PUT":
                     var fields = RequestBody.Directive(context, "UpdateOptions");
                     var body = await RequestBody.ReadObjectAsync(context, fields).ConfigureAwait(false);
-                    var updated = operations.Update(type, ns, name, body, statusOnly, fields);
+                    var updated = type.Group == RbacIndex.Group
+                        ? operations.Patch(type, ns, name, old => Guard(context, type, ns, old ?? throw KubeApiException.NotFound(type, name), body), statusOnly, fields)
+                        : operations.Update(type, ns, name, body, statusOnly, fields);
                     RequestBody.AddWarnings(context, fields);
                     await WriteObjectAsync(context, type, 200, updated).ConfigureAwait(false);
                     return;
@@ -179,7 +202,20 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
                     var contentType = context.Request.ContentType ?? "";
                     var isApply = contentType.StartsWith("application/apply-patch", StringComparison.OrdinalIgnoreCase);
                     var patched = operations.Patch(type, ns, name, old =>
-                        old is null && !isApply ? throw KubeApiException.NotFound(type, name) : Patching.Apply(type, contentType, old, patch), statusOnly, patchFields);
+                    {
+                        if (old is null && !isApply)
+                        {
+                            throw KubeApiException.NotFound(type, name);
+                        }
+
+                        if (old is null && UserOf(context) is { } user)
+                        {
+                            Writes?.RequireCreate(user, type, ns, name); // only server-side apply creates; it needs `create` too
+                        }
+
+                        var before = old?.DeepClone().AsObject(); // Patching.Apply edits its target in place
+                        return Guard(context, type, ns, before, Patching.Apply(type, contentType, old, patch));
+                    }, statusOnly, patchFields);
                     RequestBody.AddWarnings(context, patchFields);
                     await WriteObjectAsync(context, type, 200, patched).ConfigureAwait(false);
                     return;
@@ -202,6 +238,16 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
         }
 
         throw new KubeApiException(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource");
+    }
+
+    private JsonObject Guard(HttpContext context, ResourceType type, string ns, JsonObject? old, JsonObject updated)
+    {
+        if (Writes is not null && UserOf(context) is { } user)
+        {
+            Writes.Check(user, type, ns, old, updated);
+        }
+
+        return updated;
     }
 
     private static JsonObject SuccessStatus(ResourceType type, JsonObject deleted)

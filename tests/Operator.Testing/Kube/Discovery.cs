@@ -32,7 +32,8 @@ internal static class Discovery
         ["kind"] = "APIGroupList",
         ["apiVersion"] = "v1",
         ["groups"] = new JsonArray(registry.All.Where(t => t.Group.Length > 0).GroupBy(t => t.Group)
-            .Select(g => (JsonNode)Group(g.Key, g.Select(t => t.Version).Distinct().ToList())).ToArray()),
+            .Select(g => (JsonNode)Group(g.Key, g.Select(t => t.Version).Distinct().ToList()))
+            .Concat(AuthEndpoints.Groups.Select(g => (JsonNode)Group(g, ["v1"]))).ToArray()),
     };
 
     public static JsonObject? GroupOf(ResourceRegistry registry, string group)
@@ -80,6 +81,11 @@ internal static class Discovery
                     ["kind"] = type.Kind,
                     ["verbs"] = new JsonArray("get", "patch", "update"),
                 });
+            }
+
+            if (type is { Group: "", Plural: "serviceaccounts" })
+            {
+                resources.Add(AuthEndpoints.TokenSubresource());
             }
         }
 

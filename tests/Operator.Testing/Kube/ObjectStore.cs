@@ -38,6 +38,9 @@ internal sealed class ObjectStore(int historyLimit)
 
     public long CurrentResourceVersion => _resourceVersion;
 
+    /// <summary>Called after every stored change, under <see cref="Gate"/>, with the previous and current state (null when absent).</summary>
+    public Action<string, JsonObject?, JsonObject?>? Changed { get; set; }
+
     public string NextResourceVersion() => (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
 
     public JsonObject? Get(string storageKey, string ns, string name) =>
@@ -67,6 +70,7 @@ internal sealed class ObjectStore(int historyLimit)
 
         bucket[Key(Meta.Namespace(obj), Meta.Name(obj))] = obj;
         Record(new WatchRecord(_resourceVersion, storageKey, Meta.Namespace(obj), eventType, obj, previous));
+        Changed?.Invoke(storageKey, previous, obj);
     }
 
     /// <summary>Removes an object; <paramref name="finalState"/> carries the deletion's resourceVersion.</summary>
@@ -78,6 +82,7 @@ internal sealed class ObjectStore(int historyLimit)
         }
 
         Record(new WatchRecord(_resourceVersion, storageKey, Meta.Namespace(finalState), "DELETED", finalState, previous));
+        Changed?.Invoke(storageKey, previous, null);
     }
 
     /// <summary>Opens a watch; returns the history after <paramref name="fromResourceVersion"/> to replay, or null when it is too old.</summary>

@@ -23,7 +23,7 @@ public sealed class InstallManifestTests
         var kinds = objects.Select(o => ((IKubernetesObject)o).Kind).ToList();
 
         Assert.Equal(["CustomResourceDefinition", "CustomResourceDefinition", "Namespace"], kinds.Take(3));
-        Assert.Equal(["ClusterRole", "ClusterRoleBinding", "Deployment", "MutatingWebhookConfiguration", "Role", "RoleBinding", "Service", "ServiceAccount"], kinds.Skip(3).Order(StringComparer.Ordinal));
+        Assert.Equal(["ClusterRole", "ClusterRoleBinding", "Deployment", "MutatingWebhookConfiguration", "Role", "Role", "RoleBinding", "RoleBinding", "Service", "ServiceAccount"], kinds.Skip(3).Order(StringComparer.Ordinal));
         var ns = objects.OfType<V1Namespace>().Single().Metadata.Name;
         Assert.All(objects.OfType<IKubernetesObject<V1ObjectMeta>>().Where(o => o is not (V1Namespace or V1CustomResourceDefinition or V1ClusterRole or V1ClusterRoleBinding or V1MutatingWebhookConfiguration)),
             o => Assert.Equal(ns, o.Metadata.NamespaceProperty));

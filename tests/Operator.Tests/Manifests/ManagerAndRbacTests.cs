@@ -68,7 +68,7 @@ public sealed class ManagerAndRbacTests
     [Fact]
     public void LeaderElection_IsLimitedToLeasesInTheOperatorNamespace()
     {
-        var role = ConfigManifests.Single<V1Role>("config/rbac");
+        var role = Assert.Single(ConfigManifests.Load("config/rbac").OfType<V1Role>(), r => r.Metadata.Name == "secretgroup-operator-leader-election");
         var rule = Assert.Single(role.Rules);
 
         Assert.Equal("secretgroup-system", role.Metadata.NamespaceProperty);
@@ -78,13 +78,26 @@ public sealed class ManagerAndRbacTests
     }
 
     [Fact]
+    public void Claims_AreConfigMapsOfTheOperatorNamespace_NeverUpdatedOrDeletedByIt()
+    {
+        var role = Assert.Single(ConfigManifests.Load("config/rbac").OfType<V1Role>(), r => r.Metadata.Name == "secretgroup-operator-claims");
+        var rule = Assert.Single(role.Rules);
+
+        Assert.Equal("secretgroup-system", role.Metadata.NamespaceProperty);
+        Assert.Equal([""], rule.ApiGroups);
+        Assert.Equal(["configmaps"], rule.Resources);
+        Assert.Equal(["get", "list", "watch", "create"], rule.Verbs);
+    }
+
+    [Fact]
     public void Bindings_NameTheOperatorServiceAccount()
     {
         var account = ConfigManifests.Single<V1ServiceAccount>("config/rbac");
         var clusterBinding = ConfigManifests.Single<V1ClusterRoleBinding>("config/rbac");
-        var binding = ConfigManifests.Single<V1RoleBinding>("config/rbac");
+        var bindings = ConfigManifests.Load("config/rbac").OfType<V1RoleBinding>().ToList();
 
-        Assert.All(clusterBinding.Subjects.Concat(binding.Subjects), s =>
+        Assert.Equal(2, bindings.Count);
+        Assert.All(clusterBinding.Subjects.Concat(bindings.SelectMany(b => b.Subjects)), s =>
             Assert.Equal(("ServiceAccount", account.Metadata.Name, "secretgroup-system"), (s.Kind, s.Name, s.NamespaceProperty)));
     }
 }

@@ -17,25 +17,9 @@ namespace Operator.Entities.V1Alpha1;
 [PrinterColumn("Last Sync", "date", ".status.lastSyncTime")]
 [PrinterColumn("Reason", "string", ".status.conditions[?(@.type==\"Ready\")].reason", Priority = 1)]
 [PrinterColumn("Age", "date", ".metadata.creationTimestamp")]
-public sealed class SecretGroup : IKubernetesObject<V1ObjectMeta>, ISpec<SecretGroupSpec>, IStatus<SecretGroupStatus?>
+public sealed class SecretGroup() : CustomEntity<SecretGroupSpec, SecretGroupStatus>(KindName)
 {
     public const string KindName = "SecretGroup";
-
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = Api.GroupVersion;
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KindName;
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [Required]
-    [JsonPropertyName("spec")]
-    public SecretGroupSpec Spec { get; set; } = new();
-
-    [JsonPropertyName("status")]
-    public SecretGroupStatus? Status { get; set; }
 }
 
 /// <summary>Desired state of a <see cref="SecretGroup"/>.</summary>
@@ -142,6 +126,11 @@ public sealed class SecretGroupStatus
 
     [JsonPropertyName("nextSyncTime")]
     public DateTime? NextSyncTime { get; set; }
+
+    /// <summary>When a sync last changed the data (not the first sync); workloads created before it and never rolled roll.</summary>
+    [Description("When a sync last changed the managed Secret's data (the first sync does not count).")]
+    [JsonPropertyName("dataChangeTime")]
+    public DateTime? DataChangeTime { get; set; }
 
     [JsonPropertyName("observedGeneration")]
     public long? ObservedGeneration { get; set; }

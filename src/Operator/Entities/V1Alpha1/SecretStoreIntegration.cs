@@ -17,25 +17,9 @@ namespace Operator.Entities.V1Alpha1;
 [PrinterColumn("FQN", "string", ".status.fqn")]
 [PrinterColumn("Reason", "string", ".status.conditions[?(@.type==\"Ready\")].reason", Priority = 1)]
 [PrinterColumn("Age", "date", ".metadata.creationTimestamp")]
-public sealed class SecretStoreIntegration : IKubernetesObject<V1ObjectMeta>, ISpec<SecretStoreIntegrationSpec>, IStatus<SecretStoreIntegrationStatus?>
+public sealed class SecretStoreIntegration() : CustomEntity<SecretStoreIntegrationSpec, SecretStoreIntegrationStatus>(KindName)
 {
     public const string KindName = "SecretStoreIntegration";
-
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = Api.GroupVersion;
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KindName;
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [Required]
-    [JsonPropertyName("spec")]
-    public SecretStoreIntegrationSpec Spec { get; set; } = new();
-
-    [JsonPropertyName("status")]
-    public SecretStoreIntegrationStatus? Status { get; set; }
 }
 
 /// <summary>Desired state of a <see cref="SecretStoreIntegration"/>.</summary>

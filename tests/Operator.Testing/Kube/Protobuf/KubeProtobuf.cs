@@ -5,7 +5,8 @@ namespace Operator.Testing.Kube.Protobuf;
 
 /// <summary>
 /// Decodes the protobuf bodies kubectl's typed commands send (<c>kubectl create secret|configmap|namespace|
-/// serviceaccount|role|rolebinding|clusterrole|clusterrolebinding|deployment|service</c>, <c>kubectl auth can-i</c>):
+/// serviceaccount|role|rolebinding|clusterrole|clusterrolebinding|deployment|service</c>, <c>kubectl auth can-i|whoami</c>,
+/// <c>kubectl create token</c>):
 /// client-go forces protobuf for built-in kinds and falls back to JSON on a 415 only for CBOR (rest/client.go,
 /// requestClientContentConfigProvider.UnsupportedMediaType), so a 415 would fail those commands. The envelope is
 /// apimachinery's: "k8s\0" then runtime.Unknown {typeMeta=1, raw=2}. Field numbers come from k8s.io/api's
@@ -23,11 +24,14 @@ internal static class KubeProtobuf
         ["rbac.authorization.k8s.io/v1/RoleBinding"] = "RoleBinding", ["rbac.authorization.k8s.io/v1/ClusterRoleBinding"] = "RoleBinding",
         ["authorization.k8s.io/v1/SelfSubjectAccessReview"] = "SelfSubjectAccessReview",
         ["authorization.k8s.io/v1/SelfSubjectRulesReview"] = "SelfSubjectRulesReview",
+        ["authentication.k8s.io/v1/SelfSubjectReview"] = "SelfSubjectReview",
+        ["authentication.k8s.io/v1/TokenRequest"] = "TokenRequest",
     };
 
     // "number jsonName kind[?]" per field; kinds: s string, b bytes, i int, o bool, t Time, q Quantity, n IntOrString,
     // ms map<string,string>, mb map<string,bytes>, mq map<string,Quantity>, rs repeated string, m:X message,
-    // rm:X repeated message, - ignored. "?" marks a pointer field: its zero value is kept.
+    // rm:X repeated message, - ignored. "?" marks a pointer field: its zero value is kept. A request's status is ignored
+    // (create strategies reset it, reviews compute it); Go writes non-pointer status structs even when empty.
     private static readonly Dictionary<string, Dictionary<int, FieldSpec>> Messages = Parse(new()
     {
         ["ObjectMeta"] = "1 name s|2 generateName s|3 namespace s|4 selfLink s|5 uid s|6 resourceVersion s|7 generation i|8 creationTimestamp t|9 deletionTimestamp t|10 deletionGracePeriodSeconds i?|11 labels ms|12 annotations ms|13 ownerReferences rm:OwnerReference|14 finalizers rs|17 managedFields -",
@@ -49,13 +53,17 @@ internal static class KubeProtobuf
         ["RoleRef"] = "1 apiGroup s|2 kind s|3 name s",
         ["LabelSelector"] = "1 matchLabels ms|2 matchExpressions rm:LabelSelectorRequirement",
         ["LabelSelectorRequirement"] = "1 key s|2 operator s|3 values rs",
-        ["SelfSubjectAccessReview"] = "1 metadata m:ObjectMeta|2 spec m:SelfSubjectAccessReviewSpec|3 status m:Empty",
+        ["SelfSubjectAccessReview"] = "1 metadata m:ObjectMeta|2 spec m:SelfSubjectAccessReviewSpec|3 status -",
         ["SelfSubjectAccessReviewSpec"] = "1 resourceAttributes m:ResourceAttributes|2 nonResourceAttributes m:NonResourceAttributes",
         ["ResourceAttributes"] = "1 namespace s|2 verb s|3 group s|4 version s|5 resource s|6 subresource s|7 name s",
         ["NonResourceAttributes"] = "1 path s|2 verb s",
-        ["SelfSubjectRulesReview"] = "1 metadata m:ObjectMeta|2 spec m:SelfSubjectRulesReviewSpec|3 status m:Empty",
+        ["SelfSubjectRulesReview"] = "1 metadata m:ObjectMeta|2 spec m:SelfSubjectRulesReviewSpec|3 status -",
         ["SelfSubjectRulesReviewSpec"] = "1 namespace s",
-        ["Deployment"] = "1 metadata m:ObjectMeta|2 spec m:DeploymentSpec|3 status m:Empty",
+        ["SelfSubjectReview"] = "1 metadata m:ObjectMeta|2 status -",
+        ["TokenRequest"] = "1 metadata m:ObjectMeta|2 spec m:TokenRequestSpec|3 status -",
+        ["TokenRequestSpec"] = "1 audiences rs|3 boundObjectRef m:BoundObjectReference|4 expirationSeconds i?",
+        ["BoundObjectReference"] = "1 kind s|2 apiVersion s|3 name s|4 uid s",
+        ["Deployment"] = "1 metadata m:ObjectMeta|2 spec m:DeploymentSpec|3 status -",
         ["DeploymentSpec"] = "1 replicas i?|2 selector m:LabelSelector|3 template m:PodTemplateSpec|4 strategy m:DeploymentStrategy|5 minReadySeconds i|6 revisionHistoryLimit i?|7 paused o|9 progressDeadlineSeconds i?",
         ["DeploymentStrategy"] = "1 type s|2 rollingUpdate m:RollingUpdateDeployment",
         ["RollingUpdateDeployment"] = "1 maxUnavailable n|2 maxSurge n",
@@ -65,10 +73,9 @@ internal static class KubeProtobuf
         ["ContainerPort"] = "1 name s|2 hostPort i|3 containerPort i|4 protocol s|5 hostIP s",
         ["EnvVar"] = "1 name s|2 value s",
         ["ResourceRequirements"] = "1 limits mq|2 requests mq",
-        ["Service"] = "1 metadata m:ObjectMeta|2 spec m:ServiceSpec|3 status m:Empty",
+        ["Service"] = "1 metadata m:ObjectMeta|2 spec m:ServiceSpec|3 status -",
         ["ServiceSpec"] = "1 ports rm:ServicePort|2 selector ms|3 clusterIP s|4 type s|5 externalIPs rs|7 sessionAffinity s|11 externalName s",
         ["ServicePort"] = "1 name s|2 protocol s|3 port i|4 targetPort n|5 nodePort i",
-        ["Empty"] = "",
     });
 
     public static bool IsProtobuf(string? contentType) =>

@@ -65,12 +65,10 @@ public sealed class KubernetesStoreConformanceTests : StoreConformanceTests
 
         public void ThrottleNext(int calls) => emulator.Faults.FailNext(calls, 429, r => r.Path.StartsWith($"/api/v1/namespaces/{Source}/secrets", StringComparison.Ordinal));
 
-        // The emulator has no authentication: it answers this client's calls 401 the way an API server refuses a bad token.
+        // An unknown bearer token: the emulator answers 401, as an API server does.
         public Task<ISecretStore> CreateWithBadCredentialsAsync()
         {
-            var config = emulator.CreateClientConfiguration();
-            config.AccessToken = CredentialCanary;
-            emulator.Faults.FailNext(100, 401, r => r.Path == $"/api/v1/namespaces/{Source}");
+            var config = emulator.CreateClientConfiguration(CredentialCanary);
             return Task.FromResult<ISecretStore>(new KubernetesStore(new Kubernetes(config), Source, new StoreRetry(TimeProvider.System)));
         }
 

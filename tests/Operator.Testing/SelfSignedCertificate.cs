@@ -2,15 +2,15 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Operator.Testing.Stores.Azure;
+namespace Operator.Testing;
 
 /// <summary>A throwaway TLS server certificate for 127.0.0.1 and localhost, made in memory.</summary>
 internal static class SelfSignedCertificate
 {
-    public static X509Certificate2 Create()
+    public static X509Certificate2 Create(string commonName = "store-fake.local")
     {
         using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=store-fake.local", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest("CN=" + commonName, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
         names.AddDnsName("localhost");

@@ -1,0 +1,100 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Operator.Entities.V1Alpha1;
+using Operator.Runtime;
+
+namespace Operator.Controllers;
+
+/// <summary>What <see cref="OwnedObjects.CreateOrUpdateAsync"/> did.</summary>
+public enum OwnedWrite
+{
+    Unchanged,
+    Created,
+    Updated,
+}
+
+/// <summary>
+/// controller-runtime's <c>controllerutil.CreateOrUpdate</c> for the objects a group owns (its managed Secret, Roles and
+/// RoleBindings): the cached copy answers "nothing to do" without an API call; otherwise the object is created, or read
+/// from the API and replaced. An object of that name the group does not own is never taken over.
+/// </summary>
+public static class OwnedObjects
+{
+    /// <summary>
+    /// Converges the object at <paramref name="key"/>: <paramref name="upToDate"/> says an existing object (cached or
+    /// live) is already as desired; <paramref name="build"/> makes the desired object from the existing one (null: none
+    /// yet), keeping its resourceVersion. An existing object the group does not own is a <paramref name="conflictReason"/>
+    /// condition whose message ends with <paramref name="conflictHint"/>.
+    /// </summary>
+    public static async Task<(OwnedWrite Write, T Object)> CreateOrUpdateAsync<T>(
+        ResourceClient<T> api,
+        SecretGroup owner,
+        ObjectKey key,
+        T? cached,
+        Func<T, bool> upToDate,
+        Func<T?, T> build,
+        string conflictReason,
+        string conflictHint,
+        CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        ArgumentNullException.ThrowIfNull(upToDate);
+        ArgumentNullException.ThrowIfNull(build);
+        if (cached is not null && IsOwnedBy(cached.Metadata, owner) && upToDate(cached))
+        {
+            return (OwnedWrite.Unchanged, cached);
+        }
+
+        if (cached is null)
+        {
+            try
+            {
+                return (OwnedWrite.Created, await api.CreateAsync(build(null), cancellationToken).ConfigureAwait(false));
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+                // The cache lags, or an object of this name exists that the cache does not show: decide on the live one.
+            }
+        }
+
+        var existing = await api.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            return (OwnedWrite.Created, await api.CreateAsync(build(null), cancellationToken).ConfigureAwait(false));
+        }
+
+        if (!IsOwnedBy(existing.Metadata, owner))
+        {
+            throw new ConditionException(conflictReason, $"{EntityMetadata.For<T>().Kind} '{key}' exists and is not managed by this group{conflictHint}", retry: true);
+        }
+
+        return upToDate(existing)
+            ? (OwnedWrite.Unchanged, existing)
+            : (OwnedWrite.Updated, await api.ReplaceAsync(build(existing), cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Whether <paramref name="meta"/> carries an owner reference to <paramref name="group"/> (by uid).</summary>
+    public static bool IsOwnedBy(V1ObjectMeta meta, SecretGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return meta?.OwnerReferences?.Any(o => o.Uid == group.Metadata.Uid && o.Kind == SecretGroup.KindName) == true;
+    }
+
+    /// <summary>The controller owner reference to <paramref name="group"/> every owned object carries.</summary>
+    public static V1OwnerReference ReferenceTo(SecretGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return new V1OwnerReference
+        {
+            ApiVersion = Api.GroupVersion,
+            Kind = SecretGroup.KindName,
+            Name = group.Metadata.Name,
+            Uid = group.Metadata.Uid,
+            Controller = true,
+            BlockOwnerDeletion = true,
+        };
+    }
+}

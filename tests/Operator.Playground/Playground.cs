@@ -1,0 +1,120 @@
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Operator.Hosting;
+using Operator.Testing;
+using Operator.Testing.Kube;
+
+namespace Operator.Playground;
+
+/// <summary>What to start: the playground's command-line switches.</summary>
+public sealed record PlaygroundOptions
+{
+    /// <summary>Plain-HTTP port of the emulator (0: a free one); kubeconfigs point at its HTTPS port.</summary>
+    public int Port { get; init; } = 8001;
+
+    public string KubeconfigPath { get; init; } = Path.GetFullPath("playground.kubeconfig");
+
+    public bool WithOperator { get; init; } = true;
+
+    public bool WithSamples { get; init; } = true;
+
+    /// <summary>The emulator authorises every request with RBAC (on by default, as on a real cluster).</summary>
+    public bool EnforceRbac { get; init; } = true;
+
+    /// <summary>The operator's own flags, as the user wrote them (<c>make run ARGS=...</c>); they override the playground's defaults.</summary>
+    public IReadOnlyList<string> OperatorArgs { get; init; } = [];
+}
+
+/// <summary>
+/// The API emulator, the CRDs, config/samples and the operator in one process. Whoever holds the kubeconfig is a
+/// cluster admin; the operator runs as the ServiceAccount of config/rbac, with only the roles shipped there. The
+/// <see cref="PlaygroundUsers"/> get bearer tokens the emulator (and so the REST API's TokenReview) accepts.
+/// </summary>
+public sealed class Playground : IAsyncDisposable
+{
+    private readonly string? _operatorKubeconfig;
+
+    private Playground(KubeApiEmulator emulator, string kubeconfigPath, string? operatorKubeconfig, IReadOnlyList<object> samples)
+    {
+        Emulator = emulator;
+        KubeconfigPath = kubeconfigPath;
+        _operatorKubeconfig = operatorKubeconfig;
+        Samples = samples;
+    }
+
+    public KubeApiEmulator Emulator { get; }
+
+    /// <summary>The admin kubeconfig written for kubectl.</summary>
+    public string KubeconfigPath { get; }
+
+    /// <summary>The objects of config/samples, as applied.</summary>
+    public IReadOnlyList<object> Samples { get; }
+
+    public int AppliedSamples => Samples.Count;
+
+    /// <summary>The operator, when started.</summary>
+    public WebApplication? Operator { get; private set; }
+
+    /// <summary>Where the operator answers (health, metrics, REST API); null without the operator.</summary>
+    public OperatorEndpoints? Endpoints { get; private set; }
+
+    public static async Task<Playground> StartAsync(PlaygroundOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var emulator = await KubeApiEmulator.StartAsync(new KubeApiEmulatorOptions { Port = options.Port, EnforceRbac = options.EnforceRbac }, cancellationToken);
+        await File.WriteAllTextAsync(options.KubeconfigPath, emulator.KubeconfigYaml(), cancellationToken);
+        foreach (var user in PlaygroundUsers.All)
+        {
+            emulator.RegisterToken(user.Token, user.Name, [.. user.Groups]);
+        }
+
+        using var admin = emulator.CreateClient();
+        await CrdInstaller.InstallAsync(admin, cancellationToken);
+        var samples = RepositoryFiles.Root is { } root ? Path.Combine(root, "config/samples") : null;
+        var applied = options.WithSamples && Directory.Exists(samples)
+            ? await SampleApplier.ApplyAsync(admin, samples, cancellationToken)
+            : [];
+        if (!options.WithOperator)
+        {
+            return new Playground(emulator, options.KubeconfigPath, null, applied);
+        }
+
+        // The operator reads a kubeconfig exactly as it reads any other: its own, holding its ServiceAccount's token.
+        var operatorKubeconfig = Path.Combine(Path.GetTempPath(), $"playground-operator-{Guid.NewGuid():N}.kubeconfig");
+        await File.WriteAllTextAsync(operatorKubeconfig, emulator.KubeconfigYaml(await ShippedRbac.InstallAsync(admin, cancellationToken)), cancellationToken);
+        var playground = new Playground(emulator, options.KubeconfigPath, operatorKubeconfig, applied);
+        var (operatorArgs, endpoints) = PlaygroundArgs.OperatorCommandLine(options.OperatorArgs, PlaygroundArgs.PortOrFree);
+        playground.Endpoints = endpoints;
+        try
+        {
+            playground.Operator = global::Operator.Program.CreateApplication(
+                [$"--namespace={ShippedRbac.Namespace}", .. operatorArgs],
+                builder => builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(operatorKubeconfig))));
+            await playground.Operator.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await playground.DisposeAsync();
+            throw;
+        }
+
+        return playground;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Operator is not null)
+        {
+            await Operator.StopAsync(CancellationToken.None);
+            await Operator.DisposeAsync();
+        }
+
+        if (_operatorKubeconfig is not null)
+        {
+            File.Delete(_operatorKubeconfig);
+        }
+
+        await Emulator.DisposeAsync();
+    }
+}
