@@ -1,4 +1,5 @@
 using k8s;
+using k8s.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Operator.Hosting;
@@ -84,6 +85,14 @@ public sealed class Playground : IAsyncDisposable
         var operatorKubeconfig = Path.Combine(Path.GetTempPath(), $"playground-operator-{Guid.NewGuid():N}.kubeconfig");
         await File.WriteAllTextAsync(operatorKubeconfig, emulator.KubeconfigYaml(await ShippedRbac.InstallAsync(admin, cancellationToken)), cancellationToken);
         var playground = new Playground(emulator, options.KubeconfigPath, operatorKubeconfig, applied);
+        if (PlaygroundArgs.IsOn(options.OperatorArgs, "--webhook-enabled") && RepositoryFiles.Root is { } checkout)
+        {
+            // As config/default does on a cluster: the operator keeps this object's caBundle current and warns without it.
+            var webhook = KubernetesYaml.Deserialize<V1MutatingWebhookConfiguration>(
+                await File.ReadAllTextAsync(Path.Combine(checkout, "config/webhook/mutating_webhook_configuration.yaml"), cancellationToken));
+            await admin.AdmissionregistrationV1.CreateMutatingWebhookConfigurationAsync(webhook, cancellationToken: cancellationToken);
+        }
+
         var (operatorArgs, endpoints) = PlaygroundArgs.OperatorCommandLine(options.OperatorArgs, PlaygroundArgs.PortOrFree);
         playground.Endpoints = endpoints;
         try

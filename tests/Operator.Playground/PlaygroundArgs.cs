@@ -90,6 +90,24 @@ public static class PlaygroundArgs
         return ([.. defaults, .. operatorArgs], endpoints);
     }
 
+    /// <summary>True when the operator's arguments turn <paramref name="flag"/> on (<c>--flag</c>, <c>--flag=true</c>, <c>--flag true</c>).</summary>
+    public static bool IsOn(IReadOnlyList<string> operatorArgs, string flag)
+    {
+        ArgumentNullException.ThrowIfNull(operatorArgs);
+        var on = false;
+        for (var i = 0; i < operatorArgs.Count; i++)
+        {
+            var (name, value) = Split(operatorArgs[i]);
+            if (name == flag)
+            {
+                value ??= i + 1 < operatorArgs.Count && !operatorArgs[i + 1].StartsWith("--", StringComparison.Ordinal) ? operatorArgs[i + 1] : "true";
+                on = string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        return on;
+    }
+
     /// <summary><paramref name="port"/> when nothing listens on it on 127.0.0.1, else a free one: two playgrounds can run side by side.</summary>
     public static int PortOrFree(int port)
     {

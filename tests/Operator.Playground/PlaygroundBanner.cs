@@ -50,7 +50,12 @@ internal static class PlaygroundBanner
         lines.Add($"  source {envFile}");
         lines.Add("  kubectl get sg -A");
         lines.Add("  kubectl describe sg -n team-a openai-keys");
-        lines.Add("  kubectl --token=$VIEWER_TOKEN get secret -n team-a openai-keys");
+        lines.Add("  kubectl --token=$EDITOR_TOKEN get secret -n team-a openai-keys");
+        if (endpoints?.ApiPort is not null)
+        {
+            lines.Add("  curl -H \"Authorization: Bearer $VIEWER_TOKEN\" $API_URL/v1/secret-groups");
+        }
+
         lines.Add("Stop with Ctrl-C; nothing is kept, the next start begins from config/samples again.");
         foreach (var line in lines)
         {

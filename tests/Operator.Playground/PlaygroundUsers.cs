@@ -16,8 +16,8 @@ public sealed record PlaygroundUser(string Name, string Role, string Environment
 public static class PlaygroundUsers
 {
     public static readonly PlaygroundUser Admin = new("admin", "cluster admin and tenant admin", "ADMIN_TOKEN", ["system:masters"]);
-    public static readonly PlaygroundUser Editor = new("editor", "editor of team-a/openai-keys", "EDITOR_TOKEN", []);
-    public static readonly PlaygroundUser Viewer = new("viewer", "viewer of team-a/openai-keys", "VIEWER_TOKEN", []);
+    public static readonly PlaygroundUser Editor = new("editor", "editor of team-a/openai-keys: reads the group and its Secret", "EDITOR_TOKEN", []);
+    public static readonly PlaygroundUser Viewer = new("viewer", "viewer of team-a/openai-keys: reads the group, not its values", "VIEWER_TOKEN", []);
 
     public static IReadOnlyList<PlaygroundUser> All { get; } = [Admin, Editor, Viewer];
 }

@@ -39,7 +39,7 @@ catch (IOException e) when (e.Message.Contains("address already in use", StringC
     Console.Error.WriteLine($"playground: port {options.Port} is taken (another playground?); choose another with --port=<n>, or --port=0 for any free port");
     return 1;
 }
-catch (ArgumentException e)
+catch (Exception e) when (e is ArgumentException or Microsoft.Extensions.Options.OptionsValidationException)
 {
     // The operator's own one-line verdict on a flag the user passed (make run ARGS=...).
     Console.Error.WriteLine($"playground: {e.Message}");
