@@ -13,6 +13,7 @@ public static partial class DocCommandRules
     public static readonly IReadOnlyDictionary<string, string> NotRun = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["kubectl rollout restart"] = "prose naming kubectl's manual restart (no workload given); the operator's own restarts are tested in Workloads/ReloadRolloutTests",
+        ["kubectl delete -f deploy/install.yaml"] = "the emulator empties a deleted namespace at once, where a real API server's namespace controller does so afterwards, so kubectl's later deletes in that namespace get NotFound (a known difference, emulator README)",
     };
 
     /// <summary>Values for the docs' placeholders. A placeholder missing here fails its command's test.</summary>
@@ -20,6 +21,7 @@ public static partial class DocCommandRules
     {
         ["<operator-ns>"] = "secretgroup-system",
         ["<group>"] = "openai-keys",
+        ["<namespace>"] = "team-a",
     };
 
     /// <summary>Why a command is not run here, or null when it is.</summary>
