@@ -7,8 +7,9 @@ namespace Operator;
 /// </summary>
 public class ConditionException : Exception
 {
+    /// <summary>The message is scrubbed of credentials an endpoint may carry (<see cref="Echo.Redact"/>): it reaches status, Events and logs.</summary>
     public ConditionException(string reason, string message, bool retry, Exception? inner = null)
-        : base(message, inner)
+        : base(Echo.Redact(message), inner)
     {
         ArgumentException.ThrowIfNullOrEmpty(reason);
         Reason = reason;

@@ -13,8 +13,17 @@ public static partial class Durations
     private static partial Regex Whole();
 
     /// <summary>Returns false for anything that is not a positive duration of at most 366 days.</summary>
-    public static bool TryParse(string? text, out TimeSpan duration)
+    public static bool TryParse(string? text, out TimeSpan duration) => TryParse(text, allowZero: false, out duration);
+
+    /// <summary>As <see cref="TryParse(string?, out TimeSpan)"/>; with <paramref name="allowZero"/>, <c>0</c> (or <c>0s</c>, ...) is zero.</summary>
+    public static bool TryParse(string? text, bool allowZero, out TimeSpan duration)
     {
+        if (allowZero && text == "0")
+        {
+            duration = TimeSpan.Zero;
+            return true;
+        }
+
         duration = TimeSpan.Zero;
         if (string.IsNullOrEmpty(text) || text.Length > 64 || !Whole().IsMatch(text))
         {
@@ -34,7 +43,7 @@ public static partial class Durations
             };
         }
 
-        if (ms <= 0 || ms > TimeSpan.FromDays(366).TotalMilliseconds)
+        if ((ms <= 0 && !allowZero) || ms > TimeSpan.FromDays(366).TotalMilliseconds)
         {
             return false;
         }

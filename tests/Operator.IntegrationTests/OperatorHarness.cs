@@ -238,6 +238,17 @@ public sealed class OperatorHarness : IAsyncDisposable
         return last!;
     }
 
+    /// <summary>Waits for integration <paramref name="name"/>'s Ready condition to have <paramref name="status"/>.</summary>
+    public async Task WaitForIntegrationAsync(string name = "k8s-store", string status = "True")
+    {
+        SecretStoreIntegration? last = null;
+        await WaitForAsync(async () =>
+        {
+            last = await new ResourceClient<SecretStoreIntegration>(Client).GetAsync(new ObjectKey(null, name), CancellationToken.None);
+            return last?.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == status) == true;
+        }, $"integration {name} Ready={status}", () => KubernetesJson.Serialize(last?.Status));
+    }
+
     /// <summary>Number of store reads: GETs of Secrets in the built-in store's source namespace.</summary>
     public int StoreReads() => Emulator.Requests.Count(r => r.Method == "GET" && r.Path.StartsWith($"/api/v1/namespaces/{SourceNamespace}/secrets", StringComparison.Ordinal));
 

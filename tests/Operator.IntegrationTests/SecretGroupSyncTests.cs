@@ -140,8 +140,10 @@ public sealed class SecretGroupSyncTests
         Assert.Contains("the managed Secret is unchanged", ready.Message, StringComparison.Ordinal);
         Assert.Equal(before, KubernetesJson.Serialize((await h.GetSecretAsync(Ns, "openai-keys"))!));
 
-        var warnings = await h.Client.EventsV1.ListNamespacedEventAsync(Ns);
-        Assert.Contains(warnings.Items, e => e.Type == "Warning" && e.Reason == "StoreUnavailable" && e.Regarding.Name == "openai-keys");
+        // Events are written in the background, after the status: wait for it rather than race it.
+        await OperatorHarness.WaitForAsync(
+            async () => (await h.Client.EventsV1.ListNamespacedEventAsync(Ns)).Items.Any(e => e.Type == "Warning" && e.Reason == "StoreUnavailable" && e.Regarding.Name == "openai-keys"),
+            "a Warning StoreUnavailable Event");
     }
 
     [Fact]

@@ -22,6 +22,35 @@ public sealed class ValidationTests
         Assert.Contains("data: Too long: must have at most 1048576 bytes", error.Response.Content);
     }
 
+    // apimachinery validation.IsConfigMapKey, which core validation applies to every Secret data key.
+    [Theory]
+    [InlineData("..data", "must not start with '..'")]
+    [InlineData("..", "must not be '..'")]
+    [InlineData(".", "must not be '.'")]
+    [InlineData("a b", "a valid config key must consist of alphanumeric characters")]
+    public async Task SecretKey_FollowsIsConfigMapKey(string key, string message)
+    {
+        await using var kube = await TestKube.StartAsync();
+        var secret = new V1Secret { Metadata = new V1ObjectMeta { Name = "keys" }, Data = new Dictionary<string, byte[]> { [key] = [1] } };
+
+        var error = await TestKube.ExpectStatusAsync(HttpStatusCode.UnprocessableEntity,
+            () => kube.Client.CoreV1.CreateNamespacedSecretAsync(secret, kube.Namespace, cancellationToken: TestKube.Ct));
+        Assert.Contains(message, error.Response.Content, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SecretKey_OfAt253Characters_AndOneDotPrefix_IsAccepted_254IsNot()
+    {
+        await using var kube = await TestKube.StartAsync();
+        var ok = new V1Secret { Metadata = new V1ObjectMeta { Name = "ok" }, Data = new Dictionary<string, byte[]> { [new string('k', 253)] = [1], [".env"] = [1] } };
+        await kube.Client.CoreV1.CreateNamespacedSecretAsync(ok, kube.Namespace, cancellationToken: TestKube.Ct);
+
+        var tooLong = new V1Secret { Metadata = new V1ObjectMeta { Name = "long" }, Data = new Dictionary<string, byte[]> { [new string('k', 254)] = [1] } };
+        var error = await TestKube.ExpectStatusAsync(HttpStatusCode.UnprocessableEntity,
+            () => kube.Client.CoreV1.CreateNamespacedSecretAsync(tooLong, kube.Namespace, cancellationToken: TestKube.Ct));
+        Assert.Contains("must be no more than 253 characters", error.Response.Content, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Secret_ExactlyAt1MiB_IsAccepted()
     {

@@ -24,4 +24,15 @@ public sealed class DurationsTests
     [InlineData("1h ")]
     [InlineData("9000h")]
     public void RejectsAnythingElse(string? text) => Assert.False(Durations.TryParse(text, out _));
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("0s")]
+    [InlineData("0m0s")]
+    public void Zero_IsAcceptedOnlyWhenAllowed(string text)
+    {
+        Assert.False(Durations.TryParse(text, out _));
+        Assert.True(Durations.TryParse(text, allowZero: true, out var zero));
+        Assert.Equal(TimeSpan.Zero, zero);
+    }
 }

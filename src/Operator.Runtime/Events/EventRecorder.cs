@@ -15,6 +15,7 @@ namespace Operator.Runtime;
 /// occurrence starts a new Event); every <see cref="RefreshTime"/> ongoing series are written (keeping them within the
 /// API server's Event TTL). So one reason of one object costs at most one write per interval, however often it recurs.
 /// </summary>
+[Rbac("events.k8s.io", "events", "create,patch", "Normal and Warning Events on the objects; patch updates a repeated Event's series. Events of cluster-scoped objects go to the operator's namespace.", Scope = RbacScope.WatchedNamespaces | RbacScope.OperatorNamespace)]
 public sealed partial class EventRecorder : IEventRecorder, IDisposable
 {
     public const string ReportingController = "secretgroup-operator";

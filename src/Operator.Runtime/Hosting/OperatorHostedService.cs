@@ -13,6 +13,7 @@ namespace Operator.Runtime;
 /// and runs controller workers only while this replica leads and its caches are synced. Losing the Lease cancels the
 /// workers; regaining it starts them again. A graceful stop releases the Lease.
 /// </summary>
+[Rbac("coordination.k8s.io", "leases", "get,create,update", "Leader election: get reads the holder, create makes the first Lease, update renews, takes over or releases it.", Scope = RbacScope.OperatorNamespace)]
 public sealed partial class OperatorHostedService : IHostedService, ILeaderStatus, IOperatorHealth, IDisposable
 {
     private readonly IServiceProvider services;

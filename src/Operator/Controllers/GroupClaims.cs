@@ -15,7 +15,8 @@ namespace Operator.Controllers;
 /// reconcile; the claim outlives that group, so a namesake elsewhere never inherits it (not when the owner is deleted,
 /// nor while GitOps re-creates it). Only someone who may write ConfigMaps in the operator's namespace moves a claim.
 /// </summary>
-public sealed class GroupClaims(IResourceCache<V1ConfigMap> cache, ResourceClient<V1ConfigMap> api, IOptions<OperatorOptions> options)
+[Rbac("", "configmaps", "get,list,watch,create", "FQN claims: the informer caches the claim ConfigMaps; get and create make a group's first claim. No update or delete: only an admin moves or releases a claim.", Scope = RbacScope.OperatorNamespace)]
+public sealed class GroupClaims(IResourceCache<V1ConfigMap> cache, ResourceClient<V1ConfigMap> api, IOptions<TenancyOptions> options)
 {
     /// <summary>Label (value <see cref="ClaimValue"/>) that marks a claim; the informer caches only these.</summary>
     public const string ClaimLabel = "secrets.tfy.dev/claim";

@@ -29,9 +29,9 @@ public static class GroupPlan
         {
             var field = $"spec.secrets[{i}]";
             var key = specs[i].Key;
-            if (!ReferenceParser.IsValidSecretKey(key))
+            if (ReferenceParser.DescribeInvalidSecretKey(key) is { } keyError)
             {
-                return ([], new PlanError("InvalidSpec", $"{field}.key: {Echo.Quote(key)} may contain only letters, digits, '-', '_' and '.', and is not '.' or '..'"));
+                return ([], new PlanError("InvalidSpec", $"{field}.key: {keyError}"));
             }
 
             if (!seen.Add(key))

@@ -9,6 +9,10 @@ namespace Operator.Controllers;
 /// Applies <see cref="GroupRbac.Desired"/>: creates or updates what differs, deletes what the group no longer needs.
 /// Called after the write step, with the Secret the group owns (null when it owns none: no Secret rule).
 /// </summary>
+[Rbac("rbac.authorization.k8s.io", "roles", "get,list,watch,create,update,delete", "Collaborators become a Role per group (limited by resourceNames); the informer compares, get reads one the cache missed before replacing it, delete follows removed collaborators.")]
+[Rbac("rbac.authorization.k8s.io", "rolebindings", "get,list,watch,create,update,delete", "Each collaborator Role is bound to its subjects by a RoleBinding, kept like the Role.")]
+[Rbac("secrets.tfy.dev", "secretgroups", "get,list,watch,update,patch,delete", "Granted to collaborators on their group; the API server lets a Role grant only what its creator holds (no escalate or bind).")]
+[Rbac("", "secrets", "get", "Granted to editors and admins on their group's managed Secret; a Role grants only what its creator holds.")]
 public sealed class GroupRbacWriter(
     ResourceClient<V1Role> roleApi,
     ResourceClient<V1RoleBinding> bindingApi,

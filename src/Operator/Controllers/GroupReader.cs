@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
 using Operator.References;
 using Operator.Stores;
 
@@ -10,7 +9,7 @@ namespace Operator.Controllers;
 /// The pipeline's read step: plans the keys, checks the integration's path rule, reads the store in batches and resolves
 /// aliases. Every problem is a <see cref="ConditionException"/>; nothing is written here.
 /// </summary>
-public sealed class GroupReader(StoreConnector connector, AliasResolver aliases, IOptions<OperatorOptions> options)
+public sealed class GroupReader(StoreConnector connector, AliasResolver aliases, IOptions<TenancyOptions> options)
 {
     public async Task<GroupData> ReadAsync(SecretGroup group, ResolvedGroup resolved, CancellationToken cancellationToken)
     {

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
 using Operator.References;
 using Operator.Runtime;
 
@@ -10,7 +9,7 @@ namespace Operator.Controllers;
 /// The pipeline's first step, from the caches alone: the group owns its FQN, names an integration of this tenant that
 /// is Ready, and its namespace may use it. Each refusal is a <see cref="ConditionException"/> that only a change can fix.
 /// </summary>
-public sealed class GroupResolver(GroupDirectory groups, GroupClaims claims, IntegrationDirectory integrations, IOptions<OperatorOptions> options)
+public sealed class GroupResolver(GroupDirectory groups, GroupClaims claims, IntegrationDirectory integrations, IOptions<TenancyOptions> options, IOptions<SyncOptions> sync)
 {
     /// <summary>
     /// <see cref="Resolve"/> after recording the group's claim on its FQN (its first reconcile makes it sticky): the
@@ -63,7 +62,9 @@ public sealed class GroupResolver(GroupDirectory groups, GroupClaims claims, Int
 
         if (!Conditions.IsTrue(integration.Status?.Conditions, ConditionTypes.Ready))
         {
-            throw Refused("IntegrationNotReady", $"integration '{fqn}' is not Ready; see kubectl get ssi {integration.Metadata.Name}");
+            // Retried, not terminal: the integration's recovery may not be in this cache yet when the group looks (for
+            // seconds while a watch is re-established), and nothing else would bring the group back.
+            throw new ConditionException("IntegrationNotReady", $"integration '{fqn}' is not Ready; see kubectl get ssi {integration.Metadata.Name}", retry: true);
         }
 
         if (AccessRules.CheckNamespace(integration, group.Metadata.NamespaceProperty) is { } denied)
@@ -78,7 +79,13 @@ public sealed class GroupResolver(GroupDirectory groups, GroupClaims claims, Int
             Integration = $"{integration.Metadata.Uid}/{integration.Metadata.Generation}",
             Aliases = groups.AliasStamp(group, tenant),
         };
-        return new ResolvedGroup(integration, fqn, group.Spec.Target?.Name ?? group.Metadata.Name, RefreshInterval(group, integration), inputs);
+        var (interval, intervalError) = RefreshBounds.For(group, integration, sync.Value.DefaultSyncInterval);
+        if (intervalError is not null)
+        {
+            throw Refused("InvalidSpec", intervalError);
+        }
+
+        return new ResolvedGroup(integration, fqn, group.Spec.Target?.Name ?? group.Metadata.Name, interval, inputs);
     }
 
     private void CheckOwnership(SecretGroup group)
@@ -104,16 +111,6 @@ public sealed class GroupResolver(GroupDirectory groups, GroupClaims claims, Int
         "FqnConflict",
         $"group FQN '{options.Value.Tenant}:{group.Metadata.Name}' is already used by namespace '{owner}' (claim ConfigMap {options.Value.Namespace}/{GroupClaims.NameOf(options.Value.Tenant, group.Metadata.Name)}); "
         + "a claim outlives its groups, so no namesake inherits their store location or aliases; rename this group, or ask an operator admin to move the claim");
-
-    private TimeSpan RefreshInterval(SecretGroup group, SecretStoreIntegration integration)
-    {
-        if (Durations.TryParse(group.Spec.RefreshInterval, out var own))
-        {
-            return own;
-        }
-
-        return Durations.TryParse(integration.Spec.SyncInterval, out var fromIntegration) ? fromIntegration : options.Value.DefaultSyncInterval;
-    }
 
     private static ConditionException Refused(string reason, string message) => new(reason, message, retry: false);
 }

@@ -3,7 +3,6 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
 using Operator.References;
 using Operator.Runtime;
 
@@ -22,7 +21,7 @@ public sealed record SyncResult(GroupData Data, string DataHash, bool Written, b
 public sealed partial class GroupStatusWriter(
     ResourceClient<SecretGroup> api,
     IEventRecorder events,
-    IOptions<OperatorOptions> options,
+    IOptions<TenancyOptions> options,
     TimeProvider time,
     ILogger<GroupStatusWriter> logger)
 {
@@ -84,12 +83,18 @@ public sealed partial class GroupStatusWriter(
             return ReconcileResult.Done;
         }
 
-        // A retried failure is reported on every attempt (the backoff bounds them; repeats join one Event series). A
-        // terminal one only when it is news: re-evaluating it (after its own status write, or after a restart) says nothing new.
-        if (failure.Retry || changed)
+        // News is a Warning line and an Event; a retry that finds the same failure only adds to the Event's series (at
+        // most one API write per 30 minutes) and a Debug line, so a long outage costs no log volume per attempt. A
+        // terminal failure re-evaluated (after its own status write, or after a restart) says nothing new at all.
+        if (changed)
         {
             events.Record(group, EventSeverity.Warning, failure.Reason, "Sync", failure.Message);
             LogSyncFailed(logger, group.Metadata.NamespaceProperty, group.Metadata.Name, failure.Reason, failure.Message);
+        }
+        else if (failure.Retry)
+        {
+            events.Record(group, EventSeverity.Warning, failure.Reason, "Sync", failure.Message);
+            LogStillFailing(logger, group.Metadata.NamespaceProperty, group.Metadata.Name, failure.Reason);
         }
 
         return failure.Retry ? ReconcileResult.Retry(failure.Reason) : ReconcileResult.Terminal(failure.Reason);
@@ -108,7 +113,7 @@ public sealed partial class GroupStatusWriter(
             status.Secrets = keys;
             status.DataHash = result.DataHash;
             status.LastSyncTime = result.SyncedAt;
-            status.NextSyncTime = result.NextSync;
+            status.NextSyncTime = result.NextSync == SyncSchedule.Never ? null : result.NextSync;
             status.SyncedInputs = resolved.Inputs;
             status.DataChangeTime = result.DataChanged ? result.SyncedAt : status.DataChangeTime;
         }
@@ -132,4 +137,7 @@ public sealed partial class GroupStatusWriter(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Group {Namespace}/{Group} not synced: {Reason}: {Detail}")]
     private static partial void LogSyncFailed(ILogger logger, string @namespace, string group, string reason, string detail);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Group {Namespace}/{Group} still not synced: {Reason}")]
+    private static partial void LogStillFailing(ILogger logger, string @namespace, string group, string reason);
 }

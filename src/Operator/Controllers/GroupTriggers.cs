@@ -1,8 +1,8 @@
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Operator.References;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
 using Operator.Runtime;
 
 namespace Operator.Controllers;
@@ -49,7 +49,7 @@ public static class GroupTriggers
     public static Func<SecretGroup, IEnumerable<ObjectKey>> GroupsAliasing(IServiceProvider services)
     {
         var directory = services.GetRequiredService<GroupDirectory>();
-        var tenant = services.GetRequiredService<IOptions<OperatorOptions>>().Value.Tenant;
+        var tenant = services.GetRequiredService<IOptions<TenancyOptions>>().Value.Tenant;
         // Never the group itself: a self-alias is a cycle, refused by its own reconcile.
         return group => directory.Aliasing(tenant, group.Metadata.Name).Where(g => g.Metadata.Uid != group.Metadata.Uid).Select(ObjectKey.From);
     }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
 using Operator.References;
 using Operator.Runtime;
 using Operator.Stores;
@@ -8,7 +7,7 @@ using Operator.Stores;
 namespace Operator.Controllers;
 
 /// <summary>Finds integrations by FQN in the informer cache; the FQN is derived from the spec, never trusted from status.</summary>
-public sealed class IntegrationDirectory(IResourceCache<SecretStoreIntegration> cache, IOptions<OperatorOptions> options)
+public sealed class IntegrationDirectory(IResourceCache<SecretStoreIntegration> cache, IOptions<TenancyOptions> options)
 {
     public string Tenant => options.Value.Tenant;
 

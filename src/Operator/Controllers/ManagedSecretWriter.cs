@@ -8,6 +8,8 @@ using Operator.Runtime;
 namespace Operator.Controllers;
 
 /// <summary>Creates or updates a group's managed Secret, only when its content hash changed.</summary>
+[Rbac("", "secrets", "list,watch", "The managed-Secret informer; it selects the operator's label, but RBAC cannot narrow list and watch by label.")]
+[Rbac("", "secrets", "get,create,update,delete", "Managed Secrets are created, replaced when their content hash changes, and deleted when a group stops owning them.")]
 public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResourceCache<V1Secret> cache)
 {
     /// <summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Operator.Entities.V1Alpha1;
 using Operator.Hosting;
 using Operator.Observability;
+using Operator.References;
 using Operator.Runtime;
 
 namespace Operator.Controllers;
@@ -13,13 +14,16 @@ namespace Operator.Controllers;
 /// step reports a problem as a <see cref="ConditionException"/>; what makes a group due is recorded in its status.
 /// Collaborator RBAC follows the write step, so a Role names only a Secret the group owns.
 /// </summary>
+[Rbac("secrets.tfy.dev", "secretgroups", "list,watch", "The informer caches every group.")]
+[Rbac("secrets.tfy.dev", "secretgroups/status", "update", "Status (fqn, conditions, observedGeneration) is written through the status subresource only.")]
+[Rbac("secrets.tfy.dev", "secretgroups/finalizers", "update", "Managed Secrets, Roles and RoleBindings carry an owner reference with blockOwnerDeletion, which OwnerReferencesPermissionEnforcement allows only with update on the owner's finalizers.")]
 public sealed class SecretGroupReconciler(
     GroupResolver resolver,
     GroupReader reader,
     ManagedSecretWriter secrets,
     GroupRbacWriter rbac,
     GroupStatusWriter status,
-    IOptions<OperatorOptions> options,
+    IOptions<TenancyOptions> options,
     TimeProvider time,
     ILogger<SecretGroupReconciler> logger) : IReconciler<SecretGroup>
 {
@@ -32,7 +36,7 @@ public sealed class SecretGroupReconciler(
             return ReconcileResult.Done;
         }
 
-        var admins = options.Value.TenantAdminList();
+        var admins = options.Value.TenantAdmins;
         ConditionException failure;
         try
         {
@@ -43,7 +47,7 @@ public sealed class SecretGroupReconciler(
             {
                 await rbac.ApplyAsync(entity, resolved.SecretName, admins, cancellationToken).ConfigureAwait(false);
                 await status.NotDueAsync(entity, resolved, cancellationToken).ConfigureAwait(false);
-                return ReconcileResult.RequeueIn(next - now);
+                return SyncSchedule.RequeueFor(next, now);
             }
 
             var data = await reader.ReadAsync(entity, resolved, cancellationToken).ConfigureAwait(false);
@@ -57,7 +61,7 @@ public sealed class SecretGroupReconciler(
             var result = new SyncResult(data, hash, written, changed, SyncSchedule.WholeSeconds(now), SyncSchedule.Next(now, resolved.Interval));
 
             await status.SyncedAsync(entity, resolved, result, cancellationToken).ConfigureAwait(false);
-            return ReconcileResult.RequeueIn(result.NextSync - now);
+            return SyncSchedule.RequeueFor(result.NextSync, now);
         }
         catch (ConditionException e)
         {

@@ -2,7 +2,6 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
 using Operator.Observability;
 using Operator.References;
 using Operator.Runtime;
@@ -11,13 +10,15 @@ using Operator.Stores;
 namespace Operator.Controllers;
 
 /// <summary>Validates an integration, resolves its credentials, checks connectivity and publishes its FQN.</summary>
+[Rbac("secrets.tfy.dev", "secretstoreintegrations", "list,watch", "The informer caches every integration.", Scope = RbacScope.Cluster)]
+[Rbac("secrets.tfy.dev", "secretstoreintegrations/status", "update", "Status (fqn, conditions, lastValidatedTime) is written through the status subresource only.", Scope = RbacScope.Cluster)]
 public sealed partial class SecretStoreIntegrationReconciler(
     IntegrationDirectory directory,
     StoreRegistry registry,
     StoreConnector connector,
     ResourceClient<SecretStoreIntegration> api,
     IEventRecorder events,
-    IOptions<OperatorOptions> options,
+    IOptions<SyncOptions> options,
     TimeProvider time,
     ILogger<SecretStoreIntegrationReconciler> logger) : IReconciler<SecretStoreIntegration>
 {
@@ -37,7 +38,8 @@ public sealed partial class SecretStoreIntegrationReconciler(
         var status = entity.CopyOfStatus() ?? new SecretStoreIntegrationStatus();
         var wasReady = Conditions.IsTrue(status.Conditions, ConditionTypes.Ready);
         status.Conditions ??= new List<V1Condition>();
-        var changed = Conditions.Set(status.Conditions, ConditionTypes.Ready, outcome.Ready ? "True" : "False", outcome.Reason, outcome.Message, entity.Metadata.Generation, time);
+        var message = Echo.Redact(outcome.Message); // validation messages echo endpoints as the user wrote them
+        var changed = Conditions.Set(status.Conditions, ConditionTypes.Ready, outcome.Ready ? "True" : "False", outcome.Reason, message, entity.Metadata.Generation, time);
         changed |= status.Fqn != outcome.Fqn?.ToString() || status.ObservedGeneration != entity.Metadata.Generation;
         status.Fqn = outcome.Fqn?.ToString();
         status.ObservedGeneration = entity.Metadata.Generation;
@@ -57,7 +59,7 @@ public sealed partial class SecretStoreIntegrationReconciler(
         {
             if (outcome.Ready != wasReady || !outcome.Ready)
             {
-                events.Record(entity, outcome.Ready ? EventSeverity.Normal : EventSeverity.Warning, outcome.Reason, "Validate", outcome.Message);
+                events.Record(entity, outcome.Ready ? EventSeverity.Normal : EventSeverity.Warning, outcome.Reason, "Validate", message);
             }
 
             LogIntegrationStatus(logger, entity.Metadata.Name, outcome.Ready, outcome.Reason);
@@ -68,6 +70,12 @@ public sealed partial class SecretStoreIntegrationReconciler(
         if (outcome.Transient)
         {
             return ReconcileResult.Retry(outcome.Reason);
+        }
+
+        // A spec the operator refuses stays refused until it is edited (the edit reconciles it): no periodic recheck.
+        if (!outcome.Ready && outcome.Reason is "InvalidSpec" or "InvalidReference" or "ProviderNotSupported")
+        {
+            return ReconcileResult.Terminal(outcome.Reason);
         }
 
         return ReconcileResult.RequeueIn(outcome.Validated || trusted is null || trusted <= now ? recheck : trusted.Value - now);
@@ -119,9 +127,9 @@ public sealed partial class SecretStoreIntegrationReconciler(
         }
 
         var fqn = directory.FqnOf(entity)!;
-        if (spec.SyncInterval is not null && !Durations.TryParse(spec.SyncInterval, out _))
+        if (RefreshBounds.CheckIntegration(spec) is { } intervalError)
         {
-            return new(false, "InvalidSpec", $"spec.syncInterval: '{spec.SyncInterval}' is not a duration such as 1h or 30m", fqn);
+            return new(false, "InvalidSpec", intervalError, fqn);
         }
 
         if (!registry.TryGet(providers[0], out var factory))

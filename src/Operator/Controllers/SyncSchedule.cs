@@ -1,4 +1,5 @@
 using Operator.Entities.V1Alpha1;
+using Operator.Runtime;
 
 namespace Operator.Controllers;
 
@@ -31,17 +32,26 @@ public static class SyncSchedule
         ArgumentNullException.ThrowIfNull(group);
         ArgumentNullException.ThrowIfNull(resolved);
         var s = group.Status;
-        if (s?.SyncedInputs is null || s.NextSyncTime is null || s.DataHash is null || s.SecretName != resolved.SecretName || s.SyncedInputs != resolved.Inputs)
+        var never = resolved.Interval == TimeSpan.Zero;
+        if (s?.SyncedInputs is null || (s.NextSyncTime is null && !never) || s.DataHash is null || s.SecretName != resolved.SecretName || s.SyncedInputs != resolved.Inputs)
         {
             return null;
         }
 
-        var next = DateTime.SpecifyKind(s.NextSyncTime.Value, DateTimeKind.Utc);
+        var next = never ? Never : DateTime.SpecifyKind(s.NextSyncTime!.Value, DateTimeKind.Utc);
         return now < next ? next : null;
     }
 
-    /// <summary>The next sync after one at <paramref name="now"/>: the interval plus up to <see cref="MaxJitter"/>, in whole seconds.</summary>
-    public static DateTime Next(DateTime now, TimeSpan interval) => WholeSeconds(now + (interval * (1 + (Random.Shared.NextDouble() * MaxJitter))));
+    /// <summary>The next sync of a group whose refresh interval is 0 (no periodic refresh); shown as no <c>nextSyncTime</c>.</summary>
+    public static DateTime Never => DateTime.MaxValue;
+
+    /// <summary>The next sync after one at <paramref name="now"/>: the interval plus up to <see cref="MaxJitter"/>, in whole seconds; <see cref="Never"/> for 0.</summary>
+    public static DateTime Next(DateTime now, TimeSpan interval) =>
+        interval == TimeSpan.Zero ? Never : WholeSeconds(now + (interval * (1 + (Random.Shared.NextDouble() * MaxJitter))));
+
+    /// <summary>Requeue at the next sync; none when periodic refresh is off.</summary>
+    public static ReconcileResult RequeueFor(DateTime next, DateTime now) =>
+        next == Never ? ReconcileResult.Done : ReconcileResult.RequeueIn(next > now ? next - now : TimeSpan.Zero);
 
     /// <summary>
     /// Status times travel as RFC 3339 text with at most microseconds; whole seconds survive the round trip, so an

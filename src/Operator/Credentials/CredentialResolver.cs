@@ -10,6 +10,7 @@ using Operator.Stores;
 namespace Operator.Credentials;
 
 /// <summary>Resolves a credential reference (any of the three forms) to its value for a store connection.</summary>
+[Rbac("", "secrets", "get", "tfy-secret:// credentials of an integration are read from the managed Secret of the group they name.")]
 public sealed class CredentialResolver(
     K8sSecretResolver k8sSecrets,
     IntegrationDirectory integrations,

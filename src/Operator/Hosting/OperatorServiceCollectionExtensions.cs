@@ -3,35 +3,47 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Operator.RestApi;
 using Operator.Controllers;
 using Operator.Credentials;
 using Operator.Entities.V1Alpha1;
+using Operator.Hosting.Flags;
 using Operator.Observability;
 using Operator.References;
 using Operator.Runtime;
 using Operator.Stores;
+using Operator.Webhooks;
+using Operator.RestApi;
 
 namespace Operator.Hosting;
 
 /// <summary>Everything the operator registers, in one place; the host supplies IKubernetes and TimeProvider.</summary>
 public static class OperatorServiceCollectionExtensions
 {
-    public static IServiceCollection AddSecretGroupOperator(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Registers the operator with the flags read from configuration keys (<c>Tenant</c>, <c>SyncInterval</c>, ...), as tests do.</summary>
+    public static IServiceCollection AddSecretGroupOperator(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddSecretGroupOperator(FlagValues.FromConfiguration(configuration));
+
+    /// <summary>Registers the operator with parsed flags; bad flags fail the host's start, naming them.</summary>
+    public static IServiceCollection AddSecretGroupOperator(this IServiceCollection services, FlagValues flags)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<OperatorOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        ArgumentNullException.ThrowIfNull(flags);
+        services.TryAddSingleton(flags);
+        services.AddFlagOptions<TenancyOptions>(flags);
+        services.AddFlagOptions<SyncOptions>(flags);
+        services.AddFlagOptions<EndpointOptions>(flags);
+        services.AddFlagOptions<LoggingOptions>(flags);
+        services.AddFlagOptions<WebhookOptions>(flags);
+        services.AddFlagOptions<RestApiOptions>(flags);
+        services.AddFlagOptions<K8sSecretResolverOptions>(flags);
+        services.AddFlagOptions<StartupOptions>(flags);
+        services.AddFlagOptions<OperatorRuntimeOptions>(flags);
         services.TryAddSingleton(TimeProvider.System);
 
-        var workers = configuration.GetValue("Workers", 4);
+        var workers = flags.Get(OperatorFlags.Workers);
         services.AddOperatorRuntime(o =>
         {
-            o.LeaderElection.Enabled = configuration.GetValue("LeaderElect", true);
-            o.LeaderElection.LeaseNamespace = configuration.GetValue("Namespace", "default")!;
-            o.LeaderElection.LeaseName = "secretgroup-operator-" + configuration.GetValue("Tenant", "default");
-            o.LeaderElection.LeaseDuration = Durations.TryParse(configuration["LeaseDuration"], out var lease) ? lease : o.LeaderElection.LeaseDuration;
-            o.LeaderElection.RenewDeadline = Durations.TryParse(configuration["LeaseRenewDeadline"], out var renew) ? renew : o.LeaderElection.RenewDeadline;
-            o.LeaderElection.RetryPeriod = Durations.TryParse(configuration["LeaseRetryPeriod"], out var retry) ? retry : o.LeaderElection.RetryPeriod;
+            o.LeaderElection.LeaseNamespace = flags.Get(OperatorFlags.Namespace);
+            o.LeaderElection.LeaseName = "secretgroup-operator-" + flags.Get(OperatorFlags.Tenant);
         });
 
         // Only Secrets the operator manages are cached.
@@ -42,7 +54,7 @@ public static class OperatorServiceCollectionExtensions
         // Claims on group FQNs: only the operator's namespace, only claims.
         services.AddInformer<V1ConfigMap>(o =>
         {
-            o.Namespace = configuration.GetValue("Namespace", "default");
+            o.Namespace = flags.Get(OperatorFlags.Namespace);
             o.LabelSelector = GroupClaims.Selector;
         });
         services.AddController<SecretStoreIntegration, SecretStoreIntegrationReconciler>(o => o.Workers = Math.Max(1, workers / 2));
@@ -64,7 +76,7 @@ public static class OperatorServiceCollectionExtensions
 
         services.AddSecretGroupApi();
 
-        services.TryAddSingleton(sp => new K8sSecretResolver(new K8sSecretResolverOptions { MountPath = sp.GetRequiredService<IOptions<OperatorOptions>>().Value.TfyK8sSecretsPath }));
+        services.TryAddSingleton(sp => new K8sSecretResolver(sp.GetRequiredService<IOptions<K8sSecretResolverOptions>>().Value));
         services.TryAddSingleton<IntegrationDirectory>();
         services.TryAddSingleton<StoreClientCache>();
         services.TryAddSingleton<StoreConnector>();
@@ -80,7 +92,7 @@ public static class OperatorServiceCollectionExtensions
         services.TryAddSingleton<GroupStatusWriter>();
         services.TryAddSingleton<ResourceClient<SecretGroup>>();
         services.TryAddSingleton<ResourceClient<SecretStoreIntegration>>();
-        services.AddWorkloadIntegration(configuration);
+        services.AddWorkloadIntegration(flags.Get(OperatorFlags.WebhookEnabled));
 
         services.AddMetrics();
         services.TryAddSingleton<OperatorMetrics>();

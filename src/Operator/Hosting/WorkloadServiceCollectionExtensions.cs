@@ -1,5 +1,4 @@
 using k8s.Models;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Operator.Webhooks;
@@ -10,12 +9,12 @@ namespace Operator.Hosting;
 /// <summary>Registration of the workload features: the rollout controllers of the three workload kinds, and the Pod webhook when <c>--webhook-enabled</c>.</summary>
 public static class WorkloadServiceCollectionExtensions
 {
-    public static IServiceCollection AddWorkloadIntegration(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddWorkloadIntegration(this IServiceCollection services, bool webhookEnabled)
     {
         services.AddRollouts<V1Deployment>();
         services.AddRollouts<V1StatefulSet>();
         services.AddRollouts<V1DaemonSet>();
-        if (configuration.GetValue("WebhookEnabled", false))
+        if (webhookEnabled)
         {
             services.TryAddSingleton<PodMutator>();
             services.TryAddSingleton<AdmissionReviewHandler>();

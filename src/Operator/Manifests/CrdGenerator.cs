@@ -44,7 +44,11 @@ public static class CrdGenerator
         {
             ApiVersion = "apiextensions.k8s.io/v1",
             Kind = "CustomResourceDefinition",
-            Metadata = new V1ObjectMeta { Name = $"{entity.PluralName}.{entity.Group}" },
+            Metadata = new V1ObjectMeta
+            {
+                Name = $"{entity.PluralName}.{entity.Group}",
+                Annotations = new Dictionary<string, string> { [InstallLayout.ArgoSyncOptionsAnnotation] = InstallLayout.ArgoKeepCrd },
+            },
             Spec = new V1CustomResourceDefinitionSpec
             {
                 Group = entity.Group,

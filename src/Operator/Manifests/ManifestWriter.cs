@@ -26,6 +26,11 @@ public static class ManifestWriter
             files.Add($"{ChartCrdsDirectory}/{FileName(crd)}", content);
         }
 
+        foreach (var (path, content) in ConfigWriter.Render().Concat(ChartWriter.Render()))
+        {
+            files.Add(path, content);
+        }
+
         var resources = files.Keys.Where(path => path.StartsWith(CrdBasesDirectory, StringComparison.Ordinal)).Select(path => "- " + path["config/crd/".Length..] + "\n");
         files.Add("config/crd/kustomization.yaml", Header +
             "apiVersion: kustomize.config.k8s.io/v1beta1\n" +
@@ -64,7 +69,7 @@ public static class ManifestWriter
             }
         }
 
-        // deploy/install.yaml is made from config/ as well, so only a checkout (not a bare output folder) gets it.
+        // deploy/install.yaml is kustomize's rendering of config/default, so only a checkout (not a bare output folder) gets it.
         if (InstallManifest.HasSources(repoRoot))
         {
             var install = Path.Combine(repoRoot, InstallManifest.RelativePath);

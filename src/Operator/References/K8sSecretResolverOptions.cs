@@ -5,5 +5,5 @@ public sealed record K8sSecretResolverOptions
 {
     public const string DefaultMountPath = "/opt/truefoundry/tfy-k8s-secrets";
 
-    public string MountPath { get; init; } = DefaultMountPath;
+    public string MountPath { get; set; } = DefaultMountPath;
 }

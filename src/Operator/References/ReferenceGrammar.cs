@@ -88,10 +88,10 @@ internal static class ReferenceGrammar
             return $"key {Echo.Quote(key)} must not be '.' or '..'";
         }
 
-        // Kubernetes refuses such keys too: in a Secret volume '..data' and '..<timestamp>' are the kubelet's own.
+        // Kubernetes refuses such keys (apimachinery IsConfigMapKey): in a Secret volume '..data' and '..<timestamp>' are the kubelet's own.
         if (key.StartsWith("..", StringComparison.Ordinal))
         {
-            return $"key {Echo.Quote(key)} must not start with '..'";
+            return $"key {Echo.Quote(key)} must not start with '..': Kubernetes refuses such Secret keys (the kubelet keeps '..data' in Secret volumes)";
         }
 
         return null;

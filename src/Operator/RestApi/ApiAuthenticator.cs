@@ -6,15 +6,18 @@ using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Operator.Hosting;
+using Operator.References;
+using Operator.Runtime;
 
 namespace Operator.RestApi;
 
 /// <summary>
 /// Authenticates API callers: a bearer token checked with a Kubernetes TokenReview, or an API key looked up by its
-/// SHA-256 hash in the Secret <see cref="OperatorOptions.ApiKeysSecret"/> (data key = hex hash, value = subject).
+/// SHA-256 hash in the Secret <see cref="RestApiOptions.KeysSecret"/> (data key = hex hash, value = subject).
 /// </summary>
-public sealed partial class ApiAuthenticator(IKubernetes client, IOptions<OperatorOptions> options, ILogger<ApiAuthenticator> logger)
+[Rbac("authentication.k8s.io", "tokenreviews", "create", "Callers' Kubernetes bearer tokens are checked with a TokenReview.", Scope = RbacScope.Cluster, Feature = "rest-api")]
+[Rbac("", "secrets", "get", "API keys are looked up in --api-keys-secret in the operator's namespace.", Scope = RbacScope.OperatorNamespace, Feature = "rest-api")]
+public sealed partial class ApiAuthenticator(IKubernetes client, IOptions<RestApiOptions> options, IOptions<TenancyOptions> tenancy, ILogger<ApiAuthenticator> logger)
 {
     public const string ApiKeyHeader = "X-Api-Key";
 
@@ -74,7 +77,7 @@ public sealed partial class ApiAuthenticator(IKubernetes client, IOptions<Operat
         V1Secret secret;
         try
         {
-            secret = await client.CoreV1.ReadNamespacedSecretAsync(options.Value.ApiKeysSecret, options.Value.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            secret = await client.CoreV1.ReadNamespacedSecretAsync(options.Value.KeysSecret, tenancy.Value.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {

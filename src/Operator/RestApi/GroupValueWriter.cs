@@ -5,7 +5,6 @@ using k8s.Models;
 using Microsoft.Extensions.Options;
 using Operator.Controllers;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
 using Operator.References;
 using Operator.Runtime;
 using Operator.Stores;
@@ -17,12 +16,14 @@ namespace Operator.RestApi;
 /// in spec.secrets with a new api-updated-at stamp, whose change makes the group due at once. Order matters: new values
 /// first, then the key list, then deletes of keys left out, so a sync in between never sees a listed key missing.
 /// </summary>
+[Rbac("secrets.tfy.dev", "secretgroups", "patch", "Values set through the REST API stamp the group so every replica re-syncs it.", Feature = "rest-api")]
+[Rbac("secrets.tfy.dev", "secretstoreintegrations", "get", "Values are written through the group's integration, read fresh before a write.", Scope = RbacScope.Cluster, Feature = "rest-api")]
 public sealed class GroupValueWriter(
     IntegrationDirectory integrations,
     StoreConnector connector,
     ResourceClient<SecretGroup> groups,
     ResourceClient<SecretStoreIntegration> integrationClient,
-    IOptions<OperatorOptions> options)
+    IOptions<TenancyOptions> options)
 {
     /// <summary>Returns the updated group, how many values were written and how many keys removed.</summary>
     public async Task<(SecretGroup Group, int Written, int Removed)> ApplyAsync(

@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Operator.Hosting;
 
 namespace Operator.RestApi;
 
@@ -16,7 +15,7 @@ namespace Operator.RestApi;
 /// Serves the Secret Management REST API on its own Kestrel listener (<c>--api-port</c>, default 8082) when
 /// <c>--api-enabled</c>; a separate web application so the health port never exposes it.
 /// </summary>
-public sealed partial class SecretApiServer(IServiceProvider services, IOptions<OperatorOptions> options, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+public sealed partial class SecretApiServer(IServiceProvider services, IOptions<RestApiOptions> options, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private WebApplication? app;
 
@@ -25,14 +24,14 @@ public sealed partial class SecretApiServer(IServiceProvider services, IOptions<
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.ApiEnabled)
+        if (!options.Value.Enabled)
         {
             return;
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         var address = KubernetesClientConfiguration.IsInCluster() ? IPAddress.Any : IPAddress.Loopback;
-        builder.WebHost.ConfigureKestrel(k => k.Listen(address, options.Value.ApiPort));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, options.Value.Port));
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
 

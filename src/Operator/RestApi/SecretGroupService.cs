@@ -5,30 +5,32 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Operator.Controllers;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
+using Operator.References;
 using Operator.Runtime;
 
 namespace Operator.RestApi;
 
 /// <summary>The API's operations on SecretGroups: manifests go to the custom resource, values only to the store.</summary>
+[Rbac("secrets.tfy.dev", "secretgroups", "get,list,create,patch,delete", "The REST API creates, reads, updates and deletes groups in --api-namespace.", Feature = "rest-api")]
 public sealed partial class SecretGroupService(
     IResourceCache<SecretGroup> cache,
     ResourceClient<SecretGroup> groups,
     GroupDirectory directory,
     GroupValueWriter values,
-    IOptions<OperatorOptions> options,
+    IOptions<RestApiOptions> options,
+    IOptions<TenancyOptions> tenancy,
     TimeProvider time,
     ILogger<SecretGroupService> logger)
 {
     public const int MaxLimit = 1000;
     public const int DefaultLimit = 100;
 
-    private string Tenant => options.Value.Tenant;
+    private string Tenant => tenancy.Value.Tenant;
 
-    private IReadOnlyList<string> TenantAdmins => options.Value.TenantAdminList();
+    private IReadOnlyList<string> TenantAdmins => tenancy.Value.TenantAdmins;
 
     /// <summary>
-    /// Creates or updates the group named in the manifest in <see cref="OperatorOptions.ApiNamespace"/>. Creating needs a
+    /// Creates or updates the group named in the manifest in <see cref="RestApiOptions.Namespace"/>. Creating needs a
     /// tenant admin (no group exists yet whose collaborators could allow it); updating needs the group's admin role.
     /// </summary>
     public async Task<GroupView> ApplyManifestAsync(Caller caller, ManifestRequest? request, CancellationToken cancellationToken)
@@ -40,7 +42,7 @@ public sealed partial class SecretGroupService(
         }
 
         var manifest = ManifestValidator.Validate(request.Manifest, Tenant);
-        var ns = options.Value.ApiNamespace;
+        var ns = options.Value.Namespace;
         var owner = directory.OwnerOf(manifest.Name);
         if (owner is not null && owner.Metadata.NamespaceProperty != ns)
         {
@@ -170,7 +172,7 @@ public sealed partial class SecretGroupService(
             return hit;
         }
 
-        var listed = await groups.ListAsync(options.Value.ApiNamespace, null, cancellationToken).ConfigureAwait(false);
+        var listed = await groups.ListAsync(options.Value.Namespace, null, cancellationToken).ConfigureAwait(false);
         return listed.FirstOrDefault(g => g.Metadata.Uid == id && g.Metadata.DeletionTimestamp is null);
     }
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
 using Operator.References;
 using Operator.Runtime;
 
@@ -12,7 +11,7 @@ namespace Operator.Webhooks;
 /// Secret volumes, against SecretGroups in the Pod's own namespace (the informer cache); anything it cannot resolve
 /// refuses the Pod with a message saying how to fix it.
 /// </summary>
-public sealed class PodMutator(IResourceCache<SecretGroup> groups, IOptions<OperatorOptions> options)
+public sealed class PodMutator(IResourceCache<SecretGroup> groups, IOptions<TenancyOptions> options)
 {
     /// <summary>Prefix of a mount annotation: <c>secrets.tfy.dev/mount.&lt;name&gt;: "tfy-secret://t:g:k=/dir/file"</c>.</summary>
     public const string MountAnnotationPrefix = "secrets.tfy.dev/mount.";

@@ -6,7 +6,8 @@ using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Operator.Hosting;
+using Operator.References;
+using Operator.Runtime;
 
 namespace Operator.Webhooks;
 
@@ -15,7 +16,10 @@ namespace Operator.Webhooks;
 /// less than 30 days are left, stored in <c>--webhook-cert-secret</c>, with the CA published as the
 /// MutatingWebhookConfiguration's caBundle. With <c>--webhook-cert-manager</c> it only reads tls.crt/tls.key.
 /// </summary>
-public sealed partial class WebhookCertificates(IKubernetes client, IOptions<OperatorOptions> options, TimeProvider time, ILogger<WebhookCertificates> logger)
+[Rbac("", "secrets", "get", "The serving certificate is read from --webhook-cert-secret (written by cert-manager or by the operator).", Scope = RbacScope.OperatorNamespace, Feature = "webhook")]
+[Rbac("", "secrets", "create,update", "Without cert-manager the operator issues its CA and serving certificate into --webhook-cert-secret.", Scope = RbacScope.OperatorNamespace, Feature = "webhook-certificates")]
+[Rbac("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "get,update", "Without cert-manager the operator publishes its CA as the caBundle of its own webhook configuration.", Scope = RbacScope.Cluster, Feature = "webhook-certificates", ResourceNameFlag = "webhook-config-name")]
+public sealed partial class WebhookCertificates(IKubernetes client, IOptions<WebhookOptions> options, IOptions<TenancyOptions> tenancy, TimeProvider time, ILogger<WebhookCertificates> logger)
 {
     public static readonly TimeSpan CaLifetime = TimeSpan.FromDays(730);
     public static readonly TimeSpan ServingLifetime = TimeSpan.FromDays(90);
@@ -29,13 +33,15 @@ public sealed partial class WebhookCertificates(IKubernetes client, IOptions<Ope
     /// <summary>The certificate Kestrel presents; null until the first successful <see cref="EnsureAsync"/>.</summary>
     public X509Certificate2? Current => current;
 
+    private string Namespace => tenancy.Value.Namespace;
+
     /// <summary>DNS names of the webhook Service; the first is the certificate's CN and what the API server calls.</summary>
     public IReadOnlyList<string> DnsNames
     {
         get
         {
             var o = options.Value;
-            return [$"{o.WebhookServiceName}.{o.Namespace}.svc", $"{o.WebhookServiceName}.{o.Namespace}.svc.cluster.local", $"{o.WebhookServiceName}.{o.Namespace}", o.WebhookServiceName];
+            return [$"{o.ServiceName}.{Namespace}.svc", $"{o.ServiceName}.{Namespace}.svc.cluster.local", $"{o.ServiceName}.{Namespace}", o.ServiceName];
         }
     }
 
@@ -44,12 +50,12 @@ public sealed partial class WebhookCertificates(IKubernetes client, IOptions<Ope
     {
         var o = options.Value;
         var secret = await ReadSecretAsync(cancellationToken).ConfigureAwait(false);
-        if (o.WebhookCertManager)
+        if (o.CertManager)
         {
             var managed = CertificateAuthority.TryLoad(Text(secret, "tls.crt"), Text(secret, "tls.key"));
             if (managed is null)
             {
-                LogWaitingForCertManager(logger, o.Namespace, o.WebhookCertSecret);
+                LogWaitingForCertManager(logger, Namespace, o.CertSecret);
                 return false;
             }
 
@@ -57,7 +63,7 @@ public sealed partial class WebhookCertificates(IKubernetes client, IOptions<Ope
             {
                 current = managed;
                 var until = managed.NotAfter;
-                LogLoaded(logger, o.WebhookCertSecret, until);
+                LogLoaded(logger, o.CertSecret, until);
             }
 
             return true;
@@ -74,7 +80,7 @@ public sealed partial class WebhookCertificates(IKubernetes client, IOptions<Ope
         {
             if (renewCa)
             {
-                var next = CertificateAuthority.CreateCa($"{o.WebhookServiceName}-ca", now, CaLifetime);
+                var next = CertificateAuthority.CreateCa($"{o.ServiceName}-ca", now, CaLifetime);
                 // The old CA stays in the bundle while it is valid, so callers holding the old bundle are not cut off.
                 bundle = CertificateAuthority.CertificatePem(next) + (ca is not null && Left(ca, now) > TimeSpan.Zero ? "\n" + CertificateAuthority.CertificatePem(ca) : "");
                 ca = next;
@@ -87,7 +93,7 @@ public sealed partial class WebhookCertificates(IKubernetes client, IOptions<Ope
             }
 
             var notAfter = serving.NotAfter;
-            LogIssued(logger, o.Namespace, o.WebhookCertSecret, notAfter, renewCa);
+            LogIssued(logger, Namespace, o.CertSecret, notAfter, renewCa);
         }
 
         current = serving;
@@ -104,7 +110,7 @@ public sealed partial class WebhookCertificates(IKubernetes client, IOptions<Ope
         var o = options.Value;
         try
         {
-            return await client.CoreV1.ReadNamespacedSecretAsync(o.WebhookCertSecret, o.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await client.CoreV1.ReadNamespacedSecretAsync(o.CertSecret, Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
@@ -131,19 +137,19 @@ public sealed partial class WebhookCertificates(IKubernetes client, IOptions<Ope
                 {
                     Metadata = new V1ObjectMeta
                     {
-                        Name = o.WebhookCertSecret,
-                        NamespaceProperty = o.Namespace,
+                        Name = o.CertSecret,
+                        NamespaceProperty = Namespace,
                         Labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "secretgroup-operator", ["app.kubernetes.io/component"] = "webhook" },
                     },
                     Type = "kubernetes.io/tls",
                     Data = data,
                 };
-                await client.CoreV1.CreateNamespacedSecretAsync(secret, o.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await client.CoreV1.CreateNamespacedSecretAsync(secret, Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 existing.Data = data;
-                await client.CoreV1.ReplaceNamespacedSecretAsync(existing, o.WebhookCertSecret, o.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await client.CoreV1.ReplaceNamespacedSecretAsync(existing, o.CertSecret, Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
             return true;
@@ -156,7 +162,7 @@ public sealed partial class WebhookCertificates(IKubernetes client, IOptions<Ope
 
     private async Task<bool> PublishCaBundleAsync(string bundle, CancellationToken cancellationToken)
     {
-        var name = options.Value.WebhookConfigName;
+        var name = options.Value.ConfigName;
         V1MutatingWebhookConfiguration config;
         try
         {

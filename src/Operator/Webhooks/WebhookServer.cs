@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Operator.Hosting;
 
 namespace Operator.Webhooks;
 
@@ -19,7 +18,7 @@ namespace Operator.Webhooks;
 public sealed partial class WebhookServer(
     WebhookCertificates certificates,
     AdmissionReviewHandler handler,
-    IOptions<OperatorOptions> options,
+    IOptions<WebhookOptions> options,
     TimeProvider time,
     ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
@@ -46,7 +45,7 @@ public sealed partial class WebhookServer(
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         var address = KubernetesClientConfiguration.IsInCluster() ? IPAddress.Any : IPAddress.Loopback;
-        builder.WebHost.ConfigureKestrel(k => k.Listen(address, options.Value.WebhookPort, listen =>
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, options.Value.Port, listen =>
             listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificates.Current)));
         app = builder.Build();
         app.MapPost(MutatePodsPath, async (HttpRequest request, CancellationToken ct) =>

@@ -16,6 +16,9 @@ namespace Operator.Workloads;
 /// template without a hash for a group is rolled only when the group's data changed after the workload was created,
 /// so neither a group's first sync nor a restart of the operator rolls anything by itself.
 /// </summary>
+[Rbac("apps", "deployments", "list,watch,patch", "Rollouts: workloads are cached to find those listing a group in secrets.tfy.dev/reload; their pod template is patched when the group's data changes.")]
+[Rbac("apps", "statefulsets", "list,watch,patch", "Rollouts, as for Deployments: cached to find reloading StatefulSets, the pod template patched on a data change.")]
+[Rbac("apps", "daemonsets", "list,watch,patch", "Rollouts, as for Deployments: cached to find reloading DaemonSets, the pod template patched on a data change.")]
 public sealed partial class RolloutReconciler<TWorkload>(
     IResourceCache<SecretGroup> groups,
     ResourceClient<TWorkload> api,

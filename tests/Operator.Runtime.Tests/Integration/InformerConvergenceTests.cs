@@ -51,6 +51,9 @@ public sealed class InformerConvergenceTests(ITestOutputHelper output)
         var churn = new Churn(client);
         for (var round = 0; round < 3; round++)
         {
+            // The informer must be watching before the drop. A watch request still on its way subscribes after the drop,
+            // sees the round's changes live and rightly never needs a relist: under load the test waited for one in vain.
+            await Wait.ForAsync(() => WatchingSinceLastList(kube), "the informer to watch after its last list");
             var listsBefore = Count(kube, IsList);
             gate.Close();
             kube.DropWatches();
@@ -77,6 +80,13 @@ public sealed class InformerConvergenceTests(ITestOutputHelper output)
     private static bool IsList(RecordedRequest r) => r.Method == "GET" && r.Path == $"/api/v1/namespaces/{Ns}/configmaps" && !r.Query.Contains("watch=true");
 
     private static int Count(KubeApiEmulator kube, Func<RecordedRequest, bool> match) => kube.Requests.Count(match);
+
+    /// <summary>A watch answered after the last list (requests are recorded once the emulator has subscribed the watch).</summary>
+    private static bool WatchingSinceLastList(KubeApiEmulator kube)
+    {
+        var requests = kube.Requests.ToList();
+        return requests.FindLastIndex(r => IsWatch(r)) > requests.FindLastIndex(r => IsList(r));
+    }
 
     private async Task<(ResourceInformer<V1ConfigMap> Informer, CancellationTokenSource Stop, Task Run)> StartInformerAsync(KubeApiEmulator kube, IKubernetes client, WatchGate gate)
     {

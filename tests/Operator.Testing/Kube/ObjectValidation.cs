@@ -170,9 +170,29 @@ internal static partial class ObjectValidation
         long total = 0;
         foreach (var (key, value) in (secret["data"] as JsonObject)?.ToList() ?? [])
         {
+            // apimachinery validation.IsConfigMapKey: at most 253 characters of [-._a-zA-Z0-9], not '.' or '..', and
+            // (hasChDirPrefix) not starting with '..'; the kubelet keeps '..data' in Secret volumes.
+            if (key.Length > 253)
+            {
+                errors.Add(FieldError.InvalidValue($"data[{key}]", key, "must be no more than 253 characters"));
+            }
+
             if (!SecretKey().IsMatch(key))
             {
                 errors.Add(FieldError.InvalidValue($"data[{key}]", key, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"));
+            }
+
+            if (key is ".")
+            {
+                errors.Add(FieldError.InvalidValue($"data[{key}]", key, "must not be '.'"));
+            }
+            else if (key is "..")
+            {
+                errors.Add(FieldError.InvalidValue($"data[{key}]", key, "must not be '..'"));
+            }
+            else if (key.StartsWith("..", StringComparison.Ordinal))
+            {
+                errors.Add(FieldError.InvalidValue($"data[{key}]", key, "must not start with '..'"));
             }
 
             var text = value?.ToString() ?? "";

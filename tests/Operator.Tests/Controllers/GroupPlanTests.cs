@@ -36,6 +36,15 @@ public sealed class GroupPlanTests
     };
 
     [Fact]
+    public void KeyStartingWithDotDot_IsRefused_SayingWhy()
+    {
+        var (_, error) = GroupPlan.Build(Group(new SecretKeySpec { Key = "..data" }), Integration, new PathOnlyStore(), "acme");
+
+        Assert.Equal("InvalidSpec", error?.Reason);
+        Assert.Equal("spec.secrets[0].key: key '..data' must not start with '..': Kubernetes refuses such Secret keys (the kubelet keeps '..data' in Secret volumes)", error?.Message);
+    }
+
+    [Fact]
     public void KeyWithoutRemoteRef_ReadsTheDefaultPath()
     {
         var (sources, error) = GroupPlan.Build(Group(new SecretKeySpec { Key = "A" }), Integration, new PathOnlyStore(), "acme");

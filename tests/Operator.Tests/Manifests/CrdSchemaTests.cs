@@ -77,7 +77,9 @@ public sealed class CrdSchemaTests
     [InlineData("OPENAI_API_KEY", true)]
     [InlineData("db.password", true)]
     [InlineData(".env", true)]
-    [InlineData("..x", true)]
+    [InlineData("..x", false)] // apimachinery IsConfigMapKey: "must not start with '..'"
+    [InlineData("..data", false)]
+    [InlineData(".a..b", true)]
     [InlineData("-a", true)]
     [InlineData(".", false)]
     [InlineData("..", false)]
@@ -89,6 +91,30 @@ public sealed class CrdSchemaTests
         var field = RenderedCrds.At(RenderedCrds.SecretGroup, "spec", "secrets", "[]", "key");
         Assert.Equal(accepted, Matches(field.Pattern, key));
         Assert.Equal((1L, 253L), (field.MinLength, field.MaxLength));
+        Assert.Contains("must not start with '..'", Assert.Single(field.XKubernetesValidations).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0", true)]
+    [InlineData("30s", true)]
+    [InlineData("1h30m", true)]
+    [InlineData("1ms", true)] // the pattern takes it; the CEL rule and the operator refuse it (below 1s)
+    [InlineData("1d", false)]
+    [InlineData("-1h", false)]
+    [InlineData("", false)]
+    public void RefreshInterval_IsADurationOrZero_BoundedByACelRule(string value, bool accepted)
+    {
+        foreach (var field in new[] { RenderedCrds.At(RenderedCrds.SecretGroup, "spec", "refreshInterval"), RenderedCrds.At(RenderedCrds.SecretStoreIntegration, "spec", "syncInterval") })
+        {
+            Assert.Equal(accepted, Matches(field.Pattern, value));
+            var rule = Assert.Single(field.XKubernetesValidations);
+            Assert.Equal("duration(self) == duration('0s') || (duration(self) >= duration('1s') && duration(self) <= duration('24h'))", rule.Rule);
+            Assert.Equal(64L, field.MaxLength); // bounds the CEL cost estimate
+        }
+
+        var floor = RenderedCrds.At(RenderedCrds.SecretStoreIntegration, "spec", "minRefreshInterval");
+        Assert.Equal("10s", floor.DefaultProperty?.ToString());
+        Assert.Equal("duration(self) >= duration('1s') && duration(self) <= duration('24h')", Assert.Single(floor.XKubernetesValidations).Rule);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ public sealed class KustomizeTests
 {
     private const string Kubectl = "/usr/bin/kubectl";
 
-    public static TheoryData<string> Overlays => ["config/default", "config/crd", "config/rbac", "config/manager", "config/samples"];
+    public static TheoryData<string> Overlays => ["config/default", "config/with-webhook", "config/crd", "config/rbac", "config/manager", "config/webhook", "config/samples"];
 
     [Theory]
     [MemberData(nameof(Overlays))]

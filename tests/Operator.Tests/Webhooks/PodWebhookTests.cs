@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Operator.Hosting;
+using Operator.References;
 using Operator.Webhooks;
 
 namespace Operator.Tests.Webhooks;
@@ -12,7 +12,7 @@ public sealed class PodWebhookTests
     private const string Uid = "705ab4f5-6393-11e8-b7cc-42010a800002";
 
     private static AdmissionReviewHandler Handler(FakeGroupCache groups) =>
-        new(new PodMutator(groups, Options.Create(new OperatorOptions { Tenant = "acme" })), NullLogger<AdmissionReviewHandler>.Instance);
+        new(new PodMutator(groups, Options.Create(new TenancyOptions { Tenant = "acme" })), NullLogger<AdmissionReviewHandler>.Instance);
 
     /// <summary>An AdmissionReview as the API server sends it for <c>kubectl apply -f pod.yaml</c> in <paramref name="ns"/>.</summary>
     private static string Review(string podJson, string ns = "team-b") => $$"""

@@ -8,7 +8,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Operator.Hosting;
+using Operator.References;
 using Operator.Testing.Kube;
 using Operator.Webhooks;
 
@@ -21,13 +21,10 @@ public sealed class WebhookCertificatesTests : IAsyncLifetime
     private KubeApiEmulator kube = null!;
     private IKubernetes client = null!;
 
-    private static OperatorOptions Options(bool certManager = false) => new()
-    {
-        Tenant = "acme",
-        Namespace = Ns,
-        WebhookPort = 0,
-        WebhookCertManager = certManager,
-    };
+    private static IOptions<WebhookOptions> Options(bool certManager = false) =>
+        Microsoft.Extensions.Options.Options.Create(new WebhookOptions { Port = 0, CertManager = certManager });
+
+    private static IOptions<TenancyOptions> Tenancy() => Microsoft.Extensions.Options.Options.Create(new TenancyOptions { Tenant = "acme", Namespace = Ns });
 
     public async ValueTask InitializeAsync()
     {
@@ -61,7 +58,7 @@ public sealed class WebhookCertificatesTests : IAsyncLifetime
     }
 
     private WebhookCertificates Certificates(TimeProvider time, bool certManager = false) =>
-        new(client, Microsoft.Extensions.Options.Options.Create(Options(certManager)), time, NullLogger<WebhookCertificates>.Instance);
+        new(client, Options(certManager), Tenancy(), time, NullLogger<WebhookCertificates>.Instance);
 
     private async Task<V1Secret> SecretAsync() => await client.CoreV1.ReadNamespacedSecretAsync("secretgroup-operator-webhook-tls", Ns);
 
@@ -188,10 +185,10 @@ public sealed class WebhookCertificatesTests : IAsyncLifetime
     public async Task HttpsEndpoint_AnswersAdmissionReviews_AndPresentsARenewedCertificateWithoutARestart()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var options = Microsoft.Extensions.Options.Options.Create(Options());
-        var certs = new WebhookCertificates(client, options, time, NullLogger<WebhookCertificates>.Instance);
+        var options = Options();
+        var certs = new WebhookCertificates(client, options, Tenancy(), time, NullLogger<WebhookCertificates>.Instance);
         var groups = new FakeGroupCache().With("team-b", "db", ["PASSWORD"]);
-        var handler = new AdmissionReviewHandler(new PodMutator(groups, options), NullLogger<AdmissionReviewHandler>.Instance);
+        var handler = new AdmissionReviewHandler(new PodMutator(groups, Tenancy()), NullLogger<AdmissionReviewHandler>.Instance);
         await using var server = new WebhookServer(certs, handler, options, time, NullLoggerFactory.Instance);
         await server.StartAsync(CancellationToken.None);
         try

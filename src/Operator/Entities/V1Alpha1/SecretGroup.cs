@@ -31,8 +31,10 @@ public sealed class SecretGroupSpec
     [JsonPropertyName("integrationFqn")]
     public string IntegrationFqn { get; set; } = "";
 
-    [Pattern(Patterns.Duration)]
-    [Description("Refresh interval; default from the integration, else 1h.")]
+    [Pattern(Patterns.RefreshInterval)]
+    [Length(1, 64)]
+    [CelRule(Patterns.RefreshIntervalRule, "must be 0 (no periodic refresh) or between 1s and 24h")]
+    [Description("How often the store is read again: 0 for never, else at least the integration's minRefreshInterval (default 10s) and at most 24h. Default: the integration's syncInterval, else 1h.")]
     [JsonPropertyName("refreshInterval")]
     public string? RefreshInterval { get; set; }
 
@@ -78,6 +80,8 @@ public sealed class SecretKeySpec
     [Required]
     [Pattern(Patterns.SecretKey)]
     [Length(1, 253)]
+    [CelRule("!self.startsWith('..')", "must not start with '..': Kubernetes refuses such Secret keys (the kubelet keeps '..data' in Secret volumes)")]
+    [Description("The key in the managed Secret: letters, digits, '-', '_' and '.'; not '.' and not starting with '..'.")]
     [JsonPropertyName("key")]
     public string Key { get; set; } = "";
 

@@ -65,10 +65,20 @@ public sealed class SecretStoreIntegrationSpec
     public string? PathPrefix { get; set; }
 
     [Default("1h")]
-    [Pattern(Patterns.Duration)]
-    [Description("Default refresh interval for groups on this integration.")]
+    [Pattern(Patterns.RefreshInterval)]
+    [Length(1, 64)]
+    [CelRule(Patterns.RefreshIntervalRule, "must be 0 (no periodic refresh) or between 1s and 24h")]
+    [Description("Default refresh interval for groups on this integration: 0 for never, else between minRefreshInterval and 24h.")]
     [JsonPropertyName("syncInterval")]
     public string? SyncInterval { get; set; }
+
+    [Default("10s")]
+    [Pattern(Patterns.Duration)]
+    [Length(1, 64)]
+    [CelRule(Patterns.RefreshBoundRule, "must be between 1s and 24h")]
+    [Description("The shortest refresh interval groups on this integration may ask for (the store's quota pays for every refresh).")]
+    [JsonPropertyName("minRefreshInterval")]
+    public string? MinRefreshInterval { get; set; }
 
     [Description("Who may use this integration.")]
     [JsonPropertyName("access")]

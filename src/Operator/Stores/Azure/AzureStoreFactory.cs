@@ -41,7 +41,7 @@ public sealed class AzureStoreFactory(AzureClientOptionsHook? hook = null) : ISe
         }
         else if (hasUrl && !IsVaultUrl(azure.VaultUrl!))
         {
-            yield return $"spec.azure.vaultUrl: {Echo.Quote(azure.VaultUrl!)} is not an https URL such as https://my-vault.vault.azure.net";
+            yield return $"spec.azure.vaultUrl: {Echo.Url(azure.VaultUrl!)} is not an https URL such as https://my-vault.vault.azure.net (without user info or query)";
         }
 
         var auth = azure.Auth;

@@ -85,7 +85,7 @@ public sealed class GcpStoreFactory : ISecretStoreFactory
     {
         if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
         {
-            return $"{Echo.Quote(endpoint)} is not an absolute http(s) URL";
+            return $"{Echo.Url(endpoint)} is not an absolute http(s) URL";
         }
 
         if (uri.Scheme == "http" && !uri.IsLoopback)

@@ -35,9 +35,10 @@ public sealed class HashicorpStoreFactory : ISecretStoreFactory
             yield break;
         }
 
-        if (!Uri.TryCreate(vault.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.Query.Length > 0 || url.Fragment.Length > 0)
+        // Vault authenticates with spec.hashicorp.auth, never with URL user info or a query token (as the other stores, refused).
+        if (!Uri.TryCreate(vault.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.Query.Length > 0 || url.Fragment.Length > 0 || url.UserInfo.Length > 0)
         {
-            yield return $"spec.hashicorp.url: '{vault.Url}' is not an http(s) URL such as https://vault.example.com:8200";
+            yield return $"spec.hashicorp.url: {Echo.Url(vault.Url)} is not an http(s) URL such as https://vault.example.com:8200 (without user info, query or fragment)";
         }
 
         if (VaultPath.SegmentProblem(KvMount(vault), "spec.hashicorp.kvMountPath") is { } mountProblem)

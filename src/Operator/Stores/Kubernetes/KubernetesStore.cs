@@ -3,10 +3,13 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Operator.References;
+using Operator.Runtime;
 
 namespace Operator.Stores.Kubernetes;
 
 /// <summary>The built-in store: a path is <c>&lt;secret-name&gt;/&lt;key&gt;</c> of a Secret in the source namespace.</summary>
+[Rbac("", "secrets", "get,create,update", "The built-in kubernetes store reads values from Secrets in its source namespace and writes values set through the REST API.")]
+[Rbac("", "namespaces", "get", "The built-in kubernetes store checks that its source namespace exists.", Scope = RbacScope.Cluster)]
 public sealed class KubernetesStore(IKubernetes client, string sourceNamespace, StoreRetry retry) : ISecretStore
 {
     private const int SecretsReadInParallel = 4;
