@@ -40,11 +40,14 @@ public sealed class PlaygroundTests
             await WaitAsync(async () => (await CanIAsync(dir.FullName, playground, "--as", "alice", "-n", "team-a", "get", "secret/openai-keys")).Answer == "yes",
                 "the operator to grant alice the group's Secret");
 
+            Assert.Equal((1, "no"), await CanIAsync(dir.FullName, playground, "--as", "alice", "-n", "team-a", "patch", "secretgroups/openai-keys"));
             Assert.Equal((1, "no"), await CanIAsync(dir.FullName, playground, "--as", "alice", "-n", "team-a", "get", "secret/other"));
             Assert.Equal((1, "no"), await CanIAsync(dir.FullName, playground, "--as", "alice", "-n", "team-a", "list", "secrets"));
             Assert.Equal((1, "no"), await CanIAsync(dir.FullName, playground, "--as", "alice", "-n", "secretgroup-source", "get", "secret/openai-keys"));
             var denied = await KubectlAsync(dir.FullName, playground, "get", "secret", "db-credentials", "--as", "alice", "-n", "team-a");
             Assert.Contains("secrets \"db-credentials\" is forbidden: User \"alice\" cannot get resource \"secrets\" in API group \"\" in the namespace \"team-a\"", denied.Stderr, StringComparison.Ordinal);
+            var claims = await KubectlAsync(dir.FullName, playground, "get", "configmap", "-n", ShippedRbac.Namespace, "-l", "secrets.tfy.dev/claim=group-fqn", "-o", "name");
+            Assert.Equal("configmap/fqn.default.openai-keys", claims.Stdout.Trim());
             Assert.Empty(ShippedRbac.ForbiddenRequests(playground.Emulator));
         }
         finally

@@ -47,6 +47,13 @@ public sealed class AliasResolver(GroupDirectory directory, ManagedSecretWriter 
 
             var secretName = target.Status?.SecretName;
             var managed = secretName is null ? null : await secrets.ReadAsync(targetNs, secretName, cancellationToken).ConfigureAwait(false);
+
+            // status.secretName is a pointer anyone who may write status can move: follow it only to the target's own Secret.
+            if (managed is not null && !ManagedSecretWriter.IsOwnedBy(managed, target))
+            {
+                throw Unresolved("AliasNotReady", $"key '{source.Key}': group '{alias.GroupFqn}' does not own Secret '{secretName}' that its status names", retry: true);
+            }
+
             if (managed?.Data is null || !managed.Data.TryGetValue(alias.Key, out var bytes))
             {
                 throw Unresolved("AliasNotReady", $"key '{source.Key}': group '{alias.GroupFqn}' has not synced key '{alias.Key}' yet", retry: true);

@@ -40,6 +40,8 @@ public sealed partial class SecretStoreIntegrationReconciler(
         status.Conditions ??= new List<V1Condition>();
         var message = Echo.Redact(outcome.Message); // validation messages echo endpoints as the user wrote them
         var changed = Conditions.Set(status.Conditions, ConditionTypes.Ready, outcome.Ready ? "True" : "False", outcome.Reason, message, entity.Metadata.Generation, time);
+        var insecure = SetInsecure(status.Conditions, entity);
+        changed |= insecure;
         changed |= status.Fqn != outcome.Fqn?.ToString() || status.ObservedGeneration != entity.Metadata.Generation;
         status.Fqn = outcome.Fqn?.ToString();
         status.ObservedGeneration = entity.Metadata.Generation;
@@ -63,6 +65,11 @@ public sealed partial class SecretStoreIntegrationReconciler(
             }
 
             LogIntegrationStatus(logger, entity.Metadata.Name, outcome.Ready, outcome.Reason);
+        }
+
+        if (insecure && Conditions.IsTrue(status.Conditions, ConditionTypes.Insecure))
+        {
+            events.Record(entity, EventSeverity.Warning, "PlainHttpEndpoint", "Validate", Conditions.Find(status.Conditions, ConditionTypes.Insecure)!.Message);
         }
 
         // A store that is down or throttling now may answer in a second: retry with the queue's backoff rather than
@@ -91,6 +98,23 @@ public sealed partial class SecretStoreIntegrationReconciler(
         return s?.LastValidatedTime is { } at && s.ObservedGeneration == entity.Metadata.Generation && Conditions.IsTrue(s.Conditions, ConditionTypes.Ready)
             ? DateTime.SpecifyKind(at, DateTimeKind.Utc) + recheck
             : null;
+    }
+
+    /// <summary>Condition Insecure: True while spec.insecure lets an endpoint be plain http to another host; false once it no longer does.</summary>
+    private bool SetInsecure(IList<V1Condition> conditions, SecretStoreIntegration entity)
+    {
+        var providers = StoreRegistry.ProvidersIn(entity.Spec);
+        var plain = entity.Spec.Insecure == true && providers.Count == 1 && registry.TryGet(providers[0], out var factory)
+            ? factory.PlainHttpEndpoints(entity.Spec).ToList()
+            : [];
+        if (plain.Count == 0 && Conditions.Find(conditions, ConditionTypes.Insecure) is null)
+        {
+            return false;
+        }
+
+        return plain.Count > 0
+            ? Conditions.Set(conditions, ConditionTypes.Insecure, "True", "PlainHttpEndpoint", $"{string.Join(", ", plain)}: plain http to another host (spec.insecure: true); credentials and values travel unencrypted", entity.Metadata.Generation, time)
+            : Conditions.Set(conditions, ConditionTypes.Insecure, "False", "Encrypted", "every endpoint uses https or this machine", entity.Metadata.Generation, time);
     }
 
     /// <summary>Disposes the deleted integration's store client (its groups learn of it through their controller's watch).</summary>

@@ -15,13 +15,41 @@ public sealed class CredentialResolver(
     K8sSecretResolver k8sSecrets,
     IntegrationDirectory integrations,
     StoreClientCache stores,
-    IResourceCache<SecretGroup> groups,
-    IKubernetes client) : ICredentialSource
+    GroupDirectory groups,
+    IKubernetes client,
+    TimeProvider time) : ICredentialSource
 {
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>A stamp that changes when any mounted tfy-k8s-secret changes, so clients are rebuilt.</summary>
-    public string MountVersion() => k8sSecrets.CurrentVersion();
+    /// <summary>How often a store path credential is re-read when its integration names no sync interval.</summary>
+    public static readonly TimeSpan DefaultPathRefresh = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The mounted Secrets' version, each referenced group's uid and data hash (the group refreshes on its own
+    /// interval), and for each store path the number of its integration's sync intervals elapsed (re-read once each).
+    /// </summary>
+    public string VersionOf(IEnumerable<string> references)
+    {
+        ArgumentNullException.ThrowIfNull(references);
+        var version = new StringBuilder(k8sSecrets.CurrentVersion());
+        foreach (var reference in references)
+        {
+            switch (TryParse(reference))
+            {
+                case GroupKeyReference g:
+                    var group = FindGroup(g.Secret);
+                    version.Append('|').Append(group?.Metadata.Uid).Append(':').Append(group?.Status?.DataHash);
+                    break;
+
+                case StorePathReference p:
+                    var interval = Durations.TryParse(integrations.Find(p.Integration)?.Spec.SyncInterval, out var i) && i > TimeSpan.Zero ? i : DefaultPathRefresh;
+                    version.Append('|').Append(time.GetUtcNow().Ticks / interval.Ticks);
+                    break;
+            }
+        }
+
+        return version.ToString();
+    }
 
     /// <summary>Resolves <paramref name="reference"/>; failures are <see cref="ConditionException"/>s naming the field, never the value.</summary>
     public async Task<string> ResolveAsync(string reference, string field, IntegrationFqn? self, CancellationToken cancellationToken)
@@ -84,7 +112,7 @@ public sealed class CredentialResolver(
             throw Unresolved("InvalidReference", $"{field}: tenant '{secret.Tenant}' is not this installation's tenant '{integrations.Tenant}'");
         }
 
-        var group = groups.ByIndex(GroupIndexes.Name, secret.Group).FirstOrDefault(g => g.Status?.Fqn == secret.GroupFqn.ToString());
+        var group = FindGroup(secret);
         var secretName = group?.Status?.SecretName;
         if (group is null || secretName is null)
         {
@@ -94,6 +122,13 @@ public sealed class CredentialResolver(
         try
         {
             var managed = await client.CoreV1.ReadNamespacedSecretAsync(secretName, group.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+            // status.secretName is a pointer anyone who may write status can move: follow it only to the group's own Secret.
+            if (!OwnedObjects.IsOwnedBy(managed.Metadata, group))
+            {
+                throw Unresolved("CredentialNotFound", $"{field}: group '{secret.GroupFqn}' does not own Secret '{secretName}' that its status names");
+            }
+
             if (managed.Data is not null && managed.Data.TryGetValue(secret.Key, out var bytes))
             {
                 return AsText(bytes, field);
@@ -105,6 +140,21 @@ public sealed class CredentialResolver(
         }
 
         throw Unresolved("CredentialNotFound", $"{field}: key '{secret.Key}' not found in group '{secret.GroupFqn}'");
+    }
+
+    /// <summary>The group that owns the name, whatever the cache's order; never a namesake waiting in FqnConflict.</summary>
+    private SecretGroup? FindGroup(SecretFqn secret) => groups.OwnerOf(secret.Group);
+
+    private static SecretReference? TryParse(string reference)
+    {
+        try
+        {
+            return ReferenceParser.ParseReference(reference, "reference", ReferenceForms.All);
+        }
+        catch (ReferenceParseException)
+        {
+            return null;
+        }
     }
 
     // Credentials are text (keys, tokens, JSON): bytes that are not UTF-8 are refused rather than silently replaced.

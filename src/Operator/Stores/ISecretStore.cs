@@ -49,13 +49,19 @@ public enum StoreErrorKind
     InvalidPath,
     Misconfigured,
     ValueTooLarge,
+
+    /// <summary>The value exists but the store will not serve it (a disabled secret, a disabled or destroyed version).</summary>
+    Disabled,
 }
 
-/// <summary>A sanitised store failure: the message never holds values, credentials or request signatures; always worth a retry.</summary>
+/// <summary>
+/// A sanitised store failure: the message never holds values, credentials or request signatures. Worth a retry with
+/// backoff unless the stored data itself is the problem (<see cref="StoreErrorKind.Disabled"/>, <see cref="StoreErrorKind.ValueTooLarge"/>).
+/// </summary>
 public sealed class SecretStoreException : ConditionException
 {
     public SecretStoreException(StoreErrorKind kind, string message, Exception? inner = null)
-        : base(ReasonOf(kind), message, retry: true, inner)
+        : base(ReasonOf(kind), message, retry: kind is not (StoreErrorKind.Disabled or StoreErrorKind.ValueTooLarge), inner)
     {
         Kind = kind;
     }
@@ -77,6 +83,12 @@ public sealed class SecretStoreException : ConditionException
 
     public StoreErrorKind Kind { get; }
 
+    /// <summary>How long the service asked the caller to wait before trying again (Retry-After, RetryInfo), if it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>True when asking again at once may succeed (e.g. a payload that failed its checksum in transit).</summary>
+    public bool RetryInCall { get; init; }
+
     /// <summary>CamelCase condition reason for a failure of <paramref name="kind"/>.</summary>
     public static string ReasonOf(StoreErrorKind kind) => kind switch
     {
@@ -86,6 +98,7 @@ public sealed class SecretStoreException : ConditionException
         StoreErrorKind.InvalidPath => "InvalidStorePath",
         StoreErrorKind.Misconfigured => "StoreMisconfigured",
         StoreErrorKind.ValueTooLarge => "ValueTooLarge",
+        StoreErrorKind.Disabled => "SecretDisabled",
         _ => "StoreUnavailable",
     };
 }

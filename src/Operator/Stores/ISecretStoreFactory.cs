@@ -32,5 +32,8 @@ public interface ISecretStoreFactory
     /// <summary>Checks the provider block; returns errors naming the field, empty when valid.</summary>
     IEnumerable<string> Validate(SecretStoreIntegrationSpec spec);
 
+    /// <summary>The spec fields whose endpoint is plain http to another host (allowed only with <c>spec.insecure</c>).</summary>
+    IEnumerable<string> PlainHttpEndpoints(SecretStoreIntegrationSpec spec) => [];
+
     ISecretStore Create(StoreContext context);
 }

@@ -7,8 +7,10 @@ using Operator.References;
 namespace Operator.Stores;
 
 /// <summary>
-/// Hands out the store client of an integration: credentials are resolved once per integration generation and
-/// mount version, and the client is rebuilt (the old one disposed) only when they change.
+/// Hands out the store client of an integration: credentials are resolved again whenever their version changes
+/// (<see cref="ICredentialSource.VersionOf"/>: a rotated mounted Secret, a referenced group's new data, a store path due
+/// for its re-read) or the integration's generation does, and the client is rebuilt (the old one disposed) only when the
+/// resolved values differ, so a rotation reaches every group without editing the integration or restarting.
 /// </summary>
 public sealed class StoreConnector(StoreRegistry registry, StoreClientCache clients, ICredentialSource credentials, IntegrationDirectory directory, OperatorMetrics metrics, TimeProvider time)
 {
@@ -28,14 +30,15 @@ public sealed class StoreConnector(StoreRegistry registry, StoreClientCache clie
         // Keyed by name (cluster-scoped, unique); the uid in the stamp tells a re-created integration apart.
         var name = integration.Metadata.Name;
         var version = $"{integration.Metadata.Uid}|{integration.Metadata.Generation}";
-        var stamp = $"{version}|{credentials.MountVersion()}";
+        var references = factory.CredentialReferences(integration.Spec).ToList();
+        var stamp = $"{version}|{credentials.VersionOf(references.Select(r => r.Reference))}";
         if (resolved.TryGetValue(name, out var hit) && hit.Stamp == stamp)
         {
             return hit.Store;
         }
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (field, reference) in factory.CredentialReferences(integration.Spec))
+        foreach (var (field, reference) in references)
         {
             values[field] = await credentials.ResolveAsync(reference, field, fqn, cancellationToken).ConfigureAwait(false);
         }
@@ -50,7 +53,7 @@ public sealed class StoreConnector(StoreRegistry registry, StoreClientCache clie
         var (qps, burst) = TokenBucket.Defaults;
         var limit = integration.Spec.RateLimit;
         var bucket = new TokenBucket(limit?.Qps ?? qps, limit?.Burst ?? burst, time);
-        return new StoreContext(integration, fqn, values, bucket, new StoreRetry(time), time);
+        return new StoreContext(integration, fqn, values, bucket, StoreRetry.From(integration.Spec.Retry, time), time);
     }
 
     /// <summary>Forgets and disposes the client of a deleted integration.</summary>

@@ -20,8 +20,10 @@ public sealed partial class AdmissionReviewHandler(PodMutator mutator, ILogger<A
 
         var pod = request["object"] as JsonObject;
         var kind = request["kind"]?["kind"]?.GetValue<string>();
-        var ns = request["namespace"]?.GetValue<string>() ?? pod?["metadata"]?["namespace"]?.GetValue<string>() ?? "default";
-        var mutation = pod is null || (kind is not null && kind != "Pod") ? PodMutation.Unchanged : mutator.Mutate(pod, ns);
+        var ns = request["namespace"]?.GetValue<string>() ?? "";
+        var mutation = pod is null || (kind is not null && kind != "Pod") ? PodMutation.Unchanged
+            : NamespaceProblem(ns, pod) is { } problem ? PodMutation.Refused(400, problem)
+            : mutator.Mutate(pod, ns);
         var podName = pod?["metadata"]?["name"]?.GetValue<string>() ?? pod?["metadata"]?["generateName"]?.GetValue<string>() ?? "";
         var response = new JsonObject { ["uid"] = uid, ["allowed"] = mutation.Allowed };
         if (!mutation.Allowed)
@@ -42,6 +44,22 @@ public sealed partial class AdmissionReviewHandler(PodMutator mutator, ILogger<A
         }
 
         return new JsonObject { ["apiVersion"] = ApiVersion, ["kind"] = "AdmissionReview", ["response"] = response };
+    }
+
+    /// <summary>
+    /// The API server always sends request.namespace for a Pod and has already checked the Pod's own namespace against
+    /// it: a review without it, or whose Pod says otherwise, did not come from the API server and gets no answer about
+    /// any namespace's groups (never a guessed "default").
+    /// </summary>
+    private static string? NamespaceProblem(string ns, JsonObject pod)
+    {
+        if (ns.Length == 0)
+        {
+            return "request.namespace: required for a Pod";
+        }
+
+        var own = pod["metadata"]?["namespace"]?.GetValue<string>();
+        return string.IsNullOrEmpty(own) || own == ns ? null : $"request.namespace: {Echo.Quote(ns)} differs from the Pod's metadata.namespace {Echo.Quote(own)}";
     }
 
     /// <summary>Parses <paramref name="body"/>; null for JSON that is not an object.</summary>

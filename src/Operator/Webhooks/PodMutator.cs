@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using k8s.Models;
 using Microsoft.Extensions.Options;
+using Operator.Controllers;
 using Operator.Entities.V1Alpha1;
 using Operator.References;
 using Operator.Runtime;
@@ -9,9 +11,10 @@ namespace Operator.Webhooks;
 /// <summary>
 /// Turns <c>tfy-secret://</c> env values into <c>secretKeyRef</c>s and <c>secrets.tfy.dev/mount.*</c> annotations into
 /// Secret volumes, against SecretGroups in the Pod's own namespace (the informer cache); anything it cannot resolve
-/// refuses the Pod with a message saying how to fix it.
+/// refuses the Pod with a message saying how to fix it. A reference resolves only to a group that owns its FQN, and
+/// only to a Secret that group owns: its status is a pointer, never trusted alone.
 /// </summary>
-public sealed class PodMutator(IResourceCache<SecretGroup> groups, IOptions<TenancyOptions> options)
+public sealed class PodMutator(IResourceCache<SecretGroup> groups, GroupDirectory directory, IResourceCache<V1Secret> secrets, IOptions<TenancyOptions> options)
 {
     /// <summary>Prefix of a mount annotation: <c>secrets.tfy.dev/mount.&lt;name&gt;: "tfy-secret://t:g:k=/dir/file"</c>.</summary>
     public const string MountAnnotationPrefix = "secrets.tfy.dev/mount.";
@@ -100,6 +103,12 @@ public sealed class PodMutator(IResourceCache<SecretGroup> groups, IOptions<Tena
             return null;
         }
 
+        if (directory.OwnerOf(fqn.Group)?.Metadata.Uid != group.Metadata.Uid)
+        {
+            problems.Add($"{field}: {fqn}: SecretGroup '{fqn.Group}' in namespace '{ns}' does not own the name '{fqn.GroupFqn}' (its Ready condition says FqnConflict); rename it and reference the new name");
+            return null;
+        }
+
         var keys = group.Spec.Secrets?.Select(s => s.Key).ToList() ?? [];
         if (!keys.Contains(fqn.Key, StringComparer.Ordinal))
         {
@@ -108,8 +117,21 @@ public sealed class PodMutator(IResourceCache<SecretGroup> groups, IOptions<Tena
             return null;
         }
 
-        var secret = group.Status?.SecretName ?? group.Spec.Target?.Name ?? group.Metadata.Name;
-        return (secret, fqn.Key);
+        var named = group.Status?.SecretName;
+        if (named is null)
+        {
+            // Not synced yet: the Secret it will write (the kubelet waits for it).
+            return (group.Spec.Target?.Name ?? group.Metadata.Name, fqn.Key);
+        }
+
+        var owned = secrets.Get(new ObjectKey(ns, named));
+        if (owned is null || !OwnedObjects.IsOwnedBy(owned.Metadata, group))
+        {
+            problems.Add($"{field}: {fqn}: SecretGroup '{fqn.Group}' in namespace '{ns}' does not own Secret '{named}' that its status names; wait until the group is Ready");
+            return null;
+        }
+
+        return (named, fqn.Key);
     }
 
     private void AddMounts(JsonObject pod, JsonObject spec, string ns, JsonArray patch, List<string> problems, ref bool badRequest)

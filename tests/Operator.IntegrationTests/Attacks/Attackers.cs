@@ -87,6 +87,26 @@ internal static class Attackers
         }
     }
 
+    /// <summary>
+    /// Creates, as <paramref name="client"/>, group <paramref name="name"/> with one key whose target is Secret
+    /// <paramref name="target"/> and whose collaborator <paramref name="subject"/> holds <paramref name="roleId"/>.
+    /// </summary>
+    public static Task<SecretGroup> CreateGroupTargetingAsync(OperatorHarness h, IKubernetes client, string ns, string name, string target, string roleId, string subject)
+    {
+        ArgumentNullException.ThrowIfNull(h);
+        return new ResourceClient<SecretGroup>(client).CreateAsync(new SecretGroup
+        {
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
+            Spec = new SecretGroupSpec
+            {
+                IntegrationFqn = h.FqnOf(),
+                Secrets = [new SecretKeySpec { Key = "K" }],
+                Target = new SecretTargetSpec { Name = target },
+                Collaborators = [new Collaborator { RoleId = roleId, Subject = subject }],
+            },
+        }, CancellationToken.None);
+    }
+
     /// <summary>A Secret the victim keeps in its namespace, written by an admin (not by the operator).</summary>
     public static Task<V1Secret> CreateVictimSecretAsync(OperatorHarness h, string ns, string name, string value)
     {

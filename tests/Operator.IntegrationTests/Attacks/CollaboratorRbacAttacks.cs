@@ -20,17 +20,7 @@ public sealed class CollaboratorRbacAttacks
         using var mallory = await Attackers.NamespaceUserAsync(h, "mallory", "team-a");
         await h.SetSourceValuesAsync("grab", new Dictionary<string, string> { ["K"] = "v" });
 
-        await new ResourceClient<SecretGroup>(mallory).CreateAsync(new SecretGroup
-        {
-            Metadata = new V1ObjectMeta { Name = "grab", NamespaceProperty = "team-a" },
-            Spec = new SecretGroupSpec
-            {
-                IntegrationFqn = h.FqnOf(),
-                Secrets = [new SecretKeySpec { Key = "K" }],
-                Target = new SecretTargetSpec { Name = "db-credentials" },
-                Collaborators = [new Collaborator { RoleId = GroupRoles.Editor, Subject = "user:mallory" }],
-            },
-        }, CancellationToken.None);
+        await Attackers.CreateGroupTargetingAsync(h, mallory, "team-a", "grab", "db-credentials", GroupRoles.Editor, "user:mallory");
 
         await h.WaitForGroupAsync("team-a", "grab", "False", "SecretConflict");
         Assert.Equal(HttpStatusCode.Forbidden, await Attackers.ReadSecretAsync(mallory, "team-a", "db-credentials"));

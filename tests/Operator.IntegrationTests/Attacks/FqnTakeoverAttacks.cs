@@ -16,14 +16,8 @@ public sealed class FqnTakeoverAttacks
     public async Task NamesakeInFqnConflict_NeverInheritsTheVictimsLocation_WhenTheVictimIsDeletedAndRecreated()
     {
         await using var h = await Attackers.StartAsync();
-        await h.SetSourceValuesAsync("payments", new Dictionary<string, string> { ["API_KEY"] = "victim-value" });
-        await h.CreateGroupAsync("team-a", "payments", ["API_KEY"]);
-        await h.WaitForGroupAsync("team-a", "payments", "True", "Synced");
-        using var mallory = await Attackers.NamespaceUserAsync(h, "mallory", "team-b");
-        h.Time.Advance(TimeSpan.FromSeconds(5));
+        using var mallory = await VictimAndWaitingNamesakeAsync(h);
         var groupsAsMallory = new ResourceClient<SecretGroup>(mallory);
-        await groupsAsMallory.CreateAsync(Group("team-b", "payments", h.FqnOf(), "API_KEY"), CancellationToken.None);
-        await h.WaitForGroupAsync("team-b", "payments", "False", "FqnConflict");
 
         // GitOps replaces the victim: delete, then create again.
         await new ResourceClient<SecretGroup>(h.Client).DeleteAsync(new ObjectKey("team-a", "payments"), CancellationToken.None);
@@ -47,14 +41,8 @@ public sealed class FqnTakeoverAttacks
     public async Task AliasInTheAttackersNamespace_DoesNotFollowTheNameToTheAttacker_WhileTheVictimIsGone()
     {
         await using var h = await Attackers.StartAsync();
-        await h.SetSourceValuesAsync("payments", new Dictionary<string, string> { ["API_KEY"] = "victim-value" });
-        await h.CreateGroupAsync("team-a", "payments", ["API_KEY"]);
-        await h.WaitForGroupAsync("team-a", "payments", "True", "Synced");
-        using var mallory = await Attackers.NamespaceUserAsync(h, "mallory", "team-b");
-        h.Time.Advance(TimeSpan.FromSeconds(5));
+        using var mallory = await VictimAndWaitingNamesakeAsync(h);
         var groupsAsMallory = new ResourceClient<SecretGroup>(mallory);
-        await groupsAsMallory.CreateAsync(Group("team-b", "payments", h.FqnOf(), "API_KEY"), CancellationToken.None);
-        await h.WaitForGroupAsync("team-b", "payments", "False", "FqnConflict");
 
         await new ResourceClient<SecretGroup>(h.Client).DeleteAsync(new ObjectKey("team-a", "payments"), CancellationToken.None);
         var alias = Group("team-b", "copy", h.FqnOf(), "STOLEN");
@@ -64,6 +52,19 @@ public sealed class FqnTakeoverAttacks
         await h.WaitForGroupAsync("team-b", "copy", "False", "AliasNotFound");
         Assert.Null(await h.GetSecretAsync("team-b", "copy"));
         Assert.Equal("FqnConflict", (await h.GetGroupAsync("team-b", "payments"))!.Status!.Conditions!.Single(c => c.Type == "Ready").Reason);
+    }
+
+    /// <summary>The victim's synced team-a/payments, and mallory's namesake in team-b waiting in FqnConflict; mallory's client.</summary>
+    private static async Task<IKubernetes> VictimAndWaitingNamesakeAsync(OperatorHarness h)
+    {
+        await h.SetSourceValuesAsync("payments", new Dictionary<string, string> { ["API_KEY"] = "victim-value" });
+        await h.CreateGroupAsync("team-a", "payments", ["API_KEY"]);
+        await h.WaitForGroupAsync("team-a", "payments", "True", "Synced");
+        var mallory = await Attackers.NamespaceUserAsync(h, "mallory", "team-b");
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        await new ResourceClient<SecretGroup>(mallory).CreateAsync(Group("team-b", "payments", h.FqnOf(), "API_KEY"), CancellationToken.None);
+        await h.WaitForGroupAsync("team-b", "payments", "False", "FqnConflict");
+        return mallory;
     }
 
     private static SecretGroup Group(string ns, string name, string integrationFqn, string key) => new()

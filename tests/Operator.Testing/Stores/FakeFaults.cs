@@ -21,6 +21,7 @@ public sealed class FakeFaults(TimeProvider time)
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, int> callCounts = new(StringComparer.Ordinal);
+    private readonly List<(string Operation, DateTimeOffset At)> callTimes = [];
     private readonly List<(TimeSpan Latency, string? Operation)> latencies = [];
     private int throttleNext;
     private double tps;
@@ -33,6 +34,12 @@ public sealed class FakeFaults(TimeProvider time)
     private int calls;
     private int throttled;
     private int failed;
+
+    /// <summary>
+    /// The wait a throttled answer asks for (each fake in its own wire form: a <c>Retry-After</c> header, or
+    /// <c>google.rpc.RetryInfo</c>); null sends none, or the fake's default.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; set; }
 
     /// <summary>Status the fake answers failures with; null for the fake's own default (e.g. 500 or 503).</summary>
     public int? FailStatus { get; private set; }
@@ -59,6 +66,15 @@ public sealed class FakeFaults(TimeProvider time)
         lock (gate)
         {
             return callCounts.GetValueOrDefault(operation);
+        }
+    }
+
+    /// <summary>When (on the fake's clock) each call of <paramref name="operation"/> arrived, in order.</summary>
+    public IReadOnlyList<DateTimeOffset> CallTimes(string operation)
+    {
+        lock (gate)
+        {
+            return [.. callTimes.Where(c => c.Operation == operation).Select(c => c.At)];
         }
     }
 
@@ -123,6 +139,7 @@ public sealed class FakeFaults(TimeProvider time)
             failShare = 0;
             FailStatus = null;
             Outage = false;
+            RetryAfter = null;
         }
     }
 
@@ -174,6 +191,7 @@ public sealed class FakeFaults(TimeProvider time)
     private void CountLocked(string operation)
     {
         callCounts[operation] = callCounts.GetValueOrDefault(operation) + 1;
+        callTimes.Add((operation, time.GetUtcNow()));
         calls++;
     }
 

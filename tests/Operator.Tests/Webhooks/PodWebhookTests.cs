@@ -12,7 +12,7 @@ public sealed class PodWebhookTests
     private const string Uid = "705ab4f5-6393-11e8-b7cc-42010a800002";
 
     private static AdmissionReviewHandler Handler(FakeGroupCache groups) =>
-        new(new PodMutator(groups, Options.Create(new TenancyOptions { Tenant = "acme" })), NullLogger<AdmissionReviewHandler>.Instance);
+        new(groups.Mutator(Options.Create(new TenancyOptions { Tenant = "acme" })), NullLogger<AdmissionReviewHandler>.Instance);
 
     /// <summary>An AdmissionReview as the API server sends it for <c>kubectl apply -f pod.yaml</c> in <paramref name="ns"/>.</summary>
     private static string Review(string podJson, string ns = "team-b") => $$"""
@@ -316,5 +316,60 @@ public sealed class PodWebhookTests
     public void NotAnAdmissionReview_IsRejected(string body)
     {
         Assert.Null(Handler(new FakeGroupCache()).Handle(body));
+    }
+
+    [Fact]
+    public void ReviewWhosePodSaysAnotherNamespace_IsRefused_AndAnswersNothingAboutEither()
+    {
+        var groups = new FakeGroupCache().With("team-a", "db", ["PASSWORD"], statusSecretName: "db").With("team-a", "openai", ["OPENAI_API_KEY"], statusSecretName: "openai");
+
+        // The Pod (metadata.namespace team-b) in a review that claims team-a: not something the API server sends.
+        var (response, pod) = Run(groups, PodWithEnvRefs, ns: "team-a");
+
+        Assert.False(response["allowed"]!.GetValue<bool>());
+        Assert.Null(pod);
+        Assert.Equal(400, response["status"]!["code"]!.GetValue<int>());
+        Assert.Contains("request.namespace", response["status"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain("PASSWORD", response.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReviewWithoutRequestNamespace_IsRefused_NeverReadAsDefault()
+    {
+        var groups = new FakeGroupCache().With("default", "db", ["PASSWORD"], statusSecretName: "db").With("default", "openai", ["OPENAI_API_KEY"], statusSecretName: "openai");
+        var body = Review(PodWithEnvRefs.Replace("\"namespace\": \"team-b\",", "", StringComparison.Ordinal), "x").Replace("\"namespace\": \"x\",", "", StringComparison.Ordinal);
+
+        var response = Handler(groups).Handle(body)!["response"]!;
+
+        Assert.False(response["allowed"]!.GetValue<bool>());
+        Assert.Null(response["patch"]);
+        Assert.Contains("request.namespace: required", response["status"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StatusNamingASecretTheGroupDoesNotOwn_IsNotFollowed()
+    {
+        var groups = new FakeGroupCache().With("team-b", "db", ["PASSWORD", "USER"]).With("team-b", "openai", ["OPENAI_API_KEY"], statusSecretName: "openai")
+            .WithForgedStatus("team-b", "db", "db-credentials");
+
+        var (response, pod) = Run(groups, PodWithEnvRefs);
+
+        Assert.False(response["allowed"]!.GetValue<bool>());
+        Assert.Null(pod);
+        Assert.Contains("does not own Secret 'db-credentials'", response["status"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GroupInFqnConflict_DoesNotStandForTheName()
+    {
+        // team-a's db is older and owns acme:db; team-b's namesake waits in FqnConflict.
+        var groups = new FakeGroupCache().With("team-a", "db", ["PASSWORD"], statusSecretName: "db")
+            .With("team-b", "db", ["PASSWORD", "USER"], statusSecretName: "db").With("team-b", "openai", ["OPENAI_API_KEY"], statusSecretName: "openai");
+
+        var (response, pod) = Run(groups, PodWithEnvRefs);
+
+        Assert.False(response["allowed"]!.GetValue<bool>());
+        Assert.Null(pod);
+        Assert.Contains("does not own the name 'acme:db'", response["status"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 }

@@ -188,7 +188,7 @@ public sealed class WebhookCertificatesTests : IAsyncLifetime
         var options = Options();
         var certs = new WebhookCertificates(client, options, Tenancy(), time, NullLogger<WebhookCertificates>.Instance);
         var groups = new FakeGroupCache().With("team-b", "db", ["PASSWORD"]);
-        var handler = new AdmissionReviewHandler(new PodMutator(groups, Tenancy()), NullLogger<AdmissionReviewHandler>.Instance);
+        var handler = new AdmissionReviewHandler(groups.Mutator(Tenancy()), NullLogger<AdmissionReviewHandler>.Instance);
         await using var server = new WebhookServer(certs, handler, options, time, NullLoggerFactory.Instance);
         await server.StartAsync(CancellationToken.None);
         try

@@ -23,6 +23,10 @@ public sealed class AwsStoreSpec
     [JsonPropertyName("endpoint")]
     public string? Endpoint { get; set; }
 
+    [Description("Optional STS endpoint URL for auth.roleArn (an STS VPC endpoint, tests); default the regional https://sts.<region>.amazonaws.com. spec.aws.endpoint is never used for STS.")]
+    [JsonPropertyName("stsEndpoint")]
+    public string? StsEndpoint { get; set; }
+
     [Description("KMS key for SecureString parameters written by the operator.")]
     [JsonPropertyName("kmsKeyArn")]
     public string? KmsKeyArn { get; set; }

@@ -87,6 +87,15 @@ public sealed class SecretStoreIntegrationSpec
     [Description("Client-side token bucket for calls to the store.")]
     [JsonPropertyName("rateLimit")]
     public RateLimitSpec? RateLimit { get; set; }
+
+    [Description("Retries of one store call the store throttled: attempts and a time budget, within which the store's Retry-After is honoured.")]
+    [JsonPropertyName("retry")]
+    public RetrySpec? Retry { get; set; }
+
+    [Default(false)]
+    [Description("Allow plain http to an endpoint that is not this machine: credentials and values travel unencrypted. Condition Insecure is True while set.")]
+    [JsonPropertyName("insecure")]
+    public bool? Insecure { get; set; }
 }
 
 /// <summary>Which namespaces may use an integration, and whether they may read arbitrary paths.</summary>

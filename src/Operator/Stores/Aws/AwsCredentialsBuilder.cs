@@ -69,7 +69,17 @@ internal sealed class StsAssumeRoleCredentials : RefreshingAWSCredentials
             MaxErrorRetry = 0,
             Timeout = TimeSpan.FromSeconds(30),
         };
-        AwsStoreFactory.Point(config, spec);
+        // STS is its own service: its VPC endpoint, or the regional one; never the SSM endpoint.
+        if (string.IsNullOrEmpty(spec.StsEndpoint))
+        {
+            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(spec.Region);
+        }
+        else
+        {
+            config.ServiceURL = spec.StsEndpoint;
+            config.AuthenticationRegion = spec.Region;
+        }
+
         var from = source ?? await DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync(config).ConfigureAwait(false);
         using var sts = new AmazonSecurityTokenServiceClient(from, config);
         var response = await sts.AssumeRoleAsync(new AssumeRoleRequest

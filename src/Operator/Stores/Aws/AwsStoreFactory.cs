@@ -57,10 +57,21 @@ public sealed class AwsStoreFactory : ISecretStoreFactory
             yield return $"spec.aws.region: {Echo.Quote(aws.Region)} is not an AWS region such as us-east-1";
         }
 
-        if (!string.IsNullOrEmpty(aws.Endpoint)
-            && (!Uri.TryCreate(aws.Endpoint, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(endpoint.UserInfo)))
+        foreach (var (field, url) in new[] { ("spec.aws.endpoint", aws.Endpoint), ("spec.aws.stsEndpoint", aws.StsEndpoint) })
         {
-            yield return "spec.aws.endpoint: must be an absolute http(s) URL without user info";
+            if (string.IsNullOrEmpty(url))
+            {
+                continue;
+            }
+
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(endpoint.UserInfo))
+            {
+                yield return $"{field}: must be an absolute http(s) URL without user info";
+            }
+            else if (Endpoints.Problem(field, url, spec.Insecure == true) is { } endpointProblem)
+            {
+                yield return endpointProblem;
+            }
         }
 
         if (aws.KmsKeyArn is { Length: > 0 } kms && kms.Any(char.IsWhiteSpace))
@@ -114,6 +125,10 @@ public sealed class AwsStoreFactory : ISecretStoreFactory
             yield return "spec.aws.auth.externalId: only valid with roleArn";
         }
     }
+
+    public IEnumerable<string> PlainHttpEndpoints(SecretStoreIntegrationSpec spec) =>
+        new[] { ("spec.aws.endpoint", spec?.Aws?.Endpoint), ("spec.aws.stsEndpoint", spec?.Aws?.StsEndpoint) }
+            .Where(e => Endpoints.IsPlainHttpToAnotherHost(e.Item2)).Select(e => e.Item1);
 
     public ISecretStore Create(StoreContext context)
     {

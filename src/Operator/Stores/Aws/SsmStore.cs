@@ -26,6 +26,9 @@ public sealed class SsmStore : ISecretStore
     public const int MaxValueCharacters = 4096;
 
     private const int ChunksInParallel = 4;
+
+    /// <summary>The name the connectivity check asks for; nothing is ever stored there.</summary>
+    private const string ProbeName = "tfy-operator-connectivity-probe";
     private readonly IAmazonSimpleSystemsManagement client;
     private readonly string prefix;
     private readonly string? kmsKeyArn;
@@ -127,17 +130,19 @@ public sealed class SsmStore : ISecretStore
     }
 
     /// <summary>
-    /// One GetParametersByPath of at most one result under the tenant's prefix: it proves the credentials and read
-    /// access to the prefix without decrypting anything, and leaves GetParameters counting group reads only.
+    /// One GetParameters of a probe name under the tenant's prefix (absent, so nothing is decrypted): it proves the
+    /// credentials and read access with the same action and resource a group read needs, so a policy scoped to
+    /// <c>parameter/&lt;prefix&gt;&lt;tenant&gt;/*</c> allows it. GetParametersByPath on the prefix itself would need
+    /// <c>parameter/&lt;prefix&gt;&lt;tenant&gt;</c>, which such a policy denies.
     /// </summary>
     public async Task ValidateAsync(CancellationToken cancellationToken)
     {
-        var path = $"{prefix}{context.Fqn.Tenant}";
-        SsmPaths.Check(path);
+        var probe = $"{prefix}{context.Fqn.Tenant}/{ProbeName}";
+        SsmPaths.Check(probe);
         await CallAsync(
-            "GetParametersByPath",
-            $"'{path}'",
-            c => client.GetParametersByPathAsync(new GetParametersByPathRequest { Path = path, Recursive = true, MaxResults = 1, WithDecryption = false }, c),
+            "GetParameters",
+            $"'{probe}'",
+            c => client.GetParametersAsync(new GetParametersRequest { Names = [probe], WithDecryption = false }, c),
             cancellationToken).ConfigureAwait(false);
     }
 

@@ -154,13 +154,37 @@ public sealed class AzureKeyVaultStore(SecretClient client, Uri vault, StoreCont
         return e.Status switch
         {
             401 => new SecretStoreException(StoreErrorKind.AuthenticationFailed, $"Key Vault refused the token for the {what} (401{code}); check spec.azure.auth"),
+
+            // A disabled secret answers 403 Forbidden with inner error SecretDisabled: not a missing permission.
+            403 when InnerErrorCode(e) == "SecretDisabled" => new SecretStoreException(StoreErrorKind.Disabled, $"secret '{name}' in vault {vault.Host} is disabled; enable it to sync it again (403 SecretDisabled)"),
             403 => new SecretStoreException(StoreErrorKind.AccessDenied, $"the identity of '{context.Fqn}' may not {operation} secrets in vault {vault.Host} (403{code}); grant it a Key Vault secrets role or access policy"),
-            429 => new SecretStoreException(StoreErrorKind.Throttled, $"Key Vault throttled the {what} (429)"),
+            429 => new SecretStoreException(StoreErrorKind.Throttled, $"Key Vault throttled the {what} (429)") { RetryAfter = RetryAfterOf(e) },
             409 => new SecretStoreException(StoreErrorKind.Unavailable, $"the {what} conflicted (409{code}); a deleted secret of that name may be being recovered or purged"),
             400 => new SecretStoreException(StoreErrorKind.InvalidPath, $"Key Vault refused the {what} (400{code})"),
             0 => new SecretStoreException(StoreErrorKind.Unavailable, $"cannot reach vault {vault.Host} for the {what}"),
             _ => new SecretStoreException(StoreErrorKind.Unavailable, $"the {what} failed with HTTP {e.Status}{code}"),
         };
+    }
+
+    // Key Vault throttling guidance: wait the Retry-After (seconds) the 429 carries before retrying.
+    private TimeSpan? RetryAfterOf(RequestFailedException e) =>
+        e.GetRawResponse() is { } response && response.Headers.TryGetValue("Retry-After", out var value)
+            ? RetryHints.FromRetryAfter(value, context.Time.GetUtcNow())
+            : null;
+
+    // Only the inner error code, a short identifier, is read from the body (its message is free text).
+    private static string? InnerErrorCode(RequestFailedException e)
+    {
+        try
+        {
+            var body = e.GetRawResponse()?.Content?.ToString();
+            var code = body is null ? null : System.Text.Json.Nodes.JsonNode.Parse(body)?["error"]?["innererror"]?["code"]?.GetValue<string>();
+            return code is { Length: <= 64 } && code.All(char.IsAsciiLetterOrDigit) ? code : null;
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static void CheckName(string name)

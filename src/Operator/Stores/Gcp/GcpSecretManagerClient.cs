@@ -10,9 +10,12 @@ namespace Operator.Stores.Gcp;
 public sealed class GcpSecretManagerClient(HttpClient http, Uri baseUri, GcpTokenSource tokens, TokenBucket limiter, StoreRetry retry) : IDisposable
 {
     /// <summary>The latest version's payload and version number, or null when the secret or its versions do not exist.</summary>
-    public async Task<(byte[] Data, string Version)?> AccessLatestAsync(string project, string id, CancellationToken cancellationToken)
+    public Task<(byte[] Data, string Version)?> AccessLatestAsync(string project, string id, CancellationToken cancellationToken) =>
+        retry.ExecuteAsync(ct => AccessLatestOnceAsync(project, id, ct), cancellationToken);
+
+    private async Task<(byte[] Data, string Version)?> AccessLatestOnceAsync(string project, string id, CancellationToken cancellationToken)
     {
-        var body = await SendAsync(HttpMethod.Get, $"projects/{project}/secrets/{id}/versions/latest:access", null, $"read secret '{id}'", cancellationToken).ConfigureAwait(false);
+        var body = await SendOnceAsync(HttpMethod.Get, $"projects/{project}/secrets/{id}/versions/latest:access", null, $"read secret '{id}'", cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
             return null;
@@ -25,14 +28,24 @@ public sealed class GcpSecretManagerClient(HttpClient http, Uri baseUri, GcpToke
             throw new SecretStoreException(StoreErrorKind.Unavailable, $"GCP Secret Manager answered a read of secret '{id}' without payload or version name");
         }
 
+        byte[] bytes;
         try
         {
-            return (Convert.FromBase64String(data), version);
+            bytes = Convert.FromBase64String(data);
         }
         catch (FormatException)
         {
             throw new SecretStoreException(StoreErrorKind.Unavailable, $"GCP Secret Manager answered a read of secret '{id}' with a payload that is not base64");
         }
+
+        // Google's guidance for versions.access: verify payload.dataCrc32c and, on a mismatch, access again.
+        if (body["payload"]?["dataCrc32c"]?.GetValue<string>() is { } sent
+            && (!ulong.TryParse(sent, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out var expected) || expected != Crc32C.Compute(bytes)))
+        {
+            throw new SecretStoreException(StoreErrorKind.Unavailable, $"GCP Secret Manager answered a read of secret '{id}' whose payload does not match its dataCrc32c; it was damaged on the way") { RetryInCall = true };
+        }
+
+        return (bytes, version);
     }
 
     /// <summary>Adds a version and returns its number, or null when the secret does not exist.</summary>
@@ -126,31 +139,49 @@ public sealed class GcpSecretManagerClient(HttpClient http, Uri baseUri, GcpToke
                 tokens.Invalidate();
             }
 
-            throw Translate(response.StatusCode, StatusOf(text), what);
+            var error = ErrorOf(text);
+            error.RetryDelay ??= response.Headers.RetryAfter?.Delta is { } delta ? RetryHints.FromDuration($"{delta.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s") : null;
+
+            throw Translate(response.StatusCode, error, what);
         }
     }
 
-    // Only the canonical status (e.g. PERMISSION_DENIED) is taken from an error body; its message is free text.
-    private static string StatusOf(string body)
+    private static readonly string[] VersionStates = ["DISABLED", "DESTROYED"];
+
+    // Only the canonical status (e.g. PERMISSION_DENIED), a version state the message names (DISABLED, DESTROYED) and a
+    // google.rpc.RetryInfo delay are taken from an error body; its message is otherwise free text and never echoed.
+    private static (string Status, string? State, TimeSpan? RetryDelay) ErrorOf(string body)
     {
         try
         {
-            var status = JsonNode.Parse(body)?["error"]?["status"]?.GetValue<string>();
-            return status is { Length: > 0 and <= 40 } s && s.All(c => char.IsAsciiLetterUpper(c) || c == '_') ? s : "";
+            var error = JsonNode.Parse(body)?["error"];
+            var status = error?["status"]?.GetValue<string>();
+            var message = error?["message"]?.GetValue<string>() ?? "";
+            var state = VersionStates.FirstOrDefault(s => message.Contains($"is in {s} state", StringComparison.Ordinal));
+            var delay = (error?["details"] as JsonArray)?.OfType<JsonObject>()
+                .Where(d => d["@type"]?.GetValue<string>() == "type.googleapis.com/google.rpc.RetryInfo")
+                .Select(d => RetryHints.FromDuration(d["retryDelay"]?.GetValue<string>()))
+                .FirstOrDefault(d => d is not null);
+            return (status is { Length: > 0 and <= 40 } s && s.All(c => char.IsAsciiLetterUpper(c) || c == '_') ? s : "", state, delay);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            return "";
+            return ("", null, null);
         }
     }
 
-    private SecretStoreException Translate(HttpStatusCode code, string status, string what)
+    private SecretStoreException Translate(HttpStatusCode code, (string Status, string? State, TimeSpan? RetryDelay) error, string what)
     {
+        var status = error.Status;
         var http = ((int)code).ToString(CultureInfo.InvariantCulture) + (status.Length > 0 ? " " + status : "");
         return code switch
         {
-            HttpStatusCode.TooManyRequests => new(StoreErrorKind.Throttled, $"GCP Secret Manager throttled the call to {what} ({http})"),
-            _ when status == "RESOURCE_EXHAUSTED" => new(StoreErrorKind.Throttled, $"GCP Secret Manager throttled the call to {what} ({http})"),
+            HttpStatusCode.TooManyRequests => new(StoreErrorKind.Throttled, $"GCP Secret Manager throttled the call to {what} ({http})") { RetryAfter = error.RetryDelay },
+            _ when status == "RESOURCE_EXHAUSTED" => new(StoreErrorKind.Throttled, $"GCP Secret Manager throttled the call to {what} ({http})") { RetryAfter = error.RetryDelay },
+
+            // versions.access on a version that is not ENABLED: retrying cannot help until someone enables or adds one.
+            HttpStatusCode.BadRequest when status == "FAILED_PRECONDITION" && error.State is { } state
+                => new(StoreErrorKind.Disabled, $"cannot {what}: its latest version is {state}; enable it or add a new version ({http})"),
             HttpStatusCode.Unauthorized => new(StoreErrorKind.AuthenticationFailed, $"GCP Secret Manager refused the access token of {tokens.Who} to {what} ({http})"),
             HttpStatusCode.Forbidden => new(StoreErrorKind.AccessDenied, $"{tokens.Who} may not {what} ({http}); grant it roles/secretmanager.secretAccessor (reads) or roles/secretmanager.admin (writes) on the project"),
             HttpStatusCode.BadRequest when status == "FAILED_PRECONDITION" => new(StoreErrorKind.Unavailable, $"cannot {what}: its latest version is disabled or destroyed ({http})"),

@@ -3,9 +3,15 @@ using Operator.References;
 
 namespace Operator.Stores.Hashicorp;
 
-/// <summary>Creates HashiCorp Vault KV v2 stores; credentials are the token or the AppRole secret id (references).</summary>
-public sealed class HashicorpStoreFactory : ISecretStoreFactory
+/// <summary>
+/// Creates HashiCorp Vault KV v2 stores; credentials are the token or the AppRole secret id (references). Token files
+/// are read only under <paramref name="tokenDirectory"/> (the projected ServiceAccount token directory; tests pass their own).
+/// </summary>
+public sealed class HashicorpStoreFactory(string tokenDirectory = HashicorpStoreFactory.TokenDirectory) : ISecretStoreFactory
 {
+    /// <summary>Projected ServiceAccount tokens are mounted here; a token path may name nothing else.</summary>
+    public const string TokenDirectory = "/var/run/secrets/";
+
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     public StoreProvider Provider { get; } = StoreProvider.Of(spec => spec.Hashicorp);
@@ -40,6 +46,10 @@ public sealed class HashicorpStoreFactory : ISecretStoreFactory
         {
             yield return $"spec.hashicorp.url: {Echo.Url(vault.Url)} is not an http(s) URL such as https://vault.example.com:8200 (without user info, query or fragment)";
         }
+        else if (Endpoints.Problem("spec.hashicorp.url", vault.Url, spec.Insecure == true) is { } endpointProblem)
+        {
+            yield return endpointProblem;
+        }
 
         if (VaultPath.SegmentProblem(KvMount(vault), "spec.hashicorp.kvMountPath") is { } mountProblem)
         {
@@ -62,6 +72,9 @@ public sealed class HashicorpStoreFactory : ISecretStoreFactory
         }
     }
 
+    public IEnumerable<string> PlainHttpEndpoints(SecretStoreIntegrationSpec spec) =>
+        Endpoints.IsPlainHttpToAnotherHost(spec?.Hashicorp?.Url) ? ["spec.hashicorp.url"] : [];
+
     public ISecretStore Create(StoreContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -73,11 +86,12 @@ public sealed class HashicorpStoreFactory : ISecretStoreFactory
             BaseAddress = new Uri(vault.Url.TrimEnd('/') + "/"),
             Timeout = RequestTimeout,
         };
-        var client = new VaultClient(http, credentials, vault.Namespace?.Trim('/'), context);
+        var jwt = credentials.JwtPath is { } path ? new VaultJwtFile(path, tokenDirectory) : null;
+        var client = new VaultClient(http, credentials, vault.Namespace?.Trim('/'), context, jwt);
         return new VaultStore(client, KvMount(vault), RootPath(vault));
     }
 
-    private static IEnumerable<string> ValidateAuth(HashicorpAuthSpec? auth)
+    private IEnumerable<string> ValidateAuth(HashicorpAuthSpec? auth)
     {
         var set = new[] { !string.IsNullOrEmpty(auth?.Token), auth?.AppRole is not null, auth?.Kubernetes is not null }.Count(b => b);
         if (set != 1)
@@ -116,9 +130,9 @@ public sealed class HashicorpStoreFactory : ISecretStoreFactory
                 yield return problem;
             }
 
-            if (!string.IsNullOrEmpty(kubernetes.ServiceAccountTokenPath) && !Path.IsPathFullyQualified(kubernetes.ServiceAccountTokenPath))
+            if (!string.IsNullOrEmpty(kubernetes.ServiceAccountTokenPath) && VaultCredentials.TokenPathProblem(kubernetes.ServiceAccountTokenPath, tokenDirectory) is { } pathProblem)
             {
-                yield return $"spec.hashicorp.auth.kubernetes.serviceAccountTokenPath: '{kubernetes.ServiceAccountTokenPath}' must be an absolute path";
+                yield return $"spec.hashicorp.auth.kubernetes.serviceAccountTokenPath: {pathProblem}";
             }
         }
     }

@@ -8,7 +8,7 @@ using System.Text.Json.Nodes;
 namespace Operator.Stores.Hashicorp;
 
 /// <summary>A Vault answer the caller interprets (2xx, 400, 404); other statuses become a <see cref="SecretStoreException"/>.</summary>
-internal sealed record VaultResponse(HttpStatusCode Status, JsonNode? Body)
+internal sealed record VaultResponse(HttpStatusCode Status, JsonNode? Body, TimeSpan? RetryAfter = null)
 {
     public bool IsSuccess => (int)Status is >= 200 and < 300;
 
@@ -17,32 +17,27 @@ internal sealed record VaultResponse(HttpStatusCode Status, JsonNode? Body)
 }
 
 /// <summary>
-/// A small Vault HTTP API client: keeps a token (given, or from an AppRole / Kubernetes login), renews a renewable
-/// login token once two thirds of its TTL have passed, logs in again once on 403, takes a rate-limit token per
-/// HTTP call and retries throttled (429) calls through the integration's <see cref="StoreRetry"/>.
-/// Messages name the operation and the status only: never the token, a value or a response body.
+/// A small Vault HTTP API client: every call carries the current token (<see cref="VaultTokens"/>), takes a rate-limit
+/// token and is retried through the integration's <see cref="StoreRetry"/> when Vault answers 429 (waiting its
+/// Retry-After). A 403 is a policy denial unless the token itself turns out to be invalid; only then does it log in
+/// again, once. Messages name the operation and the status only: never the token, a value or a response body.
 /// </summary>
 internal sealed class VaultClient : IDisposable
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly HttpClient http;
-    private readonly VaultCredentials credentials;
     private readonly string? vaultNamespace;
     private readonly StoreContext context;
-    private readonly SemaphoreSlim authGate = new(1, 1);
-    private volatile VaultToken? current;
 
-    public VaultClient(HttpClient http, VaultCredentials credentials, string? vaultNamespace, StoreContext context)
+    public VaultClient(HttpClient http, VaultCredentials credentials, string? vaultNamespace, StoreContext context, IVaultJwtSource? jwt = null)
     {
         this.http = http;
-        this.credentials = credentials;
         this.vaultNamespace = string.IsNullOrEmpty(vaultNamespace) ? null : vaultNamespace;
         this.context = context;
-        if (credentials.Kind == VaultAuthKind.Token)
-        {
-            current = new VaultToken(credentials.Secret, context.Time.GetUtcNow(), TimeSpan.Zero, LoginTtl: TimeSpan.Zero, Renewable: false);
-        }
+        Tokens = new VaultTokens(this, credentials, context.Time, jwt);
     }
+
+    public VaultTokens Tokens { get; }
 
     /// <summary>Sends an authenticated call to <c>/v1/<paramref name="apiPath"/></c>; <paramref name="forbidden"/> is what a final 403 means.</summary>
     public Task<VaultResponse> SendAsync(HttpMethod method, string apiPath, JsonObject? body, string operation, CancellationToken cancellationToken, StoreErrorKind forbidden = StoreErrorKind.AccessDenied) =>
@@ -50,155 +45,12 @@ internal sealed class VaultClient : IDisposable
 
     public void Dispose()
     {
+        Tokens.Dispose();
         http.Dispose();
-        authGate.Dispose();
     }
 
-    private async Task<VaultResponse> SendAuthenticatedAsync(HttpMethod method, string apiPath, JsonObject? body, string operation, StoreErrorKind forbidden, CancellationToken cancellationToken)
-    {
-        var token = await TokenAsync(cancellationToken).ConfigureAwait(false);
-        var response = await SendOnceAsync(method, apiPath, body, token.Value, operation, cancellationToken).ConfigureAwait(false);
-        if (response.Status == HttpStatusCode.Forbidden && credentials.CanLogin)
-        {
-            // The token may have been revoked or expired early: one fresh login, then the call once more.
-            await ReloginAsync(token, cancellationToken).ConfigureAwait(false);
-            token = await TokenAsync(cancellationToken).ConfigureAwait(false);
-            response = await SendOnceAsync(method, apiPath, body, token.Value, operation, cancellationToken).ConfigureAwait(false);
-        }
-
-        return response.Status switch
-        {
-            HttpStatusCode.Forbidden => throw new SecretStoreException(forbidden, forbidden == StoreErrorKind.AuthenticationFailed
-                ? $"Vault refused the operator's token for {operation} (403); check spec.hashicorp.auth"
-                : $"Vault denied {operation} (403); grant the operator's Vault policy access to it"),
-            _ => Checked(response, operation),
-        };
-    }
-
-    private async ValueTask<VaultToken> TokenAsync(CancellationToken cancellationToken)
-    {
-        var token = current;
-        if (token is not null && !IsDue(token))
-        {
-            return token;
-        }
-
-        await authGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            token = current;
-            if (token is not null && !IsDue(token))
-            {
-                return token;
-            }
-
-            VaultToken? next = null;
-            if (token is { Renewable: true } && context.Time.GetUtcNow() < token.ExpiresAt)
-            {
-                next = await RenewAsync(token, cancellationToken).ConfigureAwait(false);
-            }
-
-            next ??= await LoginAsync(cancellationToken).ConfigureAwait(false);
-            current = next;
-            return next;
-        }
-        finally
-        {
-            authGate.Release();
-        }
-    }
-
-    private async Task ReloginAsync(VaultToken stale, CancellationToken cancellationToken)
-    {
-        await authGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (ReferenceEquals(current, stale))
-            {
-                current = await LoginAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            authGate.Release();
-        }
-    }
-
-    // A given token is never due; a login token is due at two thirds of its TTL (renewed or replaced then).
-    private bool IsDue(VaultToken token) =>
-        token.Ttl > TimeSpan.Zero && context.Time.GetUtcNow() >= token.IssuedAt + (token.Ttl * 2 / 3);
-
-    private async Task<VaultToken?> RenewAsync(VaultToken token, CancellationToken cancellationToken)
-    {
-        var response = await SendOnceAsync(HttpMethod.Post, "auth/token/renew-self", [], token.Value, "token renewal", cancellationToken).ConfigureAwait(false);
-        if (response.Status == HttpStatusCode.TooManyRequests)
-        {
-            throw Throttled("token renewal");
-        }
-
-        if (!response.IsSuccess || response.Body?["auth"]?["lease_duration"]?.GetValue<long>() is not { } seconds)
-        {
-            return null; // not renewable any more: log in again
-        }
-
-        // A renewal capped by the token's max TTL gives less than a login did: log in next time instead.
-        var ttl = TimeSpan.FromSeconds(seconds);
-        var renewable = response.Body["auth"]?["renewable"]?.GetValue<bool>() == true && ttl >= token.LoginTtl;
-        return token with { IssuedAt = context.Time.GetUtcNow(), Ttl = ttl, Renewable = renewable };
-    }
-
-    private async Task<VaultToken> LoginAsync(CancellationToken cancellationToken)
-    {
-        var (body, method, operation) = credentials.Kind switch
-        {
-            VaultAuthKind.AppRole => (new JsonObject { ["role_id"] = credentials.Identity, ["secret_id"] = credentials.Secret }, "AppRole", "login.approle"),
-            VaultAuthKind.Kubernetes => (new JsonObject { ["role"] = credentials.Identity, ["jwt"] = await ReadJwtAsync(cancellationToken).ConfigureAwait(false) }, "Kubernetes", "login.kubernetes"),
-            _ => throw new SecretStoreException(StoreErrorKind.AuthenticationFailed, "Vault refused the operator's token (403); check spec.hashicorp.auth.token"),
-        };
-
-        var where = $"auth/{credentials.MountPath}";
-        var response = await SendOnceAsync(HttpMethod.Post, $"auth/{VaultPath.Escape(credentials.MountPath)}/login", body, token: null, $"{method} login at {where}", cancellationToken).ConfigureAwait(false);
-        if (response.Status == HttpStatusCode.TooManyRequests)
-        {
-            throw Throttled($"{method} login");
-        }
-
-        if ((int)response.Status >= 500)
-        {
-            throw new SecretStoreException(StoreErrorKind.Unavailable, $"Vault {method} login at {where} failed with HTTP {(int)response.Status}");
-        }
-
-        if (!response.IsSuccess)
-        {
-            var hint = credentials.Kind == VaultAuthKind.AppRole
-                ? "check spec.hashicorp.auth.appRole.roleId and secretId"
-                : "check spec.hashicorp.auth.kubernetes.role and that Vault trusts this service account";
-            throw new SecretStoreException(StoreErrorKind.AuthenticationFailed, $"Vault refused the {method} login at {where} (HTTP {(int)response.Status}); {hint}");
-        }
-
-        var auth = response.Body?["auth"];
-        if (auth?["client_token"]?.GetValue<string>() is not { Length: > 0 } token)
-        {
-            throw new SecretStoreException(StoreErrorKind.Unavailable, $"Vault {method} login at {where} answered without a client token");
-        }
-
-        var ttl = TimeSpan.FromSeconds(auth["lease_duration"]?.GetValue<long>() ?? 0);
-        return new VaultToken(token, context.Time.GetUtcNow(), ttl, ttl, auth["renewable"]?.GetValue<bool>() == true);
-    }
-
-    private async Task<string> ReadJwtAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await File.ReadAllTextAsync(credentials.JwtPath!, cancellationToken).ConfigureAwait(false)).Trim();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new SecretStoreException(StoreErrorKind.Misconfigured, $"spec.hashicorp.auth.kubernetes.serviceAccountTokenPath: cannot read '{credentials.JwtPath}' ({e.GetType().Name})");
-        }
-    }
-
-    private async Task<VaultResponse> SendOnceAsync(HttpMethod method, string apiPath, JsonObject? body, string? token, string operation, CancellationToken cancellationToken)
+    /// <summary>One HTTP call with <paramref name="token"/> (none for a login); transport failures become <see cref="SecretStoreException"/>s.</summary>
+    public async Task<VaultResponse> SendOnceAsync(HttpMethod method, string apiPath, JsonObject? body, string? token, string operation, CancellationToken cancellationToken)
     {
         await context.RateLimiter.AcquireAsync(cancellationToken).ConfigureAwait(false);
         using var request = new HttpRequestMessage(method, "v1/" + apiPath);
@@ -222,7 +74,8 @@ internal sealed class VaultClient : IDisposable
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-            return new VaultResponse(response.StatusCode, await ParseAsync(response, cancellationToken).ConfigureAwait(false));
+            var retryAfter = RetryHints.FromHeaders(response.Headers.RetryAfter, context.Time.GetUtcNow());
+            return new VaultResponse(response.StatusCode, await ParseAsync(response, cancellationToken).ConfigureAwait(false), retryAfter);
         }
         catch (HttpRequestException e)
         {
@@ -232,6 +85,30 @@ internal sealed class VaultClient : IDisposable
         {
             throw new SecretStoreException(StoreErrorKind.Unavailable, $"Vault at {http.BaseAddress} did not answer {operation} in time", e);
         }
+    }
+
+    public static SecretStoreException Throttled(string operation, TimeSpan? retryAfter) =>
+        new(StoreErrorKind.Throttled, $"Vault throttled {operation} (429)") { RetryAfter = retryAfter };
+
+    private async Task<VaultResponse> SendAuthenticatedAsync(HttpMethod method, string apiPath, JsonObject? body, string operation, StoreErrorKind forbidden, CancellationToken cancellationToken)
+    {
+        var token = await Tokens.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        var response = await SendOnceAsync(method, apiPath, body, token, operation, cancellationToken).ConfigureAwait(false);
+
+        // Vault answers 403 "permission denied" both to a token it no longer knows and to a policy denial: only a token
+        // that fails lookup-self is replaced (one login), so a denied path never burns AppRole secret id uses.
+        if (response.Status == HttpStatusCode.Forbidden && await Tokens.ReplaceIfInvalidAsync(token, cancellationToken).ConfigureAwait(false) is { } fresh)
+        {
+            response = await SendOnceAsync(method, apiPath, body, fresh, operation, cancellationToken).ConfigureAwait(false);
+        }
+
+        return response.Status switch
+        {
+            HttpStatusCode.Forbidden => throw new SecretStoreException(forbidden, forbidden == StoreErrorKind.AuthenticationFailed
+                ? $"Vault refused the operator's token for {operation} (403); check spec.hashicorp.auth"
+                : $"Vault denied {operation} (403); grant the operator's Vault policy access to it"),
+            _ => Checked(response, operation),
+        };
     }
 
     private static async Task<JsonNode?> ParseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -255,28 +132,18 @@ internal sealed class VaultClient : IDisposable
         }
     }
 
-    private static VaultResponse Checked(VaultResponse response, string operation)
+    /// <summary>Returns <paramref name="response"/> when the caller interprets it (2xx, 400, 404); throws the store failure of any other status.</summary>
+    public static VaultResponse Checked(VaultResponse response, string operation)
     {
         var code = (int)response.Status;
         return response.Status switch
         {
             _ when response.IsSuccess => response,
             HttpStatusCode.NotFound or HttpStatusCode.BadRequest => response,
-            HttpStatusCode.TooManyRequests => throw Throttled(operation),
+            HttpStatusCode.TooManyRequests => throw Throttled(operation, response.RetryAfter),
             HttpStatusCode.Unauthorized => throw new SecretStoreException(StoreErrorKind.AuthenticationFailed, $"Vault refused the operator's credentials for {operation} (401)"),
             HttpStatusCode.ServiceUnavailable => throw new SecretStoreException(StoreErrorKind.Unavailable, $"Vault is sealed or in standby: {operation} answered 503"),
             _ => throw new SecretStoreException(StoreErrorKind.Unavailable, $"Vault {operation} failed with HTTP {code.ToString(CultureInfo.InvariantCulture)}"),
         };
-    }
-
-    private static SecretStoreException Throttled(string operation) =>
-        new(StoreErrorKind.Throttled, $"Vault throttled {operation} (429)");
-
-    /// <summary>A token and when it stops being good; never printed.</summary>
-    private sealed record VaultToken(string Value, DateTimeOffset IssuedAt, TimeSpan Ttl, TimeSpan LoginTtl, bool Renewable)
-    {
-        public DateTimeOffset ExpiresAt => IssuedAt + Ttl;
-
-        public override string ToString() => $"VaultToken(ttl: {Ttl})";
     }
 }

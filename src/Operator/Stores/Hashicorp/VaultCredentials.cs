@@ -18,6 +18,20 @@ internal sealed record VaultCredentials(VaultAuthKind Kind, string Secret, strin
 
     public bool CanLogin => Kind != VaultAuthKind.Token;
 
+    /// <summary>Why <paramref name="path"/> may not be read as a token: not absolute, or outside <paramref name="directory"/> once normalised.</summary>
+    public static string? TokenPathProblem(string path, string directory)
+    {
+        if (!path.StartsWith('/'))
+        {
+            return $"'{path}' must be an absolute path";
+        }
+
+        var full = Path.GetFullPath(path);
+        return full.StartsWith(directory, StringComparison.Ordinal) && full.Length > directory.Length
+            ? null
+            : $"'{path}' is outside {directory} (the projected ServiceAccount token directory); the operator reads tokens only there";
+    }
+
     /// <summary>Builds the settings from the spec and the resolved credential references.</summary>
     public static VaultCredentials From(HashicorpAuthSpec? auth, IReadOnlyDictionary<string, string> resolved)
     {

@@ -175,7 +175,11 @@ public sealed class KubernetesStore(IKubernetes client, string sourceNamespace, 
         {
             HttpStatusCode.Forbidden => new SecretStoreException(StoreErrorKind.AccessDenied, $"the operator may not access {what} (403); grant it get on secrets there"),
             HttpStatusCode.Unauthorized => new SecretStoreException(StoreErrorKind.AuthenticationFailed, $"the Kubernetes API refused the operator's credentials reading {what} (401)"),
-            HttpStatusCode.TooManyRequests => new SecretStoreException(StoreErrorKind.Throttled, $"the Kubernetes API throttled a read of {what} (429)"),
+            // API priority and fairness answers 429 with Retry-After (seconds): wait at least that long.
+            HttpStatusCode.TooManyRequests => new SecretStoreException(StoreErrorKind.Throttled, $"the Kubernetes API throttled a read of {what} (429)")
+            {
+                RetryAfter = e.Response.Headers.TryGetValue("Retry-After", out var after) ? RetryHints.FromDeltaSeconds(after.FirstOrDefault()) : null,
+            },
             HttpStatusCode.Conflict => new SecretStoreException(StoreErrorKind.Unavailable, $"{what} changed during the write (409); will retry"),
             _ => new SecretStoreException(StoreErrorKind.Unavailable, $"reading {what} failed with HTTP {(int)e.Response.StatusCode}"),
         };

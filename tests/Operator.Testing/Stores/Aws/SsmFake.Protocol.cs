@@ -1,12 +1,11 @@
 using System.Globalization;
-using System.Security;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
 namespace Operator.Testing.Stores.Aws;
 
-/// <summary>The wire side: request dispatch, JSON 1.1 answers and errors, and STS AssumeRole in the Query protocol.</summary>
+/// <summary>The wire side: request dispatch, JSON 1.1 answers and errors. STS is not served here (see <see cref="StsFake"/>).</summary>
 public sealed partial class SsmFake
 {
     private const string JsonType = "application/x-amz-json-1.1";
@@ -15,17 +14,12 @@ public sealed partial class SsmFake
 
     private sealed record Answer(int Status, string Body, string ContentType = JsonType);
 
-    /// <summary>The last AssumeRole request: role, external id and session name.</summary>
-    public (string RoleArn, string? ExternalId, string SessionName)? LastAssumeRole { get; private set; }
-
     private async Task ServeAsync(HttpContext context)
     {
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
         var target = context.Request.Headers["X-Amz-Target"].ToString();
-        var sts = !target.StartsWith("AmazonSSM.", StringComparison.Ordinal);
-        var form = sts ? ParseForm(body) : [];
-        var operation = sts ? form.GetValueOrDefault("Action") ?? "Unknown" : target["AmazonSSM.".Length..];
+        var operation = target.StartsWith("AmazonSSM.", StringComparison.Ordinal) ? target["AmazonSSM.".Length..] : "Unknown";
         var key = AccessKeyOf(context.Request);
         var token = context.Request.Headers["X-Amz-Security-Token"].ToString();
 
@@ -34,15 +28,18 @@ public sealed partial class SsmFake
         Answer answer;
         lock (gate)
         {
-            var refused = Authenticate(key, token, sts);
+            var refused = Authenticate(key, token);
             if (refused is not null)
             {
                 Faults.Count(operation);
             }
 
+            // An STS Query request (Action=AssumeRole, no X-Amz-Target) sent here is not an SSM operation: the real
+            // endpoint refuses it too, so a client that sends AssumeRole to the SSM endpoint fails here as it would in AWS.
             answer = refused
-                ?? (InjectedFault(operation) is { } fault ? Error(fault.Status, fault.Code, fault.Message, sts) : null)
-                ?? (sts ? Sts(operation, form) : Dispatch(operation, body));
+                ?? (operation == "Unknown" ? Error(400, "UnknownOperationException", "this endpoint serves AmazonSSM operations only") : null)
+                ?? (InjectedFault(operation) is { } fault ? Error(fault.Status, fault.Code, fault.Message) : null)
+                ?? Dispatch(operation, body);
             calls.Add(new Call(operation, time.GetUtcNow(), key, answer.Status));
         }
 
@@ -52,18 +49,16 @@ public sealed partial class SsmFake
         await context.Response.WriteAsync(answer.Body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private Answer? Authenticate(string? key, string token, bool sts)
+    private Answer? Authenticate(string? key, string token)
     {
         if (key is null)
         {
-            return Error(400, "MissingAuthenticationTokenException", "Missing Authentication Token", sts);
+            return Error(400, "MissingAuthenticationTokenException", "Missing Authentication Token");
         }
 
         if (!allowedKeys.Contains(key) || (sessionTokens.TryGetValue(key, out var expected) && expected != token))
         {
-            return sts
-                ? Error(403, "InvalidClientTokenId", "The security token included in the request is invalid.", sts)
-                : Error(400, "UnrecognizedClientException", "The security token included in the request is invalid.", sts);
+            return Error(400, "UnrecognizedClientException", "The security token included in the request is invalid.");
         }
 
         return null;
@@ -101,7 +96,7 @@ public sealed partial class SsmFake
         }
 
         return parameters.TryGetValue(name, out var p)
-            ? Ok(new JsonObject { ["Parameter"] = ToJson(p) })
+            ? Ok(new JsonObject { ["Parameter"] = ToJson(p, Decrypt(request)) })
             : Error(400, "ParameterNotFound", $"Parameter {name} not found.");
     }
 
@@ -124,7 +119,7 @@ public sealed partial class SsmFake
         {
             if (parameters.TryGetValue(name, out var p))
             {
-                found.Add(ToJson(p));
+                found.Add(ToJson(p, Decrypt(request)));
             }
             else
             {
@@ -167,7 +162,7 @@ public sealed partial class SsmFake
             return Validation("The specified token is not valid.");
         }
 
-        var page = new JsonArray([.. matching.Skip(start).Take(max).Select(p => (JsonNode)ToJson(p))]);
+        var page = new JsonArray([.. matching.Skip(start).Take(max).Select(p => (JsonNode)ToJson(p, Decrypt(request)))]);
         var response = new JsonObject { ["Parameters"] = page };
         if (start + max < matching.Count)
         {
@@ -227,38 +222,10 @@ public sealed partial class SsmFake
         return parameters.Remove(name) ? Ok([]) : Error(400, "ParameterNotFound", $"Parameter {name} not found.");
     }
 
-    private Answer Sts(string action, Dictionary<string, string> form)
-    {
-        if (action != "AssumeRole")
-        {
-            return Error(400, "InvalidAction", $"Could not find operation {action}", sts: true);
-        }
-
-        var role = form.GetValueOrDefault("RoleArn") ?? "";
-        var session = form.GetValueOrDefault("RoleSessionName") ?? "";
-        LastAssumeRole = (role, form.GetValueOrDefault("ExternalId"), session);
-        var n = requestIds + 1;
-        var keyId = $"ASIAFAKESTS{n.ToString("D9", CultureInfo.InvariantCulture)}";
-        var token = $"fake-session-token-{n.ToString(CultureInfo.InvariantCulture)}";
-        allowedKeys.Add(keyId);
-        sessionTokens[keyId] = token;
-        var expires = time.GetUtcNow().AddHours(1).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        var xml = $"""
-            <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-              <AssumeRoleResult>
-                <AssumedRoleUser><AssumedRoleId>AROAFAKE:{SecurityElement.Escape(session)}</AssumedRoleId><Arn>{SecurityElement.Escape(role)}/{SecurityElement.Escape(session)}</Arn></AssumedRoleUser>
-                <Credentials>
-                  <AccessKeyId>{keyId}</AccessKeyId>
-                  <SecretAccessKey>fake-temporary-secret</SecretAccessKey>
-                  <SessionToken>{token}</SessionToken>
-                  <Expiration>{expires}</Expiration>
-                </Credentials>
-              </AssumeRoleResult>
-              <ResponseMetadata><RequestId>{Guid.NewGuid()}</RequestId></ResponseMetadata>
-            </AssumeRoleResponse>
-            """;
-        return new Answer(200, xml, "text/xml");
-    }
+    // PutParameter/GetParameter(s)/GetParametersByPath: "WithDecryption: Return decrypted values for secure string
+    // parameters. This flag is ignored for String and StringList parameter types." Without it a SecureString comes back
+    // as its KMS ciphertext (base64), never as the plain value.
+    private static bool Decrypt(JsonObject request) => (bool?)request["WithDecryption"] ?? false;
 
     private static string? NameProblem(string name) =>
         name.Length is 0 or > 2048 ? "length must be between 1 and 2048"
@@ -273,13 +240,6 @@ public sealed partial class SsmFake
     private static Answer AccessDenied(string operation, string name) =>
         Error(400, "AccessDeniedException", $"User: arn:aws:iam::{Account}:user/fake is not authorized to perform: ssm:{operation} on resource: arn:aws:ssm:{Region}:{Account}:parameter/{name.TrimStart('/')}");
 
-    private static Answer Error(int status, string code, string message, bool sts = false) => sts
-        ? new(status, $"<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>{code}</Code><Message>{SecurityElement.Escape(message)}</Message></Error><RequestId>{Guid.NewGuid()}</RequestId></ErrorResponse>", "text/xml")
-        : new(status, new JsonObject { ["__type"] = code, ["message"] = message }.ToJsonString());
-
-    private static Dictionary<string, string> ParseForm(string body) =>
-        body.Split('&', StringSplitOptions.RemoveEmptyEntries)
-            .Select(pair => pair.Split('=', 2))
-            .GroupBy(kv => Uri.UnescapeDataString(kv[0].Replace('+', ' ')), StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => Uri.UnescapeDataString((g.First().ElementAtOrDefault(1) ?? "").Replace('+', ' ')), StringComparer.Ordinal);
+    private static Answer Error(int status, string code, string message) =>
+        new(status, new JsonObject { ["__type"] = code, ["message"] = message }.ToJsonString());
 }

@@ -7,9 +7,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Operator.Testing.Stores.Aws;
 
 /// <summary>
-/// AWS SSM Parameter Store on 127.0.0.1, speaking the JSON 1.1 protocol the AWS SDK uses (and STS AssumeRole, so an
-/// assumed role can be tested end to end). Signatures are not verified; the access key id in the Authorization
-/// header is checked against the allowed set. Thread-safe.
+/// AWS SSM Parameter Store on 127.0.0.1, speaking the JSON 1.1 protocol the AWS SDK uses; STS is its own fake on its
+/// own endpoint (<see cref="Sts"/>), as in AWS. Signatures are not verified; the access key id in the Authorization
+/// header is checked against the allowed set. SecureStrings come back encrypted unless the call asks WithDecryption.
+/// Thread-safe.
 /// </summary>
 public sealed partial class SsmFake : IAsyncDisposable
 {
@@ -29,6 +30,7 @@ public sealed partial class SsmFake : IAsyncDisposable
     private readonly Dictionary<string, string> sessionTokens = new(StringComparer.Ordinal);
     private readonly List<Call> calls = [];
     private readonly List<string> deniedPrefixes = [];
+    private readonly List<string> allowedResources = [];
     private string failErrorCode = "InternalServerError";
     private int requestIds;
 
@@ -50,12 +52,25 @@ public sealed partial class SsmFake : IAsyncDisposable
     /// <summary>Base URL to put in <c>spec.aws.endpoint</c>.</summary>
     public string Url { get; private set; } = "";
 
+    /// <summary>The account's STS, on its own endpoint; its temporary keys work here.</summary>
+    public StsFake Sts { get; private set; } = null!;
+
     public static async Task<SsmFake> StartAsync(TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         var app = LoopbackServer.Build();
         var fake = new SsmFake(app, time ?? TimeProvider.System);
         fake.Url = (await LoopbackServer.StartAsync(app, fake.ServeAsync, cancellationToken: cancellationToken).ConfigureAwait(false)).ToString().TrimEnd('/');
+        fake.Sts = await StsFake.StartAsync(fake, fake.time, cancellationToken).ConfigureAwait(false);
         return fake;
+    }
+
+    /// <summary>Whether the account accepts this access key (with its session token, when it has one).</summary>
+    internal bool Accepts(string? accessKeyId, string sessionToken)
+    {
+        lock (gate)
+        {
+            return accessKeyId is not null && allowedKeys.Contains(accessKeyId) && (!sessionTokens.TryGetValue(accessKeyId, out var expected) || expected == sessionToken);
+        }
     }
 
     /// <summary>Puts a value as another writer would (a new version when it exists).</summary>
@@ -145,6 +160,19 @@ public sealed partial class SsmFake : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// An IAM policy that allows only resources matching <paramref name="pattern"/> (<c>*</c> matches anything, as in an
+    /// ARN): a parameter name for GetParameter(s), PutParameter and DeleteParameter, the path itself for
+    /// GetParametersByPath (its resource is <c>parameter/&lt;path&gt;</c>, so <c>/p/*</c> does not allow <c>/p</c>).
+    /// </summary>
+    public void AllowOnly(string pattern)
+    {
+        lock (gate)
+        {
+            allowedResources.Add(pattern);
+        }
+    }
+
     /// <summary>Names starting with <paramref name="prefix"/> are refused with AccessDeniedException.</summary>
     public void DenyPrefix(string prefix)
     {
@@ -180,6 +208,7 @@ public sealed partial class SsmFake : IAsyncDisposable
         lock (gate)
         {
             deniedPrefixes.Clear();
+            allowedResources.Clear();
             failErrorCode = "InternalServerError";
         }
 
@@ -207,9 +236,11 @@ public sealed partial class SsmFake : IAsyncDisposable
         _ => null,
     };
 
-    private bool Denied(string name) => deniedPrefixes.Exists(p => name.StartsWith(p, StringComparison.Ordinal));
+    private bool Denied(string name) =>
+        deniedPrefixes.Exists(p => name.StartsWith(p, StringComparison.Ordinal))
+        || (allowedResources.Count > 0 && !allowedResources.Exists(p => System.Text.RegularExpressions.Regex.IsMatch(name, "^" + System.Text.RegularExpressions.Regex.Escape(p).Replace("\\*", ".*", StringComparison.Ordinal) + "$")));
 
-    private static string? AccessKeyOf(HttpRequest request)
+    internal static string? AccessKeyOf(HttpRequest request)
     {
         var auth = request.Headers.Authorization.ToString();
         var at = auth.IndexOf("Credential=", StringComparison.Ordinal);
@@ -223,7 +254,7 @@ public sealed partial class SsmFake : IAsyncDisposable
         return end < 0 ? null : auth[start..end];
     }
 
-    private static JsonObject ToJson(Parameter p, bool withValue = true)
+    private static JsonObject ToJson(Parameter p, bool decrypted)
     {
         var o = new JsonObject
         {
@@ -234,16 +265,17 @@ public sealed partial class SsmFake : IAsyncDisposable
             ["ARN"] = $"arn:aws:ssm:{Region}:{Account}:parameter/{p.Name.TrimStart('/')}",
             ["DataType"] = "text",
         };
-        if (withValue)
-        {
-            o["Value"] = p.Value;
-        }
-
+        o["Value"] = p.Type != "SecureString" || decrypted ? p.Value : Ciphertext(p);
         return o;
     }
 
+    // Stands in for the KMS blob SSM returns for an undecrypted SecureString: base64, and not the value.
+    private static string Ciphertext(Parameter p) =>
+        "AQICAHj" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{p.Name}\0{p.Version}\0{p.Value}")));
+
     public async ValueTask DisposeAsync()
     {
+        await Sts.DisposeAsync().ConfigureAwait(false);
         await app.StopAsync().ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
     }

@@ -19,6 +19,14 @@ public sealed partial class AzureKeyVaultFake
                 await WriteJsonAsync(context, 200, new JsonObject { ["value"] = items, ["nextLink"] = null }).ConfigureAwait(false);
                 return;
             case "get":
+                // A disabled secret is not "not found" and not an access policy denial: Key Vault answers 403 with
+                // code Forbidden and inner error SecretDisabled ("Operation get is not allowed on a disabled secret.").
+                if (disabled.ContainsKey(name) && vault.Get(name, null) is not null)
+                {
+                    await WriteErrorAsync(context, 403, "Forbidden", "Operation get is not allowed on a disabled secret.", "SecretDisabled").ConfigureAwait(false);
+                    return;
+                }
+
                 if (vault.Get(name, segments.Length > 2 ? segments[2] : null) is { } found)
                 {
                     await WriteJsonAsync(context, 200, Bundle(found.Name, found.Version, withValue: true)).ConfigureAwait(false);

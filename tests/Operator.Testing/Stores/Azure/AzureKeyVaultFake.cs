@@ -23,6 +23,7 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
     private readonly FakeVault vault = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> unanswered = new();
+    private readonly ConcurrentDictionary<string, bool> disabled = new(StringComparer.OrdinalIgnoreCase);
     private int inFlight;
     private int maxInFlight;
 
@@ -100,6 +101,19 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
     /// <summary>True when <paramref name="name"/> is deleted but recoverable.</summary>
     public bool IsSoftDeleted(string name) => vault.GetDeleted(name) is not null;
 
+    /// <summary>Disables the secret (its attributes' <c>enabled: false</c>): reading it is refused until it is enabled again.</summary>
+    public void Disable(string name, bool isDisabled = true)
+    {
+        if (isDisabled)
+        {
+            disabled[name] = true;
+        }
+        else
+        {
+            disabled.TryRemove(name, out _);
+        }
+    }
+
     /// <summary>Makes the token endpoint accept only <paramref name="secret"/> from now on; issued tokens stay valid.</summary>
     public void RotateClientSecret(string secret) => ClientSecret = secret;
 
@@ -160,7 +174,8 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
 
             if (fault == FakeFault.Throttled)
             {
-                context.Response.Headers.RetryAfter = "1";
+                // Key Vault throttling: 429 with Retry-After in seconds ("Azure Key Vault throttling guidance").
+                context.Response.Headers.RetryAfter = ((int)Math.Ceiling((Faults.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 await WriteErrorAsync(context, 429, "Throttled", "Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached").ConfigureAwait(false);
                 return;
             }

@@ -77,12 +77,17 @@ public sealed partial class GcpSecretManagerFake
             await Task.Yield();
             byte[]? data = null;
             var number = 0;
+            var state = "ENABLED";
+            var corrupt = false;
             lock (gate)
             {
                 if (secrets.TryGetValue((project, id), out var versions) && versions.Count > 0)
                 {
+                    // "latest" is the most recently created version, whatever its state (Secret Manager: version aliases).
                     number = version == "latest" ? versions.Count : int.TryParse(version, CultureInfo.InvariantCulture, out var n) ? n : 0;
                     data = number >= 1 && number <= versions.Count ? versions[number - 1] : null;
+                    state = states.GetValueOrDefault((project, id, number), "ENABLED");
+                    corrupt = data is not null && state == "ENABLED" && corruptPayloads > 0 && corruptPayloads-- > 0;
                 }
             }
 
@@ -92,12 +97,23 @@ public sealed partial class GcpSecretManagerFake
                 return;
             }
 
+            // projects.secrets.versions.access on a disabled or destroyed version: 400 FAILED_PRECONDITION
+            // "Secret Version [...] is in DISABLED state." (the data of a destroyed version is gone for good).
+            if (state != "ENABLED")
+            {
+                await ErrorAsync(context, 400, "FAILED_PRECONDITION", $"Secret Version [{VersionName(project, id, number)}] is in {state} state.").ConfigureAwait(false);
+                return;
+            }
+
+            var sent = corrupt ? [(byte)(data.Length == 0 ? 0 : data[0] ^ 0x01), .. data.Skip(1)] : data;
             await JsonAsync(context, new JsonObject
             {
                 ["name"] = VersionName(project, id, number),
                 ["payload"] = new JsonObject
                 {
-                    ["data"] = Convert.ToBase64String(data),
+                    ["data"] = Convert.ToBase64String(sent),
+
+                    // SecretPayload.dataCrc32c: the CRC32C of data, as a decimal int64 string, for the client to verify.
                     ["dataCrc32c"] = Crc32C(data).ToString(CultureInfo.InvariantCulture),
                 },
             }).ConfigureAwait(false);
@@ -216,12 +232,22 @@ public sealed partial class GcpSecretManagerFake
         return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
     }
 
-    private static Task ErrorAsync(HttpContext context, int code, string status, string message)
+    private static Task ErrorAsync(HttpContext context, int code, string status, string message, TimeSpan? retryDelay = null)
     {
         context.Response.StatusCode = code;
         context.Response.ContentType = "application/json; charset=UTF-8";
-        var body = new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message, ["status"] = status } };
-        return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+        var error = new JsonObject { ["code"] = code, ["message"] = message, ["status"] = status };
+        if (retryDelay is { } delay)
+        {
+            // google.rpc.RetryInfo (AIP-194): "clients should wait at least retry_delay" before retrying.
+            error["details"] = new JsonArray(new JsonObject
+            {
+                ["@type"] = "type.googleapis.com/google.rpc.RetryInfo",
+                ["retryDelay"] = $"{(long)delay.TotalSeconds}s",
+            });
+        }
+
+        return context.Response.WriteAsync(new JsonObject { ["error"] = error }.ToJsonString(), context.RequestAborted);
     }
 
     // CRC32C (Castagnoli, reflected 0x82F63B78), as Secret Manager reports in dataCrc32c.

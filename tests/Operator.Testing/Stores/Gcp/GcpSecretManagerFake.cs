@@ -17,6 +17,8 @@ public sealed partial class GcpSecretManagerFake : IAsyncDisposable
     private readonly WebApplication app;
     private readonly Lock gate = new();
     private readonly Dictionary<(string Project, string Id), List<byte[]>> secrets = [];
+    private readonly Dictionary<(string Project, string Id, int Version), string> states = [];
+    private int corruptPayloads;
     private int accessInFlight;
     private int maxAccessInFlight;
 
@@ -84,6 +86,28 @@ public sealed partial class GcpSecretManagerFake : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sets a version's state (<c>DISABLED</c>, <c>DESTROYED</c> or <c>ENABLED</c>); <paramref name="version"/> 0 is
+    /// the latest. Accessing a version that is not enabled fails with FAILED_PRECONDITION, as Secret Manager does.
+    /// </summary>
+    public void SetVersionState(string id, string state, int version = 0, string project = DefaultProject)
+    {
+        lock (gate)
+        {
+            var number = version == 0 ? secrets[(project, id)].Count : version;
+            states[(project, id, number)] = state;
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> accesses answer a payload with one byte flipped but the checksum of the original, as data damaged in transit would arrive.</summary>
+    public void CorruptNextPayloads(int count)
+    {
+        lock (gate)
+        {
+            corruptPayloads += count;
+        }
+    }
+
     /// <summary>Whether the secret exists (any versions or none).</summary>
     public bool Exists(string id, string project = DefaultProject)
     {
@@ -129,7 +153,7 @@ public sealed partial class GcpSecretManagerFake : IAsyncDisposable
         switch (Faults.Decide(operation))
         {
             case FakeFault.Throttled:
-                await ErrorAsync(context, 429, "RESOURCE_EXHAUSTED", "injected").ConfigureAwait(false);
+                await ErrorAsync(context, 429, "RESOURCE_EXHAUSTED", "injected", Faults.RetryAfter).ConfigureAwait(false);
                 return;
             case FakeFault.Failed:
                 await ErrorAsync(context, Faults.FailStatus ?? 503, "UNAVAILABLE", "injected").ConfigureAwait(false);

@@ -2,36 +2,70 @@ using System.Text.Json.Nodes;
 
 namespace Operator.Testing.Stores.Hashicorp;
 
-/// <summary>Tokens, logins and routing of the Vault fake.</summary>
+/// <summary>
+/// Tokens, logins and routing of the Vault fake. A token belongs to the namespace it was made in and works there and in
+/// its child namespaces, as Vault Enterprise namespaces do; Vault answers 403 "permission denied" both for a token it
+/// does not know (expired, revoked) and for a policy denial, so only <c>auth/token/lookup-self</c> tells them apart.
+/// </summary>
 public sealed partial class VaultFake
 {
     private readonly Dictionary<string, FakeToken> tokens = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (string RoleId, string SecretId)> appRoles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AppRole> appRoles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Role, string Jwt)> kubernetesRoles = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Mount, string Entry)> deniedEntries = [];
+    private readonly List<string> revoked = [];
 
     private sealed record VaultRoute(string Operation, string Mount, string Entry);
 
-    private sealed record FakeToken(DateTimeOffset Created, DateTimeOffset? ExpiresAt, bool Renewable, TimeSpan Ttl);
+    private sealed record FakeToken(DateTimeOffset Created, DateTimeOffset? ExpiresAt, bool Renewable, TimeSpan Ttl, string Namespace = "");
 
-    /// <summary>Makes a token; null <paramref name="ttl"/> never expires.</summary>
-    public string AddToken(TimeSpan? ttl = null, bool renewable = false)
+    /// <summary>An AppRole; <see cref="UsesLeft"/> counts down <c>secret_id_num_uses</c> (null: unlimited).</summary>
+    private sealed record AppRole(string RoleId, string SecretId, int? UsesLeft);
+
+    /// <summary>Tokens revoked with <c>auth/token/revoke-self</c>, in order.</summary>
+    public IReadOnlyList<string> RevokedTokens
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. revoked];
+            }
+        }
+    }
+
+    /// <summary>Makes a token in <paramref name="vaultNamespace"/> (root by default); null <paramref name="ttl"/> never expires.</summary>
+    public string AddToken(TimeSpan? ttl = null, bool renewable = false, string vaultNamespace = "")
     {
         var token = "hvs." + Guid.NewGuid().ToString("N");
         lock (gate)
         {
             var now = Time.GetUtcNow();
-            tokens[token] = new FakeToken(now, now + ttl, renewable, ttl ?? TimeSpan.Zero);
+            tokens[token] = new FakeToken(now, now + ttl, renewable, ttl ?? TimeSpan.Zero, vaultNamespace);
         }
 
         return token;
     }
 
-    /// <summary>Enables AppRole login at <c>auth/<paramref name="mount"/>/login</c> for one role id and secret id.</summary>
-    public void ConfigureAppRole(string roleId, string secretId, string mount = "approle")
+    /// <summary>
+    /// Enables AppRole login at <c>auth/<paramref name="mount"/>/login</c> for one role id and secret id; with
+    /// <paramref name="secretIdNumUses"/> the secret id stops working after that many logins (AppRole
+    /// <c>secret_id_num_uses</c>), as a production role's often does.
+    /// </summary>
+    public void ConfigureAppRole(string roleId, string secretId, string mount = "approle", int? secretIdNumUses = null)
     {
         lock (gate)
         {
-            appRoles[mount] = (roleId, secretId);
+            appRoles[mount] = new AppRole(roleId, secretId, secretIdNumUses);
+        }
+    }
+
+    /// <summary>Every valid token's policy denies the entry (reads and writes answer 403 "permission denied").</summary>
+    public void DenyEntry(string entry, string mount = "secret")
+    {
+        lock (gate)
+        {
+            deniedEntries.Add((mount, entry));
         }
     }
 
@@ -63,8 +97,9 @@ public sealed partial class VaultFake
     }
 
     // Called under the gate.
-    private bool IsValid(string? token) =>
-        token is not null && tokens.TryGetValue(token, out var t) && (t.ExpiresAt is null || Time.GetUtcNow() < t.ExpiresAt);
+    private bool IsValid(string? token, string ns = "") =>
+        token is not null && tokens.TryGetValue(token, out var t) && (t.ExpiresAt is null || Time.GetUtcNow() < t.ExpiresAt)
+        && (t.Namespace.Length == 0 || ns == t.Namespace || ns.StartsWith(t.Namespace + "/", StringComparison.Ordinal));
 
     private VaultRoute Route(string method, string rest)
     {
@@ -74,6 +109,8 @@ public sealed partial class VaultFake
                 return new("token.lookup", "", "");
             case "auth/token/renew-self":
                 return new("token.renew", "", "");
+            case "auth/token/revoke-self":
+                return new("token.revoke", "", "");
         }
 
         lock (gate)
@@ -110,19 +147,21 @@ public sealed partial class VaultFake
         return new("unknown", "", "");
     }
 
-    private (int, JsonNode?) Login(VaultRoute route, JsonObject? body)
+    private (int, JsonNode?) Login(VaultRoute route, string ns, JsonObject? body)
     {
         lock (gate)
         {
             bool accepted;
             if (route.Operation == "login.approle")
             {
-                var (roleId, secretId) = appRoles[route.Mount];
-                accepted = Text(body, "role_id") == roleId && Text(body, "secret_id") == secretId;
+                var role = appRoles[route.Mount];
+                accepted = Text(body, "role_id") == role.RoleId && Text(body, "secret_id") == role.SecretId && role.UsesLeft is null or > 0;
                 if (!accepted)
                 {
                     return (400, Errors("invalid role or secret ID"));
                 }
+
+                appRoles[route.Mount] = role with { UsesLeft = role.UsesLeft - 1 };
             }
             else
             {
@@ -136,7 +175,7 @@ public sealed partial class VaultFake
 
             var token = "hvs." + Guid.NewGuid().ToString("N");
             var now = Time.GetUtcNow();
-            tokens[token] = new FakeToken(now, now + LoginTokenTtl, true, LoginTokenTtl);
+            tokens[token] = new FakeToken(now, now + LoginTokenTtl, true, LoginTokenTtl, ns);
             return (200, AuthAnswer(token, LoginTokenTtl, renewable: true));
         }
     }
@@ -159,6 +198,17 @@ public sealed partial class VaultFake
             },
         });
     }
+
+    // Called under the gate.
+    private (int, JsonNode?) RevokeSelf(string token)
+    {
+        tokens.Remove(token);
+        revoked.Add(token);
+        return (204, null);
+    }
+
+    // Called under the gate: a policy denial for a token that is itself valid.
+    private bool Denied(VaultRoute route) => deniedEntries.Contains((route.Mount, route.Entry));
 
     // Called under the gate.
     private (int, JsonNode?) RenewSelf(string token, JsonObject? body)

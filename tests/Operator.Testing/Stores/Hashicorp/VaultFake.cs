@@ -108,7 +108,7 @@ public sealed partial class VaultFake : IAsyncDisposable
         await Faults.DelayAsync(route.Operation, context.RequestAborted).ConfigureAwait(false);
         var (status, body) = fault switch
         {
-            FakeFault.Throttled => (429, Errors("rate limit quota exceeded")),
+            FakeFault.Throttled => Throttled(context),
             FakeFault.Failed => (Faults.FailStatus ?? 500, Errors("injected fault")),
             _ => await HandleAsync(context, route).ConfigureAwait(false),
         };
@@ -135,9 +135,10 @@ public sealed partial class VaultFake : IAsyncDisposable
             }
         }
 
+        var ns = context.Request.Headers["X-Vault-Namespace"].FirstOrDefault()?.Trim('/') ?? "";
         if (route.Operation.StartsWith("login.", StringComparison.Ordinal))
         {
-            return Login(route, body);
+            return Login(route, ns, body);
         }
 
         if (route.Operation == "unknown")
@@ -148,7 +149,7 @@ public sealed partial class VaultFake : IAsyncDisposable
         var token = context.Request.Headers["X-Vault-Token"].FirstOrDefault();
         lock (gate)
         {
-            if (!IsValid(token))
+            if (!IsValid(token, ns) || (route.Operation.StartsWith("kv.", StringComparison.Ordinal) && Denied(route)))
             {
                 return (403, Errors("permission denied"));
             }
@@ -157,10 +158,22 @@ public sealed partial class VaultFake : IAsyncDisposable
             {
                 "token.lookup" => LookupSelf(token!),
                 "token.renew" => RenewSelf(token!, body),
-                _ => Kv(route, context.Request.Headers["X-Vault-Namespace"].FirstOrDefault()?.Trim('/') ?? "", context.Request.Method, body),
+                "token.revoke" => RevokeSelf(token!),
+                _ => Kv(route, ns, context.Request.Method, body),
             };
         }
     }
 
     private static JsonObject Errors(string message) => new() { ["errors"] = new JsonArray(message) };
+
+    // A rate limit quota answers 429 with Retry-After (Vault docs, "Resource quotas": the header tells when to retry).
+    private (int, JsonNode?) Throttled(HttpContext context)
+    {
+        if (Faults.RetryAfter is { } wait)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return (429, Errors("rate limit quota exceeded"));
+    }
 }

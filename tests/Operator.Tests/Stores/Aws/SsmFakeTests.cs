@@ -36,7 +36,7 @@ public sealed class SsmFakeTests
         }
         while (next is not null);
 
-        var recursive = await client.GetParametersByPathAsync(new GetParametersByPathRequest { Path = "/app/nested", Recursive = true });
+        var recursive = await client.GetParametersByPathAsync(new GetParametersByPathRequest { Path = "/app/nested", Recursive = true, WithDecryption = true });
 
         Assert.Equal(3, pages);
         Assert.Equal(23, flat.Count);
@@ -64,6 +64,47 @@ public sealed class SsmFakeTests
         Assert.Equal(["/a/missing"], batch.InvalidParameters);
         Assert.Equal(6, fake.TotalCalls);
         Assert.Equal(3, fake.CallCount("PutParameter"));
+    }
+
+    [Fact]
+    public async Task SecureString_ComesBackEncrypted_UnlessWithDecryption()
+    {
+        await using var fake = await SsmFake.StartAsync();
+        using var client = Client(fake);
+        await client.PutParameterAsync(new PutParameterRequest { Name = "/a/secure", Value = "plain-canary", Type = ParameterType.SecureString });
+        await client.PutParameterAsync(new PutParameterRequest { Name = "/a/text", Value = "plain-text", Type = ParameterType.String });
+
+        var encrypted = await client.GetParametersAsync(new GetParametersRequest { Names = ["/a/secure", "/a/text"] });
+        var decrypted = await client.GetParametersAsync(new GetParametersRequest { Names = ["/a/secure", "/a/text"], WithDecryption = true });
+        var byPath = await client.GetParametersByPathAsync(new GetParametersByPathRequest { Path = "/a" });
+
+        Assert.DoesNotContain("plain-canary", encrypted.Parameters.Select(p => p.Value));
+        Assert.DoesNotContain("plain-canary", byPath.Parameters.Select(p => p.Value));
+        Assert.Equal("plain-text", encrypted.Parameters.Single(p => p.Name == "/a/text").Value);
+        Assert.Equal(["plain-canary", "plain-text"], decrypted.Parameters.OrderBy(p => p.Name).Select(p => p.Value));
+    }
+
+    [Fact]
+    public async Task StsCalls_AreNotServedOnTheSsmEndpoint_ButOnTheStsOne()
+    {
+        await using var fake = await SsmFake.StartAsync();
+        using var http = new HttpClient();
+        static HttpRequestMessage AssumeRole(string url)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, url)
+            {
+                Content = new StringContent("Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fr&RoleSessionName=s", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"),
+            };
+            request.Headers.TryAddWithoutValidation("Authorization", $"AWS4-HMAC-SHA256 Credential={SsmFake.DefaultAccessKeyId}/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00");
+            return request;
+        }
+
+        using var onSsm = await http.SendAsync(AssumeRole(fake.Url));
+        using var onSts = await http.SendAsync(AssumeRole(fake.Sts.Url));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, onSsm.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, onSts.StatusCode);
+        Assert.Equal(1, fake.Sts.CallCount("AssumeRole"));
     }
 
     [Fact]

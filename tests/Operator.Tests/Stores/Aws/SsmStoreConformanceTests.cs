@@ -21,6 +21,7 @@ public sealed class SsmStoreConformanceTests : StoreConformanceTests
             {
                 Region = SsmFake.Region,
                 Endpoint = fake.Url,
+                StsEndpoint = fake.Sts.Url,
                 Auth = new AwsAuthSpec { AccessKeyId = "tfy-k8s-secret://AWS_ACCESS_KEY_ID", SecretAccessKey = "tfy-k8s-secret://AWS_SECRET_ACCESS_KEY" },
             };
             customize?.Invoke(aws);

@@ -40,7 +40,7 @@ public sealed class SsmStoreTests
     [InlineData("bad-role", "spec.aws.auth.roleArn: 'role/admin' is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)")]
     [InlineData("external-id-without-role", "spec.aws.auth.externalId: only valid with roleArn")]
     [InlineData("bad-endpoint", "spec.aws.endpoint: must be an absolute http(s) URL without user info")]
-    [InlineData("bad-service", "spec.aws.service: 'secrets-manager' is not supported; use parameter-store")]
+    [InlineData("plain-http", "spec.aws.endpoint: plain http to 'ssm.internal.example' sends credentials and values unencrypted; use https, or set spec.insecure: true")]
     public void InvalidSpec_NamesTheFieldAndTheProblem(string variant, string expected)
     {
         var spec = Spec(a =>
@@ -53,7 +53,7 @@ public sealed class SsmStoreTests
                 case "bad-role": a.Auth!.RoleArn = "role/admin"; break;
                 case "external-id-without-role": a.Auth!.ExternalId = "x"; break;
                 case "bad-endpoint": a.Endpoint = "ftp://user:pw@host"; break;
-                case "bad-service": a.Service = "secrets-manager"; break;
+                case "plain-http": a.Endpoint = "http://ssm.internal.example"; break;
             }
         });
 
@@ -101,9 +101,9 @@ public sealed class SsmStoreTests
         Assert.Equal("a", (await store.ReadAsync(store.DefaultPath(Group, "A"), CancellationToken.None))!.Text());
         Assert.Null(await store.ReadAsync(store.DefaultPath(Group, "B"), CancellationToken.None));
 
-        Assert.Equal(1, fake.CallCount("AssumeRole"));
-        Assert.Equal(role, fake.LastAssumeRole!.Value.RoleArn);
-        Assert.Equal("ext-42", fake.LastAssumeRole.Value.ExternalId);
+        Assert.Equal(1, fake.Sts.CallCount("AssumeRole"));
+        Assert.Equal(role, fake.Sts.LastAssumeRole!.Value.RoleArn);
+        Assert.Equal("ext-42", fake.Sts.LastAssumeRole.Value.ExternalId);
         Assert.All(fake.Calls.Where(c => c.Operation == "GetParameters"), c => Assert.StartsWith("ASIA", c.AccessKeyId, StringComparison.Ordinal));
     }
 

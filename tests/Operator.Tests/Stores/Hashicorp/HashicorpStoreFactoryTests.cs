@@ -23,6 +23,9 @@ public sealed class HashicorpStoreFactoryTests
     [InlineData("mount", "spec.hashicorp.kvMountPath")]
     [InlineData("role", "spec.hashicorp.auth.appRole.roleId")]
     [InlineData("jwtpath", "spec.hashicorp.auth.kubernetes.serviceAccountTokenPath")]
+    [InlineData("jwtoutside", "spec.hashicorp.auth.kubernetes.serviceAccountTokenPath: '/etc/passwd' is outside /var/run/secrets/")]
+    [InlineData("jwtescape", "spec.hashicorp.auth.kubernetes.serviceAccountTokenPath: '/var/run/secrets/../../etc/shadow' is outside /var/run/secrets/")]
+    [InlineData("plainhttp", "spec.hashicorp.url: plain http to 'vault.example.com' sends credentials and values unencrypted; use https, or set spec.insecure: true")]
     public void BadSpec_NamesTheField(string what, string expected)
     {
         var spec = Spec(v =>
@@ -36,6 +39,9 @@ public sealed class HashicorpStoreFactoryTests
                 case "mount": v.KvMountPath = "kv//x"; break;
                 case "role": v.Auth = new HashicorpAuthSpec { AppRole = new VaultAppRoleAuthSpec { SecretId = "tfy-k8s-secret://S" } }; break;
                 case "jwtpath": v.Auth = new HashicorpAuthSpec { Kubernetes = new VaultKubernetesAuthSpec { Role = "r", ServiceAccountTokenPath = "relative/token" } }; break;
+                case "jwtoutside": v.Auth = new HashicorpAuthSpec { Kubernetes = new VaultKubernetesAuthSpec { Role = "r", ServiceAccountTokenPath = "/etc/passwd" } }; break;
+                case "jwtescape": v.Auth = new HashicorpAuthSpec { Kubernetes = new VaultKubernetesAuthSpec { Role = "r", ServiceAccountTokenPath = "/var/run/secrets/../../etc/shadow" } }; break;
+                case "plainhttp": v.Url = "http://vault.example.com:8200"; break;
             }
         });
 
@@ -43,6 +49,14 @@ public sealed class HashicorpStoreFactoryTests
 
         Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:8200")]
+    [InlineData("http://localhost:8200")]
+    [InlineData("http://[::1]:8200")]
+    [InlineData("https://vault.example.com")]
+    public void HttpsAnywhere_AndPlainHttpToThisMachine_AreAccepted(string url) =>
+        Assert.Empty(new HashicorpStoreFactory().Validate(Spec(v => v.Url = url)));
 
     [Fact]
     public void CredentialReferences_AreTheTokenAndTheAppRoleSecretId()

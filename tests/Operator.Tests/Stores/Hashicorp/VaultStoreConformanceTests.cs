@@ -93,6 +93,6 @@ internal static class VaultStores
             new TokenBucket(1000, 1000, clock),
             new StoreRetry(TimeProvider.System, baseDelay: TimeSpan.FromMilliseconds(1)),
             clock);
-        return new HashicorpStoreFactory().Create(context);
+        return new HashicorpStoreFactory(tokenDirectory: Path.GetTempPath()).Create(context); // tests keep token files in the temp directory
     }
 }
