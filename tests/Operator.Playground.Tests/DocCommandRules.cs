@@ -13,6 +13,7 @@ public static partial class DocCommandRules
     public static readonly IReadOnlyDictionary<string, string> NotRun = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["kubectl rollout restart"] = "prose naming kubectl's manual restart (no workload given); the operator's own restarts are tested in Workloads/ReloadRolloutTests",
+        ["kubectl apply"] = "prose naming plain client-side apply (no file given); the install commands around it are run",
         ["kubectl delete -f deploy/install.yaml"] = "the emulator empties a deleted namespace at once, where a real API server's namespace controller does so afterwards, so kubectl's later deletes in that namespace get NotFound (a known difference, emulator README)",
     };
 
@@ -22,6 +23,8 @@ public static partial class DocCommandRules
         ["<operator-ns>"] = "secretgroup-system",
         ["<group>"] = "openai-keys",
         ["<namespace>"] = "team-a",
+        ["<tenant>"] = "default",
+        ["<new-namespace>"] = "team-b",
     };
 
     /// <summary>Why a command is not run here, or null when it is.</summary>
@@ -54,6 +57,9 @@ public static partial class DocCommandRules
         // The REST API README has the reader pick an API key in $KEY, and the operator runs in <operator-ns>.
         { } t when t.Contains("\"$KEY\"", StringComparison.Ordinal) =>
             ["export KEY=playground-example-api-key", "kubectl get ns secretgroup-system || kubectl create ns secretgroup-system"],
+        // Recovery steps for a cluster where the webhook configuration was installed.
+        { } t when t.StartsWith("kubectl delete mutatingwebhookconfiguration", StringComparison.Ordinal) =>
+            ["kubectl apply -f config/webhook/mutating_webhook_configuration.yaml"],
         _ => [],
     };
 

@@ -113,10 +113,26 @@ public static partial class DocCommands
                 command.Append(' ').Append(body[++j].Text.Trim());
             }
 
-            commands.Add(new DocCommand(file, line, WithoutComment(command.ToString()).Trim(), null));
+            var text = WithoutComment(command.ToString()).Trim();
+            commands.Add(new DocCommand(file, line, text, CanIAnswer(text, command.ToString())));
         }
 
         return commands;
+    }
+
+    /// <summary>
+    /// <c>kubectl auth can-i</c> answers "no" with exit code 1 by design; a trailing <c># yes...</c>/<c># no...</c>
+    /// comment is the answer the docs show, checked like shown output.
+    /// </summary>
+    private static string? CanIAnswer(string text, string full)
+    {
+        if (!text.StartsWith("kubectl auth can-i ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var comment = full[text.Length..].Trim().TrimStart('#').Trim();
+        return comment.StartsWith("yes", StringComparison.Ordinal) ? "yes" : comment.StartsWith("no", StringComparison.Ordinal) ? "no" : null;
     }
 
     /// <summary><c>$ command</c> lines (joined over a trailing backslash); the lines up to the next one are its shown output.</summary>
@@ -166,7 +182,8 @@ public static partial class DocCommands
                 continue;
             }
 
-            var command = line[at..].TrimEnd().TrimEnd('.', ',', ';');
+            var command = line[at..];
+            command = (command.IndexOf('`', StringComparison.Ordinal) is var tick and >= 0 ? command[..tick] : command).TrimEnd().TrimEnd('.', ',', ';');
             if (command.EndsWith(')') && command.Count(c => c == ')') > command.Count(c => c == '('))
             {
                 command = command[..^1];
