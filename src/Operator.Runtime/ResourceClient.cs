@@ -80,15 +80,19 @@ public sealed class ResourceClient<TEntity>
     public Task<TEntity> PatchStatusAsync(ObjectKey key, V1Patch patch, CancellationToken cancellationToken) => PatchCoreAsync(key, patch, status: true, cancellationToken);
 
     /// <summary>Deletes the object; succeeds when it is already gone.</summary>
-    public async Task DeleteAsync(ObjectKey key, CancellationToken cancellationToken)
+    public Task DeleteAsync(ObjectKey key, CancellationToken cancellationToken) => DeleteAsync(key, null, cancellationToken);
+
+    /// <summary>Deletes the object if it still matches <paramref name="preconditions"/> (uid, resourceVersion; else 409); succeeds when it is already gone.</summary>
+    public async Task DeleteAsync(ObjectKey key, V1Preconditions? preconditions, CancellationToken cancellationToken)
     {
+        var options = preconditions is null ? null : new V1DeleteOptions { Preconditions = preconditions };
         try
         {
             using var response = meta.Namespaced
                 ? await client.CustomObjects.DeleteNamespacedCustomObjectWithHttpMessagesAsync<object>(
-                    meta.Group, meta.Version, RequireNamespace(key), meta.Plural, key.Name, cancellationToken: cancellationToken).ConfigureAwait(false)
+                    meta.Group, meta.Version, RequireNamespace(key), meta.Plural, key.Name, body: options, cancellationToken: cancellationToken).ConfigureAwait(false)
                 : await client.CustomObjects.DeleteClusterCustomObjectWithHttpMessagesAsync<object>(
-                    meta.Group, meta.Version, meta.Plural, key.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    meta.Group, meta.Version, meta.Plural, key.Name, body: options, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {

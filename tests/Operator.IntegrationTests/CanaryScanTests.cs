@@ -70,11 +70,13 @@ public sealed partial class CanaryScanTests(ITestOutputHelper output)
             await File.WriteAllTextAsync(Path.Combine(mount.FullName, "VAULT_TOKEN"), vaultToken, ct);
             await File.WriteAllTextAsync(Path.Combine(mount.FullName, "AWS_ACCESS_KEY_ID"), awsKeyId, ct);
             await File.WriteAllTextAsync(Path.Combine(mount.FullName, "AWS_SECRET_ACCESS_KEY"), NewCanary("aws-secret"), ct);
-            var bearer = NewCanary("bearer");
-            kube.RegisterToken(bearer, "root", "platform");
             var apiKey = NewCanary("api-key");
 
             await SetUpClusterAsync(client, vault, ssm, apiKey);
+
+            // A tenant admin's ServiceAccount token for the API's audience: a JWT the test does not choose, so it is a canary once issued.
+            var bearer = await Api.ApiCallers.TokenAsync(client, "platform", "root");
+            canaries.Add(bearer);
             using var operatorClient = kube.CreateClient(await ShippedRbac.InstallAsync(client, ct)); // the operator runs under config/rbac
             var values = await SeedStoresAsync(client, vault, ssm);
 
@@ -83,7 +85,7 @@ public sealed partial class CanaryScanTests(ITestOutputHelper output)
                 [
                     $"--tenant={Tenant}", $"--namespace={OperatorNs}", "--leader-elect=false", "--log-format=json", $"--health-port={health}",
                     $"--metrics-port={metricsPort}", $"--tfy-k8s-secrets-path={mount.FullName}", "--api-enabled=true", "--api-port=0",
-                    $"--api-namespace={Ns}", "--tenant-admins=team:platform", "--webhook-enabled=true", "--webhook-port=0",
+                    $"--api-namespace={Ns}", $"--tenant-admins={Api.ApiCallers.Team("platform")}", "--webhook-enabled=true", "--webhook-port=0",
                 ],
                 builder =>
                 {
@@ -105,7 +107,8 @@ public sealed partial class CanaryScanTests(ITestOutputHelper output)
             Assert.Null(await SecretOrNullAsync(client, "bad-own-credentials"));
 
             // REST API: create, set canary values, read back; refused writes that carry canaries; a wrong token; an API key.
-            using var api = new HttpClient { BaseAddress = app.Services.GetRequiredService<SecretApiServer>().BaseAddress };
+            var apiCa = (await client.CoreV1.ReadNamespacedSecretAsync("secretgroup-operator-api-tls", OperatorNs, cancellationToken: ct)).Data["ca.crt"];
+            using var api = new HttpClient(TestClients.TrustingOnly(apiCa)) { BaseAddress = app.Services.GetRequiredService<SecretApiServer>().BaseAddress };
             var created = await SendAsync(api, HttpMethod.Put, "/v1/secret-groups", bearer, ApiFixture.Manifest("api-canary", K8sFqn));
             Assert.Equal(HttpStatusCode.OK, created.Status);
             var id = JsonDocument.Parse(created.Body).RootElement.GetProperty("id").GetString()!;

@@ -167,12 +167,13 @@ public sealed class OperatorHarness : IAsyncDisposable
         await TestClients.UpsertSecretAsync(Client, SourceNamespace, name, values.ToDictionary(p => p.Key, p => Encoding.UTF8.GetBytes(p.Value)));
     }
 
-    public Task<SecretStoreIntegration> CreateIntegrationAsync(string name = "k8s-store", Action<SecretStoreIntegration>? customize = null)
+    /// <summary>A built-in store integration reading <paramref name="sourceNamespace"/> (one that does not exist keeps it from being Ready).</summary>
+    public Task<SecretStoreIntegration> CreateIntegrationAsync(string name = "k8s-store", Action<SecretStoreIntegration>? customize = null, string sourceNamespace = SourceNamespace)
     {
         var ssi = new SecretStoreIntegration
         {
             Metadata = new V1ObjectMeta { Name = name },
-            Spec = new SecretStoreIntegrationSpec { ProviderAccount = "local", Kubernetes = new KubernetesStoreSpec { SourceNamespace = SourceNamespace } },
+            Spec = new SecretStoreIntegrationSpec { ProviderAccount = "local", Kubernetes = new KubernetesStoreSpec { SourceNamespace = sourceNamespace } },
         };
         customize?.Invoke(ssi);
         return new ResourceClient<SecretStoreIntegration>(Client).CreateAsync(ssi, CancellationToken.None);

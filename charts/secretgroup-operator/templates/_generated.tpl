@@ -24,6 +24,13 @@
 - --api-enabled=true
 - --api-port={{ .Values.api.port }}
 - --api-namespace={{ default .Release.Namespace .Values.api.namespace }}
+- --api-audience={{ .Values.api.audience }}
+- --api-insecure-http={{ .Values.api.insecureHttp }}
+- --api-service-name={{ include "secretgroup-operator.apiName" . }}
+- --api-cert-secret={{ include "secretgroup-operator.apiCertSecret" . }}
+- --api-cert-manager={{ .Values.api.certManager.enabled }}
+- --api-rate-limit={{ .Values.api.rateLimit }}
+- --api-rate-burst={{ .Values.api.rateBurst }}
 {{- end }}
 {{- end -}}
 
@@ -128,22 +135,17 @@ readinessProbe:
   verbs: ["get", "update"]
 {{- end }}
 {{- if .Values.api.enabled }}
-# Callers' Kubernetes bearer tokens are checked with a TokenReview.
+# Callers' Kubernetes bearer tokens are checked with a TokenReview for the API's audience.
 # Needed only with --api-enabled.
 - apiGroups: ["authentication.k8s.io"]
   resources: ["tokenreviews"]
   verbs: ["create"]
-# Values set through the REST API stamp the group so every replica re-syncs it.
+# Values set through the REST API stamp the group (so every replica re-syncs it) and save its key list, conditionally on the version read.
 # The REST API creates, reads, updates and deletes groups in --api-namespace.
 # Needed only with --api-enabled.
 - apiGroups: ["secrets.tfy.dev"]
   resources: ["secretgroups"]
   verbs: ["get", "list", "create", "patch", "delete"]
-# Values are written through the group's integration, read fresh before a write.
-# Needed only with --api-enabled.
-- apiGroups: ["secrets.tfy.dev"]
-  resources: ["secretstoreintegrations"]
-  verbs: ["get"]
 {{- end }}
 {{- end -}}
 
@@ -172,10 +174,11 @@ readinessProbe:
 {{- end }}
 {{- if .Values.api.enabled }}
 # API keys are looked up in --api-keys-secret in the operator's namespace.
+# Over TLS the API's CA and serving certificate live in --api-cert-secret in the operator's namespace (only read with cert-manager).
 # Needed only with --api-enabled.
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get"]
+  verbs: ["get", "create", "update"]
 {{- end }}
 {{- end -}}
 

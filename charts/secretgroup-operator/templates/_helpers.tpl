@@ -38,3 +38,11 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- define "secretgroup-operator.webhookCertSecret" -}}
 {{- printf "%s-webhook-tls" (include "secretgroup-operator.fullname" .) | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
+
+{{- define "secretgroup-operator.apiName" -}}
+{{- printf "%s-api" (include "secretgroup-operator.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "secretgroup-operator.apiCertSecret" -}}
+{{- printf "%s-api-tls" (include "secretgroup-operator.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}

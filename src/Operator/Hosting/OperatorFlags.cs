@@ -97,6 +97,27 @@ public static class OperatorFlags
     public static readonly Flag<RestApiOptions, string> ApiKeysSecret = new("api-keys-secret", RestApiGroup, TextType.Subdomain,
         o => o.KeysSecret, (o, v) => o.KeysSecret = v, "Secret in --namespace whose keys are SHA-256 hex hashes of API keys and whose values are their subjects.");
 
+    public static readonly Flag<RestApiOptions, bool> ApiInsecureHttp = new("api-insecure-http", RestApiGroup, BoolType.Instance,
+        o => o.InsecureHttp, (o, v) => o.InsecureHttp = v, "Serve plain HTTP instead of TLS: tokens and values cross the network in clear; local use only.", helmValue: "api.insecureHttp");
+
+    public static readonly Flag<RestApiOptions, string> ApiAudience = new("api-audience", RestApiGroup, TextType.Subdomain,
+        o => o.Audience, (o, v) => o.Audience = v, "Audience bearer tokens must be issued for (kubectl create token <sa> --audience <it>), checked in the TokenReview's status.audiences.", helmValue: "api.audience");
+
+    public static readonly Flag<RestApiOptions, string> ApiServiceName = new("api-service-name", RestApiGroup, TextType.Label,
+        o => o.ServiceName, (o, v) => o.ServiceName = v, "Service in front of the REST API; its DNS names go into the API's serving certificate.");
+
+    public static readonly Flag<RestApiOptions, string> ApiCertSecret = new("api-cert-secret", RestApiGroup, TextType.Subdomain,
+        o => o.CertSecret, (o, v) => o.CertSecret = v, "Secret in --namespace holding the API's CA (ca.crt) and serving certificate.");
+
+    public static readonly Flag<RestApiOptions, bool> ApiCertManager = new("api-cert-manager", RestApiGroup, BoolType.Instance,
+        o => o.CertManager, (o, v) => o.CertManager = v, "cert-manager writes the API's certificate Secret; the operator only reads it.", helmValue: "api.certManager.enabled");
+
+    public static readonly Flag<RestApiOptions, int> ApiRateLimit = new("api-rate-limit", RestApiGroup, new IntType(1, 600_000),
+        o => o.RateLimitPerMinute, (o, v) => o.RateLimitPerMinute = v, "Requests a minute each caller may make (refilled continuously); more get 429 with Retry-After.", helmValue: "api.rateLimit");
+
+    public static readonly Flag<RestApiOptions, int> ApiRateBurst = new("api-rate-burst", RestApiGroup, new IntType(1, 100_000),
+        o => o.RateBurst, (o, v) => o.RateBurst = v, "Requests a caller may make at once before --api-rate-limit applies.", helmValue: "api.rateBurst");
+
     public static readonly Flag<K8sSecretResolverOptions, string> TfyK8sSecretsPath = new("tfy-k8s-secrets-path", StoresGroup, TextType.AbsolutePath,
         o => o.MountPath, (o, v) => o.MountPath = v, "Where the Secret read by tfy-k8s-secret://<KEY> references is mounted.");
 
@@ -112,7 +133,7 @@ public static class OperatorFlags
         HealthPort, MetricsPort,
         LogFormat,
         WebhookEnabled, WebhookPort, WebhookServiceName, WebhookConfigName, WebhookCertSecret, WebhookCertManager,
-        ApiEnabled, ApiPort, ApiNamespace, ApiKeysSecret,
+        ApiEnabled, ApiPort, ApiNamespace, ApiKeysSecret, ApiInsecureHttp, ApiAudience, ApiServiceName, ApiCertSecret, ApiCertManager, ApiRateLimit, ApiRateBurst,
         TfyK8sSecretsPath,
         InstallCrds,
     ];

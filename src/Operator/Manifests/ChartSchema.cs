@@ -79,7 +79,11 @@ public static class ChartSchema
             "networkPolicy": {
               "type": "object",
               "additionalProperties": false,
-              "properties": { "enabled": { "type": "boolean" }, "metricsFrom": { "type": "array", "items": { "type": "object" } } }
+              "properties": {
+                "enabled": { "type": "boolean" },
+                "metricsFrom": { "type": "array", "items": { "type": "object" } },
+                "apiFrom": { "type": "array", "minItems": 1, "items": { "type": "object" }, "description": "Peers allowed to call the REST API; never empty (that would open it to every source)." }
+              }
             },
             "webhook": {
               "type": "object",
@@ -108,7 +112,23 @@ public static class ChartSchema
                 }
               }
             },
-            "api": { "type": "object", "additionalProperties": false, "properties": {} }
+            "api": {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "certManager": {
+                  "type": "object",
+                  "additionalProperties": false,
+                  "properties": {
+                    "issuerRef": {
+                      "type": "object",
+                      "additionalProperties": false,
+                      "properties": { "name": { "type": "string" }, "kind": { "type": "string", "enum": ["Issuer", "ClusterIssuer"] }, "group": { "type": "string" } }
+                    }
+                  }
+                }
+              }
+            }
           }
         }
         """;

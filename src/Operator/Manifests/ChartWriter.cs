@@ -84,6 +84,13 @@ public static class ChartWriter
             Line(OperatorFlags.ApiEnabled, "true") +
             Line(OperatorFlags.ApiPort, Subst(OperatorFlags.ApiPort)) +
             Line(OperatorFlags.ApiNamespace, "{{ default .Release.Namespace " + Value(OperatorFlags.ApiNamespace) + " }}") +
+            Line(OperatorFlags.ApiAudience, Subst(OperatorFlags.ApiAudience)) +
+            Line(OperatorFlags.ApiInsecureHttp, Subst(OperatorFlags.ApiInsecureHttp)) +
+            Line(OperatorFlags.ApiServiceName, "{{ include \"secretgroup-operator.apiName\" . }}") +
+            Line(OperatorFlags.ApiCertSecret, "{{ include \"secretgroup-operator.apiCertSecret\" . }}") +
+            Line(OperatorFlags.ApiCertManager, Subst(OperatorFlags.ApiCertManager)) +
+            Line(OperatorFlags.ApiRateLimit, Subst(OperatorFlags.ApiRateLimit)) +
+            Line(OperatorFlags.ApiRateBurst, Subst(OperatorFlags.ApiRateBurst)) +
             "{{- end }}\n";
     }
 

@@ -22,6 +22,9 @@ public sealed class InstrumentedSecretStore(ISecretStore inner, Provider provide
     public Task<StoreValue?> ReadAsync(string path, CancellationToken cancellationToken) =>
         MeasureAsync("read", () => inner.ReadAsync(path, cancellationToken));
 
+    public Task<StoreValue?> ReadVersionAsync(string path, string version, CancellationToken cancellationToken) =>
+        MeasureAsync("read_version", () => inner.ReadVersionAsync(path, version, cancellationToken));
+
     public Task<string?> WriteAsync(string path, ReadOnlyMemory<byte> value, CancellationToken cancellationToken) =>
         MeasureAsync("write", () => inner.WriteAsync(path, value, cancellationToken));
 

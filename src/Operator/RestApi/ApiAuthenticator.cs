@@ -12,18 +12,30 @@ using Operator.Runtime;
 namespace Operator.RestApi;
 
 /// <summary>
-/// Authenticates API callers: a bearer token checked with a Kubernetes TokenReview, or an API key looked up by its
-/// SHA-256 hash in the Secret <see cref="RestApiOptions.KeysSecret"/> (data key = hex hash, value = subject).
+/// Authenticates API callers: a bearer token checked with a Kubernetes TokenReview for the API's own audience
+/// (<c>--api-audience</c>), or an API key looked up by its SHA-256 hash in the Secret
+/// <see cref="RestApiOptions.KeysSecret"/> (data key = hex hash, value = subject). Outcomes are cached briefly by
+/// credential hash; a credential not in the cache costs a request from the client address's rate limit first.
 /// </summary>
-[Rbac("authentication.k8s.io", "tokenreviews", "create", "Callers' Kubernetes bearer tokens are checked with a TokenReview.", Scope = RbacScope.Cluster, Feature = "rest-api")]
+[Rbac("authentication.k8s.io", "tokenreviews", "create", "Callers' Kubernetes bearer tokens are checked with a TokenReview for the API's audience.", Scope = RbacScope.Cluster, Feature = "rest-api")]
 [Rbac("", "secrets", "get", "API keys are looked up in --api-keys-secret in the operator's namespace.", Scope = RbacScope.OperatorNamespace, Feature = "rest-api")]
-public sealed partial class ApiAuthenticator(IKubernetes client, IOptions<RestApiOptions> options, IOptions<TenancyOptions> tenancy, ILogger<ApiAuthenticator> logger)
+public sealed partial class ApiAuthenticator(
+    IKubernetes client,
+    AuthenticationCache cache,
+    CallerRateLimiter limiter,
+    IOptions<RestApiOptions> options,
+    IOptions<TenancyOptions> tenancy,
+    ILogger<ApiAuthenticator> logger)
 {
     public const string ApiKeyHeader = "X-Api-Key";
 
-    /// <summary>The caller, or an <see cref="ApiException"/> with status 401 (or 503 when the API server cannot be asked).</summary>
-    public async Task<Caller> AuthenticateAsync(string? authorization, string? apiKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// The caller, or an <see cref="ApiException"/>: 401, 429 when <paramref name="clientAddress"/> sent too many unknown
+    /// credentials, 503 when the API server cannot be asked.
+    /// </summary>
+    public async Task<Caller> AuthenticateAsync(string? authorization, string? apiKey, string clientAddress, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(clientAddress);
         if (!string.IsNullOrEmpty(authorization))
         {
             const string Bearer = "Bearer ";
@@ -32,24 +44,47 @@ public sealed partial class ApiAuthenticator(IKubernetes client, IOptions<RestAp
                 throw ApiException.Unauthenticated("Authorization header: expected 'Bearer <token>'");
             }
 
-            return await ReviewTokenAsync(authorization[Bearer.Length..].Trim(), cancellationToken).ConfigureAwait(false);
+            var token = authorization[Bearer.Length..].Trim();
+            return await CachedAsync(AuthenticationCache.KeyOf("bearer", token), clientAddress, ct => ReviewTokenAsync(token, ct), cancellationToken).ConfigureAwait(false);
         }
 
         if (!string.IsNullOrEmpty(apiKey))
         {
-            return await LookUpApiKeyAsync(apiKey, cancellationToken).ConfigureAwait(false);
+            return await CachedAsync(AuthenticationCache.KeyOf("key", apiKey), clientAddress, ct => LookUpApiKeyAsync(apiKey, ct), cancellationToken).ConfigureAwait(false);
         }
 
         throw ApiException.Unauthenticated($"no credentials: send 'Authorization: Bearer <token>' or '{ApiKeyHeader}: <key>'");
     }
 
+    private async Task<Caller> CachedAsync(string key, string clientAddress, Func<CancellationToken, Task<Caller>> authenticate, CancellationToken cancellationToken)
+    {
+        if (cache.TryGet(key, out var known, out var refusal))
+        {
+            return known ?? throw ApiException.Unauthenticated(refusal!);
+        }
+
+        limiter.Take($"address:{clientAddress}");
+        try
+        {
+            var caller = await authenticate(cancellationToken).ConfigureAwait(false);
+            cache.Accepted(key, caller);
+            return caller;
+        }
+        catch (ApiException e) when (e.Status == 401)
+        {
+            cache.Refused(key, e.Message);
+            throw;
+        }
+    }
+
     private async Task<Caller> ReviewTokenAsync(string token, CancellationToken cancellationToken)
     {
+        var audience = options.Value.Audience;
         V1TokenReview review;
         try
         {
             review = await client.AuthenticationV1.CreateTokenReviewAsync(
-                new V1TokenReview { Spec = new V1TokenReviewSpec { Token = token } }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                new V1TokenReview { Spec = new V1TokenReviewSpec { Token = token, Audiences = [audience] } }, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e)
         {
@@ -60,7 +95,13 @@ public sealed partial class ApiAuthenticator(IKubernetes client, IOptions<RestAp
         var user = review.Status?.User;
         if (review.Status?.Authenticated != true || string.IsNullOrEmpty(user?.Username))
         {
-            throw ApiException.Unauthenticated("Authorization header: the token was not accepted by the Kubernetes API server");
+            throw ApiException.Unauthenticated($"Authorization header: the Kubernetes API server did not accept the token for audience '{audience}' (kubectl create token <serviceaccount> --audience {audience})");
+        }
+
+        // An API server that ignores spec.audiences answers with no status.audiences: its yes would hold for any token.
+        if (review.Status.Audiences?.Contains(audience, StringComparer.Ordinal) != true)
+        {
+            throw ApiException.Unauthenticated($"Authorization header: the token was not issued for audience '{audience}' (kubectl create token <serviceaccount> --audience {audience})");
         }
 
         var subjects = new HashSet<string>(StringComparer.Ordinal) { $"user:{user.Username}" };

@@ -31,6 +31,9 @@ public sealed class ApiException : Exception
 
     public string Code { get; }
 
+    /// <summary>When set, the answer carries <c>Retry-After</c> in whole seconds.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static ApiException Unauthenticated(string message) => new(401, "unauthenticated", message);
 
     public static ApiException Forbidden(string message) => new(403, "forbidden", message);
@@ -38,6 +41,11 @@ public sealed class ApiException : Exception
     public static ApiException NotFound(string message) => new(404, "not_found", message);
 
     public static ApiException Conflict(string message) => new(409, "conflict", message);
+
+    public static ApiException RateLimited(TimeSpan retryAfter) =>
+        new(429, "rate_limited", "too many requests from this caller; retry after the Retry-After seconds") { RetryAfter = retryAfter };
+
+    public static ApiException BodyTooLarge() => new(413, "body_too_large", $"body: larger than {SecretApiServer.MaxRequestBodyBytes} bytes");
 
     public static ApiException Invalid(string field, string problem) => new(422, "validation_failed", $"{field}: {problem}");
 }

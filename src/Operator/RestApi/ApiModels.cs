@@ -3,10 +3,11 @@ using System.Text.Json.Serialization;
 
 namespace Operator.RestApi;
 
-/// <summary>Body of <c>PUT /v1/secret-groups</c>: create or update a group by name.</summary>
+/// <summary>Body of <c>PUT /v1/secret-groups</c>: create or update a group by name (an update only at <c>resourceVersion</c>, when given).</summary>
 public sealed record ManifestRequest(
     [property: JsonPropertyName("manifest")] GroupManifest? Manifest,
-    [property: JsonPropertyName("dryRun")] bool DryRun = false);
+    [property: JsonPropertyName("dryRun")] bool DryRun = false,
+    [property: JsonPropertyName("resourceVersion")] string? ResourceVersion = null);
 
 /// <summary>The group manifest, in the product's snake_case field names.</summary>
 public sealed record GroupManifest(
@@ -20,8 +21,14 @@ public sealed record ManifestCollaborator(
     [property: JsonPropertyName("role_id")] string? RoleId,
     [property: JsonPropertyName("subject")] string? Subject);
 
-/// <summary>Body of <c>PUT /v1/secret-groups/{id}</c>: the complete list of keys, with new values where given.</summary>
-public sealed record SetSecretsRequest([property: JsonPropertyName("secrets")] IReadOnlyList<SecretInput?>? Secrets);
+/// <summary>
+/// Body of <c>PUT /v1/secret-groups/{id}</c>: the complete list of keys, with new values where given. Leaving keys out
+/// needs the group's <c>resourceVersion</c> (here or in If-Match); an empty list needs <c>allowEmpty</c>.
+/// </summary>
+public sealed record SetSecretsRequest(
+    [property: JsonPropertyName("secrets")] IReadOnlyList<SecretInput?>? Secrets,
+    [property: JsonPropertyName("allowEmpty")] bool? AllowEmpty = null,
+    [property: JsonPropertyName("resourceVersion")] string? ResourceVersion = null);
 
 /// <summary>One key and, optionally, its new value: <c>value</c> as text (stored as UTF-8) or <c>valueBase64</c> as bytes.</summary>
 public sealed record SecretInput(
@@ -40,9 +47,10 @@ public sealed record SecretInput(
     public override string ToString() => $"SecretInput(key: {Key}, hasValue: {HasValue})";
 }
 
-/// <summary>A group as the API shows it; values are never part of it.</summary>
+/// <summary>A group as the API shows it; values are never part of it. <c>ResourceVersion</c> is what If-Match takes.</summary>
 public sealed record GroupView(
     string? Id,
+    string ResourceVersion,
     string Fqn,
     string TenantName,
     string IntegrationId,
@@ -71,6 +79,7 @@ public static class ApiJson
 {
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 }

@@ -1,52 +1,81 @@
-using System.Net;
 using System.Text.Json.Nodes;
-using k8s.Autorest;
-using k8s.Models;
-using Microsoft.Extensions.Options;
 using Operator.Controllers;
 using Operator.Entities.V1Alpha1;
-using Operator.References;
 using Operator.Runtime;
 using Operator.Stores;
 
 namespace Operator.RestApi;
 
+/// <summary>What a PUT of values did: the saved group, values written, keys removed, values deleted from the store.</summary>
+public sealed record ValuesApplied(SecretGroup Group, int Written, int Removed, int Deleted);
+
 /// <summary>
-/// Writes values set through the API to the group's store (never to a custom resource), then records the key list
-/// in spec.secrets with a new api-updated-at stamp, whose change makes the group due at once. Order matters: new values
-/// first, then the key list, then deletes of keys left out, so a sync in between never sees a listed key missing.
+/// Applies <c>PUT /v1/secret-groups/{id}</c>: values go to the group's own store locations (never to a custom resource)
+/// through <see cref="GroupStoreAccess"/>, the gate a sync's resolve step also passes; the key list goes to spec.secrets.
+/// Order: decide on the group as the API server has it, claim it (a conditional stamp, so a concurrent writer that
+/// decided on the same version fails), write new values, save the key list, then delete left-out keys' values only
+/// when the integration's deletionPolicy is Delete. A sync in between never sees a listed key without its value.
 /// </summary>
-[Rbac("secrets.tfy.dev", "secretgroups", "patch", "Values set through the REST API stamp the group so every replica re-syncs it.", Feature = "rest-api")]
-[Rbac("secrets.tfy.dev", "secretstoreintegrations", "get", "Values are written through the group's integration, read fresh before a write.", Scope = RbacScope.Cluster, Feature = "rest-api")]
-public sealed class GroupValueWriter(
-    IntegrationDirectory integrations,
-    StoreConnector connector,
-    ResourceClient<SecretGroup> groups,
-    ResourceClient<SecretStoreIntegration> integrationClient,
-    IOptions<TenancyOptions> options)
+[Rbac("secrets.tfy.dev", "secretgroups", "patch", "Values set through the REST API stamp the group (so every replica re-syncs it) and save its key list, conditionally on the version read.", Feature = "rest-api")]
+public sealed class GroupValueWriter(GroupStoreAccess access, GroupWrites writes)
 {
-    /// <summary>Returns the updated group, how many values were written and how many keys removed.</summary>
-    public async Task<(SecretGroup Group, int Written, int Removed)> ApplyAsync(
-        SecretGroup group, IReadOnlyList<SecretInput> inputs, Action<SecretGroup> stamp, CancellationToken cancellationToken)
+    /// <summary>Applies <paramref name="request"/> to the group <paramref name="found"/> names; <paramref name="authorize"/> throws when the caller may not do it to the group as it is now.</summary>
+    public async Task<ValuesApplied> ApplyAsync(
+        SecretGroup found, SetSecretsRequest? request, string? expectedVersion, Action<SecretGroup> authorize, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(group);
-        ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(stamp);
-        var tenant = options.Value.Tenant;
-        if (!ReferenceParser.TryParseIntegrationFqn(group.Spec.IntegrationFqn, "spec.integrationFqn", out var fqn, out var error))
+        ArgumentNullException.ThrowIfNull(found);
+        ArgumentNullException.ThrowIfNull(authorize);
+        var key = ObjectKey.From(found);
+        for (var attempt = 0; attempt < GroupWrites.MaxAttempts; attempt++)
         {
-            throw ApiException.Conflict($"the group's {error}");
+            var fresh = await writes.ReadAsync(key, found.Metadata.Uid, cancellationToken).ConfigureAwait(false);
+            authorize(fresh);
+            GroupWrites.CheckPrecondition(fresh, expectedVersion);
+            var plan = SecretsValidator.Validate(request, fresh, expectedVersion is not null);
+            var locations = await access.OpenAsync(fresh, cancellationToken).ConfigureAwait(false);
+            await CheckReaddedAsync(locations, plan, cancellationToken).ConfigureAwait(false);
+            var claimed = await writes.TryWriteAsync(fresh, null, cancellationToken).ConfigureAwait(false);
+            if (claimed is null)
+            {
+                continue;
+            }
+
+            var written = await WriteValuesAsync(locations, plan.Inputs, cancellationToken).ConfigureAwait(false);
+            var saved = await SaveKeysAsync(claimed, plan, cancellationToken).ConfigureAwait(false);
+            var deleted = 0;
+            if (locations.DeletesValues)
+            {
+                var kept = (saved.Spec.Secrets ?? []).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+
+                // Keys that read from a remoteRef are not the group's own values: only the key goes, the value stays.
+                foreach (var gone in plan.Removed.Where(s => s.RemoteRef is null && !kept.Contains(s.Key)))
+                {
+                    await locations.DeleteAsync(gone.Key, cancellationToken).ConfigureAwait(false);
+                    deleted++;
+                }
+            }
+
+            return new ValuesApplied(saved, written, plan.Removed.Count, deleted);
         }
 
-        var integration = await FindIntegrationAsync(fqn, cancellationToken).ConfigureAwait(false)
-            ?? throw ApiException.Conflict($"the group's spec.integrationFqn '{fqn}' names no SecretStoreIntegration");
-        var store = await connector.ConnectAsync(integration, cancellationToken).ConfigureAwait(false);
-        if (!store.Capabilities.CanWrite)
-        {
-            throw ApiException.Conflict($"the store of integration '{fqn}' is read-only; values cannot be set through the API");
-        }
+        throw GroupWrites.Busy(found);
+    }
 
-        var groupFqn = new GroupFqn(tenant, group.Metadata.Name);
+    /// <summary>A key listed without a value must be in the group, or have a value retained at its own location.</summary>
+    private static async Task CheckReaddedAsync(GroupStoreLocations locations, SecretsPlan plan, CancellationToken cancellationToken)
+    {
+        foreach (var i in plan.Readded)
+        {
+            if (await locations.ReadAsync(plan.Inputs[i].Key!, cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw ApiException.Invalid($"secrets[{i}].value", $"key '{plan.Inputs[i].Key}' is not in the group and its store location holds no value, so it needs a value");
+            }
+        }
+    }
+
+    /// <summary>Writes the values given, only where they differ from the stored value (a store version per real change).</summary>
+    private static async Task<int> WriteValuesAsync(GroupStoreLocations locations, IReadOnlyList<SecretInput> inputs, CancellationToken cancellationToken)
+    {
         var written = 0;
         for (var i = 0; i < inputs.Count; i++)
         {
@@ -55,81 +84,57 @@ public sealed class GroupValueWriter(
                 continue;
             }
 
-            var path = store.DefaultPath(groupFqn, inputs[i].Key!);
             var value = inputs[i].Bytes();
-            var current = await store.ReadAsync(path, cancellationToken).ConfigureAwait(false);
-            if (current is null || !current.Value.Span.SequenceEqual(value))
+            var current = await locations.ReadAsync(inputs[i].Key!, cancellationToken).ConfigureAwait(false);
+            if (current is not null && current.Value.Span.SequenceEqual(value))
             {
-                try
-                {
-                    await store.WriteAsync(path, value, cancellationToken).ConfigureAwait(false);
-                }
-                catch (SecretStoreException e) when (e.Kind == StoreErrorKind.ValueTooLarge)
-                {
-                    throw ApiException.Invalid($"secrets[{i}].{(inputs[i].ValueBase64 is null ? "value" : "valueBase64")}", e.Message);
-                }
-
-                written++;
+                continue;
             }
+
+            try
+            {
+                await locations.WriteAsync(inputs[i].Key!, value, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SecretStoreException e) when (e.Kind == StoreErrorKind.ValueTooLarge)
+            {
+                throw ApiException.Invalid($"secrets[{i}].{(inputs[i].ValueBase64 is null ? "value" : "valueBase64")}", e.Message);
+            }
+
+            written++;
         }
 
-        var wanted = inputs.Select(i => i.Key!).ToHashSet(StringComparer.Ordinal);
-        var left = (group.Spec.Secrets ?? []).Where(s => !wanted.Contains(s.Key)).ToList();
-        var saved = await SaveKeysAsync(group, inputs, stamp, cancellationToken).ConfigureAwait(false);
-
-        // Keys that read from a remoteRef are not the group's own values: only the key goes, the value stays.
-        foreach (var gone in left.Where(s => s.RemoteRef is null))
-        {
-            await store.DeleteAsync(store.DefaultPath(groupFqn, gone.Key), cancellationToken).ConfigureAwait(false);
-        }
-
-        return (saved, written, left.Count);
-    }
-
-    /// <summary>The informer cache first; an integration created a moment ago may only be on the API server yet.</summary>
-    private async Task<SecretStoreIntegration?> FindIntegrationAsync(IntegrationFqn fqn, CancellationToken cancellationToken)
-    {
-        if (integrations.Find(fqn) is { } cached)
-        {
-            return cached;
-        }
-
-        var fresh = await integrationClient.GetAsync(new ObjectKey(null, fqn.Name), cancellationToken).ConfigureAwait(false);
-        return fresh is not null && integrations.FqnOf(fresh) == fqn ? fresh : null;
+        return written;
     }
 
     /// <summary>
-    /// A JSON merge patch of spec.secrets (lists are replaced whole) and the stamp: the reconciler's status writes
-    /// do not make it fail the way a replace with a resourceVersion would. The uid makes it refuse a re-created group.
+    /// Saves the key list onto the group as it is at the time of the write: the request's keys in its order, then keys
+    /// a concurrent writer added (this request did not decide on them, so it does not remove them).
     /// </summary>
-    private async Task<SecretGroup> SaveKeysAsync(SecretGroup group, IReadOnlyList<SecretInput> inputs, Action<SecretGroup> stamp, CancellationToken cancellationToken)
+    private async Task<SecretGroup> SaveKeysAsync(SecretGroup claimed, SecretsPlan plan, CancellationToken cancellationToken)
     {
-        var specs = (group.Spec.Secrets ?? []).ToDictionary(s => s.Key, StringComparer.Ordinal);
-        var stamped = new SecretGroup { Metadata = new V1ObjectMeta { Annotations = group.Metadata.Annotations is null ? null : new Dictionary<string, string>(group.Metadata.Annotations) } };
-        stamp(stamped);
-        var patch = new JsonObject
+        var current = claimed;
+        var removed = plan.Removed.Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+        for (var attempt = 0; attempt < GroupWrites.MaxAttempts; attempt++)
         {
-            ["metadata"] = new JsonObject
+            var specs = (current.Spec.Secrets ?? []).ToDictionary(s => s.Key, StringComparer.Ordinal);
+            var listed = plan.Inputs.Select(i => i.Key!).ToHashSet(StringComparer.Ordinal);
+            var entries = plan.Inputs.Select(i => specs.TryGetValue(i.Key!, out var s) ? s : new SecretKeySpec { Key = i.Key! })
+                .Concat((current.Spec.Secrets ?? []).Where(s => !listed.Contains(s.Key) && !removed.Contains(s.Key)))
+                .Select(Entry)
+                .ToArray();
+            var spec = new JsonObject { ["secrets"] = entries.Length == 0 ? null : new JsonArray(entries) };
+            if (await writes.TryWriteAsync(current, spec, cancellationToken).ConfigureAwait(false) is { } saved)
             {
-                ["uid"] = group.Metadata.Uid,
-                ["annotations"] = new JsonObject { [GroupViews.UpdatedAtAnnotation] = stamped.Metadata.Annotations![GroupViews.UpdatedAtAnnotation] },
-            },
-            ["spec"] = new JsonObject
-            {
-                ["secrets"] = new JsonArray(inputs.Select(i => (JsonNode?)Entry(specs.TryGetValue(i.Key!, out var s) ? s : new SecretKeySpec { Key = i.Key! })).ToArray()),
-            },
-        };
-        try
-        {
-            return await groups.PatchAsync(ObjectKey.From(group), new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), cancellationToken).ConfigureAwait(false);
+                return saved;
+            }
+
+            current = await writes.ReadAsync(ObjectKey.From(claimed), claimed.Metadata.Uid, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            throw ApiException.NotFound($"id: secret group '{group.Metadata.Uid}' was deleted meanwhile");
-        }
+
+        throw GroupWrites.Busy(claimed);
     }
 
-    private static JsonObject Entry(SecretKeySpec spec) => spec.RemoteRef is null
+    private static JsonNode Entry(SecretKeySpec spec) => spec.RemoteRef is null
         ? new JsonObject { ["key"] = spec.Key }
         : new JsonObject { ["key"] = spec.Key, ["remoteRef"] = spec.RemoteRef };
 }

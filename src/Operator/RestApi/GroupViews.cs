@@ -28,6 +28,6 @@ public static class GroupViews
             && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var parsed)
                 ? parsed
                 : created;
-        return new GroupView(uid, new GroupFqn(tenant, name).ToString(), tenant, group.Spec.IntegrationFqn, manifest, secrets, created, updated);
+        return new GroupView(uid, GroupWrites.VersionOf(group), new GroupFqn(tenant, name).ToString(), tenant, group.Spec.IntegrationFqn, manifest, secrets, created, updated);
     }
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using k8s.Autorest;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -9,56 +11,99 @@ using Operator.Stores;
 
 namespace Operator.RestApi;
 
-/// <summary>The routes of the Secret Management REST API; every answer is JSON, every error <c>{"error": {code, message}}</c>.</summary>
+/// <summary>
+/// Maps the route table (<see cref="ApiRoutes"/>) and <c>/openapi.json</c> made from it; every answer is JSON, every
+/// error <c>{"error": {code, message}}</c> with a code of <see cref="ApiErrors"/>.
+/// </summary>
 public static class SecretGroupEndpoints
 {
-    public const string Root = "/v1/secret-groups";
-
-    public static void Map(IEndpointRouteBuilder routes, SecretGroupService api, ApiAuthenticator authenticator)
+    public static void Map(IEndpointRouteBuilder routes, IReadOnlyList<ApiRoute> table, ApiAuthenticator authenticator, CallerRateLimiter limiter)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        ArgumentNullException.ThrowIfNull(api);
+        ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(authenticator);
-        routes.MapPut(Root, Handler(authenticator, async (context, caller, ct) =>
-            await api.ApplyManifestAsync(caller, await ReadAsync<ManifestRequest>(context).ConfigureAwait(false), ct).ConfigureAwait(false)));
-        routes.MapGet(Root, Handler(authenticator, (context, caller, _) =>
-            Task.FromResult<object?>(api.List(caller, context.Request.Query["fqn"], context.Request.Query["limit"], context.Request.Query["offset"]))));
-        routes.MapGet(Root + "/{id}", Handler(authenticator, async (context, caller, ct) =>
-            await api.GetAsync(caller, Id(context), ct).ConfigureAwait(false)));
-        routes.MapPut(Root + "/{id}", Handler(authenticator, async (context, caller, ct) =>
-            await api.SetSecretsAsync(caller, Id(context), await ReadAsync<SetSecretsRequest>(context).ConfigureAwait(false), ct).ConfigureAwait(false)));
-        routes.MapDelete(Root + "/{id}", Handler(authenticator, async (context, caller, ct) =>
+        ArgumentNullException.ThrowIfNull(limiter);
+        foreach (var route in table)
         {
-            await api.DeleteAsync(caller, Id(context), ct).ConfigureAwait(false);
-            return null;
-        }));
-        routes.MapFallback(context => WriteAsync(context, 404, Error("not_found", $"no route {context.Request.Method} {context.Request.Path}")));
+            routes.MapMethods(route.Pattern, [route.Method], context => HandleAsync(context, authenticator, limiter, route.Handle));
+        }
+
+        // Public (it describes, never shows), but counted against the client address like an unknown credential.
+        var document = OpenApiDocument.Build(table).ToJsonString();
+        routes.MapGet(ApiRoutes.OpenApi, async context =>
+        {
+            try
+            {
+                limiter.Take($"address:{context.Connection.RemoteIpAddress}");
+            }
+            catch (ApiException e)
+            {
+                await WriteErrorAsync(context, e).ConfigureAwait(false);
+                return;
+            }
+
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await context.Response.WriteAsync(document, context.RequestAborted).ConfigureAwait(false);
+        });
+        routes.MapFallback("{*path}", context =>
+        {
+            var allowed = table.Where(r => r.Matches(context.Request.Path)).Select(r => r.Method).Distinct().ToList();
+            if (allowed.Count == 0)
+            {
+                return WriteAsync(context, 404, Error("not_found", $"no route {context.Request.Method} {context.Request.Path}"));
+            }
+
+            context.Response.Headers.Allow = string.Join(", ", allowed);
+            return WriteAsync(context, 405, Error("method_not_allowed", $"{context.Request.Path} answers {string.Join(", ", allowed)}, not {context.Request.Method}"));
+        });
     }
 
-    /// <summary>Authenticates, runs the action and writes its result (null = 204) or the error.</summary>
-    private static RequestDelegate Handler(ApiAuthenticator authenticator, Func<HttpContext, Caller, CancellationToken, Task<object?>> action)
+    private static Task WriteErrorAsync(HttpContext context, ApiException e)
     {
-        return Run;
+        if (e.RetryAfter is { } wait)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, wait.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
+        }
 
-        Task Run(HttpContext context) => HandleAsync(context, authenticator, action);
+        return WriteAsync(context, e.Status, Error(e.Code, e.Message));
     }
 
-    private static string Id(HttpContext context) => context.Request.RouteValues["id"] as string ?? "";
-
-    private static async Task HandleAsync(HttpContext context, ApiAuthenticator authenticator, Func<HttpContext, Caller, CancellationToken, Task<object?>> action)
+    private static async Task HandleAsync(HttpContext context, ApiAuthenticator authenticator, CallerRateLimiter limiter, Func<HttpContext, Caller, CancellationToken, Task<object?>> action)
     {
         var ct = context.RequestAborted;
         int status;
         object? body;
         try
         {
-            var caller = await authenticator.AuthenticateAsync(context.Request.Headers.Authorization, context.Request.Headers[ApiAuthenticator.ApiKeyHeader], ct).ConfigureAwait(false);
+            // Decided from the header before authentication or reading: costs nothing, and a client that asked
+            // Expect: 100-continue never sends the body. A chunked body over the limit fails while read (below).
+            if (context.Request.ContentLength > SecretApiServer.MaxRequestBodyBytes)
+            {
+                throw ApiException.BodyTooLarge();
+            }
+
+            var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            var caller = await authenticator.AuthenticateAsync(context.Request.Headers.Authorization, context.Request.Headers[ApiAuthenticator.ApiKeyHeader], address, ct).ConfigureAwait(false);
+            limiter.Take(caller.Name);
             body = await action(context, caller, ct).ConfigureAwait(false);
             status = body is null ? 204 : 200;
+            if (body is GroupView view)
+            {
+                context.Response.Headers.ETag = $"\"{view.ResourceVersion}\"";
+            }
         }
         catch (ApiException e)
         {
             (status, body) = (e.Status, Error(e.Code, e.Message));
+            if (e.RetryAfter is { } wait)
+            {
+                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, wait.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            var tooLarge = ApiException.BodyTooLarge();
+            (status, body) = (tooLarge.Status, Error(tooLarge.Code, tooLarge.Message));
         }
         catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity or HttpStatusCode.NotFound)
         {
@@ -77,25 +122,13 @@ public static class SecretGroupEndpoints
         }
         catch (ConditionException e)
         {
-            // Any other condition failure on the way to the store: the integration's credentials.
-            (status, body) = (502, Error("store_error", $"the integration's credentials could not be resolved: {e.Message}"));
+            // The rules a sync obeys refused (FqnConflict, IntegrationNotReady, AccessDenied ...), or the integration's
+            // credentials failed: the reason picks the code, the message says which rule.
+            var code = ApiErrors.OfCondition(e.Reason, e.Retry);
+            (status, body) = (ApiErrors.Statuses[code], Error(code, e.Message));
         }
 
         await WriteAsync(context, status, body).ConfigureAwait(false);
-    }
-
-    private static async Task<T?> ReadAsync<T>(HttpContext context)
-        where T : class
-    {
-        try
-        {
-            return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, ApiJson.Options, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException e)
-        {
-            // Only the position: the parser's own message may quote the text it choked on, which can be a value.
-            throw ApiException.Invalid("body", $"is not valid JSON for this request at {e.Path ?? "$"}");
-        }
     }
 
     private static ErrorResponse Error(string code, string message) => new(new ErrorDetail(code, message));

@@ -17,15 +17,15 @@ public sealed partial class SecretGroupService(
     ResourceClient<SecretGroup> groups,
     GroupDirectory directory,
     GroupValueWriter values,
+    GroupWrites writes,
     IOptions<RestApiOptions> options,
     IOptions<TenancyOptions> tenancy,
-    TimeProvider time,
     ILogger<SecretGroupService> logger)
 {
     public const int MaxLimit = 1000;
     public const int DefaultLimit = 100;
 
-    private string Tenant => tenancy.Value.Tenant;
+    internal string Tenant => tenancy.Value.Tenant;
 
     private IReadOnlyList<string> TenantAdmins => tenancy.Value.TenantAdmins;
 
@@ -33,7 +33,7 @@ public sealed partial class SecretGroupService(
     /// Creates or updates the group named in the manifest in <see cref="RestApiOptions.Namespace"/>. Creating needs a
     /// tenant admin (no group exists yet whose collaborators could allow it); updating needs the group's admin role.
     /// </summary>
-    public async Task<GroupView> ApplyManifestAsync(Caller caller, ManifestRequest? request, CancellationToken cancellationToken)
+    public async Task<GroupView> ApplyManifestAsync(Caller caller, ManifestRequest? request, string? expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         if (request is null)
@@ -49,79 +49,131 @@ public sealed partial class SecretGroupService(
             throw ApiException.Conflict($"manifest.name: group FQN '{Tenant}:{manifest.Name}' is already used by a SecretGroup in namespace '{owner.Metadata.NamespaceProperty}'");
         }
 
-        var existing = await groups.GetAsync(new ObjectKey(ns, manifest.Name), cancellationToken).ConfigureAwait(false);
-        if (existing is null && !caller.IsTenantAdmin(TenantAdmins))
+        expectedVersion ??= request.ResourceVersion;
+        for (var attempt = 0; attempt < GroupWrites.MaxAttempts; attempt++)
+        {
+            var existing = await groups.GetAsync(new ObjectKey(ns, manifest.Name), cancellationToken).ConfigureAwait(false);
+            if (existing is null)
+            {
+                if (expectedVersion is not null)
+                {
+                    throw ApiException.NotFound($"manifest.name: group '{Tenant}:{manifest.Name}' does not exist, so it has no resourceVersion {Echo.Quote(expectedVersion)}");
+                }
+
+                return await CreateAsync(caller, manifest, request.DryRun, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (caller.RoleOn(existing, TenantAdmins) < GroupRole.Admin)
+            {
+                throw ApiException.Forbidden($"changing the manifest of group '{Tenant}:{manifest.Name}' needs the {GroupRoles.Admin} role");
+            }
+
+            GroupWrites.CheckPrecondition(existing, expectedVersion);
+
+            // Keys (spec.secrets) and everything else in the spec stay as they are.
+            existing.Spec.IntegrationFqn = manifest.Integration.ToString();
+            existing.Spec.Collaborators = manifest.Collaborators.Count == 0 ? null : [.. manifest.Collaborators];
+            if (request.DryRun)
+            {
+                return GroupViews.From(existing, Tenant);
+            }
+
+            if (await writes.TryWriteAsync(existing, ManifestPatch(existing), cancellationToken).ConfigureAwait(false) is { } saved)
+            {
+                LogManifestApplied(logger, ns, manifest.Name, "updated", caller.Name);
+                return GroupViews.From(saved, Tenant);
+            }
+        }
+
+        throw ApiException.Conflict($"group '{Tenant}:{manifest.Name}' kept changing while this request was applied ({GroupWrites.MaxAttempts} tries); retry");
+    }
+
+    /// <summary>Creating needs a tenant admin: no group exists yet whose collaborators could allow it.</summary>
+    private async Task<GroupView> CreateAsync(Caller caller, ValidManifest manifest, bool dryRun, CancellationToken cancellationToken)
+    {
+        if (!caller.IsTenantAdmin(TenantAdmins))
         {
             throw ApiException.Forbidden("creating a secret group needs a tenant admin");
         }
 
-        if (existing is not null && caller.RoleOn(existing, TenantAdmins) < GroupRole.Admin)
-        {
-            throw ApiException.Forbidden($"changing the manifest of group '{Tenant}:{manifest.Name}' needs the {GroupRoles.Admin} role");
-        }
-
-        // Keys (spec.secrets) and everything else in the spec stay as they are on update.
-        var group = existing ?? new SecretGroup { Metadata = new V1ObjectMeta { Name = manifest.Name, NamespaceProperty = ns } };
+        var ns = options.Value.Namespace;
+        var group = new SecretGroup { Metadata = new V1ObjectMeta { Name = manifest.Name, NamespaceProperty = ns } };
         group.Spec.IntegrationFqn = manifest.Integration.ToString();
         group.Spec.Collaborators = manifest.Collaborators.Count == 0 ? null : [.. manifest.Collaborators];
-        if (request.DryRun)
+        if (dryRun)
         {
             return GroupViews.From(group, Tenant);
         }
 
-        Stamp(group);
-        var saved = existing is null
-            ? await groups.CreateAsync(group, cancellationToken).ConfigureAwait(false)
-            : await groups.PatchAsync(ObjectKey.From(group), ManifestPatch(group), cancellationToken).ConfigureAwait(false);
-        LogManifestApplied(logger, ns, manifest.Name, existing is null ? "created" : "updated", caller.Name);
+        writes.StampNew(group);
+        var saved = await groups.CreateAsync(group, cancellationToken).ConfigureAwait(false);
+        LogManifestApplied(logger, ns, manifest.Name, "created", caller.Name);
         return GroupViews.From(saved, Tenant);
     }
 
     /// <summary>Sets the group's keys: values to the store, the key list to spec.secrets (see <see cref="GroupValueWriter"/>).</summary>
-    public async Task<GroupView> SetSecretsAsync(Caller caller, string id, SetSecretsRequest? request, CancellationToken cancellationToken)
+    public async Task<GroupView> SetSecretsAsync(Caller caller, string id, SetSecretsRequest? request, string? expectedVersion, CancellationToken cancellationToken)
     {
         var group = await RequireAsync(caller, id, GroupRole.Editor, "setting secret values", cancellationToken).ConfigureAwait(false);
-        var inputs = SecretsValidator.Validate(request, group);
-        var (saved, written, removed) = await values.ApplyAsync(group, inputs, Stamp, cancellationToken).ConfigureAwait(false);
-        LogSecretsSet(logger, group.Metadata.NamespaceProperty, group.Metadata.Name, written, removed, caller.Name);
-        return GroupViews.From(saved, Tenant);
-    }
-
-    public async Task<GroupView> GetAsync(Caller caller, string id, CancellationToken cancellationToken)
-    {
-        var group = await RequireAsync(caller, id, GroupRole.Viewer, "viewing", cancellationToken).ConfigureAwait(false);
-        return GroupViews.From(group, Tenant);
+        var applied = await values.ApplyAsync(group, request, expectedVersion ?? request?.ResourceVersion, g => Authorize(caller, g, GroupRole.Editor, "setting secret values"), cancellationToken).ConfigureAwait(false);
+        LogSecretsSet(logger, group.Metadata.NamespaceProperty, group.Metadata.Name, applied.Written, applied.Removed, applied.Deleted, caller.Name);
+        return GroupViews.From(applied.Group, Tenant);
     }
 
     /// <summary>
-    /// Deletes the custom resource; the managed Secret goes with it by owner reference. Values in the external store
-    /// are NOT deleted: the store may be shared, and a group re-created under the same name finds them again.
+    /// One group as the API server has it now, not as the cache has it: the version it answers with is what the
+    /// caller's next write is checked against, so it must include the caller's own last write.
     /// </summary>
-    public async Task DeleteAsync(Caller caller, string id, CancellationToken cancellationToken)
+    public async Task<GroupView> GetAsync(Caller caller, string id, CancellationToken cancellationToken) =>
+        GroupViews.From(await RequireFreshAsync(caller, id, GroupRole.Viewer, "viewing", cancellationToken).ConfigureAwait(false), Tenant);
+
+    /// <summary>
+    /// Deletes the custom resource; the managed Secret goes with it by owner reference. Values in the external store
+    /// are NOT deleted: the store may be shared, and the group's name keeps its location.
+    /// </summary>
+    public async Task DeleteAsync(Caller caller, string id, string? expectedVersion, CancellationToken cancellationToken)
     {
         var group = await RequireAsync(caller, id, GroupRole.Admin, "deleting", cancellationToken).ConfigureAwait(false);
-        await groups.DeleteAsync(ObjectKey.From(group), cancellationToken).ConfigureAwait(false);
-        LogDeleted(logger, group.Metadata.NamespaceProperty, group.Metadata.Name, caller.Name);
-    }
-
-    /// <summary>The groups the caller may view, oldest first (then by name: timestamps have whole seconds); <paramref name="fqn"/> narrows to one group FQN.</summary>
-    public GroupPage List(Caller caller, string? fqn, string? limitText, string? offsetText)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        var limit = DefaultLimit;
-        if (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxLimit))
+        for (var attempt = 0; attempt < GroupWrites.MaxAttempts; attempt++)
         {
-            throw ApiException.Invalid("limit", $"must be a whole number from 1 to {MaxLimit}");
+            var fresh = await writes.ReadAsync(ObjectKey.From(group), id, cancellationToken).ConfigureAwait(false);
+            Authorize(caller, fresh, GroupRole.Admin, "deleting");
+            GroupWrites.CheckPrecondition(fresh, expectedVersion);
+            try
+            {
+                // Decided on this object: a change meanwhile (a new collaborator list, a re-created group) is a conflict.
+                await groups.DeleteAsync(ObjectKey.From(fresh), new V1Preconditions { Uid = id, ResourceVersion = fresh.Metadata.ResourceVersion }, cancellationToken).ConfigureAwait(false);
+                LogDeleted(logger, group.Metadata.NamespaceProperty, group.Metadata.Name, caller.Name);
+                return;
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+            }
         }
 
-        var offset = 0;
-        if (offsetText is not null && !int.TryParse(offsetText, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
+        throw GroupWrites.Busy(group);
+    }
+
+    /// <summary>
+    /// The groups the caller may view, oldest first (then by name: timestamps have whole seconds); <paramref name="fqn"/>
+    /// narrows to one group FQN, <paramref name="search"/> to names containing it.
+    /// </summary>
+    public GroupPage List(Caller caller, string? fqn, string? search, string? limitText, string? offsetText)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var (limit, offset) = Paging(limitText, offsetText, MaxLimit);
+        if (search is { Length: > 253 })
         {
-            throw ApiException.Invalid("offset", "must be a whole number of at least 0");
+            throw ApiException.Invalid("search", "is longer than a group name can be (253 characters)");
         }
 
         RequireSynced();
         IEnumerable<SecretGroup> candidates = cache.List().Where(g => g.Metadata.DeletionTimestamp is null);
+        if (!string.IsNullOrEmpty(search))
+        {
+            candidates = candidates.Where(g => g.Metadata.Name.Contains(search, StringComparison.OrdinalIgnoreCase));
+        }
+
         if (fqn is not null)
         {
             if (!References.ReferenceParser.TryParseGroupFqn(fqn, "fqn", out var parsed, out var error))
@@ -133,20 +185,63 @@ public sealed partial class SecretGroupService(
             candidates = owner is null ? [] : [owner];
         }
 
-        var visible = candidates
+        var visible = Viewable(caller, candidates);
+        var page = visible.Skip(offset).Take(limit).Select(g => GroupViews.From(g, Tenant)).ToList();
+        return new GroupPage(page, new Pagination(visible.Count, offset, limit));
+    }
+
+    /// <summary>The groups (of <paramref name="candidates"/>, default all) the caller has a role on, in list order.</summary>
+    internal IReadOnlyList<SecretGroup> Viewable(Caller caller, IEnumerable<SecretGroup>? candidates = null)
+    {
+        RequireSynced();
+        return (candidates ?? cache.List().Where(g => g.Metadata.DeletionTimestamp is null))
             .Where(g => caller.RoleOn(g, TenantAdmins) >= GroupRole.Viewer)
             .OrderBy(g => g.Metadata.CreationTimestamp ?? DateTime.MaxValue)
             .ThenBy(g => g.Metadata.Name, StringComparer.Ordinal)
             .ThenBy(g => g.Metadata.NamespaceProperty, StringComparer.Ordinal)
             .ToList();
-        var page = visible.Skip(offset).Take(limit).Select(g => GroupViews.From(g, Tenant)).ToList();
-        return new GroupPage(page, new Pagination(visible.Count, offset, limit));
+    }
+
+    /// <summary><c>limit</c> (1 to <paramref name="max"/>, default <see cref="DefaultLimit"/> or max if lower) and <c>offset</c> (at least 0).</summary>
+    internal static (int Limit, int Offset) Paging(string? limitText, string? offsetText, int max)
+    {
+        var limit = Math.Min(DefaultLimit, max);
+        if (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > max))
+        {
+            throw ApiException.Invalid("limit", $"must be a whole number from 1 to {max}");
+        }
+
+        var offset = 0;
+        if (offsetText is not null && !int.TryParse(offsetText, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
+        {
+            throw ApiException.Invalid("offset", "must be a whole number of at least 0");
+        }
+
+        return (limit, offset);
+    }
+
+    /// <summary>The caller's role on the group (a tenant admin is admin everywhere).</summary>
+    internal GroupRole RoleOf(Caller caller, SecretGroup group) => caller.RoleOn(group, TenantAdmins);
+
+    /// <summary>The group with id <paramref name="id"/> as the API server has it now, when the caller holds <paramref name="needed"/> on it.</summary>
+    internal async Task<SecretGroup> RequireFreshAsync(Caller caller, string id, GroupRole needed, string action, CancellationToken cancellationToken)
+    {
+        var group = await RequireAsync(caller, id, needed, action, cancellationToken).ConfigureAwait(false);
+        var fresh = await writes.ReadAsync(ObjectKey.From(group), id, cancellationToken).ConfigureAwait(false);
+        Authorize(caller, fresh, needed, action);
+        return fresh;
     }
 
     private async Task<SecretGroup> RequireAsync(Caller caller, string id, GroupRole needed, string action, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var group = await FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw ApiException.NotFound($"id: no secret group has id '{id}'");
+        var group = await FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw ApiException.NotFound($"id: no secret group has id {Echo.Quote(id)}");
+        Authorize(caller, group, needed, action);
+        return group;
+    }
+
+    internal void Authorize(Caller caller, SecretGroup group, GroupRole needed, string action)
+    {
         var role = caller.RoleOn(group, TenantAdmins);
         if (role == GroupRole.None)
         {
@@ -158,8 +253,6 @@ public sealed partial class SecretGroupService(
         {
             throw ApiException.Forbidden($"{action} group '{Tenant}:{group.Metadata.Name}' needs the {GroupRoles.IdOf(needed)} role or higher");
         }
-
-        return group;
     }
 
     /// <summary>By uid in the informer cache; right after a create the cache may lag, so the API namespace is listed once.</summary>
@@ -184,48 +277,18 @@ public sealed partial class SecretGroupService(
         }
     }
 
-    // A merge patch of just the fields the manifest owns: no resourceVersion, so the operator's concurrent status
-    // writes cannot make the caller's update fail with a conflict.
-    private static V1Patch ManifestPatch(SecretGroup group)
+    // A merge patch of just the spec fields the manifest owns (GroupWrites adds the stamp and the resourceVersion).
+    private static System.Text.Json.Nodes.JsonObject ManifestPatch(SecretGroup group) => new()
     {
-        var patch = new System.Text.Json.Nodes.JsonObject
-        {
-            ["metadata"] = new System.Text.Json.Nodes.JsonObject
-            {
-                ["annotations"] = new System.Text.Json.Nodes.JsonObject { [GroupViews.UpdatedAtAnnotation] = group.Metadata.Annotations![GroupViews.UpdatedAtAnnotation] },
-            },
-            ["spec"] = new System.Text.Json.Nodes.JsonObject
-            {
-                ["integrationFqn"] = group.Spec.IntegrationFqn,
-                ["collaborators"] = group.Spec.Collaborators is null ? null : System.Text.Json.Nodes.JsonNode.Parse(k8s.KubernetesJson.Serialize(group.Spec.Collaborators)),
-            },
-        };
-        return new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch);
-    }
-
-    /// <summary>
-    /// Sets api-updated-at: now, or just after the stamp already there, so every API write changes it (its change is
-    /// what makes the leader re-sync the group, on whichever replica the API ran).
-    /// </summary>
-    private void Stamp(SecretGroup group)
-    {
-        group.Metadata.Annotations ??= new Dictionary<string, string>();
-        var now = time.GetUtcNow().UtcDateTime;
-        if (group.Metadata.Annotations.TryGetValue(GroupViews.UpdatedAtAnnotation, out var previous)
-            && DateTime.TryParse(previous, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var before)
-            && before >= now)
-        {
-            now = before.AddTicks(1);
-        }
-
-        group.Metadata.Annotations[GroupViews.UpdatedAtAnnotation] = now.ToString("O", CultureInfo.InvariantCulture);
-    }
+        ["integrationFqn"] = group.Spec.IntegrationFqn,
+        ["collaborators"] = group.Spec.Collaborators is null ? null : System.Text.Json.Nodes.JsonNode.Parse(k8s.KubernetesJson.Serialize(group.Spec.Collaborators)),
+    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API: group {Namespace}/{Name} {Action} by {Caller}")]
     private static partial void LogManifestApplied(ILogger logger, string @namespace, string name, string action, string caller);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "API: group {Namespace}/{Name}: {Written} values written, {Removed} keys removed by {Caller}")]
-    private static partial void LogSecretsSet(ILogger logger, string @namespace, string name, int written, int removed, string caller);
+    [LoggerMessage(Level = LogLevel.Information, Message = "API: group {Namespace}/{Name}: {Written} values written, {Removed} keys removed ({Deleted} values deleted from the store) by {Caller}")]
+    private static partial void LogSecretsSet(ILogger logger, string @namespace, string name, int written, int removed, int deleted, string caller);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API: group {Namespace}/{Name} deleted by {Caller}")]
     private static partial void LogDeleted(ILogger logger, string @namespace, string name, string caller);

@@ -3,18 +3,26 @@ using Operator.References;
 
 namespace Operator.RestApi;
 
-/// <summary>Checks the body of <c>PUT /v1/secret-groups/{id}</c> against the group; every problem is a 422 naming the field.</summary>
+/// <summary>
+/// What a valid <c>PUT /v1/secret-groups/{id}</c> asks for: the complete key list in order (<see cref="Inputs"/>), the
+/// keys it leaves out (<see cref="Removed"/>), and keys it names without a value that the group does not list
+/// (<see cref="Readded"/>: allowed only when the group's own location still holds a value, a key retained earlier).
+/// </summary>
+public sealed record SecretsPlan(IReadOnlyList<SecretInput> Inputs, IReadOnlyList<SecretKeySpec> Removed, IReadOnlyList<int> Readded);
+
+/// <summary>Checks the body of <c>PUT /v1/secret-groups/{id}</c> against the group; every problem names the field.</summary>
 public static class SecretsValidator
 {
     /// <summary>Most keys a group may hold (spec.secrets maxItems).</summary>
     public const int MaxKeys = 500;
 
-    public static IReadOnlyList<SecretInput> Validate(SetSecretsRequest? request, SecretGroup group)
+    /// <summary>The plan for <paramref name="request"/> on <paramref name="group"/>; <paramref name="hasPrecondition"/>: the caller named the version it decided on.</summary>
+    public static SecretsPlan Validate(SetSecretsRequest? request, SecretGroup group, bool hasPrecondition)
     {
         ArgumentNullException.ThrowIfNull(group);
         if (request?.Secrets is not { } secrets)
         {
-            throw ApiException.Invalid("secrets", "is required (the complete list of keys; keys left out are removed)");
+            throw ApiException.Invalid("secrets", "is required (the complete list of keys; keys left out leave the group)");
         }
 
         if (secrets.Count > MaxKeys)
@@ -22,9 +30,15 @@ public static class SecretsValidator
             throw ApiException.Invalid("secrets", $"has {secrets.Count} keys; a group holds at most {MaxKeys}");
         }
 
+        if (secrets.Count == 0 && request.AllowEmpty != true)
+        {
+            throw ApiException.Invalid("secrets", "is empty, which removes every key of the group; send \"allowEmpty\": true if that is what you mean");
+        }
+
         var current = (group.Spec.Secrets ?? []).ToDictionary(s => s.Key, StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<SecretInput>(secrets.Count);
+        var readded = new List<int>();
         for (var i = 0; i < secrets.Count; i++)
         {
             var field = $"secrets[{i}]";
@@ -52,7 +66,7 @@ public static class SecretsValidator
 
             if (!input.HasValue && spec is null)
             {
-                throw ApiException.Invalid($"{field}.value", $"key '{input.Key}' is not in the group yet, so it needs a value");
+                readded.Add(i);
             }
 
             if (input.HasValue && spec?.RemoteRef is not null)
@@ -63,7 +77,14 @@ public static class SecretsValidator
             result.Add(input);
         }
 
-        return result;
+        var removed = current.Values.Where(s => !seen.Contains(s.Key)).ToList();
+        if (removed.Count > 0 && !hasPrecondition)
+        {
+            var names = string.Join(", ", removed.Take(5).Select(s => $"'{s.Key}'")) + (removed.Count > 5 ? $" and {removed.Count - 5} more" : "");
+            throw new ApiException(428, "precondition_required", $"secrets: leaves out {names}, which removes them; send the group's resourceVersion (If-Match header or \"resourceVersion\") from the GET you based the list on, so a key added meanwhile is not removed");
+        }
+
+        return new SecretsPlan(result, removed, readded);
     }
 
     private static bool IsBase64(string text) => text.Length % 4 == 0 && Convert.TryFromBase64String(text, new byte[text.Length / 4 * 3], out _);

@@ -29,6 +29,12 @@ public interface ISecretStore : IAsyncDisposable
     /// <summary>Reads one path; null when it does not exist.</summary>
     Task<StoreValue?> ReadAsync(string path, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads one version of a path as <see cref="StoreValue.Version"/> named it; null when the path or that version does
+    /// not exist (a store without history knows only the current version).
+    /// </summary>
+    Task<StoreValue?> ReadVersionAsync(string path, string version, CancellationToken cancellationToken);
+
     /// <summary>Writes a value and returns its new version; one over the store's limit is <see cref="StoreErrorKind.ValueTooLarge"/>.</summary>
     Task<string?> WriteAsync(string path, ReadOnlyMemory<byte> value, CancellationToken cancellationToken);
 

@@ -26,25 +26,43 @@ public sealed class TokenBucket
 
     public double Qps => qps;
 
-    /// <summary>Waits until a token is free, then takes it.</summary>
-    public async ValueTask AcquireAsync(CancellationToken cancellationToken)
+    /// <summary>Whether the bucket has refilled to its burst (an idle bucket, no different from a new one).</summary>
+    public bool IsFull
     {
-        while (true)
+        get
         {
-            TimeSpan wait;
             lock (gate)
             {
                 Refill();
-                if (tokens >= 1)
-                {
-                    tokens -= 1;
-                    return;
-                }
+                return tokens >= burst;
+            }
+        }
+    }
 
-                wait = TimeSpan.FromSeconds((1 - tokens) / qps);
+    /// <summary>Waits until a token is free, then takes it.</summary>
+    public async ValueTask AcquireAsync(CancellationToken cancellationToken)
+    {
+        while (!TryAcquire(out var wait))
+        {
+            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Takes a token if one is free; otherwise says how long until one is.</summary>
+    public bool TryAcquire(out TimeSpan retryAfter)
+    {
+        lock (gate)
+        {
+            Refill();
+            if (tokens >= 1)
+            {
+                tokens -= 1;
+                retryAfter = TimeSpan.Zero;
+                return true;
             }
 
-            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+            retryAfter = TimeSpan.FromSeconds((1 - tokens) / qps);
+            return false;
         }
     }
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Operator.Tls;
 
 namespace Operator.Webhooks;
 
@@ -24,23 +25,16 @@ public sealed partial class WebhookServer(
 {
     public const string MutatePodsPath = "/mutate-pods";
 
-    /// <summary>How often the certificate is checked for renewal (and re-read from cert-manager's Secret).</summary>
-    public static readonly TimeSpan CheckInterval = TimeSpan.FromHours(1);
-
-    /// <summary>Retry delay while the certificate or the webhook configuration is not there yet.</summary>
-    public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(15);
-
     private readonly ILogger logger = loggerFactory.CreateLogger<WebhookServer>();
-    private readonly CancellationTokenSource stopping = new();
+    private readonly CertificateRenewal renewal = new(certificates.EnsureAsync, time, loggerFactory.CreateLogger<WebhookServer>());
     private WebApplication? app;
-    private Task? refresh;
 
     /// <summary>The port actually bound (useful with <c>--webhook-port=0</c>).</summary>
     public int Port { get; private set; }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var ready = await TryEnsureAsync(cancellationToken).ConfigureAwait(false);
+        await renewal.StartAsync(cancellationToken).ConfigureAwait(false);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
@@ -60,17 +54,11 @@ public sealed partial class WebhookServer(
         Port = new Uri(app.Urls.First()).Port;
         var listening = address.ToString();
         LogServing(logger, listening, Port, MutatePodsPath);
-        refresh = RefreshLoopAsync(ready, stopping.Token);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await stopping.CancelAsync().ConfigureAwait(false);
-        if (refresh is not null)
-        {
-            await refresh.ConfigureAwait(false);
-        }
-
+        await renewal.StopAsync().ConfigureAwait(false);
         if (app is not null)
         {
             await app.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -79,44 +67,13 @@ public sealed partial class WebhookServer(
 
     public async ValueTask DisposeAsync()
     {
-        stopping.Dispose();
+        await renewal.DisposeAsync().ConfigureAwait(false);
         if (app is not null)
         {
             await app.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private async Task RefreshLoopAsync(bool ready, CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(ready ? CheckInterval : RetryInterval, time, cancellationToken).ConfigureAwait(false);
-                ready = await TryEnsureAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task<bool> TryEnsureAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await certificates.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is HttpOperationException or HttpRequestException or KubernetesException)
-        {
-            LogEnsureFailed(logger, e.Message);
-            return false;
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Pod webhook serving https on {Address}:{Port}{Path}")]
     private static partial void LogServing(ILogger logger, string address, int port, string path);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook certificate check failed, retrying: {Error}")]
-    private static partial void LogEnsureFailed(ILogger logger, string error);
 }

@@ -11,19 +11,34 @@ using Operator.RestApi;
 
 namespace Operator.IntegrationTests.Api;
 
-/// <summary>The operator with the REST API enabled on 127.0.0.1 port 0, known tokens and an HttpClient that records every body.</summary>
+/// <summary>
+/// The operator with the REST API enabled on 127.0.0.1 port 0 over HTTPS against the RBAC-enforcing emulator. The
+/// tenant admin is ServiceAccount platform/root with a token requested for the API's audience (<c>kubectl create token
+/// root --audience secretgroup-api</c>); collaborators alice, bob, carol (team ml) and dave hold API keys, since
+/// collaborators never name system: identities such as ServiceAccounts (GroupRbac.Problem). The HttpClient trusts
+/// only the API's own CA and records every body.
+/// </summary>
 public sealed class ApiFixture : IAsyncDisposable
 {
     public const string Ns = "team-a";
-    public const string Admin = "t-admin";
-    public const string Alice = "t-alice";
-    public const string Bob = "t-bob";
-    public const string Carol = "t-carol";
-    public const string Dave = "t-dave";
 
-    private ApiFixture(OperatorHarness harness, HttpClient http)
+    /// <summary>A credential starting with this is sent as <c>X-Api-Key</c>, any other as a bearer token.</summary>
+    public const string KeyPrefix = "key:";
+
+    public const string AliceSubject = "user:alice";
+    public const string BobSubject = "user:bob";
+    public const string DaveSubject = "user:dave";
+
+    /// <summary>Carol's team: the viewers of most groups.</summary>
+    public const string MlTeam = "team:ml";
+
+    /// <summary>Every ServiceAccount of namespace platform (root): the tenant admins.</summary>
+    public static readonly string PlatformTeam = ApiCallers.Team("platform");
+
+    private ApiFixture(OperatorHarness harness, HttpClient http, byte[]? ca)
     {
         H = harness;
+        Ca = ca;
         Http = http;
     }
 
@@ -31,36 +46,86 @@ public sealed class ApiFixture : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The API's CA certificate (PEM); null over plain HTTP.</summary>
+    public byte[]? Ca { get; }
+
+    /// <summary>Credentials: a tenant admin's token for the API's audience; API keys of alice (admin of most groups), bob (editor), carol (viewer by team), dave (no role).</summary>
+    public string Admin { get; private set; } = "";
+
+    public string Alice { get; private set; } = "";
+
+    public string Bob { get; private set; } = "";
+
+    public string Carol { get; private set; } = "";
+
+    public string Dave { get; private set; } = "";
+
+    /// <summary>The tenant admin's token for the API server's own audience: valid in the cluster, not for the API.</summary>
+    public string WrongAudience { get; private set; } = "";
+
     /// <summary>Every response body so far, for the canary checks.</summary>
     public List<string> Bodies { get; } = [];
 
-    /// <summary>Collaborators used by most tests: alice admin, bob editor, team:ml (carol) viewer.</summary>
+    /// <summary>Collaborators used by most tests: alice admin, bob editor, team ml (carol) viewer.</summary>
     public static object[] Collaborators =>
     [
-        new { role_id = "secret-group-admin", subject = "user:alice" },
-        new { role_id = "secret-group-editor", subject = "user:bob" },
-        new { role_id = "secret-group-viewer", subject = "team:ml" },
+        new { role_id = "secret-group-admin", subject = AliceSubject },
+        new { role_id = "secret-group-editor", subject = BobSubject },
+        new { role_id = "secret-group-viewer", subject = MlTeam },
     ];
 
-    public static async Task<ApiFixture> StartAsync()
+    /// <summary>Secret holding the API's CA and serving certificate (in the operator's namespace).</summary>
+    public const string CertSecret = "secretgroup-operator-api-tls";
+
+    /// <summary>Starts it; <paramref name="settings"/> are extra operator settings (the rate limit is out of the way unless set).</summary>
+    public static async Task<ApiFixture> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var h = await OperatorHarness.StartAsync(startOperator: false);
         h.Settings["ApiEnabled"] = "true";
         h.Settings["ApiPort"] = "0";
         h.Settings["ApiNamespace"] = Ns;
-        h.Settings["TenantAdmins"] = "team:platform";
+        h.Settings["TenantAdmins"] = PlatformTeam;
+
+        // The fake clock stands still, so buckets would not refill: only the rate-limit tests set a small burst.
+        h.Settings["ApiRateBurst"] = "100000";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            h.Settings[key] = value;
+        }
+
         await h.CreateNamespaceAsync(Ns);
         await h.CreateNamespaceAsync("team-b");
         await h.StartOperatorAsync();
-        h.Emulator.RegisterToken(Admin, "root", "platform");
-        h.Emulator.RegisterToken(Alice, "alice");
-        h.Emulator.RegisterToken(Bob, "bob", "dev");
-        h.Emulator.RegisterToken(Carol, "carol", "ml");
-        h.Emulator.RegisterToken(Dave, "dave", "other");
         await h.CreateIntegrationAsync();
         var address = h.Host!.Services.GetRequiredService<SecretApiServer>().BaseAddress!;
         Assert.Equal("127.0.0.1", address.Host);
-        return new ApiFixture(h, new HttpClient { BaseAddress = address });
+        HttpClient http;
+        byte[]? ca = null;
+        if (address.Scheme == Uri.UriSchemeHttp)
+        {
+            http = new HttpClient { BaseAddress = address };
+        }
+        else
+        {
+            ca = (await h.Client.CoreV1.ReadNamespacedSecretAsync(CertSecret, OperatorHarness.OperatorNamespace)).Data["ca.crt"];
+            http = new HttpClient(TestClients.TrustingOnly(ca, h.Time.GetUtcNow)) { BaseAddress = address };
+        }
+
+        var fixture = new ApiFixture(h, http, ca)
+        {
+            Admin = await ApiCallers.TokenAsync(h.Client, "platform", "root"),
+            WrongAudience = await ApiCallers.TokenAsync(h.Client, "platform", "root", audience: null),
+            Alice = KeyPrefix + "alice-" + Guid.NewGuid().ToString("N"),
+            Bob = KeyPrefix + "bob-" + Guid.NewGuid().ToString("N"),
+            Carol = KeyPrefix + "carol-" + Guid.NewGuid().ToString("N"),
+            Dave = KeyPrefix + "dave-" + Guid.NewGuid().ToString("N"),
+        };
+        foreach (var (key, subject) in new[] { (fixture.Alice, AliceSubject), (fixture.Bob, BobSubject), (fixture.Carol, MlTeam), (fixture.Dave, DaveSubject) })
+        {
+            await fixture.WriteApiKeyAsync(key[KeyPrefix.Length..], subject);
+        }
+
+        return fixture;
     }
 
     public static object Manifest(string name, string? integration = null, object[]? collaborators = null) => new
@@ -71,10 +136,18 @@ public sealed class ApiFixture : IAsyncDisposable
 
     public async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, string? token, object? body = null, string? apiKey = null, string? rawBody = null)
     {
+        var (status, json, _) = await ExchangeAsync(method, path, token, body, apiKey, rawBody);
+        return (status, json);
+    }
+
+    /// <summary>As <see cref="SendAsync"/>, with the response headers.</summary>
+    public async Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseHeaders Headers)> ExchangeAsync(
+        HttpMethod method, string path, string? token, object? body = null, string? apiKey = null, string? rawBody = null)
+    {
         using var request = new HttpRequestMessage(method, path);
         if (token is not null)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            Authenticate(request, token);
         }
 
         if (apiKey is not null)
@@ -94,7 +167,22 @@ public sealed class ApiFixture : IAsyncDisposable
             Bodies.Add(text);
         }
 
-        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response.Headers);
+    }
+
+    /// <summary>Puts <paramref name="credential"/> on the request: an API key (<see cref="KeyPrefix"/>) or a bearer token.</summary>
+    public static void Authenticate(HttpRequestMessage request, string credential)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(credential);
+        if (credential.StartsWith(KeyPrefix, StringComparison.Ordinal))
+        {
+            request.Headers.Add("X-Api-Key", credential[KeyPrefix.Length..]);
+        }
+        else
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        }
     }
 
     /// <summary>Creates a group as the tenant admin and returns its id.</summary>
@@ -107,6 +195,18 @@ public sealed class ApiFixture : IAsyncDisposable
 
     public Task<(HttpStatusCode Status, JsonNode? Body)> SetAsync(string id, string? token, params (string Key, string? Value)[] secrets) =>
         SendAsync(HttpMethod.Put, $"/v1/secret-groups/{id}", token, new { secrets = secrets.Select(s => new { key = s.Key, value = s.Value }).ToArray() });
+
+    /// <summary>As <see cref="SetAsync"/>, decided on group version <paramref name="version"/> (the body's resourceVersion).</summary>
+    public Task<(HttpStatusCode Status, JsonNode? Body)> SetAtAsync(string id, string? token, string version, params (string Key, string? Value)[] secrets) =>
+        SendAsync(HttpMethod.Put, $"/v1/secret-groups/{id}", token, new { secrets = secrets.Select(s => new { key = s.Key, value = s.Value }).ToArray(), resourceVersion = version });
+
+    /// <summary>The group's current resourceVersion as the API shows it to <paramref name="token"/>.</summary>
+    public async Task<string> VersionAsync(string id, string token)
+    {
+        var (status, body) = await SendAsync(HttpMethod.Get, $"/v1/secret-groups/{id}", token);
+        Assert.Equal(HttpStatusCode.OK, status);
+        return (string)body!["resourceVersion"]!;
+    }
 
     /// <summary>The values in the built-in store (the source Secret <c>&lt;tenant&gt;.&lt;group&gt;</c>).</summary>
     public async Task<Dictionary<string, string>> StoreValuesAsync(string group)
@@ -130,21 +230,20 @@ public sealed class ApiFixture : IAsyncDisposable
         }, $"managed Secret {Ns}/{group}", () => last is null ? "" : string.Join(",", last.Keys));
     }
 
+    /// <summary>Adds an API key for <paramref name="subject"/> to the keys Secret (by its hash, as an operator admin would).</summary>
     public async Task WriteApiKeyAsync(string key, string subject)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-        var secret = new V1Secret
-        {
-            Metadata = new V1ObjectMeta { Name = "secretgroup-api-keys", NamespaceProperty = OperatorHarness.OperatorNamespace },
-            Data = new Dictionary<string, byte[]> { [hash] = Encoding.UTF8.GetBytes(subject) },
-        };
-        await H.Client.CoreV1.CreateNamespacedSecretAsync(secret, OperatorHarness.OperatorNamespace);
+        var data = (await H.GetSecretAsync(OperatorHarness.OperatorNamespace, "secretgroup-api-keys"))?.Data ?? new Dictionary<string, byte[]>();
+        data[hash] = Encoding.UTF8.GetBytes(subject);
+        await TestClients.UpsertSecretAsync(H.Client, OperatorHarness.OperatorNamespace, "secretgroup-api-keys", data);
     }
 
     public static void AssertError(HttpStatusCode expected, (HttpStatusCode Status, JsonNode? Body) actual, string code, string? messagePart = null)
     {
-        Assert.Equal(expected, actual.Status);
-        Assert.Equal(code, (string?)actual.Body?["error"]?["code"]);
+        Assert.True(
+            expected == actual.Status && code == (string?)actual.Body?["error"]?["code"],
+            $"expected {(int)expected} {code}, got {(int)actual.Status} {actual.Body?.ToJsonString()}");
         if (messagePart is not null)
         {
             Assert.Contains(messagePart, (string?)actual.Body?["error"]?["message"] ?? "", StringComparison.Ordinal);

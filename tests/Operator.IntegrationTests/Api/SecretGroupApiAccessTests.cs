@@ -24,33 +24,33 @@ public sealed class SecretGroupApiAccessTests
         var id = await f.CreateAsync("roles");
 
         // viewer (team:ml) and no role
-        Assert.Equal(HttpStatusCode.OK, (await f.SendAsync(HttpMethod.Get, Url(id), ApiFixture.Carol)).Status);
-        ApiFixture.AssertError(HttpStatusCode.Forbidden, await f.SendAsync(HttpMethod.Get, Url(id), ApiFixture.Dave), "forbidden", "no role");
-        ApiFixture.AssertError(HttpStatusCode.Forbidden, await f.SetAsync(id, ApiFixture.Carol, ("K", "v")), "forbidden", "secret-group-editor");
-        ApiFixture.AssertError(HttpStatusCode.Forbidden, await f.SetAsync(id, ApiFixture.Dave, ("K", "v")), "forbidden");
+        Assert.Equal(HttpStatusCode.OK, (await f.SendAsync(HttpMethod.Get, Url(id), f.Carol)).Status);
+        ApiFixture.AssertError(HttpStatusCode.Forbidden, await f.SendAsync(HttpMethod.Get, Url(id), f.Dave), "forbidden", "no role");
+        ApiFixture.AssertError(HttpStatusCode.Forbidden, await f.SetAsync(id, f.Carol, ("K", "v")), "forbidden", "secret-group-editor");
+        ApiFixture.AssertError(HttpStatusCode.Forbidden, await f.SetAsync(id, f.Dave, ("K", "v")), "forbidden");
         Assert.Empty(await f.StoreValuesAsync("roles"));
 
         // editor: values yes, manifest no
-        Assert.Equal(HttpStatusCode.OK, (await f.SetAsync(id, ApiFixture.Bob, ("K", "v"))).Status);
-        ApiFixture.AssertError(HttpStatusCode.Forbidden, await f.SendAsync(HttpMethod.Put, "/v1/secret-groups", ApiFixture.Bob, ApiFixture.Manifest("roles")), "forbidden", "secret-group-admin");
+        Assert.Equal(HttpStatusCode.OK, (await f.SetAsync(id, f.Bob, ("K", "v"))).Status);
+        ApiFixture.AssertError(HttpStatusCode.Forbidden, await f.SendAsync(HttpMethod.Put, "/v1/secret-groups", f.Bob, ApiFixture.Manifest("roles")), "forbidden", "secret-group-admin");
 
         // group admin: manifest update keeps the keys; creating a new group needs a tenant admin
-        object[] fewer = [new { role_id = "secret-group-admin", subject = "user:alice" }, new { role_id = "secret-group-viewer", subject = "user:dave" }];
-        var (status, updated) = await f.SendAsync(HttpMethod.Put, "/v1/secret-groups", ApiFixture.Alice, ApiFixture.Manifest("roles", collaborators: fewer));
+        object[] fewer = [new { role_id = "secret-group-admin", subject = ApiFixture.AliceSubject }, new { role_id = "secret-group-viewer", subject = ApiFixture.DaveSubject }];
+        var (status, updated) = await f.SendAsync(HttpMethod.Put, "/v1/secret-groups", f.Alice, ApiFixture.Manifest("roles", collaborators: fewer));
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(id, (string?)updated!["id"]);
         var cr = (await f.H.GetGroupAsync(ApiFixture.Ns, "roles"))!;
-        Assert.Equal(["user:alice", "user:dave"], cr.Spec.Collaborators!.Select(c => c.Subject));
+        Assert.Equal([ApiFixture.AliceSubject, ApiFixture.DaveSubject], cr.Spec.Collaborators!.Select(c => c.Subject));
         Assert.Equal(["K"], cr.Spec.Secrets!.Select(s => s.Key));
-        ApiFixture.AssertError(HttpStatusCode.Forbidden, await f.SendAsync(HttpMethod.Put, "/v1/secret-groups", ApiFixture.Alice, ApiFixture.Manifest("alices-own")), "forbidden", "tenant admin");
+        ApiFixture.AssertError(HttpStatusCode.Forbidden, await f.SendAsync(HttpMethod.Put, "/v1/secret-groups", f.Alice, ApiFixture.Manifest("alices-own")), "forbidden", "tenant admin");
         Assert.Null(await f.H.GetGroupAsync(ApiFixture.Ns, "alices-own"));
 
         // dave is a viewer now, bob has no role any more
-        await OperatorHarness.WaitForAsync(async () => (await f.SendAsync(HttpMethod.Get, Url(id), ApiFixture.Dave)).Status == HttpStatusCode.OK, "dave may view");
-        ApiFixture.AssertError(HttpStatusCode.Forbidden, await f.SetAsync(id, ApiFixture.Bob, ("K", "v2")), "forbidden");
+        await OperatorHarness.WaitForAsync(async () => (await f.SendAsync(HttpMethod.Get, Url(id), f.Dave)).Status == HttpStatusCode.OK, "dave may view");
+        ApiFixture.AssertError(HttpStatusCode.Forbidden, await f.SetAsync(id, f.Bob, ("K", "v2")), "forbidden");
 
         // tenant admin holds every role without being a collaborator
-        Assert.Equal(HttpStatusCode.OK, (await f.SetAsync(id, ApiFixture.Admin, ("K", "v3"))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await f.SetAsync(id, f.Admin, ("K", "v3"))).Status);
         Assert.Equal("v3", (await f.StoreValuesAsync("roles"))["K"]);
     }
 
@@ -58,39 +58,39 @@ public sealed class SecretGroupApiAccessTests
     public async Task List_PagesFiltersByFqn_AndShowsOnlyViewableGroups()
     {
         await using var f = await ApiFixture.StartAsync();
-        object[] mlViewer = [new { role_id = "secret-group-viewer", subject = "team:ml" }];
+        object[] mlViewer = [new { role_id = "secret-group-viewer", subject = ApiFixture.MlTeam }];
         await f.CreateAsync("g1", mlViewer);
         await f.CreateAsync("g2", mlViewer);
-        await f.CreateAsync("g3", [new { role_id = "secret-group-admin", subject = "user:alice" }]);
-        await OperatorHarness.WaitForAsync(async () => (int?)(await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", ApiFixture.Admin)).Body?["pagination"]?["total"] == 3, "three groups listed");
+        await f.CreateAsync("g3", [new { role_id = "secret-group-admin", subject = ApiFixture.AliceSubject }]);
+        await OperatorHarness.WaitForAsync(async () => (int?)(await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", f.Admin)).Body?["pagination"]?["total"] == 3, "three groups listed");
 
-        var (_, first) = await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?limit=2", ApiFixture.Admin);
+        var (_, first) = await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?limit=2", f.Admin);
         Assert.Equal(["g1", "g2"], first!["data"]!.AsArray().Select(g => (string)g!["manifest"]!["name"]!));
         Assert.Equal((3, 0, 2), ((int)first["pagination"]!["total"]!, (int)first["pagination"]!["offset"]!, (int)first["pagination"]!["limit"]!));
-        var (_, second) = await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?limit=2&offset=2", ApiFixture.Admin);
+        var (_, second) = await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?limit=2&offset=2", f.Admin);
         Assert.Equal(["g3"], second!["data"]!.AsArray().Select(g => (string)g!["manifest"]!["name"]!));
-        Assert.Equal(100, (int)(await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", ApiFixture.Admin)).Body!["pagination"]!["limit"]!);
+        Assert.Equal(100, (int)(await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", f.Admin)).Body!["pagination"]!["limit"]!);
 
-        var (_, carol) = await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", ApiFixture.Carol);
+        var (_, carol) = await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", f.Carol);
         Assert.Equal(["g1", "g2"], carol!["data"]!.AsArray().Select(g => (string)g!["manifest"]!["name"]!));
         Assert.Equal(2, (int)carol["pagination"]!["total"]!);
-        var (daveStatus, dave) = await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", ApiFixture.Dave);
+        var (daveStatus, dave) = await f.SendAsync(HttpMethod.Get, "/v1/secret-groups", f.Dave);
         Assert.Equal(HttpStatusCode.OK, daveStatus);
         Assert.Empty(dave!["data"]!.AsArray());
 
-        var (_, byFqn) = await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?fqn=acme:g2", ApiFixture.Carol);
+        var (_, byFqn) = await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?fqn=acme:g2", f.Carol);
         Assert.Equal("acme:g2", (string?)Assert.Single(byFqn!["data"]!.AsArray())!["fqn"]);
-        Assert.Empty((await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?fqn=acme:g3", ApiFixture.Carol)).Body!["data"]!.AsArray());
-        Assert.Empty((await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?fqn=acme:nope", ApiFixture.Admin)).Body!["data"]!.AsArray());
+        Assert.Empty((await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?fqn=acme:g3", f.Carol)).Body!["data"]!.AsArray());
+        Assert.Empty((await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?fqn=acme:nope", f.Admin)).Body!["data"]!.AsArray());
 
-        ApiFixture.AssertError(HttpStatusCode.UnprocessableEntity, await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?fqn=Not_An_Fqn", ApiFixture.Admin), "validation_failed", "fqn");
+        ApiFixture.AssertError(HttpStatusCode.UnprocessableEntity, await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?fqn=Not_An_Fqn", f.Admin), "validation_failed", "fqn");
         foreach (var bad in new[] { "limit=0", "limit=1001", "limit=x" })
         {
-            ApiFixture.AssertError(HttpStatusCode.UnprocessableEntity, await f.SendAsync(HttpMethod.Get, $"/v1/secret-groups?{bad}", ApiFixture.Admin), "validation_failed", "limit");
+            ApiFixture.AssertError(HttpStatusCode.UnprocessableEntity, await f.SendAsync(HttpMethod.Get, $"/v1/secret-groups?{bad}", f.Admin), "validation_failed", "limit");
         }
 
-        ApiFixture.AssertError(HttpStatusCode.UnprocessableEntity, await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?offset=-1", ApiFixture.Admin), "validation_failed", "offset");
-        Assert.Equal(HttpStatusCode.OK, (await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?limit=1000&offset=0", ApiFixture.Admin)).Status);
+        ApiFixture.AssertError(HttpStatusCode.UnprocessableEntity, await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?offset=-1", f.Admin), "validation_failed", "offset");
+        Assert.Equal(HttpStatusCode.OK, (await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?limit=1000&offset=0", f.Admin)).Status);
     }
 
     [Fact]
@@ -106,17 +106,17 @@ public sealed class SecretGroupApiAccessTests
         Assert.Null(await f.H.GetGroupAsync(ApiFixture.Ns, "x"));
 
         // 404
-        ApiFixture.AssertError(HttpStatusCode.NotFound, await f.SendAsync(HttpMethod.Get, Url("no-such-id"), ApiFixture.Admin), "not_found", "no-such-id");
-        ApiFixture.AssertError(HttpStatusCode.NotFound, await f.SetAsync("no-such-id", ApiFixture.Admin, ("K", "v")), "not_found");
-        ApiFixture.AssertError(HttpStatusCode.NotFound, await f.SendAsync(HttpMethod.Delete, Url("no-such-id"), ApiFixture.Admin), "not_found");
+        ApiFixture.AssertError(HttpStatusCode.NotFound, await f.SendAsync(HttpMethod.Get, Url("no-such-id"), f.Admin), "not_found", "no-such-id");
+        ApiFixture.AssertError(HttpStatusCode.NotFound, await f.SetAsync("no-such-id", f.Admin, ("K", "v")), "not_found");
+        ApiFixture.AssertError(HttpStatusCode.NotFound, await f.SendAsync(HttpMethod.Delete, Url("no-such-id"), f.Admin), "not_found");
 
         // 409: the FQN belongs to a group in another namespace
         await f.H.CreateGroupAsync("team-b", "taken", []);
         // Wait (with side-effect-free GETs) until the API's cache knows the group in team-b; a PUT before that would create one.
         await OperatorHarness.WaitForAsync(
-            async () => (await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?fqn=acme:taken", ApiFixture.Admin)).Body?["data"]?.AsArray().Count == 1,
+            async () => (await f.SendAsync(HttpMethod.Get, "/v1/secret-groups?fqn=acme:taken", f.Admin)).Body?["data"]?.AsArray().Count == 1,
             "the API to see the group in team-b");
-        ApiFixture.AssertError(HttpStatusCode.Conflict, await f.SendAsync(HttpMethod.Put, "/v1/secret-groups", ApiFixture.Admin, ApiFixture.Manifest("taken")), "conflict", "team-b");
+        ApiFixture.AssertError(HttpStatusCode.Conflict, await f.SendAsync(HttpMethod.Put, "/v1/secret-groups", f.Admin, ApiFixture.Manifest("taken")), "conflict", "team-b");
         Assert.Null(await f.H.GetGroupAsync(ApiFixture.Ns, "taken"));
 
         // 422 on the manifest, each naming its field; nothing is created
@@ -133,20 +133,20 @@ public sealed class SecretGroupApiAccessTests
         ];
         foreach (var (body, field) in invalid)
         {
-            ApiFixture.AssertError(HttpStatusCode.UnprocessableEntity, await f.SendAsync(HttpMethod.Put, "/v1/secret-groups", ApiFixture.Admin, body), "validation_failed", field + ":");
+            ApiFixture.AssertError(HttpStatusCode.UnprocessableEntity, await f.SendAsync(HttpMethod.Put, "/v1/secret-groups", f.Admin, body), "validation_failed", field + ":");
         }
 
-        ApiFixture.AssertError(HttpStatusCode.UnprocessableEntity, await f.SendAsync(HttpMethod.Put, "/v1/secret-groups", ApiFixture.Admin, rawBody: "{not json"), "validation_failed", "body");
+        ApiFixture.AssertError(HttpStatusCode.UnprocessableEntity, await f.SendAsync(HttpMethod.Put, "/v1/secret-groups", f.Admin, rawBody: "{not json"), "validation_failed", "body");
         Assert.Null(await f.H.GetGroupAsync(ApiFixture.Ns, "ok"));
 
         // dryRun validates and answers with the would-be group, writing nothing
-        var (dryStatus, dry) = await f.SendAsync(HttpMethod.Put, "/v1/secret-groups", ApiFixture.Admin, new { manifest = new { type = "secret-group", name = "dry", integration_fqn = fqn }, dryRun = true });
+        var (dryStatus, dry) = await f.SendAsync(HttpMethod.Put, "/v1/secret-groups", f.Admin, new { manifest = new { type = "secret-group", name = "dry", integration_fqn = fqn }, dryRun = true });
         Assert.Equal(HttpStatusCode.OK, dryStatus);
         Assert.Equal("acme:dry", (string?)dry!["fqn"]);
         Assert.Null(await f.H.GetGroupAsync(ApiFixture.Ns, "dry"));
 
         // unknown route: still JSON
-        ApiFixture.AssertError(HttpStatusCode.NotFound, await f.SendAsync(HttpMethod.Get, "/v2/nothing", ApiFixture.Admin), "not_found");
+        ApiFixture.AssertError(HttpStatusCode.NotFound, await f.SendAsync(HttpMethod.Get, "/v2/nothing", f.Admin), "not_found");
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public sealed class SecretGroupApiAccessTests
     {
         await using var f = await ApiFixture.StartAsync();
         var id = await f.CreateAsync("keyed");
-        await f.WriteApiKeyAsync("key-for-bob-123", "user:bob");
+        await f.WriteApiKeyAsync("key-for-bob-123", ApiFixture.BobSubject);
 
         var (status, _) = await f.SetAsync(id, token: null, ("K", "v"));
         Assert.Equal(HttpStatusCode.Unauthorized, status);

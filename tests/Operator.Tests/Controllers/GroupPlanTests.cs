@@ -24,6 +24,9 @@ public sealed class GroupPlanTests
 
         public Task DeleteAsync(string path, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+
+        public Task<StoreValue?> ReadVersionAsync(string path, string version, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task ValidateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;

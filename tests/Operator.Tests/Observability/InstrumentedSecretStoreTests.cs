@@ -133,6 +133,9 @@ public sealed class InstrumentedSecretStoreTests : IDisposable
 
         public Task DeleteAsync(string path, CancellationToken cancellationToken) => Task.CompletedTask;
 
+
+        public Task<StoreValue?> ReadVersionAsync(string path, string version, CancellationToken cancellationToken) => Task.FromResult<StoreValue?>(null);
+
         public Task ValidateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -37,6 +37,9 @@ public interface IStoreFixture : IAsyncDisposable
 
     /// <summary>The largest value the service documents for <paramref name="key"/> alone at its default path (as the store keeps it).</summary>
     int MaxValueBytes(string key) => Store.Capabilities.MaxValueBytes;
+
+    /// <summary>Whether the service keeps earlier versions readable (the built-in store keeps only the current one).</summary>
+    bool KeepsHistory => true;
 }
 
 /// <summary>The cases every store passes; a store's test class derives from this and supplies its fixture.</summary>
@@ -84,6 +87,25 @@ public abstract class StoreConformanceTests
 
         Assert.Equal("v2", second!.Text());
         Assert.NotEqual(first!.Version, second!.Version);
+    }
+
+    [Fact]
+    public async Task EachWrite_IsAVersion_ThatReadsBackByItsName()
+    {
+        await using var f = await CreateFixtureAsync();
+        var path = PathOf(f, "VERSIONED");
+        var first = await f.Store.WriteAsync(path, "one"u8.ToArray(), CancellationToken.None);
+        var second = await f.Store.WriteAsync(path, "two"u8.ToArray(), CancellationToken.None);
+
+        Assert.NotEqual(first, second);
+        Assert.Equal(second, (await f.Store.ReadAsync(path, CancellationToken.None))!.Version);
+        var current = await f.Store.ReadVersionAsync(path, second!, CancellationToken.None);
+        Assert.Equal(("two", second), (current!.Text(), current!.Version));
+        var earlier = await f.Store.ReadVersionAsync(path, first!, CancellationToken.None);
+        Assert.Equal(f.KeepsHistory ? "one" : null, earlier?.Text());
+        Assert.Null(await f.Store.ReadVersionAsync(path, "99999", CancellationToken.None));
+        Assert.Null(await f.Store.ReadVersionAsync(path, "not a version", CancellationToken.None));
+        Assert.Null(await f.Store.ReadVersionAsync(PathOf(f, "NEVER_WRITTEN"), second!, CancellationToken.None));
     }
 
     [Fact]

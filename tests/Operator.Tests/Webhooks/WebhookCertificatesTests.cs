@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Operator.References;
 using Operator.Testing.Kube;
+using Operator.Tls;
 using Operator.Webhooks;
 
 namespace Operator.Tests.Webhooks;

@@ -96,6 +96,26 @@ public sealed class SecretStoreIntegrationSpec
     [Description("Allow plain http to an endpoint that is not this machine: credentials and values travel unencrypted. Condition Insecure is True while set.")]
     [JsonPropertyName("insecure")]
     public bool? Insecure { get; set; }
+
+    [Default(DeletionPolicies.Retain)]
+    [EnumValues(DeletionPolicies.Retain, DeletionPolicies.Delete)]
+    [Description("What happens in the store to a key removed from a group through the REST API: Retain keeps the value (the key only leaves the group and its Secret), Delete deletes it.")]
+    [JsonPropertyName("deletionPolicy")]
+    public string? DeletionPolicy { get; set; }
+}
+
+/// <summary>Values of <c>spec.deletionPolicy</c>; anything but <see cref="Delete"/> keeps values in the store.</summary>
+public static class DeletionPolicies
+{
+    public const string Retain = "Retain";
+    public const string Delete = "Delete";
+
+    /// <summary>Whether removing a key from a group on <paramref name="integration"/> deletes its value from the store.</summary>
+    public static bool DeletesValues(SecretStoreIntegration integration)
+    {
+        ArgumentNullException.ThrowIfNull(integration);
+        return integration.Spec.DeletionPolicy == Delete;
+    }
 }
 
 /// <summary>Which namespaces may use an integration, and whether they may read arbitrary paths.</summary>

@@ -86,6 +86,34 @@ public sealed class SsmStore : ISecretStore
         return values.TryGetValue(path, out var v) ? v : null;
     }
 
+    /// <summary>GetParameter of <c>name:version</c>, SSM's selector for one of the (up to 100) versions it keeps.</summary>
+    public async Task<StoreValue?> ReadVersionAsync(string path, string version, CancellationToken cancellationToken)
+    {
+        SsmPaths.Check(path);
+        if (!long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
+        {
+            return null;
+        }
+
+        var selector = $"{path}:{number.ToString(CultureInfo.InvariantCulture)}";
+        var parameter = await CallAsync(
+            "GetParameter",
+            $"'{selector}'",
+            async c =>
+            {
+                try
+                {
+                    return (await client.GetParameterAsync(new GetParameterRequest { Name = selector, WithDecryption = true }, c).ConfigureAwait(false)).Parameter;
+                }
+                catch (Exception e) when (e is ParameterNotFoundException or ParameterVersionNotFoundException)
+                {
+                    return null;
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+        return parameter is null ? null : new StoreValue(StoreText.Decode(parameter.Value), (parameter.Version ?? number).ToString(CultureInfo.InvariantCulture));
+    }
+
     public async Task<string?> WriteAsync(string path, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
     {
         SsmPaths.Check(path);

@@ -64,6 +64,15 @@ public sealed class AzureKeyVaultStore(SecretClient client, Uri vault, StoreCont
         return GetAsync(path, cancellationToken);
     }
 
+    /// <summary>GET secrets/{name}/{version}: Key Vault keeps every version until the secret is purged.</summary>
+    public Task<StoreValue?> ReadVersionAsync(string path, string version, CancellationToken cancellationToken)
+    {
+        CheckName(path);
+
+        // Versions are 32 hex characters; anything else would be a different URL, not a version.
+        return version.Length == 32 && version.All(char.IsAsciiHexDigit) ? GetAsync(path, cancellationToken, version) : Task.FromResult<StoreValue?>(null);
+    }
+
     public async Task<string?> WriteAsync(string path, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
     {
         CheckName(path);
@@ -107,12 +116,12 @@ public sealed class AzureKeyVaultStore(SecretClient client, Uri vault, StoreCont
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private Task<StoreValue?> GetAsync(string name, CancellationToken cancellationToken) =>
+    private Task<StoreValue?> GetAsync(string name, CancellationToken cancellationToken, string? version = null) =>
         CallAsync("read", name, async ct =>
         {
             try
             {
-                var secret = (await client.GetSecretAsync(name, cancellationToken: ct).ConfigureAwait(false)).Value;
+                var secret = (await client.GetSecretAsync(name, version, ct).ConfigureAwait(false)).Value;
                 return new StoreValue(StoreText.Decode(secret.Value), secret.Properties.Version);
             }
             catch (RequestFailedException e) when (e.Status == 404)

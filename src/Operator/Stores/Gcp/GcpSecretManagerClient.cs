@@ -11,11 +11,15 @@ public sealed class GcpSecretManagerClient(HttpClient http, Uri baseUri, GcpToke
 {
     /// <summary>The latest version's payload and version number, or null when the secret or its versions do not exist.</summary>
     public Task<(byte[] Data, string Version)?> AccessLatestAsync(string project, string id, CancellationToken cancellationToken) =>
-        retry.ExecuteAsync(ct => AccessLatestOnceAsync(project, id, ct), cancellationToken);
+        AccessAsync(project, id, "latest", cancellationToken);
 
-    private async Task<(byte[] Data, string Version)?> AccessLatestOnceAsync(string project, string id, CancellationToken cancellationToken)
+    /// <summary>One version's payload (<paramref name="wanted"/> a number or <c>latest</c>), or null when it does not exist or is destroyed.</summary>
+    public Task<(byte[] Data, string Version)?> AccessAsync(string project, string id, string wanted, CancellationToken cancellationToken) =>
+        retry.ExecuteAsync(ct => AccessOnceAsync(project, id, wanted, ct), cancellationToken);
+
+    private async Task<(byte[] Data, string Version)?> AccessOnceAsync(string project, string id, string wanted, CancellationToken cancellationToken)
     {
-        var body = await SendOnceAsync(HttpMethod.Get, $"projects/{project}/secrets/{id}/versions/latest:access", null, $"read secret '{id}'", cancellationToken).ConfigureAwait(false);
+        var body = await SendOnceAsync(HttpMethod.Get, $"projects/{project}/secrets/{id}/versions/{wanted}:access", null, $"read secret '{id}'", cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
             return null;

@@ -54,6 +54,17 @@ public sealed class GcpSecretManagerStore(GcpSecretManagerClient client, string 
         return values.TryGetValue(path, out var v) ? v : null;
     }
 
+    public async Task<StoreValue?> ReadVersionAsync(string path, string version, CancellationToken cancellationToken)
+    {
+        var (p, id) = GcpSecretIds.Resolve(path, project);
+        if (!long.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number < 1)
+        {
+            return null;
+        }
+
+        return await client.AccessAsync(p, id, version, cancellationToken).ConfigureAwait(false) is { } found ? new StoreValue(found.Data, found.Version) : null;
+    }
+
     public async Task<string?> WriteAsync(string path, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
     {
         var (p, id) = GcpSecretIds.Resolve(path, project);

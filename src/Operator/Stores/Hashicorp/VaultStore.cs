@@ -73,6 +73,19 @@ internal sealed class VaultStore(VaultClient client, string kvMount, string root
         return values.TryGetValue(path, out var v) ? v : null;
     }
 
+    /// <summary>A field of one version of its entry (KV v2 keeps <c>max_versions</c>, 10 by default; older ones answer 404).</summary>
+    public async Task<StoreValue?> ReadVersionAsync(string path, string version, CancellationToken cancellationToken)
+    {
+        var target = VaultPath.Parse(path);
+        if (!long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
+        {
+            return null;
+        }
+
+        var entry = await ReadEntryAsync(target.Entry, cancellationToken, number).ConfigureAwait(false);
+        return entry.Version == number && entry.Data?[target.Field] is { } value ? new StoreValue(BytesOf(value), version) : null;
+    }
+
     public async Task<string?> WriteAsync(string path, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
     {
         var target = VaultPath.Parse(path);
@@ -143,15 +156,17 @@ internal sealed class VaultStore(VaultClient client, string kvMount, string root
         throw new SecretStoreException(StoreErrorKind.Unavailable, $"'{kvMount}/{target.Entry}' changed during {CasAttempts} writes in a row (check-and-set); will retry");
     }
 
-    private async Task<Entry> ReadEntryAsync(string entry, CancellationToken cancellationToken)
+    /// <summary>The entry's latest version, or version <paramref name="version"/> when given.</summary>
+    private async Task<Entry> ReadEntryAsync(string entry, CancellationToken cancellationToken, long? version = null)
     {
-        var response = await client.SendAsync(HttpMethod.Get, DataPath(entry), null, $"kv.read of '{kvMount}/{entry}'", cancellationToken).ConfigureAwait(false);
+        var path = DataPath(entry) + (version is { } n ? $"?version={n.ToString(CultureInfo.InvariantCulture)}" : "");
+        var response = await client.SendAsync(HttpMethod.Get, path, null, $"kv.read of '{kvMount}/{entry}'", cancellationToken).ConfigureAwait(false);
         var metadataVersion = response.Body?["data"]?["metadata"]?["version"];
-        var version = metadataVersion is JsonValue v && v.TryGetValue<long>(out var n) ? n : 0;
+        var found = metadataVersion is JsonValue v && v.TryGetValue<long>(out var number) ? number : 0;
         if (response.Status == HttpStatusCode.NotFound)
         {
             // A deleted latest version answers 404 with its metadata: writes must check-and-set against it.
-            return new Entry(version, null);
+            return new Entry(found, null);
         }
 
         if (!response.IsSuccess)
@@ -161,10 +176,10 @@ internal sealed class VaultStore(VaultClient client, string kvMount, string root
 
         if (response.Body?["data"]?["data"] is not JsonObject fields)
         {
-            return new Entry(version, null);
+            return new Entry(found, null);
         }
 
-        return new Entry(version, fields.DeepClone().AsObject());
+        return new Entry(found, fields.DeepClone().AsObject());
     }
 
     /// <summary>A string field is text (or a binary data URL); a number, boolean or object is its JSON text.</summary>

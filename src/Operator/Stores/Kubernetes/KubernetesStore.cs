@@ -69,6 +69,13 @@ public sealed class KubernetesStore(IKubernetes client, string sourceNamespace, 
         return values.TryGetValue(path, out var v) ? v : null;
     }
 
+    /// <summary>A Secret keeps no history: only the current version (its resourceVersion) can be read.</summary>
+    public async Task<StoreValue?> ReadVersionAsync(string path, string version, CancellationToken cancellationToken)
+    {
+        var current = await ReadAsync(path, cancellationToken).ConfigureAwait(false);
+        return current?.Version == version ? current : null;
+    }
+
     public async Task<string?> WriteAsync(string path, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
     {
         var (name, key) = Split(path);

@@ -90,14 +90,37 @@ public sealed partial class SsmFake
     private Answer GetParameter(JsonObject request)
     {
         var name = (string?)request["Name"] ?? "";
-        if (Denied(name))
+
+        // "To query by parameter version, use "Name": "name:version"": the selector follows the last ':' after the path.
+        var colon = name.LastIndexOf(':');
+        var selector = colon > name.LastIndexOf('/') && colon >= 0 ? name[(colon + 1)..] : null;
+        var bare = selector is null ? name : name[..colon];
+        if (Denied(bare))
         {
-            return AccessDenied("GetParameter", name);
+            return AccessDenied("GetParameter", bare);
         }
 
-        return parameters.TryGetValue(name, out var p)
-            ? Ok(new JsonObject { ["Parameter"] = ToJson(p, Decrypt(request)) })
-            : Error(400, "ParameterNotFound", $"Parameter {name} not found.");
+        if (!parameters.TryGetValue(bare, out var p))
+        {
+            return Error(400, "ParameterNotFound", $"Parameter {bare} not found.");
+        }
+
+        if (selector is null)
+        {
+            return Ok(new JsonObject { ["Parameter"] = ToJson(p, Decrypt(request)) });
+        }
+
+        var kept = long.TryParse(selector, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? history[bare].Find(v => v.Version == number)
+            : null;
+        if (kept is null)
+        {
+            return Error(400, "ParameterVersionNotFound", $"Systems Manager could not find version {selector} of {bare}. Verify the version and try again.");
+        }
+
+        var answer = ToJson(kept, Decrypt(request));
+        answer["Selector"] = $":{selector}";
+        return Ok(new JsonObject { ["Parameter"] = answer });
     }
 
     private Answer GetParameters(JsonObject request)
@@ -219,6 +242,7 @@ public sealed partial class SsmFake
             return AccessDenied("DeleteParameter", name);
         }
 
+        history.Remove(name);
         return parameters.Remove(name) ? Ok([]) : Error(400, "ParameterNotFound", $"Parameter {name} not found.");
     }
 

@@ -26,6 +26,10 @@ public sealed partial class SsmFake : IAsyncDisposable
     private readonly TimeProvider time;
     private readonly Lock gate = new();
     private readonly Dictionary<string, Parameter> parameters = new(StringComparer.Ordinal);
+
+    // Every kept version by name, oldest first: "Parameter Store keeps up to 100 versions; when you create the 101st,
+    // the oldest is deleted" (unless it has a label, which the fake never sets).
+    private readonly Dictionary<string, List<Parameter>> history = new(StringComparer.Ordinal);
     private readonly HashSet<string> allowedKeys = new(StringComparer.Ordinal) { DefaultAccessKeyId };
     private readonly Dictionary<string, string> sessionTokens = new(StringComparer.Ordinal);
     private readonly List<Call> calls = [];
@@ -43,6 +47,9 @@ public sealed partial class SsmFake : IAsyncDisposable
 
     /// <summary>One API call as the fake saw it.</summary>
     public sealed record Call(string Operation, DateTimeOffset At, string? AccessKeyId, int Status);
+
+    /// <summary>Versions of one parameter Parameter Store keeps.</summary>
+    public const int MaxVersions = 100;
 
     private sealed record Parameter(string Name, string Value, long Version, string Type, string? KeyId, DateTimeOffset Modified);
 
@@ -218,7 +225,19 @@ public sealed partial class SsmFake : IAsyncDisposable
     private long Store(string name, string value, string type, string? keyId)
     {
         var version = parameters.TryGetValue(name, out var old) ? old.Version + 1 : 1;
-        parameters[name] = new Parameter(name, value, version, type, keyId, time.GetUtcNow());
+        var parameter = new Parameter(name, value, version, type, keyId, time.GetUtcNow());
+        parameters[name] = parameter;
+        if (!history.TryGetValue(name, out var versions))
+        {
+            history[name] = versions = [];
+        }
+
+        versions.Add(parameter);
+        if (versions.Count > MaxVersions)
+        {
+            versions.RemoveAt(0);
+        }
+
         return version;
     }
 

@@ -19,6 +19,9 @@ public sealed partial class VaultFake
     private readonly Dictionary<(string Namespace, string Mount, string Entry), List<KvVersion>> entries = [];
     private int concurrentWrites;
 
+    /// <summary>The KV v2 engine's default <c>max_versions</c>: versions a read by number can still find.</summary>
+    public const int MaxVersions = 10;
+
     private sealed record KvVersion(JsonObject Data, DateTimeOffset Created, DateTimeOffset? Deleted);
 
     /// <summary>Mounts another KV v2 engine at <paramref name="mount"/> (<c>secret</c> is mounted at start).</summary>
@@ -102,7 +105,7 @@ public sealed partial class VaultFake
     }
 
     // Called under the gate.
-    private (int, JsonNode?) Kv(VaultRoute route, string ns, string method, JsonObject? body)
+    private (int, JsonNode?) Kv(VaultRoute route, string ns, string method, JsonObject? body, string? versionQuery)
     {
         var key = (ns, route.Mount, route.Entry);
         entries.TryGetValue(key, out var versions);
@@ -114,8 +117,16 @@ public sealed partial class VaultFake
                     return (404, new JsonObject { ["errors"] = new JsonArray() });
                 }
 
-                var latest = versions[^1];
-                var metadata = Metadata(versions.Count, latest);
+                // GET data/:path?version=N; 0 or none is the latest. KV v2 keeps max_versions (10 by default): an older
+                // version, or one not written yet, answers 404.
+                var wanted = long.TryParse(versionQuery, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : versions.Count;
+                if (wanted > versions.Count || wanted <= versions.Count - MaxVersions)
+                {
+                    return (404, new JsonObject { ["errors"] = new JsonArray() });
+                }
+
+                var latest = versions[(int)wanted - 1];
+                var metadata = Metadata(wanted, latest);
                 return latest.Deleted is null
                     ? (200, new JsonObject { ["data"] = new JsonObject { ["data"] = Fields(latest.Data), ["metadata"] = metadata } })
                     : (404, new JsonObject { ["data"] = new JsonObject { ["data"] = null, ["metadata"] = metadata } });

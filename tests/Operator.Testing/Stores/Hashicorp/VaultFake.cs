@@ -159,7 +159,7 @@ public sealed partial class VaultFake : IAsyncDisposable
                 "token.lookup" => LookupSelf(token!),
                 "token.renew" => RenewSelf(token!, body),
                 "token.revoke" => RevokeSelf(token!),
-                _ => Kv(route, ns, context.Request.Method, body),
+                _ => Kv(route, ns, context.Request.Method, body, context.Request.Query["version"].FirstOrDefault()),
             };
         }
     }

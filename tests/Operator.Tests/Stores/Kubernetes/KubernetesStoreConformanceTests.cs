@@ -46,6 +46,8 @@ public sealed class KubernetesStoreConformanceTests : StoreConformanceTests
 
         public int ExpectedReadCalls(int keys) => 1; // one Secret per group
 
+        public bool KeepsHistory => false; // a Secret has only its current data
+
         public async Task SeedAsync(string path, string value)
         {
             var (name, key) = KubernetesStore.Split(path);

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Operator.Webhooks;
+namespace Operator.Tls;
 
-/// <summary>Issues the webhook's own CA and serving certificates (ECDSA P-256) and reads them back from PEM.</summary>
+/// <summary>Issues the operator's own CAs and serving certificates (ECDSA P-256) and reads them back from PEM.</summary>
 internal static class CertificateAuthority
 {
     public static X509Certificate2 CreateCa(string commonName, DateTimeOffset now, TimeSpan lifetime)
