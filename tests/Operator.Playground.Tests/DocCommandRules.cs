@@ -57,14 +57,21 @@ public static partial class DocCommandRules
         // The REST API README has the reader pick an API key in $KEY, and the operator runs in <operator-ns>.
         { } t when t.Contains("\"$KEY\"", StringComparison.Ordinal) =>
             ["export KEY=playground-example-api-key", "kubectl get ns secretgroup-system || kubectl create ns secretgroup-system"],
+        // The curl walk-through takes a token of "a --tenant-admins ServiceAccount"; the README above it creates ci-bot.
+        { } t when t.StartsWith("TOKEN=$(kubectl -n platform create token ci-bot", StringComparison.Ordinal) =>
+            ["kubectl get ns platform || kubectl create ns platform", "kubectl -n platform get sa ci-bot || kubectl -n platform create sa ci-bot"],
         // Recovery steps for a cluster where the webhook configuration was installed.
         { } t when t.StartsWith("kubectl delete mutatingwebhookconfiguration", StringComparison.Ordinal) =>
             ["kubectl apply -f config/webhook/mutating_webhook_configuration.yaml"],
         _ => [],
     };
 
-    /// <summary>Commands that take away what other blocks use (CRDs, namespaces) run on a playground of their own.</summary>
-    public static bool Isolated(DocCommand command) => command?.Text.StartsWith("kubectl delete", StringComparison.Ordinal) == true;
+    /// <summary>
+    /// Commands that take away what other blocks use (CRDs, namespaces), or create a namespace another block's setup
+    /// may have created first, run on a playground of their own.
+    /// </summary>
+    public static bool Isolated(DocCommand command) =>
+        command?.Text is { } text && (text.StartsWith("kubectl delete", StringComparison.Ordinal) || text.StartsWith("kubectl create namespace", StringComparison.Ordinal));
 
     /// <summary>The command with its placeholders filled in; an unknown placeholder fails the test, naming it.</summary>
     public static string Filled(DocCommand command)

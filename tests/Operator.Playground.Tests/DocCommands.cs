@@ -107,10 +107,22 @@ public static partial class DocCommands
             }
 
             var command = new StringBuilder(first.TrimEnd());
-            while (command.Length > 0 && command[^1] == '\\' && j + 1 < body.Count)
+            while (j + 1 < body.Count && command.Length > 0)
             {
-                command.Length--;
-                command.Append(' ').Append(body[++j].Text.Trim());
+                if (OpenQuote(command.ToString()))
+                {
+                    // A quoted argument over several lines (a JSON body): the shell keeps its line breaks.
+                    command.Append('\n').Append(body[++j].Text.TrimEnd());
+                }
+                else if (command[^1] == '\\')
+                {
+                    command.Length--;
+                    command.Append(' ').Append(body[++j].Text.Trim());
+                }
+                else
+                {
+                    break;
+                }
             }
 
             var text = WithoutComment(command.ToString()).Trim();
@@ -193,6 +205,34 @@ public static partial class DocCommands
         }
 
         return blocks;
+    }
+
+    /// <summary>True when a quote opened in <paramref name="command"/> (outside a comment) is not closed yet.</summary>
+    private static bool OpenQuote(string command)
+    {
+        char? quote = null;
+        for (var k = 0; k < command.Length; k++)
+        {
+            var c = command[k];
+            if (c == '\\' && quote != '\'')
+            {
+                k++;
+            }
+            else if (quote is not null)
+            {
+                quote = c == quote ? null : quote;
+            }
+            else if (c is '\'' or '"')
+            {
+                quote = c;
+            }
+            else if (c == '#' && (k == 0 || char.IsWhiteSpace(command[k - 1])))
+            {
+                return false;
+            }
+        }
+
+        return quote is not null;
     }
 
     /// <summary>Drops a trailing <c># comment</c>: a <c>#</c> after a space, outside quotes.</summary>

@@ -36,6 +36,7 @@ public static class DocShell
 
         var home = Path.Combine(playground.Dir, "home");
         Directory.CreateDirectory(home);
+        await File.WriteAllTextAsync(Path.Combine(home, ".curlrc"), CurlRc(playground), TestContext.Current.CancellationToken);
         var info = new ProcessStartInfo("/bin/bash") { WorkingDirectory = playground.Dir, RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         info.Environment["HOME"] = home;
         info.Environment.Remove("KUBECONFIG");
@@ -62,6 +63,18 @@ public static class DocShell
 
         return Split(await read, marker, commands);
     }
+
+    /// <summary>
+    /// What a cluster's DNS and Service do for the docs' in-cluster URL: curl reaches the API's Service name (as the
+    /// docs write it, port 8082) at the playground's API port. The name stays the one curl verifies the certificate for.
+    /// </summary>
+    private static string CurlRc(RunningPlayground playground) =>
+        playground.Environment().TryGetValue("API_URL", out var api)
+            ? $"connect-to = {ApiService}:8082:127.0.0.1:{new Uri(api).Port.ToString(CultureInfo.InvariantCulture)}\n"
+            : "";
+
+    /// <summary>The REST API's Service name as the docs address it in a cluster (the operator's defaults).</summary>
+    private const string ApiService = "secretgroup-operator-api.secretgroup-system.svc";
 
     private static List<CommandRun> Split(string output, string marker, IReadOnlyList<string> commands)
     {

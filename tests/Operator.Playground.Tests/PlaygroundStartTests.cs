@@ -1,5 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Operator.Playground.Tests;
 
@@ -24,7 +25,7 @@ public sealed class PlaygroundStartTests
         // The banner: where everything answers, the users with their tokens, how to stop.
         Assert.Contains(output, l => l.StartsWith("The playground is ready.", StringComparison.Ordinal));
         Assert.Contains(output, l => l.StartsWith("Stop with Ctrl-C", StringComparison.Ordinal));
-        foreach (var variable in new[] { "ADMIN_TOKEN", "EDITOR_TOKEN", "VIEWER_TOKEN" })
+        foreach (var variable in new[] { "ADMIN_TOKEN", "EDITOR_TOKEN", "VIEWER_TOKEN", "ADMIN_API_KEY", "EDITOR_API_KEY", "VIEWER_API_KEY" })
         {
             Assert.Contains(output, l => l.Contains($"{variable}={env[variable]}", StringComparison.Ordinal));
         }
@@ -54,10 +55,22 @@ public sealed class PlaygroundStartTests
         Assert.Equal("yes", (await kubectl.TryAsync("--token", env["ADMIN_TOKEN"], "auth", "can-i", "*", "*")).Stdout.Trim());
         Assert.Contains("editor", await kubectl.RunAsync("--token", env["EDITOR_TOKEN"], "auth", "whoami"), StringComparison.Ordinal);
 
-        // ... and with the REST API: the admin and the viewer see the sample group; a stranger's token is refused.
-        Assert.Contains("openai-keys", await ApiGetAsync(http, env, env["ADMIN_TOKEN"], HttpStatusCode.OK), StringComparison.Ordinal);
-        Assert.Contains("openai-keys", await ApiGetAsync(http, env, env["VIEWER_TOKEN"], HttpStatusCode.OK), StringComparison.Ordinal);
-        await ApiGetAsync(http, env, "not-a-playground-token", HttpStatusCode.Unauthorized);
+        // ... and with the REST API over TLS, trusting only the CA the playground wrote: the admin and the viewer see the
+        // sample group; a stranger's token is refused.
+        Assert.StartsWith("https://", env["API_URL"], StringComparison.Ordinal);
+        using var api = TrustingOnly(env["API_CA"]);
+        Assert.Contains("openai-keys", await ApiGetAsync(api, env, env["ADMIN_API_KEY"], HttpStatusCode.OK), StringComparison.Ordinal);
+        Assert.Contains("openai-keys", await ApiGetAsync(api, env, env["VIEWER_API_KEY"], HttpStatusCode.OK), StringComparison.Ordinal);
+        await ApiGetAsync(api, env, "not-a-playground-key", HttpStatusCode.Unauthorized);
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(new Uri(env["API_URL"] + "/openapi.json"), TestContext.Current.CancellationToken));
+
+        // The banner's "Try" commands work as printed, in a shell that sourced playground.env.
+        var tries = output.SkipWhile(l => !l.StartsWith("Try, in another terminal:", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal)).Select(l => l.Trim()).ToList();
+        Assert.Contains(tries, t => t.StartsWith("curl --cacert $API_CA ", StringComparison.Ordinal));
+        var runs = await DocShell.RunAsync(playground, [], tries);
+        Assert.All(runs, r => Assert.True(r.ExitCode == 0, $"{r.Command}: exit {r.ExitCode}\n{r.Output}"));
+        Assert.Contains("\"openai-keys\"", runs.Single(r => r.Command.StartsWith("curl ", StringComparison.Ordinal)).Output, StringComparison.Ordinal);
 
         Assert.True(playground.Stop(HungStop), "the playground did not stop on SIGTERM");
         Assert.Equal(0, playground.ExitCode);
@@ -74,13 +87,31 @@ public sealed class PlaygroundStartTests
         Assert.DoesNotContain(playground.Output(), l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
     }
 
+    /// <summary>An HTTP client that trusts exactly the CA in <paramref name="caFile"/>, as <c>curl --cacert</c> does.</summary>
+    private static HttpClient TrustingOnly(string caFile)
+    {
+        var ca = X509Certificate2.CreateFromPem(File.ReadAllText(caFile));
+        var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
+            {
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(ca);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None && certificate is not null && chain.Build(certificate);
+            },
+        };
+        return new HttpClient(handler, disposeHandler: true);
+    }
+
     private static async Task<string> CanIAsync(Kubectl kubectl, string token, string verb, string resource) =>
         (await kubectl.TryAsync("--token", token, "auth", "can-i", verb, resource, "-n", "team-a")).Stdout.Trim();
 
-    private static async Task<string> ApiGetAsync(HttpClient http, IReadOnlyDictionary<string, string> env, string token, HttpStatusCode expected)
+    private static async Task<string> ApiGetAsync(HttpClient http, IReadOnlyDictionary<string, string> env, string apiKey, HttpStatusCode expected)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"{env["API_URL"]}/v1/secret-groups"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add("X-Api-Key", apiKey);
         using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(expected == response.StatusCode, $"GET /v1/secret-groups: {(int)response.StatusCode} {body}");

@@ -1,8 +1,13 @@
+using System.Security.Cryptography;
+using System.Text;
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Operator.Hosting;
+using Operator.RestApi;
+using Operator.Tls;
 using Operator.Testing;
 using Operator.Testing.Kube;
 
@@ -60,6 +65,12 @@ public sealed class Playground : IAsyncDisposable
     /// <summary>Where the operator answers (health, metrics, REST API); null without the operator.</summary>
     public OperatorEndpoints? Endpoints { get; private set; }
 
+    /// <summary>The REST API's base address as the operator serves it (https unless <c>--api-insecure-http</c>); null when off.</summary>
+    public Uri? ApiUrl { get; private set; }
+
+    /// <summary>The PEM of the CA that signed the REST API's certificate (clients pass it to <c>curl --cacert</c>); null over plain HTTP.</summary>
+    public string? ApiCaPem { get; private set; }
+
     public static async Task<Playground> StartAsync(PlaygroundOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -101,6 +112,20 @@ public sealed class Playground : IAsyncDisposable
                 [$"--namespace={ShippedRbac.Namespace}", .. operatorArgs],
                 builder => builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(operatorKubeconfig))));
             await playground.Operator.StartAsync(cancellationToken);
+            var api = playground.Operator.Services.GetRequiredService<SecretApiServer>();
+            var apiOptions = playground.Operator.Services.GetRequiredService<IOptions<RestApiOptions>>().Value;
+            playground.ApiUrl = api.BaseAddress;
+            if (api.BaseAddress is not null)
+            {
+                await CreateApiKeysAsync(admin, apiOptions.KeysSecret, cancellationToken);
+            }
+
+            if (api.Certificates is not null)
+            {
+                // What a client in a cluster reads too: ca.crt of the API's certificate Secret in the operator's namespace.
+                var secret = (await admin.CoreV1.ListNamespacedSecretAsync(ShippedRbac.Namespace, fieldSelector: $"metadata.name={apiOptions.CertSecret}", cancellationToken: cancellationToken)).Items.FirstOrDefault();
+                playground.ApiCaPem = secret?.Data?.TryGetValue(ServingCertificates.CaCertKey, out var ca) == true ? Encoding.UTF8.GetString(ca) : null;
+            }
         }
         catch
         {
@@ -109,6 +134,18 @@ public sealed class Playground : IAsyncDisposable
         }
 
         return playground;
+    }
+
+    /// <summary>The users' API keys, as the REST API README has an admin store them: SHA-256 hex of the key → subject.</summary>
+    private static async Task CreateApiKeysAsync(IKubernetes admin, string secretName, CancellationToken cancellationToken)
+    {
+        var keys = new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = secretName, NamespaceProperty = ShippedRbac.Namespace },
+            StringData = PlaygroundUsers.All.ToDictionary(
+                u => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(u.ApiKey))), u => $"user:{u.Name}", StringComparer.Ordinal),
+        };
+        await admin.CoreV1.CreateNamespacedSecretAsync(keys, ShippedRbac.Namespace, cancellationToken: cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

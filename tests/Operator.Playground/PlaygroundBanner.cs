@@ -19,7 +19,13 @@ internal static class PlaygroundBanner
         ArgumentNullException.ThrowIfNull(options);
         var endpoints = playground.Endpoints;
         var envFile = Path.ChangeExtension(options.KubeconfigPath, ".env");
-        var variables = Variables(options, endpoints);
+        var caFile = Path.Combine(Path.GetDirectoryName(options.KubeconfigPath)!, CaFileName);
+        if (playground.ApiCaPem is { } ca)
+        {
+            await File.WriteAllTextAsync(caFile, ca, cancellationToken);
+        }
+
+        var variables = Variables(options, playground, caFile);
         await File.WriteAllTextAsync(envFile, EnvFile(variables), cancellationToken);
 
         var lines = new List<string>
@@ -37,23 +43,32 @@ internal static class PlaygroundBanner
         {
             lines.Add($"  metrics         {Url(endpoints.MetricsPort)}/metrics");
             lines.Add($"  health          {Url(endpoints.HealthPort)}/healthz and /readyz");
-            lines.Add(endpoints.ApiPort is { } api
-                ? $"  REST API        {Url(api)}/v1/secret-groups"
+            lines.Add(playground.ApiUrl is { } api
+                ? $"  REST API        {Base(api)}/v1/secret-groups{(playground.ApiCaPem is null ? " (plain HTTP: --api-insecure-http)" : $" (TLS; its CA: {caFile})")}"
                 : "  REST API        off (--api-enabled=false)");
         }
 
         lines.AddRange(samples.Select((s, i) => (i == 0 ? "  samples         " : "                  ") + s));
-        lines.Add("Users (bearer tokens for kubectl --token and the REST API; they die with the playground):");
-        lines.AddRange(PlaygroundUsers.All.Select(u => $"  {u.Name,-7} {u.EnvironmentVariable}={u.Token}  ({u.Role})"));
+        lines.Add("Users (kubectl --token=$<NAME>_TOKEN; REST API: -H \"X-Api-Key: $<NAME>_API_KEY\"; they die with the playground):");
+        foreach (var u in PlaygroundUsers.All)
+        {
+            lines.Add($"  {u.Name,-7} {u.Role}");
+            lines.Add($"          {u.EnvironmentVariable}={u.Token}");
+            if (playground.ApiUrl is not null)
+            {
+                lines.Add($"          {u.ApiKeyVariable}={u.ApiKey}");
+            }
+        }
+
         lines.Add("");
         lines.Add("Try, in another terminal:");
         lines.Add($"  source {envFile}");
         lines.Add("  kubectl get sg -A");
         lines.Add("  kubectl describe sg -n team-a openai-keys");
         lines.Add("  kubectl --token=$EDITOR_TOKEN get secret -n team-a openai-keys");
-        if (endpoints?.ApiPort is not null)
+        if (playground.ApiUrl is not null)
         {
-            lines.Add("  curl -H \"Authorization: Bearer $VIEWER_TOKEN\" $API_URL/v1/secret-groups");
+            lines.Add($"  curl {(playground.ApiCaPem is null ? "" : "--cacert $API_CA ")}-H \"X-Api-Key: $VIEWER_API_KEY\" $API_URL/v1/secret-groups");
         }
 
         lines.Add("Stop with Ctrl-C; nothing is kept, the next start begins from config/samples again.");
@@ -65,17 +80,31 @@ internal static class PlaygroundBanner
         await output.FlushAsync(cancellationToken);
     }
 
-    private static List<(string Name, string Value)> Variables(PlaygroundOptions options, OperatorEndpoints? endpoints)
+    /// <summary>The REST API's CA, written next to the kubeconfig when the API serves TLS (its default).</summary>
+    public const string CaFileName = "playground-ca.crt";
+
+    private static List<(string Name, string Value)> Variables(PlaygroundOptions options, Playground playground, string caFile)
     {
+        var endpoints = playground.Endpoints;
         var variables = new List<(string Name, string Value)> { ("KUBECONFIG", options.KubeconfigPath) };
         variables.AddRange(PlaygroundUsers.All.Select(u => (u.EnvironmentVariable, u.Token)));
+        if (playground.ApiUrl is not null)
+        {
+            variables.AddRange(PlaygroundUsers.All.Select(u => (u.ApiKeyVariable, u.ApiKey)));
+        }
+
         if (endpoints is not null)
         {
             variables.Add(("METRICS_URL", $"{Url(endpoints.MetricsPort)}/metrics"));
             variables.Add(("HEALTH_URL", $"{Url(endpoints.HealthPort)}/healthz"));
-            if (endpoints.ApiPort is { } api)
+            if (playground.ApiUrl is { } api)
             {
-                variables.Add(("API_URL", Url(api)));
+                variables.Add(("API_URL", Base(api)));
+            }
+
+            if (playground.ApiCaPem is not null)
+            {
+                variables.Add(("API_CA", caFile));
             }
         }
 
@@ -85,6 +114,8 @@ internal static class PlaygroundBanner
     private static string EnvFile(IEnumerable<(string Name, string Value)> variables) =>
         "# Written by the playground at start-up: `source` it to point kubectl at the playground and to get the URLs and tokens.\n"
         + string.Concat(variables.Select(v => $"export {v.Name}='{v.Value}'\n"));
+
+    private static string Base(Uri api) => api.ToString().TrimEnd('/');
 
     private static string Url(int port) => $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
 }
