@@ -1,3 +1,4 @@
+using Operator.Manifests;
 using System.Diagnostics;
 using System.Globalization;
 using k8s;

@@ -1,3 +1,4 @@
+using Operator.Manifests;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;

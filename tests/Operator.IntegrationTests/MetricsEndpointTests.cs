@@ -1,3 +1,4 @@
+using Operator.Manifests;
 using System.Net;
 using System.Text;
 using k8s;

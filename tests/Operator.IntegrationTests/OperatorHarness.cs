@@ -1,3 +1,4 @@
+using Operator.Manifests;
 using System.Text;
 using k8s;
 using k8s.Autorest;

@@ -1,3 +1,4 @@
+using Operator.Manifests;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;

@@ -137,6 +137,6 @@ public static class GroupRbac
             [ManagedLabels.ManagedBy] = ManagedLabels.ManagedByValue,
             [ManagedLabels.Group] = group.Metadata.Name,
         },
-        OwnerReferences = [OwnedObjects.ReferenceTo(group)],
+        OwnerReferences = [GroupOwnership.ReferenceTo(group)],
     };
 }

@@ -59,7 +59,7 @@ public sealed class GroupRbacWriter(
     }
 
     private static bool Stale(V1ObjectMeta meta, SecretGroup group, HashSet<string> keep) =>
-        meta.NamespaceProperty == group.Metadata.NamespaceProperty && OwnedObjects.IsOwnedBy(meta, group) && !keep.Contains(meta.Name);
+        meta.NamespaceProperty == group.Metadata.NamespaceProperty && GroupOwnership.IsOwnedBy(meta, group) && !keep.Contains(meta.Name);
 
     private static T WithVersionOf<T>(T desired, T? existing)
         where T : IKubernetesObject<V1ObjectMeta>

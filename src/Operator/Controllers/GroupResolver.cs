@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Operator.Entities.V1Alpha1;
 using Operator.References;
 using Operator.Runtime;
+using Operator.Stores;
 
 namespace Operator.Controllers;
 

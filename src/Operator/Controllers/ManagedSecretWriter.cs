@@ -122,7 +122,7 @@ public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResou
     public static bool IsOwnedBy(V1Secret secret, SecretGroup group)
     {
         ArgumentNullException.ThrowIfNull(secret);
-        return OwnedObjects.IsOwnedBy(secret.Metadata, group);
+        return GroupOwnership.IsOwnedBy(secret.Metadata, group);
     }
 
     private static bool HasDesiredMetadata(V1Secret secret, SecretGroup group)
@@ -155,7 +155,7 @@ public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResou
 
         meta.Annotations[ManagedLabels.DataHash] = hash;
         meta.Annotations[ManagedLabels.HashSalt] = salt;
-        meta.OwnerReferences = [OwnedObjects.ReferenceTo(group)];
+        meta.OwnerReferences = [GroupOwnership.ReferenceTo(group)];
         secret.Data = data.ToDictionary(p => p.Key, p => p.Value);
         secret.StringData = null;
     }

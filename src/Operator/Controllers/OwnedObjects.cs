@@ -7,14 +7,6 @@ using Operator.Runtime;
 
 namespace Operator.Controllers;
 
-/// <summary>What <see cref="OwnedObjects.CreateOrUpdateAsync"/> did.</summary>
-public enum OwnedWrite
-{
-    Unchanged,
-    Created,
-    Updated,
-}
-
 /// <summary>
 /// controller-runtime's <c>controllerutil.CreateOrUpdate</c> for the objects a group owns (its managed Secret, Roles and
 /// RoleBindings): the cached copy answers "nothing to do" without an API call; otherwise the object is created, or read
@@ -43,7 +35,7 @@ public static class OwnedObjects
         ArgumentNullException.ThrowIfNull(api);
         ArgumentNullException.ThrowIfNull(upToDate);
         ArgumentNullException.ThrowIfNull(build);
-        if (cached is not null && IsOwnedBy(cached.Metadata, owner) && upToDate(cached))
+        if (cached is not null && GroupOwnership.IsOwnedBy(cached.Metadata, owner) && upToDate(cached))
         {
             return (OwnedWrite.Unchanged, cached);
         }
@@ -66,7 +58,7 @@ public static class OwnedObjects
             return (OwnedWrite.Created, await api.CreateAsync(build(null), cancellationToken).ConfigureAwait(false));
         }
 
-        if (!IsOwnedBy(existing.Metadata, owner))
+        if (!GroupOwnership.IsOwnedBy(existing.Metadata, owner))
         {
             throw new ConditionException(conflictReason, $"{EntityMetadata.For<T>().Kind} '{key}' exists and is not managed by this group{conflictHint}", retry: true);
         }
@@ -74,27 +66,5 @@ public static class OwnedObjects
         return upToDate(existing)
             ? (OwnedWrite.Unchanged, existing)
             : (OwnedWrite.Updated, await api.ReplaceAsync(build(existing), cancellationToken).ConfigureAwait(false));
-    }
-
-    /// <summary>Whether <paramref name="meta"/> carries an owner reference to <paramref name="group"/> (by uid).</summary>
-    public static bool IsOwnedBy(V1ObjectMeta meta, SecretGroup group)
-    {
-        ArgumentNullException.ThrowIfNull(group);
-        return meta?.OwnerReferences?.Any(o => o.Uid == group.Metadata.Uid && o.Kind == SecretGroup.KindName) == true;
-    }
-
-    /// <summary>The controller owner reference to <paramref name="group"/> every owned object carries.</summary>
-    public static V1OwnerReference ReferenceTo(SecretGroup group)
-    {
-        ArgumentNullException.ThrowIfNull(group);
-        return new V1OwnerReference
-        {
-            ApiVersion = Api.GroupVersion,
-            Kind = SecretGroup.KindName,
-            Name = group.Metadata.Name,
-            Uid = group.Metadata.Uid,
-            Controller = true,
-            BlockOwnerDeletion = true,
-        };
     }
 }

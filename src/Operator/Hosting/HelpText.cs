@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text;
 using Operator.Hosting.Flags;
-using Operator.Manifests;
 
 namespace Operator.Hosting;
 
@@ -10,6 +9,9 @@ public static class HelpText
 {
     /// <summary>The name users know the binary by.</summary>
     public const string ProgramName = "secretgroup-operator";
+
+    /// <summary>The sub-command that writes the generated manifests (served by Manifests/ManifestCommand).</summary>
+    public const string ManifestsCommand = "generate-manifests";
 
     private const int Width = 38;
 
@@ -34,7 +36,7 @@ public static class HelpText
             .AppendLine()
             .AppendLine("Usage:")
             .AppendLine($"  {ProgramName} [flags]                    run the operator against $KUBECONFIG, ~/.kube/config or the in-cluster service account")
-            .AppendLine($"  {ProgramName} {ManifestCommand.Name} --output <repository root>")
+            .AppendLine($"  {ProgramName} {ManifestsCommand} --output <repository root>")
             .AppendLine($"  {ProgramName} --help | --version")
             .AppendLine()
             .AppendLine($"Flags are written --name=value (a bare --name sets a true|false flag to true). Each flag can also be set by")

@@ -1,9 +1,11 @@
+using Operator.Hosting;
+
 namespace Operator.Manifests;
 
 /// <summary>The <c>generate-manifests --output &lt;dir&gt;</c> command behind <c>make manifests</c>.</summary>
 public static class ManifestCommand
 {
-    public const string Name = "generate-manifests";
+    public const string Name = HelpText.ManifestsCommand;
 
     private const string Usage = "usage: Operator generate-manifests --output <repository-root>";
 

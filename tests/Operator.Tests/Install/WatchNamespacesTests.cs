@@ -1,3 +1,4 @@
+using Operator.Manifests;
 using System.Text;
 using System.Text.Json.Nodes;
 using k8s;

@@ -36,7 +36,7 @@ internal sealed class FakeGroupCache : IResourceCache<SecretGroup>
         groups.Add(group);
         if (statusSecretName is not null)
         {
-            secrets.Add(new V1Secret { Metadata = new V1ObjectMeta { Name = statusSecretName, NamespaceProperty = ns, OwnerReferences = [OwnedObjects.ReferenceTo(group)] } });
+            secrets.Add(new V1Secret { Metadata = new V1ObjectMeta { Name = statusSecretName, NamespaceProperty = ns, OwnerReferences = [GroupOwnership.ReferenceTo(group)] } });
         }
 
         return this;

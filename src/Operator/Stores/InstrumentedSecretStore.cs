@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using Operator.Observability;
 using Operator.References;
-using Operator.Stores;
 
-namespace Operator.Observability;
+namespace Operator.Stores;
 
 /// <summary>Decorates a store client with call counts, errors and latency by provider and operation.</summary>
 public sealed class InstrumentedSecretStore(ISecretStore inner, Provider provider, OperatorMetrics metrics) : ISecretStore

@@ -3,11 +3,9 @@ using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Options;
 using Operator.Entities.V1Alpha1;
-using Operator.Hosting;
-using Operator.References;
 using Operator.Runtime;
 
-namespace Operator.Controllers;
+namespace Operator.References;
 
 /// <summary>
 /// Sticky ownership of group FQNs (and so of their default store locations and aliases): one ConfigMap per claimed FQN

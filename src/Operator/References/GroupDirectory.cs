@@ -1,8 +1,7 @@
 using Operator.Entities.V1Alpha1;
-using Operator.References;
 using Operator.Runtime;
 
-namespace Operator.Controllers;
+namespace Operator.References;
 
 /// <summary>
 /// Group FQN ownership: a group FQN <c>&lt;tenant&gt;:&lt;name&gt;</c> belongs to the group of that name in the namespace

@@ -1,7 +1,6 @@
 using Operator.Entities.V1Alpha1;
-using Operator.References;
 
-namespace Operator.Controllers;
+namespace Operator.References;
 
 /// <summary>The SecretGroup cache's indexes, so lookups by name, alias target or integration do not scan every group.</summary>
 public static class GroupIndexes

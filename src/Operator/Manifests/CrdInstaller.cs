@@ -1,9 +1,8 @@
 using System.Net;
 using k8s;
 using k8s.Autorest;
-using Operator.Manifests;
 
-namespace Operator.Hosting;
+namespace Operator.Manifests;
 
 /// <summary>Applies the CRDs generated from the entity classes (<c>--install-crds</c>).</summary>
 public static class CrdInstaller

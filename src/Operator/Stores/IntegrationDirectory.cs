@@ -2,9 +2,8 @@ using Microsoft.Extensions.Options;
 using Operator.Entities.V1Alpha1;
 using Operator.References;
 using Operator.Runtime;
-using Operator.Stores;
 
-namespace Operator.Controllers;
+namespace Operator.Stores;
 
 /// <summary>Finds integrations by FQN in the informer cache; the FQN is derived from the spec, never trusted from status.</summary>
 public sealed class IntegrationDirectory(IResourceCache<SecretStoreIntegration> cache, IOptions<TenancyOptions> options)
