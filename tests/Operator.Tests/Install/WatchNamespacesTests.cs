@@ -13,6 +13,7 @@ using Operator.Hosting;
 using Operator.Runtime;
 using Operator.Testing.Kube;
 using Operator.Tests.Install.Helm;
+using Operator.Tests.Manifests;
 
 namespace Operator.Tests.Install;
 
@@ -25,10 +26,11 @@ namespace Operator.Tests.Install;
 public sealed class WatchNamespacesTests
 {
     private const string Ns = HelmChart.ReleaseNamespace;
-    private const string SourceNs = "store-src";
+    private const string SourceNs = "secretgroup-source";
+    private const string Group = "openai-keys";
     private static readonly string[] Watched = ["team-a", SourceNs];
 
-    private static readonly JsonObject Values = JsonNode.Parse("""{ "tenant": "acme", "watchNamespaces": ["team-a", "store-src"] }""")!.AsObject();
+    private static readonly JsonObject Values = JsonNode.Parse("""{ "tenant": "default", "watchNamespaces": ["team-a", "secretgroup-source"] }""")!.AsObject();
 
     [Fact]
     public void Chart_GrantsGroupsNeedsOnlyInEachWatchedNamespace_AndNothingNamespacedClusterWide()
@@ -42,7 +44,7 @@ public sealed class WatchNamespacesTests
         Assert.Equal(Watched, watchedRoles.Select(r => r.Metadata.NamespaceProperty));
         Assert.All(watchedRoles, r => Assert.Contains(r.Rules, rule => rule.Resources.Contains("secrets") && rule.Verbs.Contains("watch")));
         Assert.Equal(Watched, objects.OfKind<V1RoleBinding>("RoleBinding").Where(b => b.Metadata.NamespaceProperty != Ns).Select(b => b.Metadata.NamespaceProperty));
-        Assert.Contains("--watch-namespaces=team-a,store-src", objects.Deployment().Spec.Template.Spec.Containers[0].Args);
+        Assert.Contains("--watch-namespaces=team-a,secretgroup-source", objects.Deployment().Spec.Template.Spec.Containers[0].Args);
         Assert.Empty(InstallCheck.Problems(objects, Ns));
     }
 
@@ -59,41 +61,41 @@ public sealed class WatchNamespacesTests
         await CrdInstaller.InstallAsync(admin, CancellationToken.None);
         var token = await InstallChartRbacAsync(admin, new HelmChart().Render(Values).Objects());
         var user = KubeUser.ServiceAccountName(Ns, HelmChart.ReleaseName);
-        await admin.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "acme.g" }, Data = new Dictionary<string, byte[]> { ["K"] = "v1"u8.ToArray() } }, SourceNs);
-        await new ResourceClient<SecretStoreIntegration>(admin).CreateAsync(new SecretStoreIntegration
-        {
-            Metadata = new V1ObjectMeta { Name = "k8s-store" },
-            Spec = new SecretStoreIntegrationSpec { ProviderAccount = "local", Kubernetes = new KubernetesStoreSpec { SourceNamespace = SourceNs } },
-        }, CancellationToken.None);
+
+        // config/samples: the built-in store's integration and source Secret, and the sample group in team-a and in team-b.
+        var samples = await Samples.LoadAsync();
+        await admin.CoreV1.CreateNamespacedSecretAsync(samples.OfType<V1Secret>().Single(), SourceNs);
+        await new ResourceClient<SecretStoreIntegration>(admin).CreateAsync(samples.OfType<SecretStoreIntegration>().Single(), CancellationToken.None);
         foreach (var ns in new[] { "team-a", "team-b" })
         {
-            await new ResourceClient<SecretGroup>(admin).CreateAsync(new SecretGroup
-            {
-                Metadata = new V1ObjectMeta { Name = "g", NamespaceProperty = ns },
-                Spec = new SecretGroupSpec
-                {
-                    IntegrationFqn = "acme:kubernetes:local:secret-store:k8s-store",
-                    Secrets = [new SecretKeySpec { Key = "K" }],
-                    Collaborators = [new Collaborator { RoleId = "secret-group-editor", Subject = "user:bob@example.com" }],
-                },
-            }, CancellationToken.None);
+            var group = samples.OfType<SecretGroup>().Single();
+            group.Metadata.NamespaceProperty = ns;
+            await new ResourceClient<SecretGroup>(admin).CreateAsync(group, CancellationToken.None);
             await admin.AppsV1.CreateNamespacedDeploymentAsync(Deployment(ns), ns);
         }
 
         using var host = await StartOperatorAsync(emulator.CreateClient(token));
-        var synced = await WaitForAsync(async () => (await new ResourceClient<SecretGroup>(admin).GetAsync(new ObjectKey("team-a", "g"), CancellationToken.None)) is { Status.DataHash: { } } g
-            && g.Status.Conditions?.Any(c => c is { Type: "Ready", Status: "True" }) == true ? g : null, "team-a/g Ready");
+        var synced = await WaitForAsync(async () => (await new ResourceClient<SecretGroup>(admin).GetAsync(new ObjectKey("team-a", Group), CancellationToken.None)) is { Status.DataHash: { } } g
+            && g.Status.Conditions?.Any(c => c is { Type: "Ready", Status: "True" }) == true ? g : null, "team-a/openai-keys Ready");
         var secret = await admin.CoreV1.ReadNamespacedSecretAsync(synced.Status!.SecretName, "team-a");
-        Assert.Equal("v1", Encoding.UTF8.GetString(secret.Data["K"]));
+        Assert.Equal("sk-replace-me", Encoding.UTF8.GetString(secret.Data["OPENAI_API_KEY"]));
         Assert.NotEmpty((await admin.RbacAuthorizationV1.ListNamespacedRoleBindingAsync("team-a", labelSelector: "app.kubernetes.io/managed-by=secretgroup-operator")).Items);
-        // A data change (a key added) rolls the reloading Deployment of the watched namespace: the workload informers are namespaced too.
-        await admin.CoreV1.PatchNamespacedSecretAsync(new V1Patch("""{"stringData":{"K2":"v2"}}""", V1Patch.PatchType.MergePatch), "acme.g", SourceNs);
-        await admin.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch("""{"spec":{"secrets":[{"key":"K"},{"key":"K2"}]}}""", V1Patch.PatchType.MergePatch), "secrets.tfy.dev", "v1alpha1", "team-a", "secretgroups", "g");
-        await WaitForAsync(async () => (await admin.AppsV1.ReadNamespacedDeploymentAsync("web", "team-a")).Spec.Template.Metadata.Annotations?.ContainsKey("secrets.tfy.dev/data-hash.g") == true ? "" : null, "team-a/web rolled");
+        // A data change (a key added) rolls the reloading Deployment of the watched namespace: the workload informers are
+        // namespaced too. A workload is rolled for changes after its creationTimestamp, which has whole seconds: change later.
+        var created = (await admin.AppsV1.ReadNamespacedDeploymentAsync("web", "team-a")).Metadata.CreationTimestamp!.Value;
+        while (DateTime.UtcNow < created.AddSeconds(1.1))
+        {
+            await Task.Delay(100);
+        }
+
+        await admin.CoreV1.PatchNamespacedSecretAsync(new V1Patch("""{"stringData":{"K2":"v2"}}""", V1Patch.PatchType.MergePatch), "default.openai-keys", SourceNs);
+        await admin.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch("""{"spec":{"secrets":[{"key":"OPENAI_API_KEY"},{"key":"DB_PASSWORD"},{"key":"K2"}]}}""", V1Patch.PatchType.MergePatch), "secrets.tfy.dev", "v1alpha1", "team-a", "secretgroups", Group);
+        await WaitForAsync(async () => (await admin.AppsV1.ReadNamespacedDeploymentAsync("web", "team-a")).Spec.Template.Metadata.Annotations?.ContainsKey("secrets.tfy.dev/data-hash." + Group) == true ? "" : null,
+            "team-a/web rolled", async () => KubernetesJson.Serialize((await new ResourceClient<SecretGroup>(admin).GetAsync(new ObjectKey("team-a", Group), CancellationToken.None))?.Status));
         await host.StopAsync();
 
         // team-b's group, Secret name and workload were never seen: no status, no Secret, no Role, no rollout.
-        Assert.Null((await new ResourceClient<SecretGroup>(admin).GetAsync(new ObjectKey("team-b", "g"), CancellationToken.None))!.Status);
+        Assert.Null((await new ResourceClient<SecretGroup>(admin).GetAsync(new ObjectKey("team-b", Group), CancellationToken.None))!.Status);
         Assert.Empty((await admin.CoreV1.ListNamespacedSecretAsync("team-b")).Items);
         Assert.Empty((await admin.RbacAuthorizationV1.ListNamespacedRoleAsync("team-b")).Items);
         Assert.Null((await admin.AppsV1.ReadNamespacedDeploymentAsync("web", "team-b")).Spec.Template.Metadata.Annotations);
@@ -151,7 +153,7 @@ public sealed class WatchNamespacesTests
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Tenant"] = "acme",
+            ["Tenant"] = "default",
             ["Namespace"] = Ns,
             ["LeaderElect"] = "false",
             ["WatchNamespaces"] = string.Join(',', Watched),
@@ -164,9 +166,32 @@ public sealed class WatchNamespacesTests
         return host;
     }
 
+    /// <summary>The objects of config/samples, typed.</summary>
+    private static class Samples
+    {
+        private static readonly Dictionary<string, Type> Kinds = new(StringComparer.Ordinal)
+        {
+            ["v1/Secret"] = typeof(V1Secret),
+            ["v1/Namespace"] = typeof(V1Namespace),
+            ["secrets.tfy.dev/v1alpha1/SecretStoreIntegration"] = typeof(SecretStoreIntegration),
+            ["secrets.tfy.dev/v1alpha1/SecretGroup"] = typeof(SecretGroup),
+        };
+
+        public static async Task<List<object>> LoadAsync()
+        {
+            var objects = new List<object>();
+            foreach (var file in Directory.EnumerateFiles(RepositoryRoot.File("config/samples"), "*.yaml").Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal)))
+            {
+                objects.AddRange(KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(file), Kinds));
+            }
+
+            return objects;
+        }
+    }
+
     private static V1Deployment Deployment(string ns) => new()
     {
-        Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = ns, Annotations = new Dictionary<string, string> { ["secrets.tfy.dev/reload"] = "g" } },
+        Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = ns, Annotations = new Dictionary<string, string> { ["secrets.tfy.dev/reload"] = Group } },
         Spec = new V1DeploymentSpec
         {
             Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "web" } },
@@ -179,7 +204,7 @@ public sealed class WatchNamespacesTests
     };
 
     /// <summary>Polls asynchronous work until it answers; 60 s covers a first sync on a loaded machine many times over.</summary>
-    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string what)
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string what, Func<Task<string>>? detail = null)
         where T : class
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -193,6 +218,6 @@ public sealed class WatchNamespacesTests
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"timed out waiting for {what}");
+        throw new TimeoutException($"timed out waiting for {what}{(detail is null ? "" : ": " + await detail())}");
     }
 }
