@@ -1,7 +1,6 @@
 using System.Text;
 using k8s;
 using k8s.Autorest;
-using Operator.Controllers;
 using Operator.Entities.V1Alpha1;
 using Operator.References;
 using Operator.Runtime;

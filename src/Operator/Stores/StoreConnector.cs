@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Operator.Controllers;
 using Operator.Entities.V1Alpha1;
 using Operator.Observability;
 using Operator.References;
