@@ -29,6 +29,7 @@ public static class CachedSecrets
             ApiVersion = secret.ApiVersion,
             Kind = secret.Kind,
             Type = secret.Type,
+            Immutable = secret.Immutable,
             Metadata = new V1ObjectMeta
             {
                 Name = meta.Name,

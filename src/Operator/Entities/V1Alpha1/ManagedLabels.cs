@@ -9,6 +9,18 @@ public static class ManagedLabels
     public const string DataHash = "secrets.tfy.dev/data-hash";
     public const string HashSalt = "secrets.tfy.dev/hash-salt";
 
+    /// <summary>On a Secret of creationPolicy Orphan (no owner reference): the uid of the group that manages it.</summary>
+    public const string GroupUid = "secrets.tfy.dev/group-uid";
+
+    /// <summary>On a Secret a group merges into (creationPolicy Merge): the group's uid, its keys and their keyed hash and salt.</summary>
+    public const string MergedBy = "secrets.tfy.dev/merged-by";
+
+    public const string MergedKeys = "secrets.tfy.dev/merged-keys";
+
+    public const string MergedHash = "secrets.tfy.dev/merged-hash";
+
+    public const string MergedSalt = "secrets.tfy.dev/merged-salt";
+
     /// <summary>On a SecretGroup: when the REST API last changed its values; a change of it makes the group due at once.</summary>
     public const string ApiUpdatedAt = "secrets.tfy.dev/api-updated-at";
 
