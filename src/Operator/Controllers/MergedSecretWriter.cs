@@ -92,12 +92,13 @@ public sealed class MergedSecretWriter(ResourceClient<V1Secret> secrets)
         }
 
         var meta = live.Metadata;
-        var otherGroup = meta.OwnerReferences?.FirstOrDefault(o => o.Kind == SecretGroup.KindName)?.Name
-            ?? (meta.Labels?.TryGetValue(ManagedLabels.Group, out var name) == true ? name : null)
-            ?? (meta.Annotations?.TryGetValue(ManagedLabels.MergedBy, out var uid) == true && uid != group.Metadata.Uid ? "another group" : null);
+        var named = meta.OwnerReferences?.FirstOrDefault(o => o.Kind == SecretGroup.KindName)?.Name
+            ?? (meta.Labels?.TryGetValue(ManagedLabels.Group, out var name) == true ? name : null);
+        var otherGroup = named is not null ? $"SecretGroup '{named}'"
+            : meta.Annotations?.TryGetValue(ManagedLabels.MergedBy, out var uid) == true && uid != group.Metadata.Uid ? "another SecretGroup (it merged keys into it)" : null;
         if (otherGroup is not null)
         {
-            throw new ConditionException("SecretConflict", $"{field}: Secret '{key}' is managed by SecretGroup '{otherGroup}'; Merge never adds keys to a Secret another group manages", retry: true);
+            throw new ConditionException("SecretConflict", $"{field}: Secret '{key}' is managed by {otherGroup}; Merge never adds keys to a Secret another group manages", retry: true);
         }
 
         var ours = MergedKeysOf(live, group);
