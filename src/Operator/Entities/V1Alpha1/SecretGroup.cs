@@ -104,12 +104,15 @@ public sealed class SecretTargetSpec
 
     [Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")]
     [Length(1, 253)]
+    [Description("The Secret's name; default the group's name.")]
     [JsonPropertyName("name")]
     public string? Name { get; set; }
 
+    [Description("Labels added to the Secret.")]
     [JsonPropertyName("labels")]
     public IDictionary<string, string>? Labels { get; set; }
 
+    [Description("Annotations added to the Secret.")]
     [JsonPropertyName("annotations")]
     public IDictionary<string, string>? Annotations { get; set; }
 
