@@ -24,6 +24,9 @@ public static class ManagedLabels
     /// <summary>On a SecretGroup: when the REST API last changed its values; a change of it makes the group due at once.</summary>
     public const string ApiUpdatedAt = "secrets.tfy.dev/api-updated-at";
 
+    /// <summary>On a SecretGroup: any new value asks for one sync now (as ESO's force-sync; the Argo CD "refresh" action sets it).</summary>
+    public const string ForceSync = "secrets.tfy.dev/force-sync";
+
     /// <summary>The informer's label selector: the operator caches only the objects it manages.</summary>
     public const string Selector = ManagedBy + "=" + ManagedByValue;
 }

@@ -23,8 +23,13 @@ public sealed class SecretGroup() : CustomEntity<SecretGroupSpec, SecretGroupSta
 }
 
 /// <summary>Desired state of a <see cref="SecretGroup"/>.</summary>
+[CelRule("!has(self.refreshPolicy) || self.refreshPolicy == 'Periodic' || !has(self.refreshInterval)", "refreshInterval applies only to refreshPolicy Periodic")]
 public sealed class SecretGroupSpec
 {
+    public const string Periodic = "Periodic";
+    public const string OnChange = "OnChange";
+    public const string CreatedOnce = "CreatedOnce";
+
     [Required]
     [Pattern(typeof(Patterns), nameof(Patterns.IntegrationFqn))]
     [Description("FQN of the SecretStoreIntegration, e.g. my-tenant:aws:my-aws-provider:secret-store:aws-ssm.")]
@@ -37,6 +42,11 @@ public sealed class SecretGroupSpec
     [Description("How often the store is read again: 0 for never, else at least the integration's minRefreshInterval (default 10s) and at most 24h. Default: the integration's syncInterval, else 1h.")]
     [JsonPropertyName("refreshInterval")]
     public string? RefreshInterval { get; set; }
+
+    [EnumValues(Periodic, OnChange, CreatedOnce)]
+    [Description("Periodic (default): read the store every refreshInterval. OnChange: only when the group, its integration or an aliased group changes (as refreshInterval 0). CreatedOnce: once, and again only when the Secret is deleted or edited or target.name changes. The secrets.tfy.dev/force-sync annotation asks for a sync under every policy.")]
+    [JsonPropertyName("refreshPolicy")]
+    public string? RefreshPolicy { get; set; }
 
     [ListMapKey("subject")]
     [Description("Who may see or change the group; turned into RBAC.")]
