@@ -149,6 +149,16 @@ public sealed class OperatorHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>A started harness with namespace <paramref name="ns"/> and the built-in store integration, Ready.</summary>
+    public static async Task<OperatorHarness> StartWithIntegrationAsync(string ns)
+    {
+        var h = await StartAsync();
+        await h.CreateNamespaceAsync(ns);
+        await h.CreateIntegrationAsync();
+        await h.WaitForIntegrationAsync();
+        return h;
+    }
+
     public async Task CreateNamespaceAsync(string name)
     {
         try

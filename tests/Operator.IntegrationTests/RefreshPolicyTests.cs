@@ -11,14 +11,7 @@ public sealed class RefreshPolicyTests
 {
     private const string Ns = "team-refresh-policy";
 
-    private static async Task<OperatorHarness> StartAsync()
-    {
-        var h = await OperatorHarness.StartAsync();
-        await h.CreateNamespaceAsync(Ns);
-        await h.CreateIntegrationAsync();
-        await h.WaitForIntegrationAsync();
-        return h;
-    }
+    private static Task<OperatorHarness> StartAsync() => OperatorHarness.StartWithIntegrationAsync(Ns);
 
     private static async Task<string?> ValueAsync(OperatorHarness h, string name, string key = "K") =>
         (await h.GetSecretAsync(Ns, name)) is { } s && s.Data.TryGetValue(key, out var v) ? Encoding.UTF8.GetString(v) : null;

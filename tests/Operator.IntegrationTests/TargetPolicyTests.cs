@@ -11,14 +11,7 @@ public sealed class TargetPolicyTests
 {
     private const string Ns = "team-policy";
 
-    private static async Task<OperatorHarness> StartAsync()
-    {
-        var h = await OperatorHarness.StartAsync();
-        await h.CreateNamespaceAsync(Ns);
-        await h.CreateIntegrationAsync();
-        await h.WaitForIntegrationAsync();
-        return h;
-    }
+    private static Task<OperatorHarness> StartAsync() => OperatorHarness.StartWithIntegrationAsync(Ns);
 
     private static string Text(V1Secret secret, string key) => Encoding.UTF8.GetString(secret.Data[key]);
 
