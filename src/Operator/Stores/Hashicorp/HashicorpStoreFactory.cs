@@ -18,9 +18,9 @@ public sealed class HashicorpStoreFactory : ISecretStoreFactory, IDisposable
     private readonly string tokenDirectory;
     private readonly VaultServiceAccountTokens? serviceAccountTokens;
 
-    /// <summary>The operator's factory: Kubernetes logins request tokens with <paramref name="kubernetes"/>.</summary>
-    public HashicorpStoreFactory(IKubernetes kubernetes, TimeProvider time)
-        : this(TokenDirectory, new VaultServiceAccountTokens(kubernetes, time))
+    /// <summary>The operator's factory: Kubernetes logins request tokens with <paramref name="kubernetes"/>, timed by <paramref name="time"/> (default the system clock).</summary>
+    public HashicorpStoreFactory(IKubernetes kubernetes, TimeProvider? time = null)
+        : this(TokenDirectory, new VaultServiceAccountTokens(kubernetes, time ?? TimeProvider.System))
     {
     }
 
