@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -28,12 +30,25 @@ internal static class LastApplied
                 continue;
             }
 
-            metadata["annotations"] ??= new JsonObject();
-            byObject[Key((string?)manifest["kind"], (string?)metadata["namespace"], (string?)metadata["name"])] = manifest.ToJsonString() + "\n";
+            if (!metadata.ContainsKey("annotations"))
+            {
+                // Re-inserted in key order: kubectl's JSON is Go's map encoding, keys sorted.
+                var fields = metadata.Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())).Append(KeyValuePair.Create("annotations", (JsonNode?)new JsonObject()));
+                manifest["metadata"] = new JsonObject(fields.OrderBy(p => p.Key, StringComparer.Ordinal));
+                metadata = (JsonObject)manifest["metadata"]!;
+            }
+
+            byObject[Key((string?)manifest["kind"], (string?)metadata["namespace"], (string?)metadata["name"])] = GoJson(manifest) + "\n";
         }
 
         return byObject;
     }
+
+    /// <summary>JSON as Go's encoding/json writes it: no spaces, only <c>&lt;</c>, <c>&gt;</c> and <c>&amp;</c> escaped beyond JSON's own.</summary>
+    private static string GoJson(JsonNode node) =>
+        node.ToJsonString(Relaxed).Replace("<", "\\u003c", StringComparison.Ordinal).Replace(">", "\\u003e", StringComparison.Ordinal).Replace("&", "\\u0026", StringComparison.Ordinal);
+
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Key(string? kind, string? ns, string? name) => $"{kind}/{ns}/{name}";
 
