@@ -11,9 +11,9 @@ internal static class TableConverter
 
     public static JsonObject Convert(ResourceType type, IEnumerable<JsonObject> items, string? resourceVersion, string? includeObject, DateTimeOffset now)
     {
-        if (type is { Group: "", Kind: "Event" })
+        if (BuiltInTables.For(type) is var (printed, cellsOf))
         {
-            return Table(EventTable.Definitions(), items.Select(e => (e, EventTable.Cells(e, now))), resourceVersion, includeObject);
+            return Table(printed, items.Select(o => (o, cellsOf(o, now))), resourceVersion, includeObject);
         }
 
         var columns = type.IsCustom || type.PrinterColumns.Count > 0
