@@ -9,6 +9,10 @@ namespace Operator.Playground.Tests;
 /// </summary>
 public sealed class KubectlOnThePlaygroundTests(SharedPlayground shared) : IClassFixture<SharedPlayground>
 {
+    /// <summary>The integration config/samples creates (its FQN, as the sample group names it).</summary>
+    private static readonly string SampleIntegration = File.ReadAllLines(Path.Combine(Repo.Root, "config/samples/secrets_v1alpha1_secretgroup.yaml"))
+        .Select(l => l.Trim()).Single(l => l.StartsWith("integrationFqn: ", StringComparison.Ordinal))["integrationFqn: ".Length..];
+
     // Bound for a watch that never prints, not a timing claim: the first line is one list request away.
     private static readonly TimeSpan HungWatch = TimeSpan.FromSeconds(60);
 
@@ -123,10 +127,10 @@ public sealed class KubectlOnThePlaygroundTests(SharedPlayground shared) : IClas
     public async Task GetEventsAndDescribe_ShowTheSampleGroupsSync()
     {
         var runs = await TypeAsync("kubectl get events -n team-a --field-selector involvedObject.name=openai-keys", "kubectl describe sg openai-keys -n team-a");
-        Shows(runs[0], """
+        Shows(runs[0], $$"""
             LAST SEEN TYPE REASON OBJECT MESSAGE
             ...
-            <age> Normal Synced secretgroup/openai-keys wrote Secret openai-keys with 2 keys from default:kubernetes:local:secret-store:k8s-default
+            <age> Normal Synced secretgroup/openai-keys wrote Secret openai-keys with 2 keys from {{SampleIntegration}}
             ...
             """);
         Shows(runs[1], """
@@ -181,7 +185,7 @@ public sealed class KubectlOnThePlaygroundTests(SharedPlayground shared) : IClas
             NAME READY FQN KEYS LAST SYNC REASON AGE
             openai-keys True default:openai-keys 2 <age> Synced <age>
             """);
-        Shows(runs[1], """
+        Shows(runs[1], $$"""
             apiVersion: secrets.tfy.dev/v1alpha1
             kind: SecretGroup
             metadata:
@@ -191,7 +195,7 @@ public sealed class KubectlOnThePlaygroundTests(SharedPlayground shared) : IClas
             ...
             spec:
             ...
-            integrationFqn: default:kubernetes:local:secret-store:k8s-default
+            integrationFqn: {{SampleIntegration}}
             ...
             status:
             ...
@@ -248,7 +252,7 @@ public sealed class KubectlOnThePlaygroundTests(SharedPlayground shared) : IClas
             $"  name: {name}",
             "  namespace: team-a",
             "spec:",
-            "  integrationFqn: default:kubernetes:local:secret-store:k8s-default",
+            $"  integrationFqn: {SampleIntegration}",
             "  secrets:",
             .. keys.Select(k => $"    - key: {k}"),
             ""]);
