@@ -4,6 +4,14 @@ DOTNET ?= dotnet
 CONFIG ?= Debug
 KUBECONFIG_FILE := $(or $(KUBECONFIG),$(HOME)/.kube/config)
 TEST_ARGS ?=
+KUBECONFIG_SHOWN := $(subst $(HOME)/,~/,$(KUBECONFIG_FILE))
+
+# Builds project $(1) with a line before (the first build takes about a minute) and after, then runs it with $(2).
+build_then_run = echo "make $@: building $(1) (about a minute the first time) ..."; \
+  started=$$(date +%s); \
+  $(DOTNET) build $(1) -c $(CONFIG) --nologo -v:q && \
+  echo "make $@: built in $$(( $$(date +%s) - started ))s" && \
+  $(DOTNET) run --no-build --project $(1) -c $(CONFIG) -- $(2)
 
 .PHONY: build test run manifests playground bench e2e fuzz clean
 
@@ -14,23 +22,24 @@ build:
 test:
 	$(DOTNET) test --solution Operator.sln -c $(CONFIG) $(TEST_ARGS)
 
-## Runs the operator against the current kubeconfig; with no kubeconfig, against the built-in playground API.
+## Runs the operator against the current kubeconfig; with no kubeconfig, the playground. ARGS go to the operator.
+## Builds first, saying so: the first build takes about a minute.
 run:
 	@if [ -f "$(KUBECONFIG_FILE)" ]; then \
-	  echo "make run: using kubeconfig $(KUBECONFIG_FILE)"; \
-	  $(DOTNET) run --project src/Operator -c $(CONFIG) -- --install-crds $(ARGS); \
+	  echo "make run: using kubeconfig $(KUBECONFIG_SHOWN); the operator installs its CRDs first (--install-crds)"; \
+	  $(call build_then_run,src/Operator,--install-crds $(ARGS)); \
 	else \
-	  echo "make run: no kubeconfig at $(KUBECONFIG_FILE); starting the built-in playground API instead"; \
-	  $(DOTNET) run --project tests/Operator.Playground -c $(CONFIG) -- $(ARGS); \
+	  echo "make run: no kubeconfig at $(KUBECONFIG_SHOWN); starting the playground instead (an API emulator, the CRDs, config/samples and the operator, in one process)"; \
+	  $(call build_then_run,tests/Operator.Playground,$(ARGS)); \
 	fi
 
 ## Regenerates config/crd (and everything else generated from the entity classes).
 manifests:
 	$(DOTNET) run --project src/Operator -c $(CONFIG) -- generate-manifests --output $(CURDIR)
 
-## Runs the Kubernetes API emulator and the operator together, applies config/samples, prints a kubeconfig.
+## Runs the Kubernetes API emulator and the operator together, applies config/samples, prints a kubeconfig. ARGS go to the operator.
 playground:
-	$(DOTNET) run --project tests/Operator.Playground -c $(CONFIG) -- $(ARGS)
+	@$(call build_then_run,tests/Operator.Playground,$(ARGS))
 
 ## Benchmarks: the operator (own process) against the API emulator and the SSM fake; table + artifacts/bench/results.json.
 ## Default: N=1,000 × K∈{5,10} at 10 ms/40 TPS, then zero-latency/unlimited. BENCH_ARGS=--large adds N=10,000; --quick: N=200.

@@ -144,6 +144,7 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<WriteExpectations<TEntity>>()));
         services.AddSingleton<IController>(sp => sp.GetRequiredService<Controller<TEntity>>());
         services.AddSingleton<IControllerQueue<TEntity>>(sp => sp.GetRequiredService<Controller<TEntity>>());
+        services.AddSingleton<IControllerActivity>(sp => sp.GetRequiredService<Controller<TEntity>>());
         services.AddSingleton<IControllerWiring>(new ExpectationsWiring<TEntity>());
         services.AddSingleton<IControllerWiring>(new WatchWiring<TEntity, TEntity>(_ => entity => [ObjectKey.From(entity)], WatchPredicate.All<TEntity>()));
         return new ControllerBuilder<TEntity>(services);

@@ -36,4 +36,10 @@ public class ConditionException : Exception
 
     /// <summary>True when the same input may succeed later (retry with backoff); false when only a change of the object can help.</summary>
     public bool Retry { get; }
+
+    /// <summary>
+    /// Not a failure: the object waits for something already on its way (an integration not validated yet) that a
+    /// declared watch brings back. Status says so; no Warning Event or log line, no retry.
+    /// </summary>
+    public bool Waiting { get; init; }
 }

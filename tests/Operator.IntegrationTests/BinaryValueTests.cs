@@ -25,7 +25,7 @@ public sealed class BinaryValueTests
         Assert.Equal("h\u00e9llo"u8.ToArray(), secret.Data["TEXT"]);
 
         // An alias reconciled before its source synced backs off on the fake clock; let that backoff pass.
-        h.Time.Advance(TimeSpan.FromSeconds(2));
+        await h.AdvanceAsync(TimeSpan.FromSeconds(2));
         await h.WaitForGroupAsync(Ns, "copy", "True", "Synced");
         Assert.Equal(Der, (await h.GetSecretAsync(Ns, "copy"))!.Data["DER_COPY"]);
     }

@@ -93,7 +93,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         }
 
         ApiServerFaults(h, seed: 4);
-        h.Time.Advance(TimeSpan.FromMinutes(62));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(62));
         await ConvergeAsync(h, recorder, k => k == "K2" ? "v2" : "v1");
 
         await stop.CancelAsync();

@@ -253,21 +253,66 @@ public sealed class OperatorHarness : IAsyncDisposable
     /// <summary>Number of store reads: GETs of Secrets in the built-in store's source namespace.</summary>
     public int StoreReads() => Emulator.Requests.Count(r => r.Method == "GET" && r.Path.StartsWith($"/api/v1/namespaces/{SourceNamespace}/secrets", StringComparison.Ordinal));
 
-    /// <summary>Polls a condition of asynchronous work (not a sleep standing in for logic); fails with a message after 40 s.</summary>
+    /// <summary>How long a wait tolerates no progress at all: no emulator of the process served a request meanwhile.</summary>
+    public static readonly TimeSpan NoProgressLimit = TimeSpan.FromSeconds(20);
+
+    /// <summary>The ceiling of any one wait, so a condition that a steady trickle of unrelated work keeps alive still ends.</summary>
+    public static readonly TimeSpan WaitCeiling = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// Polls a condition of asynchronous work (not a sleep standing in for logic). The bound follows the work, not a guess
+    /// at machine speed: it waits as long as the operators under test make progress (the API emulators serve requests)
+    /// and fails after <see cref="NoProgressLimit"/> without any, or at <see cref="WaitCeiling"/>. A loaded machine makes
+    /// the work slower, not absent; a condition that can no longer come true (a missed fake-time deadline) fails fast.
+    /// </summary>
     public static async Task WaitForAsync(Func<Task<bool>> condition, string what, Func<string>? detail = null)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(40);
-        while (DateTime.UtcNow < deadline)
+        var started = DateTime.UtcNow;
+        var progress = KubeApiEmulator.RequestsStartedInProcess;
+        var progressAt = started;
+        while (true)
         {
             if (await condition())
             {
                 return;
             }
 
+            var now = DateTime.UtcNow;
+            var seen = KubeApiEmulator.RequestsStartedInProcess;
+            if (seen != progress)
+            {
+                (progress, progressAt) = (seen, now);
+            }
+
+            if (now - progressAt > NoProgressLimit || now - started > WaitCeiling)
+            {
+                Assert.Fail($"timed out after {(now - started).TotalSeconds:F0} s waiting for {what} ({(now - progressAt).TotalSeconds:F0} s without an API request); last: {detail?.Invoke()}");
+            }
+
             await Task.Delay(20);
         }
+    }
 
-        Assert.Fail($"timed out waiting for {what}; last: {detail?.Invoke()}");
+    /// <summary>
+    /// Moves fake time on once the running operator's controllers are idle (no key ready or being reconciled), so each
+    /// requeue or backoff a finished reconcile registered is already on the clock; advancing while a reconcile still runs
+    /// would leave its requeue behind the new time, never due (what made the rollout tests flaky under load).
+    /// </summary>
+    public async Task AdvanceAsync(TimeSpan by)
+    {
+        if (Host is not null)
+        {
+            var controllers = Host.Services.GetServices<IControllerActivity>().ToList();
+            var quiet = 0;
+            await WaitForAsync(async () =>
+            {
+                quiet = controllers.All(c => c.IsIdle) ? quiet + 1 : 0;
+                await Task.Delay(5);
+                return quiet >= 3;
+            }, "the operator's controllers to be idle before moving fake time");
+        }
+
+        Time.Advance(by);
     }
 
     public async ValueTask DisposeAsync()

@@ -17,12 +17,12 @@ public sealed class RecoveryEventTests
         await h.WaitForGroupAsync(Ns, "keys", "True", "Synced");
 
         h.Emulator.Faults.FailNext(1000, 503, r => r.Method == "GET" && r.Path.StartsWith($"/api/v1/namespaces/{OperatorHarness.SourceNamespace}/secrets", StringComparison.Ordinal));
-        h.Time.Advance(TimeSpan.FromMinutes(11));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(11));
         await h.WaitForGroupAsync(Ns, "keys", "False", "StoreUnavailable");
         Assert.DoesNotContain((await h.Client.EventsV1.ListNamespacedEventAsync(Ns)).Items, e => e.Reason == "Recovered");
 
         h.Emulator.Faults.Clear();
-        h.Time.Advance(TimeSpan.FromMinutes(1));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(1));
         await h.WaitForGroupAsync(Ns, "keys", "True", "Synced");
 
         await OperatorHarness.WaitForAsync(

@@ -17,7 +17,7 @@ public sealed class RestartLoadTests
         await h.CreateIntegrationAsync();
 
         // A clock reading with a 7th fractional digit, which RFC 3339 microseconds in status cannot hold.
-        h.Time.Advance(TimeSpan.FromTicks(1_234_567));
+        await h.AdvanceAsync(TimeSpan.FromTicks(1_234_567));
         for (var i = 0; i < 5; i++)
         {
             await h.SetSourceValuesAsync($"r{i}", new Dictionary<string, string> { ["K"] = $"v{i}" });
@@ -30,7 +30,7 @@ public sealed class RestartLoadTests
         }
 
         await h.StopOperatorAsync();
-        h.Time.Advance(TimeSpan.FromMinutes(10));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(10));
         var requestsBefore = h.Emulator.Requests.Count;
 
         await h.StartOperatorAsync();

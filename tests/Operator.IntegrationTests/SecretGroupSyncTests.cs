@@ -68,7 +68,7 @@ public sealed class SecretGroupSyncTests
         await OperatorHarness.WaitForAsync(() => Task.FromResult(h.GroupReconciles(Ns, "openai-keys") > reconciles), "the edited group to be reconciled");
         Assert.Equal(synced.Status!.Secrets!.Count, (await h.GetGroupAsync(Ns, "openai-keys"))!.Status!.Secrets!.Count);
         await h.SetSourceValuesAsync("openai-keys", new Dictionary<string, string> { ["A"] = "a-2", ["B"] = "b-1" });
-        h.Time.Advance(TimeSpan.FromMinutes(70));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(70));
 
         await OperatorHarness.WaitForAsync(async () => Value((await h.GetSecretAsync(Ns, "openai-keys"))!, "A") == "a-2", "the new value");
         var group = await h.WaitForGroupAsync(Ns, "openai-keys", "True", "Synced");
@@ -102,11 +102,11 @@ public sealed class SecretGroupSyncTests
         var first = await h.WaitForGroupAsync(Ns, "openai-keys", "True", "Synced");
         await h.SetSourceValuesAsync("openai-keys", new Dictionary<string, string> { ["API_KEY"] = "v2" });
 
-        h.Time.Advance(TimeSpan.FromMinutes(9));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(9));
         await h.WaitForGroupAsync(Ns, "openai-keys", "True");
         Assert.Equal("v1", Value((await h.GetSecretAsync(Ns, "openai-keys"))!, "API_KEY"));
 
-        h.Time.Advance(TimeSpan.FromMinutes(1.5));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(1.5));
         await h.WaitForGroupAsync(Ns, "openai-keys", "True", and: g => g.Status!.LastSyncTime > first.Status!.LastSyncTime);
         Assert.Equal("v2", Value((await h.GetSecretAsync(Ns, "openai-keys"))!, "API_KEY"));
     }
@@ -133,7 +133,7 @@ public sealed class SecretGroupSyncTests
         await h.SetSourceValuesAsync("openai-keys", new Dictionary<string, string> { ["API_KEY"] = "v2" });
 
         h.Emulator.Faults.FailNext(1000, 503, r => r.Method == "GET" && r.Path.StartsWith($"/api/v1/namespaces/{OperatorHarness.SourceNamespace}/secrets", StringComparison.Ordinal));
-        h.Time.Advance(TimeSpan.FromMinutes(11));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(11));
 
         var failed = await h.WaitForGroupAsync(Ns, "openai-keys", "False", "StoreUnavailable");
         var ready = failed.Status!.Conditions!.Single(c => c.Type == "Ready");
@@ -173,7 +173,7 @@ public sealed class SecretGroupSyncTests
         }
 
         await h.StopOperatorAsync();
-        h.Time.Advance(TimeSpan.FromMinutes(10));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(10));
         var readsBefore = h.StoreReads();
 
         await h.StartOperatorAsync();
@@ -182,7 +182,7 @@ public sealed class SecretGroupSyncTests
             "restarted controller to visit every group");
         Assert.Equal(readsBefore, h.StoreReads());
 
-        h.Time.Advance(TimeSpan.FromMinutes(25));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(25));
         await OperatorHarness.WaitForAsync(() => Task.FromResult(h.StoreReads() > readsBefore), "store reads once due");
     }
 
@@ -234,7 +234,7 @@ public sealed class SecretGroupSyncTests
 
         // Also drive the failure path, whose messages are the likeliest to leak.
         h.Emulator.Faults.FailNext(1000, 500, r => r.Method == "GET" && r.Path.StartsWith($"/api/v1/namespaces/{OperatorHarness.SourceNamespace}/secrets", StringComparison.Ordinal));
-        h.Time.Advance(TimeSpan.FromHours(2));
+        await h.AdvanceAsync(TimeSpan.FromHours(2));
         await h.WaitForGroupAsync(Ns, "openai-keys", "False");
 
         var group = await h.GetGroupAsync(Ns, "openai-keys");

@@ -36,7 +36,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
 
         // The store (the source namespace's Secrets) answers 503 to everything; the API server itself stays up.
         h.Emulator.Faults.FailShare(1.0, 503, match: r => r.Path.StartsWith($"/api/v1/namespaces/{OperatorHarness.SourceNamespace}/secrets", StringComparison.Ordinal));
-        h.Time.Advance(TimeSpan.FromMinutes(62));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(62));
         for (var i = 0; i < Groups; i++)
         {
             var failed = await h.WaitForGroupAsync(Ns, $"g{i}", "False", "StoreUnavailable");
@@ -46,7 +46,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
         }
 
         // Retries during the outage (backoff on the fake clock) change nothing either.
-        h.Time.Advance(TimeSpan.FromMinutes(3));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(3));
         Assert.Equal(before, await SnapshotAsync(h));
 
         // Every failed group sync met at least one failed store call, counted by provider and error class only.

@@ -98,7 +98,7 @@ public sealed class TenancyTests
         await h.CreateIntegrationAsync();
         await h.CreateGroupAsync("team-a", "dup", ["K"]);
         await h.WaitForGroupAsync("team-a", "dup", "True", "Synced");
-        h.Time.Advance(TimeSpan.FromSeconds(5));
+        await h.AdvanceAsync(TimeSpan.FromSeconds(5));
 
         await h.CreateGroupAsync("team-b", "dup", ["K"]);
 
@@ -139,13 +139,13 @@ public sealed class TenancyTests
 
         // An alias reconciled before its source synced backs off on the fake clock; let that backoff pass.
         await h.WaitForGroupAsync("team-a", "source", "True", "Synced");
-        h.Time.Advance(TimeSpan.FromSeconds(2));
+        await h.AdvanceAsync(TimeSpan.FromSeconds(2));
         var alias = await h.WaitForGroupAsync("team-a", "alias", "True", "Synced");
         Assert.Equal("v1", System.Text.Encoding.UTF8.GetString((await h.GetSecretAsync("team-a", "alias"))!.Data["COPY"]));
         Assert.Equal($"tfy-secret://{h.Tenant}:source:K", alias.Status!.Secrets![0].RemoteRef);
 
         await h.SetSourceValuesAsync("source", new Dictionary<string, string> { ["K"] = "v2" });
-        h.Time.Advance(TimeSpan.FromMinutes(11));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(11));
 
         await OperatorHarness.WaitForAsync(
             async () => System.Text.Encoding.UTF8.GetString((await h.GetSecretAsync("team-a", "alias"))!.Data["COPY"]) == "v2",
@@ -165,7 +165,7 @@ public sealed class TenancyTests
         Assert.Contains("sharedWithNamespaces", denied.Status!.Conditions!.Single(c => c.Type == "Ready").Message, StringComparison.Ordinal);
 
         await h.UpdateAsync<SecretGroup>(new ObjectKey("team-a", "shared"), g => g.Spec.SharedWithNamespaces = ["team-b"]);
-        h.Time.Advance(TimeSpan.FromSeconds(2));
+        await h.AdvanceAsync(TimeSpan.FromSeconds(2));
 
         await h.WaitForGroupAsync("team-b", "consumer", "True", "Synced");
     }

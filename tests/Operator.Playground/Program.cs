@@ -1,19 +1,21 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using Operator.Playground;
 
 // The playground: the Kubernetes API emulator (enforcing RBAC), the CRDs, config/samples and the operator (as the
 // ServiceAccount of config/rbac), in one process, so a newcomer without a cluster can `kubectl get sg -A`.
+// `make run` starts it when there is no kubeconfig.
 // Usage: dotnet run --project tests/Operator.Playground -- [--port 8001] [--kubeconfig-out ./playground.kubeconfig]
-//        [--no-operator] [--no-samples] [--no-rbac]
-var options = new PlaygroundOptions
+//        [--no-operator] [--no-samples] [--no-rbac] [operator flags, e.g. --api-enabled --log-format=json]
+PlaygroundOptions options;
+try
 {
-    Port = int.Parse(Option(args, "--port") ?? "8001", CultureInfo.InvariantCulture),
-    KubeconfigPath = Path.GetFullPath(Option(args, "--kubeconfig-out") ?? "playground.kubeconfig"),
-    WithOperator = !args.Contains("--no-operator"),
-    WithSamples = !args.Contains("--no-samples"),
-    EnforceRbac = !args.Contains("--no-rbac"),
-};
+    options = PlaygroundArgs.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"playground: {e.Message}");
+    return 2;
+}
 
 using var stop = new CancellationTokenSource();
 using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, e =>
@@ -27,30 +29,40 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-await using var playground = await Playground.StartAsync(options, stop.Token);
-Console.WriteLine($"Kubernetes API emulator listening on {playground.Emulator.SecureBaseAddress} (RBAC {(options.EnforceRbac ? "enforced" : "off")})");
-Console.WriteLine($"Applied {playground.AppliedSamples} objects from config/samples");
-if (playground.Operator is not null)
-{
-    Console.WriteLine($"Operator running (tenant 'default') as the ServiceAccount of config/rbac; health on http://127.0.0.1:{playground.Ports.Health}/healthz, metrics on http://127.0.0.1:{playground.Ports.Metrics}/metrics");
-}
-
-Console.WriteLine($"export KUBECONFIG={options.KubeconfigPath}");
-Console.WriteLine("Try: kubectl get ssi; kubectl get sg -A; kubectl get secret -n team-a openai-keys -o yaml; kubectl auth can-i --as alice -n team-a get secret/openai-keys");
-Console.WriteLine("Press Ctrl-C to stop.");
+Playground playground;
 try
 {
-    await Task.Delay(Timeout.Infinite, stop.Token);
+    playground = await Playground.StartAsync(options, stop.Token);
 }
-catch (OperationCanceledException)
+catch (IOException e) when (e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
 {
-    // Ctrl-C
+    Console.Error.WriteLine($"playground: port {options.Port} is taken (another playground?); choose another with --port=<n>, or --port=0 for any free port");
+    return 1;
+}
+catch (Exception e) when (e is ArgumentException or Microsoft.Extensions.Options.OptionsValidationException)
+{
+    // The operator's own one-line verdict on a flag the user passed (make run ARGS=...).
+    Console.Error.WriteLine($"playground: {e.Message}");
+    return 2;
+}
+
+await using (playground)
+{
+    using var admin = playground.Emulator.CreateClient();
+    var status = playground.Operator is null || playground.Samples.Count == 0
+        ? []
+        : await SampleStatus.WaitReadyAsync(admin, playground.Samples, TimeSpan.FromMinutes(1), stop.Token);
+    await PlaygroundBanner.WriteAsync(Console.Out, playground, options, status, stop.Token);
+    try
+    {
+        await Task.Delay(Timeout.Infinite, stop.Token);
+    }
+    catch (OperationCanceledException)
+    {
+        // Ctrl-C or SIGTERM
+    }
+
+    Console.WriteLine("playground: stopping (nothing is kept: the next start begins from config/samples again)");
 }
 
 return 0;
-
-static string? Option(string[] args, string name)
-{
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-}

@@ -17,9 +17,9 @@ internal static class SampleApplier
         [$"{Api.GroupVersion}/{SecretGroup.KindName}"] = typeof(SecretGroup),
     };
 
-    public static async Task<int> ApplyAsync(IKubernetes client, string samplesDirectory, CancellationToken cancellationToken)
+    /// <summary>Creates what is not there yet; returns every sample object (applied now or before).</summary>
+    public static async Task<IReadOnlyList<object>> ApplyAsync(IKubernetes client, string samplesDirectory, CancellationToken cancellationToken)
     {
-        var count = 0;
 
         // Namespaces first, then the source Secret, then integrations before groups, as kustomize orders them.
         var objects = new List<object>();
@@ -46,11 +46,7 @@ internal static class SampleApplier
                     case SecretGroup group:
                         await new ResourceClient<SecretGroup>(client).CreateAsync(group, cancellationToken);
                         break;
-                    default:
-                        continue;
                 }
-
-                count++;
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
             {
@@ -58,7 +54,7 @@ internal static class SampleApplier
             }
         }
 
-        return count;
+        return objects;
     }
 
     private static int Rank(object o) => o switch

@@ -36,10 +36,17 @@ public sealed class OperatorProcess : IDisposable
     /// <summary>
     /// Starts <c>dotnet <paramref name="operatorDll"/> <paramref name="args"/></c> with KUBECONFIG set. Unless the args
     /// name them, the health and metrics ports are free ports picked here (the operator refuses port 0 for both).
-    /// <paramref name="environment"/> adds variables for the operator only (e.g. DOTNET_GCHeapHardLimit).
+    /// <paramref name="environment"/> adds variables for the operator only (e.g. DOTNET_GCHeapHardLimit);
+    /// <paramref name="workingDirectory"/> is where it starts (default: this process's).
     /// </summary>
     public static OperatorProcess Start(
-        string operatorDll, string kubeconfig, string logPath, IReadOnlyList<string> args, bool keepOutput = false, IReadOnlyDictionary<string, string>? environment = null)
+        string operatorDll,
+        string kubeconfig,
+        string logPath,
+        IReadOnlyList<string> args,
+        bool keepOutput = false,
+        IReadOnlyDictionary<string, string>? environment = null,
+        string? workingDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         // The dotnet CLI names its own host for child processes; elsewhere dotnet must be on PATH.
@@ -48,6 +55,7 @@ public sealed class OperatorProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         var healthPort = PortArg(args, "--health-port=") ?? LoopbackPorts.Free();
         var metricsPort = PortArg(args, "--metrics-port=") ?? LoopbackPorts.Free();

@@ -51,7 +51,16 @@ public sealed class GroupResolver(GroupDirectory groups, GroupClaims claims, Int
         }
 
         var integration = integrations.Find(fqn) ?? throw Refused("IntegrationNotFound", $"spec.integrationFqn: no SecretStoreIntegration has FQN '{fqn}'");
-        if (!Conditions.IsTrue(integration.Status?.Conditions, ConditionTypes.Ready) || integration.Status?.ObservedGeneration != integration.Metadata.Generation)
+        // Not checked yet (a fresh start, or a spec change being validated) is a wait the integration watch ends; a check
+        // that failed for the current spec is the group's problem too.
+        var checkedNow = integration.Status?.ObservedGeneration == integration.Metadata.Generation
+            && Conditions.Find(integration.Status?.Conditions, ConditionTypes.Ready) is not null;
+        if (!checkedNow)
+        {
+            throw new ConditionException("IntegrationPending", $"waiting for integration '{fqn}' to be checked; see kubectl get ssi {integration.Metadata.Name}", retry: false) { Waiting = true };
+        }
+
+        if (!Conditions.IsTrue(integration.Status?.Conditions, ConditionTypes.Ready))
         {
             // Retried, not terminal: the integration's recovery may not be in this cache yet when the group looks (for
             // seconds while a watch is re-established), and nothing else would bring the group back.

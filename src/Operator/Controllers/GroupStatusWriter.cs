@@ -53,7 +53,10 @@ public sealed partial class GroupStatusWriter(
         await WriteSyncedAsync(group, resolved, result, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Records a failure in status (and an Event when it is news); a retry with backoff when that may help, else the key rests until the group changes.</summary>
+    /// <summary>
+    /// Records a failure in status (and an Event when it is news); a retry with backoff when that may help, else the key
+    /// rests until the group changes. A wait (<see cref="ConditionException.Waiting"/>) is recorded without a Warning.
+    /// </summary>
     public async Task<ReconcileResult> FailedAsync(SecretGroup group, ConditionException failure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(group);
@@ -68,6 +71,16 @@ public sealed partial class GroupStatusWriter(
         if (changed)
         {
             await api.ReplaceStatusAsync(group.WithStatus<SecretGroup>(status), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (failure.Waiting)
+        {
+            if (changed)
+            {
+                LogWaiting(logger, group.Metadata.NamespaceProperty, group.Metadata.Name, failure.Message);
+            }
+
+            return ReconcileResult.Done;
         }
 
         // News is a Warning line and an Event; a retry that finds the same failure only adds to the Event's series (at
@@ -118,6 +131,9 @@ public sealed partial class GroupStatusWriter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Group {Namespace}/{Group} wrote Secret {Secret} with {KeyCount} keys")]
     private static partial void LogSecretWritten(ILogger logger, string @namespace, string group, string secret, int keyCount);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Group {Namespace}/{Group} is {Detail}")]
+    private static partial void LogWaiting(ILogger logger, string @namespace, string group, string detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Group {Namespace}/{Group} not synced: {Reason}: {Detail}")]
     private static partial void LogSyncFailed(ILogger logger, string @namespace, string group, string reason, string detail);

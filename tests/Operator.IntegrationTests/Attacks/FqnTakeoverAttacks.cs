@@ -25,7 +25,7 @@ public sealed class FqnTakeoverAttacks
         await h.WaitForGroupAsync("team-b", "payments", "False", "FqnConflict", g => Ready(g).Contains("already used by namespace 'team-a'", StringComparison.Ordinal));
         Assert.Null(await h.GetSecretAsync("team-b", "payments"));
 
-        h.Time.Advance(TimeSpan.FromSeconds(5));
+        await h.AdvanceAsync(TimeSpan.FromSeconds(5));
         await h.CreateGroupAsync("team-a", "payments", ["API_KEY"]);
 
         var victim = await h.WaitForGroupAsync("team-a", "payments", "True", "Synced");
@@ -61,7 +61,7 @@ public sealed class FqnTakeoverAttacks
         await h.CreateGroupAsync("team-a", "payments", ["API_KEY"]);
         await h.WaitForGroupAsync("team-a", "payments", "True", "Synced");
         var mallory = await Attackers.NamespaceUserAsync(h, "mallory", "team-b");
-        h.Time.Advance(TimeSpan.FromSeconds(5));
+        await h.AdvanceAsync(TimeSpan.FromSeconds(5));
         await new ResourceClient<SecretGroup>(mallory).CreateAsync(Group("team-b", "payments", h.FqnOf(), "API_KEY"), CancellationToken.None);
         await h.WaitForGroupAsync("team-b", "payments", "False", "FqnConflict");
         return mallory;

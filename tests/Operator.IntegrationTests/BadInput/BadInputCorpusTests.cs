@@ -24,7 +24,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
         await h.CreateGroupAsync("baseline", "baseline", ["K"]);
         await h.WaitForGroupAsync("baseline", "baseline", "True", "Synced");
         var baselineSecret = KubernetesJson.Serialize(await h.GetSecretAsync("baseline", "baseline"));
-        h.Time.Advance(TimeSpan.FromSeconds(5)); // every case is younger than the baseline
+        await h.AdvanceAsync(TimeSpan.FromSeconds(5)); // every case is younger than the baseline
 
         var pending = new List<(BadInputCorpus.Case Case, string? Namespace, string Name)>();
         var failures = new List<string>();

@@ -23,7 +23,7 @@ public sealed class BadInputCostTests(ITestOutputHelper output)
         await h.SetSourceValuesAsync("baseline", new Dictionary<string, string> { ["K"] = "baseline-value" });
         await h.CreateGroupAsync("baseline", "baseline", ["K"], g => g.Spec.RefreshInterval = "0");
         await h.WaitForGroupAsync("baseline", "baseline", "True", "Synced");
-        h.Time.Advance(TimeSpan.FromSeconds(5)); // every case is younger than the baseline
+        await h.AdvanceAsync(TimeSpan.FromSeconds(5)); // every case is younger than the baseline
 
         var meter = new CostMeter(h);
         await meter.StartAsync();

@@ -158,12 +158,7 @@ public sealed partial class CostMeter(OperatorHarness harness)
 
     private IReadOnlyList<FakeLogRecord> Logs() => harness.Host!.Services.GetFakeLogCollector().GetSnapshot();
 
-    private IEnumerable<(bool IsIdle, DateTimeOffset? NextDueAt)> Queues()
-    {
-        var groups = harness.Host!.Services.GetRequiredService<IControllerQueue<SecretGroup>>();
-        var integrations = harness.Host!.Services.GetRequiredService<IControllerQueue<SecretStoreIntegration>>();
-        return [(groups.IsIdle, groups.NextDueAt), (integrations.IsIdle, integrations.NextDueAt)];
-    }
+    private IEnumerable<IControllerActivity> Queues() => harness.Host!.Services.GetServices<IControllerActivity>();
 }
 
 /// <summary>Upper bounds on a group's cost derived from the runtime's backoff schedule and the Event series intervals, not from measurements.</summary>

@@ -50,7 +50,7 @@ public sealed class ReloadRolloutTests
     private static async Task<SecretGroup> ChangeAndResyncAsync(OperatorHarness h, SecretGroup before, string value)
     {
         await h.SetSourceValuesAsync(Group, new Dictionary<string, string> { ["API_KEY"] = value });
-        h.Time.Advance(TimeSpan.FromMinutes(11));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(11));
         return await h.WaitForGroupAsync(Ns, Group, "True", and: g => g.Status!.LastSyncTime > before.Status!.LastSyncTime && g.Status.DataHash != before.Status.DataHash);
     }
 
@@ -118,7 +118,7 @@ public sealed class ReloadRolloutTests
             .Any(e => e.Reason == "SecretsChanged" && e.Regarding.Name == "web" && e.Regarding.Kind == "Deployment"), "SecretsChanged Event on the Deployment");
 
         // A resync without a change, and another reconcile of the same workload, roll nothing.
-        h.Time.Advance(TimeSpan.FromMinutes(11));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(11));
         await h.WaitForGroupAsync(Ns, Group, "True", and: g => g.Status!.LastSyncTime > changed.Status.LastSyncTime);
         await ReconcileAgainAsync(h, "web");
         var after = await h.Client.AppsV1.ReadNamespacedDeploymentAsync("web", Ns);
@@ -151,7 +151,7 @@ public sealed class ReloadRolloutTests
         Assert.DoesNotContain(h.AllLogs(), l => l.Contains("v2", StringComparison.Ordinal) && l.Contains("Rollout", StringComparison.Ordinal));
 
         // The failed patch is retried with the key's backoff (500 ms first), so the workload rolls after all.
-        h.Time.Advance(TimeSpan.FromSeconds(1));
+        await h.AdvanceAsync(TimeSpan.FromSeconds(1));
         await WaitForHashAsync(h, changed.Status.DataHash!, "web");
     }
 

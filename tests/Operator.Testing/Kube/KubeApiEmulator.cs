@@ -20,6 +20,8 @@ public sealed class KubeApiEmulator : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _requestsGate = new();
     private readonly List<RecordedRequest> _requests = [];
+
+    private static long s_requestsStarted;
     private readonly Authenticator _authenticator;
     private readonly RbacAuthorizer _authorizer;
     private readonly ServiceAccountTokens _serviceAccountTokens;
@@ -84,6 +86,9 @@ public sealed class KubeApiEmulator : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Requests every emulator of this process has begun to serve: a progress signal for waits (see OperatorHarness.WaitForAsync).</summary>
+    public static long RequestsStartedInProcess => Interlocked.Read(ref s_requestsStarted);
 
     public static async Task<KubeApiEmulator> StartAsync(KubeApiEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -196,6 +201,7 @@ public sealed class KubeApiEmulator : IAsyncDisposable
 
     private async Task ServeAsync(HttpContext context, ApiHandler handler)
     {
+        Interlocked.Increment(ref s_requestsStarted);
         var request = new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? "/", context.Request.QueryString.Value ?? "", 0);
         context.Response.OnStarting(() =>
         {
