@@ -22,9 +22,7 @@ public sealed class ApiStoreVersionsTests
     {
         await using var store = await StoreUnderTest.StartAsync(provider);
         var f = store.Fixture;
-        var (created, group) = await f.SendAsync(HttpMethod.Put, "/v1/secret-groups", f.Admin, ApiFixture.Manifest(StoreUnderTest.Group, integration: store.Fqn));
-        Assert.True(created == HttpStatusCode.OK, group?.ToJsonString());
-        var id = (string)group!["id"]!;
+        var id = await CreateGroupAsync(store);
 
         // The version the API names is the store's own, read from the fake.
         var v1 = await SetAndReadVersionAsync(f, id, Canary1);
@@ -45,6 +43,28 @@ public sealed class ApiStoreVersionsTests
     }
 
     [Fact]
+    public async Task AnSsmLabel_NamesTheVersionItIsOn()
+    {
+        await using var store = await StoreUnderTest.StartAsync("aws");
+        var f = store.Fixture;
+        var id = await CreateGroupAsync(store);
+        var v1 = await SetAndReadVersionAsync(f, id, Canary1);
+        await SetAndReadVersionAsync(f, id, Canary2);
+        store.Ssm!.Label($"/tfy-secret/acme/{StoreUnderTest.Group}/K", long.Parse(v1, System.Globalization.CultureInfo.InvariantCulture), "last-known-good");
+
+        var (status, body) = await f.SendAsync(HttpMethod.Get, $"/v1/secrets/{id}:K/versions/last-known-good", f.Bob);
+
+        Assert.True(status == HttpStatusCode.OK, body?.ToJsonString());
+        Assert.Equal((Canary1, v1), ((string)body!["value"]!, (string)body["version"]!));
+        ApiFixture.AssertError(HttpStatusCode.NotFound, await f.SendAsync(HttpMethod.Get, $"/v1/secrets/{id}:K/versions/no-such-label", f.Bob), "not_found", "version");
+
+        // Not a label SSM would accept ("can't begin with a number, aws or ssm"): answered without asking the store.
+        var calls = store.Ssm.CallCount("GetParameter");
+        ApiFixture.AssertError(HttpStatusCode.NotFound, await f.SendAsync(HttpMethod.Get, $"/v1/secrets/{id}:K/versions/aws-reserved", f.Bob), "not_found", "version");
+        Assert.Equal(calls, store.Ssm.CallCount("GetParameter"));
+    }
+
+    [Fact]
     public async Task TheBuiltInStore_KeepsOnlyTheCurrentVersion_AndSaysSo()
     {
         await using var f = await ApiFixture.StartAsync();
@@ -54,6 +74,14 @@ public sealed class ApiStoreVersionsTests
 
         Assert.Equal(Canary2, (string?)(await f.SendAsync(HttpMethod.Get, $"/v1/secrets/{id}:K/versions/{v2}", f.Bob)).Body?["value"]);
         ApiFixture.AssertError(HttpStatusCode.NotFound, await f.SendAsync(HttpMethod.Get, $"/v1/secrets/{id}:K/versions/{v1}", f.Bob), "version_not_kept", "keeps only the current version");
+    }
+
+    private static async Task<string> CreateGroupAsync(StoreUnderTest store)
+    {
+        var f = store.Fixture;
+        var (created, group) = await f.SendAsync(HttpMethod.Put, "/v1/secret-groups", f.Admin, ApiFixture.Manifest(StoreUnderTest.Group, integration: store.Fqn));
+        Assert.True(created == HttpStatusCode.OK, group?.ToJsonString());
+        return (string)group!["id"]!;
     }
 
     private static async Task<string> SetAndReadVersionAsync(ApiFixture f, string id, string value)

@@ -30,6 +30,9 @@ internal sealed class StoreUnderTest : IAsyncDisposable
 
     public ApiFixture Fixture { get; }
 
+    /// <summary>The SSM fake, for an aws store.</summary>
+    public SsmFake? Ssm => fake as SsmFake;
+
     /// <summary>The integration's FQN, as a manifest names it.</summary>
     public string Fqn { get; }
 
