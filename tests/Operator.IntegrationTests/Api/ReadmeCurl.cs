@@ -9,24 +9,30 @@ namespace Operator.IntegrationTests.Api;
 
 /// <summary>
 /// Runs every curl command of src/Operator/RestApi/README.md, as written, with the real curl against the API over TLS
-/// (an SSM integration <c>acme:aws:prod:secret-store:ssm</c> on the SSM fake), in order, and checks each answer against
+/// (on the integration the README names, declared by the store's folder: Stores/Aws/SsmApiTests), in order, and checks each answer against
 /// the <c># → status output</c> line under it (<c>…</c> stands for what changes from run to run). The test binds what the
 /// README's set-up lines make: <c>$API</c>, <c>ca.crt</c>, <c>$TOKEN</c> (a tenant admin's token for the API's audience);
 /// <c>$ID</c> and <c>$VERSION</c> are the id and latest resourceVersion of the group the answers show. Its kubectl lines
 /// are run by the first-contact doc tests.
 /// </summary>
-public sealed class ReadmeCurlTests
+internal static class ReadmeCurl
 {
-    [Fact]
-    public async Task EveryCurlExample_RunsAsWritten_AndAnswersWhatTheReadmeShows()
+    /// <summary>The README's curl block (its curl commands name this integration).</summary>
+    public static CurlExamples Examples() => CurlExamples.Parse(File.ReadAllText(RepositoryFiles.Path("src/Operator/RestApi/README.md")));
+
+    /// <summary>Skips the test where curl is not installed.</summary>
+    public static void RequireCurl()
     {
         if (!OnPath("curl"))
         {
             Assert.Skip("curl is not installed; the README's curl examples are run where it is.");
         }
+    }
 
-        var examples = CurlExamples.Parse(File.ReadAllText(RepositoryFiles.Path("src/Operator/RestApi/README.md")));
-        await using var store = await StoreUnderTest.StartAsync("aws", integration: "ssm", account: "prod", realClock: true);
+    /// <summary>Runs every example on <paramref name="store"/> (started with the real clock: curl checks the certificate's dates).</summary>
+    public static async Task EveryCurlExample_RunsAsWritten_AndAnswersWhatTheReadmeShowsAsync(StoreUnderTest store)
+    {
+        var examples = Examples();
         var f = store.Fixture;
         var dir = Directory.CreateTempSubdirectory("readme-curl-");
         try
