@@ -61,7 +61,8 @@ public static partial class DocCommandRules
         { } t when t.StartsWith("TOKEN=$(kubectl -n platform create token ci-bot", StringComparison.Ordinal) =>
             ["kubectl get ns platform || kubectl create ns platform", "kubectl -n platform get sa ci-bot || kubectl -n platform create sa ci-bot"],
         // Recovery steps for a cluster where the webhook configuration was installed.
-        { } t when t.StartsWith("kubectl delete mutatingwebhookconfiguration", StringComparison.Ordinal) =>
+        { } t when t.StartsWith("kubectl delete mutatingwebhookconfiguration", StringComparison.Ordinal)
+            || t.StartsWith("kubectl patch mutatingwebhookconfiguration", StringComparison.Ordinal) =>
             ["kubectl apply -f config/webhook/mutating_webhook_configuration.yaml"],
         _ => [],
     };
