@@ -34,11 +34,16 @@ public static class ServiceCollectionExtensions
         }
 
         services.TryAddSingleton<IEventSink>(sp => new KubernetesEventSink(sp.GetRequiredService<IKubernetes>()));
-        services.TryAddSingleton(sp => new EventRecorder(
-            sp.GetRequiredService<IEventSink>(),
-            sp.GetRequiredService<IOptions<OperatorRuntimeOptions>>().Value.LeaderElection.Identity,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<EventRecorder>>()));
+        services.TryAddSingleton(sp =>
+        {
+            var runtime = sp.GetRequiredService<IOptions<OperatorRuntimeOptions>>().Value;
+            return new EventRecorder(
+                sp.GetRequiredService<IEventSink>(),
+                runtime.LeaderElection.Identity,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<EventRecorder>>(),
+                runtime.WatchNamespaces.Count == 0 ? "default" : runtime.LeaderElection.LeaseNamespace);
+        });
         services.TryAddSingleton<IEventRecorder>(sp => sp.GetRequiredService<EventRecorder>());
 
         services.AddSingleton(sp => new OperatorHostedService(
@@ -69,25 +74,34 @@ public static class ServiceCollectionExtensions
             services.Configure(name, configure);
         }
 
-        if (services.Any(d => d.ServiceType == typeof(ResourceInformer<TEntity>)))
+        if (services.Any(d => d.ServiceType == typeof(ISharedInformer<TEntity>)))
         {
             return services;
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp =>
+        services.AddSingleton<ISharedInformer<TEntity>>(sp =>
         {
             var informerOptions = sp.GetRequiredService<IOptionsMonitor<InformerOptions>>().Get(name);
+            var namespaces = informerOptions.Namespace is { } one ? [one]
+                : EntityMetadata.For<TEntity>().Namespaced ? sp.GetService<IOptions<OperatorRuntimeOptions>>()?.Value.WatchNamespaces.Distinct(StringComparer.Ordinal).ToList() ?? []
+                : [];
             var client = new ResourceClient<TEntity>(sp.GetRequiredService<IKubernetes>());
-            return new ResourceInformer<TEntity>(
-                new KubernetesListWatcher<TEntity>(client, informerOptions),
+            ResourceInformer<TEntity> Informer(string? ns) => new(
+                new KubernetesListWatcher<TEntity>(client, new InformerOptions { Namespace = ns, LabelSelector = informerOptions.LabelSelector }),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Operator.Runtime.Informer.{EntityMetadata.For<TEntity>().Kind}"),
                 sp.GetServices<CacheIndex<TEntity>>(),
                 sp.GetService<CacheTransform<TEntity>>());
+            return namespaces.Count switch
+            {
+                0 => Informer(null),
+                1 => Informer(namespaces[0]),
+                _ => new NamespacedInformer<TEntity>(namespaces.Select(Informer), namespaces),
+            };
         });
-        services.AddSingleton<IResourceCache<TEntity>>(sp => sp.GetRequiredService<ResourceInformer<TEntity>>());
-        services.AddSingleton<IInformer>(sp => sp.GetRequiredService<ResourceInformer<TEntity>>());
+        services.AddSingleton<IResourceCache<TEntity>>(sp => sp.GetRequiredService<ISharedInformer<TEntity>>());
+        services.AddSingleton<IInformer>(sp => sp.GetRequiredService<ISharedInformer<TEntity>>());
         return services;
     }
 

@@ -258,7 +258,7 @@ public sealed class HostingTests : IDisposable
             services.AddController<TestWidget, NoopWidgetReconciler>().Watches<V1Secret>(s => [new ObjectKey(s.Metadata.NamespaceProperty, "w")]);
         });
 
-        Assert.Same(provider.GetRequiredService<IResourceCache<V1Secret>>(), provider.GetRequiredService<ResourceInformer<V1Secret>>());
+        Assert.Same(provider.GetRequiredService<IResourceCache<V1Secret>>(), provider.GetRequiredService<ISharedInformer<V1Secret>>());
         Assert.Equal(2, provider.GetServices<IInformer>().Count());
         provider.GetRequiredService<IControllerQueue<V1Secret>>().Enqueue(new ObjectKey("ns", "x"));
         Assert.Equal(1, provider.GetRequiredService<IControllerQueue<V1Secret>>().Length);

@@ -12,6 +12,9 @@
 {{- with .Values.tenantAdmins }}
 - --tenant-admins={{ join "," . }}
 {{- end }}
+{{- with .Values.watchNamespaces }}
+- --watch-namespaces={{ join "," . }}
+{{- end }}
 {{- if .Values.webhook.enabled }}
 - --webhook-enabled=true
 - --webhook-port={{ .Values.webhook.port }}
@@ -69,6 +72,34 @@ readinessProbe:
 {{- end -}}
 
 {{- define "secretgroup-operator.clusterRules" -}}
+# The informer caches every integration.
+- apiGroups: ["secrets.tfy.dev"]
+  resources: ["secretstoreintegrations"]
+  verbs: ["list", "watch"]
+# Status (fqn, conditions, lastValidatedTime) is written through the status subresource only.
+- apiGroups: ["secrets.tfy.dev"]
+  resources: ["secretstoreintegrations/status"]
+  verbs: ["update"]
+# The built-in kubernetes store checks that its source namespace exists.
+- apiGroups: [""]
+  resources: ["namespaces"]
+  verbs: ["get"]
+{{- if and .Values.webhook.enabled (not .Values.webhook.certManager.enabled) }}
+# Without cert-manager the operator publishes its CA as the caBundle of its own webhook configuration.
+# Needed only with --webhook-enabled and without --webhook-cert-manager.
+- apiGroups: ["admissionregistration.k8s.io"]
+  resources: ["mutatingwebhookconfigurations"]
+  resourceNames: [{{ include "secretgroup-operator.webhookName" . | quote }}]
+  verbs: ["get", "update"]
+{{- end }}
+{{- if .Values.api.enabled }}
+# Callers' Kubernetes bearer tokens are checked with a TokenReview for the API's audience.
+# Needed only with --api-enabled.
+- apiGroups: ["authentication.k8s.io"]
+  resources: ["tokenreviews"]
+  verbs: ["create"]
+{{- end }}
+{{- if not .Values.watchNamespaces }}
 # Rollouts, as for Deployments: cached to find reloading DaemonSets, the pod template patched on a data change.
 - apiGroups: ["apps"]
   resources: ["daemonsets"]
@@ -81,7 +112,7 @@ readinessProbe:
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
   verbs: ["list", "watch", "patch"]
-# Normal and Warning Events on the objects; patch updates a repeated Event's series. Events of cluster-scoped objects go to the operator's namespace.
+# Normal and Warning Events on the objects; patch updates a repeated Event's series. Events of cluster-scoped objects go to the namespace default (as in client-go), with --watch-namespaces to the operator's namespace.
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]
   verbs: ["create", "patch"]
@@ -106,18 +137,6 @@ readinessProbe:
 - apiGroups: ["secrets.tfy.dev"]
   resources: ["secretgroups/status"]
   verbs: ["update"]
-# The informer caches every integration.
-- apiGroups: ["secrets.tfy.dev"]
-  resources: ["secretstoreintegrations"]
-  verbs: ["list", "watch"]
-# Status (fqn, conditions, lastValidatedTime) is written through the status subresource only.
-- apiGroups: ["secrets.tfy.dev"]
-  resources: ["secretstoreintegrations/status"]
-  verbs: ["update"]
-# The built-in kubernetes store checks that its source namespace exists.
-- apiGroups: [""]
-  resources: ["namespaces"]
-  verbs: ["get"]
 # The built-in kubernetes store reads values from Secrets in its source namespace and writes values set through the REST API.
 # tfy-secret:// credentials of an integration are read from the managed Secret of the group they name.
 # Granted to editors and admins on their group's managed Secret; a Role grants only what its creator holds.
@@ -126,26 +145,14 @@ readinessProbe:
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "list", "watch", "create", "update", "delete"]
-{{- if and .Values.webhook.enabled (not .Values.webhook.certManager.enabled) }}
-# Without cert-manager the operator publishes its CA as the caBundle of its own webhook configuration.
-# Needed only with --webhook-enabled and without --webhook-cert-manager.
-- apiGroups: ["admissionregistration.k8s.io"]
-  resources: ["mutatingwebhookconfigurations"]
-  resourceNames: [{{ include "secretgroup-operator.webhookName" . | quote }}]
-  verbs: ["get", "update"]
-{{- end }}
 {{- if .Values.api.enabled }}
-# Callers' Kubernetes bearer tokens are checked with a TokenReview for the API's audience.
-# Needed only with --api-enabled.
-- apiGroups: ["authentication.k8s.io"]
-  resources: ["tokenreviews"]
-  verbs: ["create"]
 # Values set through the REST API stamp the group (so every replica re-syncs it) and save its key list, conditionally on the version read.
 # The REST API creates, reads, updates and deletes groups in --api-namespace.
 # Needed only with --api-enabled.
 - apiGroups: ["secrets.tfy.dev"]
   resources: ["secretgroups"]
   verbs: ["get", "list", "create", "patch", "delete"]
+{{- end }}
 {{- end }}
 {{- end -}}
 
@@ -183,6 +190,68 @@ readinessProbe:
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "create", "update"]
+{{- end }}
+{{- if .Values.watchNamespaces }}
+# Normal and Warning Events on the objects; patch updates a repeated Event's series. Events of cluster-scoped objects go to the namespace default (as in client-go), with --watch-namespaces to the operator's namespace.
+- apiGroups: ["events.k8s.io"]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+{{- end }}
+{{- end -}}
+
+{{- define "secretgroup-operator.watchedNamespaceRules" -}}
+# Rollouts, as for Deployments: cached to find reloading DaemonSets, the pod template patched on a data change.
+- apiGroups: ["apps"]
+  resources: ["daemonsets"]
+  verbs: ["list", "watch", "patch"]
+# Rollouts: workloads are cached to find those listing a group in secrets.tfy.dev/reload; their pod template is patched when the group's data changes.
+- apiGroups: ["apps"]
+  resources: ["deployments"]
+  verbs: ["list", "watch", "patch"]
+# Rollouts, as for Deployments: cached to find reloading StatefulSets, the pod template patched on a data change.
+- apiGroups: ["apps"]
+  resources: ["statefulsets"]
+  verbs: ["list", "watch", "patch"]
+# Normal and Warning Events on the objects; patch updates a repeated Event's series. Events of cluster-scoped objects go to the namespace default (as in client-go), with --watch-namespaces to the operator's namespace.
+- apiGroups: ["events.k8s.io"]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+# Each collaborator Role is bound to its subjects by a RoleBinding, kept like the Role.
+- apiGroups: ["rbac.authorization.k8s.io"]
+  resources: ["rolebindings"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
+# Collaborators become a Role per group (limited by resourceNames); the informer compares, get reads one the cache missed before replacing it, delete follows removed collaborators.
+- apiGroups: ["rbac.authorization.k8s.io"]
+  resources: ["roles"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
+# Granted to collaborators on their group; the API server lets a Role grant only what its creator holds (no escalate or bind).
+# The informer caches every group.
+- apiGroups: ["secrets.tfy.dev"]
+  resources: ["secretgroups"]
+  verbs: ["get", "list", "watch", "update", "patch", "delete"]
+# Managed Secrets, Roles and RoleBindings carry an owner reference with blockOwnerDeletion, which OwnerReferencesPermissionEnforcement allows only with update on the owner's finalizers.
+- apiGroups: ["secrets.tfy.dev"]
+  resources: ["secretgroups/finalizers"]
+  verbs: ["update"]
+# Status (fqn, conditions, observedGeneration) is written through the status subresource only.
+- apiGroups: ["secrets.tfy.dev"]
+  resources: ["secretgroups/status"]
+  verbs: ["update"]
+# The built-in kubernetes store reads values from Secrets in its source namespace and writes values set through the REST API.
+# tfy-secret:// credentials of an integration are read from the managed Secret of the group they name.
+# Granted to editors and admins on their group's managed Secret; a Role grants only what its creator holds.
+# The managed-Secret informer; it selects the operator's label, but RBAC cannot narrow list and watch by label.
+# Managed Secrets are created, replaced when their content hash changes, and deleted when a group stops owning them.
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
+{{- if .Values.api.enabled }}
+# Values set through the REST API stamp the group (so every replica re-syncs it) and save its key list, conditionally on the version read.
+# The REST API creates, reads, updates and deletes groups in --api-namespace.
+# Needed only with --api-enabled.
+- apiGroups: ["secrets.tfy.dev"]
+  resources: ["secretgroups"]
+  verbs: ["get", "list", "create", "patch", "delete"]
 {{- end }}
 {{- end -}}
 

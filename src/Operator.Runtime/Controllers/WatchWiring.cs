@@ -19,7 +19,7 @@ internal sealed class WatchWiring<TEntity, TOther>(
 {
     public void Attach(IServiceProvider services)
     {
-        var informer = services.GetRequiredService<ResourceInformer<TOther>>();
+        var informer = services.GetRequiredService<ISharedInformer<TOther>>();
         var queue = services.GetRequiredService<IControllerQueue<TEntity>>();
         informer.AddHandler(new EnqueueMapped<TOther>(mapFactory(services), predicate, queue.Enqueue));
     }
@@ -76,5 +76,5 @@ internal sealed class ExpectationsWiring<TEntity> : IControllerWiring
     where TEntity : class, IKubernetesObject<V1ObjectMeta>
 {
     public void Attach(IServiceProvider services) =>
-        services.GetRequiredService<ResourceInformer<TEntity>>().AddHandler(services.GetRequiredService<WriteExpectations<TEntity>>());
+        services.GetRequiredService<ISharedInformer<TEntity>>().AddHandler(services.GetRequiredService<WriteExpectations<TEntity>>());
 }

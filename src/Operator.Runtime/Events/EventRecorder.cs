@@ -15,7 +15,7 @@ namespace Operator.Runtime;
 /// occurrence starts a new Event); every <see cref="RefreshTime"/> ongoing series are written (keeping them within the
 /// API server's Event TTL). So one reason of one object costs at most one write per interval, however often it recurs.
 /// </summary>
-[Rbac("events.k8s.io", "events", "create,patch", "Normal and Warning Events on the objects; patch updates a repeated Event's series. Events of cluster-scoped objects go to the operator's namespace.", Scope = RbacScope.WatchedNamespaces | RbacScope.OperatorNamespace)]
+[Rbac("events.k8s.io", "events", "create,patch", "Normal and Warning Events on the objects; patch updates a repeated Event's series. Events of cluster-scoped objects go to the namespace default (as in client-go), with --watch-namespaces to the operator's namespace.", Scope = RbacScope.WatchedNamespaces | RbacScope.OperatorNamespace)]
 public sealed partial class EventRecorder : IEventRecorder, IDisposable
 {
     public const string ReportingController = "secretgroup-operator";
@@ -35,15 +35,19 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
     private readonly Dictionary<SeriesKey, Series> series = [];
     private readonly IEventSink sink;
     private readonly string reportingInstance;
+    private readonly string clusterScopedNamespace;
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly ITimer ticker;
     private int ticks;
 
-    internal EventRecorder(IEventSink sink, string reportingInstance, TimeProvider time, ILogger logger)
+    // clusterScopedNamespace: where Events of cluster-scoped objects go: client-go's "default", or the operator's
+    // namespace when only some namespaces may be written (--watch-namespaces).
+    internal EventRecorder(IEventSink sink, string reportingInstance, TimeProvider time, ILogger logger, string clusterScopedNamespace = "default")
     {
         this.sink = sink;
         this.reportingInstance = reportingInstance;
+        this.clusterScopedNamespace = clusterScopedNamespace;
         this.time = time;
         this.logger = logger;
 
@@ -243,8 +247,8 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
             {
                 Name = $"{prefix}.{suffix}",
 
-                // Cluster-scoped objects have no namespace; their Events go to "default" as kubectl expects.
-                NamespaceProperty = string.IsNullOrEmpty(item.Regarding.NamespaceProperty) ? "default" : item.Regarding.NamespaceProperty,
+                // Cluster-scoped objects have no namespace; their Events go to "default" (client-go's makeEvent), or the operator's namespace.
+                NamespaceProperty = string.IsNullOrEmpty(item.Regarding.NamespaceProperty) ? clusterScopedNamespace : item.Regarding.NamespaceProperty,
             },
             EventTime = EventTime.ForSerialization(item.ObservedAt),
             ReportingController = ReportingController,

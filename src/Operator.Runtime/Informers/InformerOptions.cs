@@ -3,7 +3,10 @@ namespace Operator.Runtime;
 /// <summary>Narrows what an informer lists and watches, so the operator caches only what it manages.</summary>
 public sealed class InformerOptions
 {
-    /// <summary>Watch one namespace only; null watches all namespaces (always the case for cluster-scoped kinds).</summary>
+    /// <summary>
+    /// Watch this namespace only; null watches <see cref="OperatorRuntimeOptions.WatchNamespaces"/> (all namespaces when
+    /// that is empty, and always for cluster-scoped kinds).
+    /// </summary>
     public string? Namespace { get; set; }
 
     /// <summary>A label selector such as "app.kubernetes.io/managed-by=secretgroup-operator".</summary>

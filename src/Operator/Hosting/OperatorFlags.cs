@@ -37,6 +37,12 @@ public static class OperatorFlags
         new ListType(@"^(user|team):[^\s,]+$", "user:<name> or team:<name> subjects", "<subject,...>", "alice", "user:a,b", "user:a b"),
         o => o.TenantAdmins, (o, v) => o.TenantAdmins = v, "Subjects that hold every role on every group of the tenant.", helmValue: "tenantAdmins", defaultText: "none");
 
+    public static readonly Flag<OperatorRuntimeOptions, IReadOnlyList<string>> WatchNamespaces = new("watch-namespaces", TenancyGroup,
+        new ListType(@"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "namespace names", "<namespace,...>", "Team-A", "a_b", "-a"),
+        o => o.WatchNamespaces, (o, v) => o.WatchNamespaces = v,
+        "Serve only these namespaces: list and watch groups, Secrets, Roles and workloads in each (namespaced RBAC suffices); the built-in kubernetes store's source namespace must be one of them.",
+        helmValue: "watchNamespaces", defaultText: "all namespaces");
+
     public static readonly Flag<SyncOptions, TimeSpan> SyncInterval = new("sync-interval", SyncGroup, new DurationType(TimeSpan.FromSeconds(1), TimeSpan.FromDays(366)),
         o => o.DefaultSyncInterval, (o, v) => o.DefaultSyncInterval = v, "Refresh interval of groups whose spec and integration set none.", helmValue: "syncInterval");
 
@@ -127,7 +133,7 @@ public static class OperatorFlags
     /// <summary>Every flag, in <c>--help</c> order.</summary>
     public static IReadOnlyList<Flag> All { get; } =
     [
-        Tenant, Namespace, TenantAdmins,
+        Tenant, Namespace, TenantAdmins, WatchNamespaces,
         SyncInterval, Workers, IntegrationRecheckInterval,
         LeaderElect, LeaseDuration, LeaseRenewDeadline, LeaseRetryPeriod,
         HealthPort, MetricsPort,
@@ -139,7 +145,7 @@ public static class OperatorFlags
     ];
 
     /// <summary>Rules across flags; each names the flags as the user wrote them.</summary>
-    public static IReadOnlyList<Func<FlagValues, string?>> Rules { get; } = [DistinctPorts, LeaseTimings];
+    public static IReadOnlyList<Func<FlagValues, string?>> Rules { get; } = [DistinctPorts, LeaseTimings, ApiNamespaceWatched];
 
     private static string? DistinctPorts(FlagValues values)
     {
@@ -174,6 +180,14 @@ public static class OperatorFlags
 
         return deadline <= retry * 1.2
             ? $"{values.Describe(LeaseRenewDeadline)} and {values.Describe(LeaseRetryPeriod)}: the renew deadline must be longer than 1.2 × the retry period"
+            : null;
+    }
+
+    private static string? ApiNamespaceWatched(FlagValues values)
+    {
+        var watched = values.Get(WatchNamespaces);
+        return values.Get(ApiEnabled) && watched.Count > 0 && !watched.Contains(values.Get(ApiNamespace), StringComparer.Ordinal)
+            ? $"{values.Describe(ApiNamespace)} and {values.Describe(WatchNamespaces)}: the REST API's namespace must be one of the watched namespaces"
             : null;
     }
 }

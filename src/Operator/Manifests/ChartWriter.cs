@@ -2,6 +2,7 @@ using System.Text;
 using Operator.Hosting;
 using Operator.Hosting.Flags;
 using Operator.Observability;
+using Operator.Runtime;
 using L = Operator.Manifests.InstallLayout;
 
 namespace Operator.Manifests;
@@ -45,8 +46,9 @@ public static class ChartWriter
         Define(text, "args", Args());
         Define(text, "containerPorts", Ports());
         Define(text, "probes", Probes());
-        Define(text, "clusterRules", Rules(operatorNamespace: false));
-        Define(text, "namespaceRules", Rules(operatorNamespace: true));
+        Define(text, "clusterRules", ClusterRules());
+        Define(text, "namespaceRules", NamespaceRules());
+        Define(text, "watchedNamespaceRules", Rules(r => r.Scope.HasFlag(RbacScope.WatchedNamespaces)));
         Define(text, "webhooks", Webhooks());
         Define(text, "validate", Validate());
         Define(text, "credentialsMountPath", L.CredentialsMountPath);
@@ -72,6 +74,7 @@ public static class ChartWriter
             Line(OperatorFlags.HealthPort, Subst(OperatorFlags.HealthPort)) +
             Line(OperatorFlags.MetricsPort, Subst(OperatorFlags.MetricsPort)) +
             $"{{{{- with {Value(OperatorFlags.TenantAdmins)} }}}}\n" + Line(OperatorFlags.TenantAdmins, "{{ join \",\" . }}") + "{{- end }}\n" +
+            $"{{{{- with {Value(OperatorFlags.WatchNamespaces)} }}}}\n" + Line(OperatorFlags.WatchNamespaces, "{{ join \",\" . }}") + "{{- end }}\n" +
             $"{{{{- if {webhook} }}}}\n" +
             Line(OperatorFlags.WebhookEnabled, "true") +
             Line(OperatorFlags.WebhookPort, Subst(OperatorFlags.WebhookPort)) +
@@ -106,13 +109,30 @@ public static class ChartWriter
         $"livenessProbe:\n  httpGet:\n    path: {HealthEndpoints.Liveness}\n    port: {L.HealthPortName}\n  initialDelaySeconds: 10\n  periodSeconds: 20\n" +
         $"readinessProbe:\n  httpGet:\n    path: {HealthEndpoints.Readiness}\n    port: {L.HealthPortName}\n  initialDelaySeconds: 5\n  periodSeconds: 10\n";
 
-    private static string Rules(bool operatorNamespace)
+    /// <summary>
+    /// The ClusterRole: cluster-scoped needs always; what groups need in their namespaces only when every namespace is
+    /// watched (with <c>watchNamespaces</c> those go into a Role per watched namespace instead).
+    /// </summary>
+    private static string ClusterRules() =>
+        Rules(r => r.Scope.HasFlag(RbacScope.Cluster)) +
+        $"{{{{- if not {Value(OperatorFlags.WatchNamespaces)} }}}}\n" +
+        Rules(r => r.Scope.HasFlag(RbacScope.WatchedNamespaces) && !r.Scope.HasFlag(RbacScope.Cluster)) +
+        "{{- end }}\n";
+
+    /// <summary>The Role in the release namespace; with <c>watchNamespaces</c> it also takes what the ClusterRole granted there (Events of cluster-scoped objects).</summary>
+    private static string NamespaceRules() =>
+        Rules(r => r.Scope == RbacScope.OperatorNamespace) +
+        $"{{{{- if {Value(OperatorFlags.WatchNamespaces)} }}}}\n" +
+        Rules(r => r.Scope.HasFlag(RbacScope.OperatorNamespace) && r.Scope != RbacScope.OperatorNamespace) +
+        "{{- end }}\n";
+
+    private static string Rules(Func<RbacRule, bool> select)
     {
         var rules = RbacRules.All();
         var text = new StringBuilder();
         foreach (var feature in RbacRules.Features)
         {
-            var selected = rules.For(feature, operatorNamespace).ToList();
+            var selected = rules.Where(r => r.Feature == feature && select(r)).ToList();
             if (selected.Count == 0)
             {
                 continue;

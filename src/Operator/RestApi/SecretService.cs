@@ -81,7 +81,9 @@ public sealed partial class SecretService(SecretGroupService groups, GroupStoreA
 
         var locations = await access.OpenAsync(group, cancellationToken).ConfigureAwait(false);
         var stored = await locations.ReadVersionAsync(spec.Key, version, cancellationToken).ConfigureAwait(false)
-            ?? throw ApiException.NotFound($"version: the store has no version {Echo.Quote(version)} of secret {Echo.Quote(id)} (the built-in store keeps only the current one)");
+            ?? throw (locations.KeepsVersions
+                ? ApiException.NotFound($"version: the store has no version {Echo.Quote(version)} of secret {Echo.Quote(id)}")
+                : new ApiException(404, "version_not_kept", $"version: the store of integration '{locations.Resolved.Fqn}' keeps only the current version of a value, and {Echo.Quote(version)} is not it (GET /v1/secrets/{id} names the current one)"));
         var (text, base64) = SecretValues.Of(stored);
         var at = stored.Version ?? version;
         return new SecretVersionView($"{id}@{at}", FqnOf(group, spec.Key), id, at, text, base64);

@@ -62,7 +62,7 @@ public sealed class SecretsApiTests
         Assert.NotEqual(v1, v2);
         var version = (await Ok(HttpMethod.Get, $"/v1/secrets/{gid}:A/versions/{v2}", f.Bob, valueResponse: true))!;
         Assert.Equal((CanaryA2, v2, $"{gid}:A"), ((string)version["value"]!, (string)version["version"]!, (string)version["secretId"]!));
-        ApiFixture.AssertError(HttpStatusCode.NotFound, await f.SendAsync(HttpMethod.Get, $"/v1/secrets/{gid}:A/versions/{v1}", f.Bob), "not_found", "version");
+        ApiFixture.AssertError(HttpStatusCode.NotFound, await f.SendAsync(HttpMethod.Get, $"/v1/secrets/{gid}:A/versions/{v1}", f.Bob), "version_not_kept", "keeps only the current version");
         ApiFixture.AssertError(HttpStatusCode.Forbidden, await f.SendAsync(HttpMethod.Get, $"/v1/secrets/{gid}:A/versions/{v2}", f.Carol), "forbidden");
 
         // Removing one secret: editors only; the key leaves the group, the store keeps its value (Retain).

@@ -159,7 +159,10 @@ internal static partial class InstallCheck
         }
     }
 
-    /// <summary>Exactly the generated rules for the features on: cluster ones bound cluster-wide, operator-namespace ones in its namespace.</summary>
+    /// <summary>
+    /// Exactly the generated rules for the features on: cluster ones bound cluster-wide, operator-namespace ones in its
+    /// namespace; with <c>--watch-namespaces</c> what groups need is bound in each watched namespace, never cluster-wide.
+    /// </summary>
     private static IEnumerable<string> CheckRbac(IReadOnlyList<JsonObject> objects, string serviceAccount, string ns, FlagValues flags, bool everyFeature)
     {
         var webhook = flags.Get(OperatorFlags.WebhookEnabled);
@@ -180,15 +183,25 @@ internal static partial class InstallCheck
         }
 
         var rules = RbacRules.All().Where(r => everyFeature || features.Contains(r.Feature)).ToList();
-        var expectedCluster = Grants(rules.Where(r => r.Scope != RbacScope.OperatorNamespace), flags);
-        var expectedLocal = Grants(rules.Where(r => r.Scope == RbacScope.OperatorNamespace), flags);
+        var watched = flags.Get(OperatorFlags.WatchNamespaces);
+        var expectedCluster = Grants(rules.Where(r => watched.Count == 0 ? r.Scope != RbacScope.OperatorNamespace : r.Scope.HasFlag(RbacScope.Cluster)), flags);
+        var expectedIn = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal)
+        {
+            [ns] = Grants(rules.Where(r => watched.Count == 0 ? r.Scope == RbacScope.OperatorNamespace : r.Scope.HasFlag(RbacScope.OperatorNamespace)), flags),
+        };
+        foreach (var name in watched)
+        {
+            expectedIn[name] = [.. expectedIn.GetValueOrDefault(name) ?? [], .. Grants(rules.Where(r => r.Scope.HasFlag(RbacScope.WatchedNamespaces)), flags)];
+        }
+
         bool Binds(IEnumerable<Rbacv1Subject>? subjects) => subjects?.Any(s => s.Kind == "ServiceAccount" && s.Name == serviceAccount && s.NamespaceProperty == ns) == true;
         var clusterRoles = objects.OfKind<V1ClusterRole>("ClusterRole").ToDictionary(r => r.Metadata.Name);
-        var roles = objects.OfKind<V1Role>("Role").Where(r => r.Metadata.NamespaceProperty == ns).ToDictionary(r => r.Metadata.Name);
+        var roles = objects.OfKind<V1Role>("Role").ToDictionary(r => (r.Metadata.NamespaceProperty, r.Metadata.Name));
         var cluster = objects.OfKind<V1ClusterRoleBinding>("ClusterRoleBinding").Where(b => Binds(b.Subjects))
             .SelectMany(b => clusterRoles.GetValueOrDefault(b.RoleRef.Name)?.Rules ?? []).SelectMany(Expand).ToHashSet();
-        var local = objects.OfKind<V1RoleBinding>("RoleBinding").Where(b => b.Metadata.NamespaceProperty == ns && Binds(b.Subjects))
-            .SelectMany(b => (b.RoleRef.Kind == "Role" ? roles.GetValueOrDefault(b.RoleRef.Name)?.Rules : clusterRoles.GetValueOrDefault(b.RoleRef.Name)?.Rules) ?? []).SelectMany(Expand).ToHashSet();
+        var boundIn = objects.OfKind<V1RoleBinding>("RoleBinding").Where(b => Binds(b.Subjects))
+            .GroupBy(b => b.Metadata.NamespaceProperty ?? ns)
+            .ToDictionary(g => g.Key, g => g.SelectMany(b => (b.RoleRef.Kind == "Role" ? roles.GetValueOrDefault((g.Key, b.RoleRef.Name))?.Rules : clusterRoles.GetValueOrDefault(b.RoleRef.Name)?.Rules) ?? []).SelectMany(Expand).ToHashSet());
         foreach (var missing in expectedCluster.Except(cluster))
         {
             yield return $"RBAC lacks cluster-wide {missing}";
@@ -196,17 +209,23 @@ internal static partial class InstallCheck
 
         foreach (var extra in cluster.Except(expectedCluster))
         {
-            yield return $"RBAC grants cluster-wide {extra}, which no code declares";
+            yield return $"RBAC grants cluster-wide {extra}, which no code declares{(watched.Count > 0 ? " outside the watched namespaces" : "")}";
         }
 
-        foreach (var missing in expectedLocal.Except(local).Except(cluster))
+        foreach (var (name, expected) in expectedIn)
         {
-            yield return $"RBAC lacks {missing} in {ns}";
+            foreach (var missing in expected.Except(boundIn.GetValueOrDefault(name) ?? []).Except(cluster))
+            {
+                yield return $"RBAC lacks {missing} in {name}";
+            }
         }
 
-        foreach (var extra in local.Except(expectedLocal))
+        foreach (var (name, bound) in boundIn)
         {
-            yield return $"RBAC grants {extra} in {ns}, which no code declares";
+            foreach (var extra in bound.Except(expectedIn.GetValueOrDefault(name) ?? []))
+            {
+                yield return $"RBAC grants {extra} in {name}, which no code declares there";
+            }
         }
     }
 

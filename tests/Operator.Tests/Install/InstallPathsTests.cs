@@ -12,7 +12,7 @@ namespace Operator.Tests.Install;
 /// </summary>
 public sealed class InstallPathsTests
 {
-    public static TheoryData<string> ChartCases => ["defaults", "webhook-cert-manager", "webhook-self-signed", "api", "metrics-and-network-policy", "everything"];
+    public static TheoryData<string> ChartCases => ["defaults", "webhook-cert-manager", "webhook-self-signed", "api", "metrics-and-network-policy", "watch-namespaces", "everything"];
 
     internal static JsonObject Overrides(string name) => name switch
     {
@@ -20,6 +20,10 @@ public sealed class InstallPathsTests
         "webhook-cert-manager" => Json("""{ "webhook": { "enabled": true } }"""),
         "webhook-self-signed" => Json("""{ "webhook": { "enabled": true, "certManager": { "enabled": false } } }"""),
         "api" => Json("""{ "api": { "enabled": true, "port": 9090 } }"""),
+        "watch-namespaces" => Json("""
+            { "watchNamespaces": ["team-a", "secretgroup-system", "store-src"], "api": { "enabled": true, "namespace": "team-a" },
+              "webhook": { "enabled": true, "certManager": { "enabled": false } } }
+            """),
         "metrics-and-network-policy" => Json("""{ "metrics": { "port": 9100, "serviceMonitor": { "enabled": true } }, "networkPolicy": { "enabled": true } }"""),
         _ => Json("""
             { "webhook": { "enabled": true, "port": 10443, "certManager": { "enabled": false } }, "api": { "enabled": true }, "networkPolicy": { "enabled": true },

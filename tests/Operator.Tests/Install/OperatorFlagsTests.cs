@@ -79,7 +79,26 @@ public sealed class OperatorFlagsTests
         Assert.Equal((TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(1500), TimeSpan.FromMilliseconds(250)), (election.LeaseDuration, election.RenewDeadline, election.RetryPeriod));
     }
 
+    [Fact]
+    public void WatchNamespaces_SetTheNamespacesEveryNamespacedInformerWatches()
+    {
+        Assert.Equal(["team-a", "team-b"], Options<OperatorRuntimeOptions>("--watch-namespaces=team-a,team-b").WatchNamespaces);
+        Assert.Empty(Options<OperatorRuntimeOptions>().WatchNamespaces);
+    }
+
+    [Fact]
+    public void RestApiNamespaceOutsideTheWatchedNamespaces_FailsTheStart_NamingBothFlags()
+    {
+        using var provider = Provider("--tenant=acme", "--api-enabled", "--api-namespace=apps", "--watch-namespaces=team-a");
+
+        // Both options classes the rule spans refuse to start, so the host's validator aggregates them.
+        var error = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("--api-namespace=apps and --watch-namespaces=team-a: the REST API's namespace must be one of the watched namespaces", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
+    [InlineData("--watch-namespaces=team-a,Team_B", "--watch-namespaces: invalid value 'team-a,Team_B'")]
     [InlineData("--lease-duration=soon", "--lease-duration: invalid value 'soon': expected a duration")]
     [InlineData("--sync-interval=one hour", "--sync-interval: invalid value 'one hour': expected a duration from 1s to 8784h")]
     [InlineData("--log-format=xml", "--log-format: invalid value 'xml': expected one of json, text")]
