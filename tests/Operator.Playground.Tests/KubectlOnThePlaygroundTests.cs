@@ -100,6 +100,8 @@ public sealed class KubectlOnThePlaygroundTests(SharedPlayground shared) : IClas
             subject <string> -required-
             integrationFqn <string> -required-
             refreshInterval <string>
+            refreshPolicy <string>
+            ...
             secrets <[]Object>
             key <string> -required-
             remoteRef <string>
