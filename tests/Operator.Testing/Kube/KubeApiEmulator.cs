@@ -98,7 +98,7 @@ public sealed class KubeApiEmulator : IAsyncDisposable
         var emulator = new KubeApiEmulator(app, store, options);
         var operations = new ResourceOperations(store, new ResourceRegistry(), options.TimeProvider);
         var openApi = new OpenApiHandler(new OpenApiDocuments(operations.Registry), store.Gate);
-        var handler = new ApiHandler(operations, new WatchStreamer(store, options.BookmarkInterval, options.TimeProvider), openApi, options.TimeProvider,
+        var handler = new ApiHandler(operations, new WatchStreamer(store, options.BookmarkInterval, options.TimeProvider, emulator.Faults), openApi, options.TimeProvider,
             () => emulator.BaseAddress.Authority, emulator._stopping.Token)
         {
             Writes = new WriteAuthorization(emulator._authorizer),
