@@ -27,9 +27,15 @@ public sealed class HealthyStartTests
 
         var groupStatusWrites = h.Emulator.Requests.Count(r => r.Method == "PUT" && r.Path.EndsWith($"/namespaces/{Ns}/secretgroups/keys/status", StringComparison.Ordinal));
         Assert.True(groupStatusWrites >= 2, "the group should have recorded its wait before it synced");
-        var events = await h.Client.EventsV1.ListNamespacedEventAsync(Ns);
+
+        // Events are written in the background, after the status: wait for the Synced one rather than race it.
+        var events = new k8s.Models.Eventsv1EventList();
+        await OperatorHarness.WaitForAsync(async () =>
+        {
+            events = await h.Client.EventsV1.ListNamespacedEventAsync(Ns);
+            return events.Items.Any(e => e.Type == "Normal" && e.Reason == "Synced" && e.Regarding.Name == "keys");
+        }, "the Normal Synced Event");
         Assert.DoesNotContain(events.Items, e => e.Type == "Warning");
-        Assert.Contains(events.Items, e => e.Type == "Normal" && e.Reason == "Synced" && e.Regarding.Name == "keys");
         var warnings = h.Host!.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Level >= LogLevel.Warning).Select(r => r.Message);
         Assert.Empty(warnings);
     }

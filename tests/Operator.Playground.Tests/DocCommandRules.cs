@@ -68,11 +68,14 @@ public static partial class DocCommandRules
     };
 
     /// <summary>
-    /// Commands that take away what other blocks use (CRDs, namespaces), or create a namespace another block's setup
-    /// may have created first, run on a playground of their own.
+    /// Commands that take away what other blocks use (CRDs, namespaces), create a namespace another block's setup may
+    /// have created first, or show the output a new user sees (what other blocks create would show up in it) run on a
+    /// playground of their own.
     /// </summary>
     public static bool Isolated(DocCommand command) =>
-        command?.Text is { } text && (text.StartsWith("kubectl delete", StringComparison.Ordinal) || text.StartsWith("kubectl create namespace", StringComparison.Ordinal));
+        command?.Text is { } text && (text.StartsWith("kubectl delete", StringComparison.Ordinal)
+            || text.StartsWith("kubectl create namespace", StringComparison.Ordinal)
+            || (command.ShownOutput is not null && !text.StartsWith("kubectl auth can-i ", StringComparison.Ordinal)));
 
     /// <summary>The command with its placeholders filled in; an unknown placeholder fails the test, naming it.</summary>
     public static string Filled(DocCommand command)

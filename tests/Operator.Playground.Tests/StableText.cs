@@ -4,7 +4,7 @@ namespace Operator.Playground.Tests;
 
 /// <summary>
 /// The stable parts of a command's output: what stays the same from run to run on any machine. Ages, timestamps,
-/// uids, resourceVersions, ports, hex strings (tokens, hashes) and column padding are replaced or squeezed, on the
+/// uids, resourceVersions, ports, the playground's folder, hex strings (tokens, hashes) and column padding are replaced or squeezed, on the
 /// shown and the seen output alike, so the docs can print real output and still be checked line by line.
 /// </summary>
 public static partial class StableText
@@ -28,6 +28,7 @@ public static partial class StableText
         line = Uid().Replace(line, "<uid>");
         line = ResourceVersion().Replace(line, "resourceVersion: <rv>");
         line = Port().Replace(line, "127.0.0.1:<port>");
+        line = PlaygroundFile().Replace(line, "<dir>/$1");
         line = Hex().Replace(line, "<hex>");
         line = Age().Replace(line, "<age>");
         return Spaces().Replace(line, " ").Trim();
@@ -48,6 +49,10 @@ public static partial class StableText
 
     [GeneratedRegex(@"127\.0\.0\.1:\d+")]
     private static partial Regex Port();
+
+    // Where the playground writes its files: the folder it was started in.
+    [GeneratedRegex(@"(?:/[\w.@+-]+)+/(playground\.kubeconfig|playground\.env|playground-ca\.crt)")]
+    private static partial Regex PlaygroundFile();
 
     [GeneratedRegex(@"\b[0-9a-f]{16,}\b")]
     private static partial Regex Hex();

@@ -20,12 +20,24 @@ internal static class SampleApplier
     /// <summary>Creates what is not there yet; returns every sample object (applied now or before).</summary>
     public static async Task<IReadOnlyList<object>> ApplyAsync(IKubernetes client, string samplesDirectory, CancellationToken cancellationToken)
     {
-
         // Namespaces first, then the source Secret, then integrations before groups, as kustomize orders them.
         var objects = new List<object>();
         foreach (var file in Directory.GetFiles(samplesDirectory, "*.yaml").Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
-            objects.AddRange(KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(file, cancellationToken), Types));
+            var yaml = await File.ReadAllTextAsync(file, cancellationToken);
+            var lastApplied = LastApplied.Of(yaml);
+            foreach (var o in KubernetesYaml.LoadAllFromString(yaml, Types))
+            {
+                // Seeded as `kubectl apply -k config/samples` leaves them, so the user's own apply merges without a warning.
+                if (o is IKubernetesObject<V1ObjectMeta> { Metadata: { } metadata } typed
+                    && lastApplied.TryGetValue(LastApplied.Key(typed.Kind, metadata.NamespaceProperty, metadata.Name), out var annotation))
+                {
+                    metadata.Annotations ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                    metadata.Annotations[LastApplied.Annotation] = annotation;
+                }
+
+                objects.Add(o);
+            }
         }
 
         foreach (var o in objects.OrderBy(Rank))

@@ -82,7 +82,12 @@ public sealed class EventMirrorTests
         using var kubectl = await Kubectl.ForAsync(kube.Emulator);
 
         var events = await kubectl.RunAsync("get", "events", "-A");
-        Assert.Matches(@"Warning\s+StoreUnavailable\s+primary\s+store timed out; kept the last good Secret", events);
+        // kube-apiserver's event printer: Last Seen first, the object as kind/name (lower-case kind), no Name column.
+        Assert.Matches(@"^NAMESPACE\s+LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\n", events);
+        Assert.Matches(@"\d+s\s+Warning\s+StoreUnavailable\s+widget/primary\s+store timed out; kept the last good Secret", events);
+        var wide = await kubectl.RunAsync("get", "events", "-n", kube.Namespace, "-o", "wide");
+        Assert.Matches(@"^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+SUBOBJECT\s+SOURCE\s+MESSAGE\s+FIRST SEEN\s+COUNT\s+NAME\n", wide);
+        Assert.Matches(@"Warning\s+StoreUnavailable\s+widget/primary\s+secretgroup-operator, operator-0\s+store timed out; kept the last good Secret\s+\S+\s+3\s+primary\.1", wide);
         var described = await kubectl.RunAsync("describe", "widget", "primary", "-n", kube.Namespace);
         Assert.Matches(@"Events:\s+Type\s+Reason\s+Age\s+From\s+Message", described);
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(described, @"Warning\s+StoreUnavailable\s+\S+ \(x3 over \S+\)\s+secretgroup-operator\s+store timed out; kept the last good Secret"), described);

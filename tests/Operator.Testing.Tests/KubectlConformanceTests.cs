@@ -34,7 +34,9 @@ public sealed class KubectlConformanceTests
         Assert.Contains("primary", await kubectl.RunAsync("get", "wd", "-A"));
         Assert.Equal("orders-db", await kubectl.RunAsync("get", "widget", "primary", "-n", "kubectl-test", "-o", "jsonpath={.spec.target}"));
         Assert.Equal("aHVudGVyMg==", await kubectl.RunAsync("get", "secret", "creds", "-n", "kubectl-test", "-o", "jsonpath={.data.password}"));
-        Assert.Matches(@"creds\s+\d+s", await kubectl.RunAsync("get", "secrets", "-l", "app=demo", "-n", "kubectl-test"));
+        // kube-apiserver's Secret printer: NAME TYPE DATA AGE (pkg/printers/internalversion/printers.go).
+        Assert.Matches(@"^NAME\s+TYPE\s+DATA\s+AGE\ncreds\s+Opaque\s+1\s+\d+s", await kubectl.RunAsync("get", "secrets", "-l", "app=demo", "-n", "kubectl-test"));
+        Assert.Matches(@"^NAME\s+STATUS\s+AGE\nkubectl-test\s+Active\s+\d+s", await kubectl.RunAsync("get", "namespace", "kubectl-test"));
 
         await kubectl.RunAsync("delete", "widget", "primary", "-n", "kubectl-test");
         await kubectl.RunAsync("delete", "secret", "creds", "-n", "kubectl-test");

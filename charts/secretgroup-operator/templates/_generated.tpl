@@ -165,6 +165,10 @@ readinessProbe:
 - apiGroups: [""]
   resources: ["configmaps"]
   verbs: ["get", "list", "watch", "create"]
+# Vault Kubernetes auth: the operator requests short-lived tokens of its own ServiceAccount with the Vault role's audience (TokenRequest).
+- apiGroups: [""]
+  resources: ["serviceaccounts/token"]
+  verbs: ["create"]
 {{- if .Values.webhook.enabled }}
 # The serving certificate is read from --webhook-cert-secret (written by cert-manager or by the operator).
 # Needed only with --webhook-enabled.

@@ -1,5 +1,6 @@
 using k8s.Models;
 using Operator.Entities.V1Alpha1;
+using Operator.Runtime;
 
 namespace Operator.Controllers;
 
@@ -24,25 +25,18 @@ public static class CachedSecrets
             annotations[VerifiedHash] = verified;
         }
 
-        return new V1Secret
+        var slim = new V1Secret
         {
             ApiVersion = secret.ApiVersion,
             Kind = secret.Kind,
             Type = secret.Type,
-            Metadata = new V1ObjectMeta
-            {
-                Name = meta.Name,
-                NamespaceProperty = meta.NamespaceProperty,
-                Uid = meta.Uid,
-                ResourceVersion = meta.ResourceVersion,
-                Generation = meta.Generation,
-                CreationTimestamp = meta.CreationTimestamp,
-                DeletionTimestamp = meta.DeletionTimestamp,
-                Labels = meta.Labels,
-                Annotations = annotations,
-                OwnerReferences = meta.OwnerReferences,
-            },
+            Immutable = secret.Immutable,
+            Metadata = SlimMetadata.Identity(meta),
         };
+        slim.Metadata.Labels = meta.Labels;
+        slim.Metadata.Annotations = annotations;
+        slim.Metadata.OwnerReferences = meta.OwnerReferences;
+        return slim;
     }
 
     /// <summary>The verified hash of a cached (slim) Secret; a full Secret is verified from its data.</summary>

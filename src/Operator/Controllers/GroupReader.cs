@@ -50,8 +50,9 @@ public sealed class GroupReader(StoreConnector connector, AliasResolver aliases,
             values[reference] = value;
         }
 
+        // deletionPolicy Delete: a key the store no longer has is left out of the Secret (aliases resolve or fail above).
         var missing = sources.Where(s => !values.ContainsKey(GroupData.ValueKey(s))).ToList();
-        if (missing.Count > 0)
+        if (missing.Count > 0 && group.Spec.Target?.DeletesVanishedKeys != true)
         {
             var list = string.Join(", ", missing.Take(10).Select(m => $"{m.Key} ({m.Path})"));
             throw new ConditionException("SecretNotFound", $"not found in '{resolved.Fqn}': {list}{(missing.Count > 10 ? $" and {missing.Count - 10} more" : "")}; the managed Secret is unchanged", retry: true);

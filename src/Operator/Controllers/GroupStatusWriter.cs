@@ -39,7 +39,7 @@ public sealed partial class GroupStatusWriter(
         ArgumentNullException.ThrowIfNull(resolved);
         ArgumentNullException.ThrowIfNull(result);
         var wasFailing = group.Status?.Conditions?.Any(c => c.Type == ConditionTypes.Ready && c.Status == "False") == true;
-        var keyCount = result.Data.Sources.Count;
+        var keyCount = result.Data.PresentCount;
         if (result.Written)
         {
             events.Record(group, EventSeverity.Normal, "Synced", "Sync", $"wrote Secret {resolved.SecretName} with {keyCount} keys from {resolved.Fqn}");
@@ -109,7 +109,7 @@ public sealed partial class GroupStatusWriter(
         {
             var keys = result.Data.KeyStatus(new GroupFqn(options.Value.Tenant, group.Metadata.Name));
             status.SecretName = resolved.SecretName;
-            status.KeyCount = keys.Count;
+            status.KeyCount = result.Data.PresentCount;
             status.Secrets = keys;
             status.DataHash = result.DataHash;
             status.LastSyncTime = result.SyncedAt;
@@ -121,7 +121,9 @@ public sealed partial class GroupStatusWriter(
         status.ObservedGeneration = group.Metadata.Generation;
         status.Conditions ??= new List<V1Condition>();
         var lastSync = DateTime.SpecifyKind(status.LastSyncTime.GetValueOrDefault(), DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture);
-        Conditions.Set(status.Conditions, ConditionTypes.Ready, "True", "Synced", $"{status.KeyCount ?? 0} keys synced from {resolved.Fqn} into Secret {resolved.SecretName}", group.Metadata.Generation, time);
+        var absent = status.Secrets?.Where(k => k.Absent == true).Select(k => k.Key).ToList() ?? [];
+        var left = absent.Count == 0 ? "" : $"; not in the store, so left out (target.deletionPolicy Delete): {string.Join(", ", absent.Take(10))}{(absent.Count > 10 ? $" and {absent.Count - 10} more" : "")}";
+        Conditions.Set(status.Conditions, ConditionTypes.Ready, "True", "Synced", $"{status.KeyCount ?? 0} keys synced from {resolved.Fqn} into Secret {resolved.SecretName}{left}", group.Metadata.Generation, time);
         Conditions.Set(status.Conditions, ConditionTypes.Synced, "True", "Synced", $"last sync {lastSync}", group.Metadata.Generation, time);
         if (k8s.KubernetesJson.Serialize(status) != before)
         {

@@ -38,6 +38,9 @@ public sealed class GroupStoreLocations(ISecretStore store, ResolvedGroup resolv
 
     public Task<StoreValue?> ReadAsync(string key, CancellationToken cancellationToken) => store.ReadAsync(PathOf(key), cancellationToken);
 
+    /// <summary>Whether the store keeps earlier versions of a value (the built-in store keeps only the current one).</summary>
+    public bool KeepsVersions => store.Capabilities.KeepsVersions;
+
     /// <summary>One version of the key's value as the store names it; null when the store does not keep it.</summary>
     public Task<StoreValue?> ReadVersionAsync(string key, string version, CancellationToken cancellationToken) => store.ReadVersionAsync(PathOf(key), version, cancellationToken);
 

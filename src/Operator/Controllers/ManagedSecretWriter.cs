@@ -10,8 +10,11 @@ namespace Operator.Controllers;
 /// <summary>Creates or updates a group's managed Secret, only when its content hash changed.</summary>
 [Rbac("", "secrets", "list,watch", "The managed-Secret informer; it selects the operator's label, but RBAC cannot narrow list and watch by label.")]
 [Rbac("", "secrets", "get,create,update,delete", "Managed Secrets are created, replaced when their content hash changes, and deleted when a group stops owning them.")]
-public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResourceCache<V1Secret> cache)
+public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResourceCache<V1Secret> cache, MergedSecretWriter merged)
 {
+    /// <summary>The API server's limit on a Secret's data (corev1 MaxSecretSize); an immutable Secret is only replaced by data under it.</summary>
+    private const long MaxSecretBytes = 1024 * 1024;
+
     /// <summary>
     /// Whether the group's managed Secret still holds data of <paramref name="hash"/>, unedited and owned by the group:
     /// the informer's copy first; the API when the cache may lag our own write (cheaper than a store read).
@@ -19,6 +22,11 @@ public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResou
     public async Task<bool> IsIntactAsync(SecretGroup group, string secretName, string hash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(group);
+        if (IsMerge(group))
+        {
+            return await merged.IsIntactAsync(group, secretName, hash, cancellationToken).ConfigureAwait(false);
+        }
+
         var cached = cache.Get(new ObjectKey(group.Metadata.NamespaceProperty, secretName));
         if (cached is not null && CachedSecrets.VerifiedHashOf(cached) == hash && IsOwnedBy(cached, group))
         {
@@ -29,6 +37,11 @@ public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResou
         return live is not null && VerifiedHashOf(live) == hash && IsOwnedBy(live, group);
     }
 
+    /// <summary>The Secret collaborators may be granted after a sync: the one the group manages, none for creationPolicy Merge.</summary>
+    public static string? GrantableTarget(SecretGroup group, string secretName) => IsMerge(group) ? null : secretName;
+
+    private static bool IsMerge(SecretGroup group) => group.Spec.Target?.Creation == SecretTargetSpec.Merge;
+
     /// <summary>
     /// The name of the Secret at the group's target that the group owns (an owner reference to its uid, as the cache
     /// shows it), else null: what its collaborators may be granted when a sync did not get as far as writing.
@@ -38,7 +51,7 @@ public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResou
         ArgumentNullException.ThrowIfNull(group);
         var target = group.Spec.Target?.Name ?? group.Metadata.Name;
         var cached = cache.Get(new ObjectKey(group.Metadata.NamespaceProperty, target));
-        return cached is not null && IsOwnedBy(cached, group) ? target : null;
+        return cached is not null && !IsMerge(group) && IsOwnedBy(cached, group) ? target : null;
     }
 
     /// <summary>Reads the managed Secret from the API (not the cache) when the cache cannot be trusted.</summary>
@@ -68,7 +81,9 @@ public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResou
     public async Task<(bool Written, string Hash)> WriteAsync(SecretGroup group, string secretName, IReadOnlyDictionary<string, byte[]> data, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(group);
-        var result = await ApplyAsync(group, secretName, data, cancellationToken).ConfigureAwait(false);
+        var result = IsMerge(group)
+            ? await merged.WriteAsync(group, secretName, data, cancellationToken).ConfigureAwait(false)
+            : await ApplyAsync(group, secretName, data, cancellationToken).ConfigureAwait(false);
         await DeleteStaleAsync(group, secretName, cancellationToken).ConfigureAwait(false);
         return result;
     }
@@ -93,17 +108,46 @@ public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResou
         try
         {
             var (write, secret) = await OwnedObjects.CreateOrUpdateAsync(
-                secrets, group, key, cached, UpToDate, Build, "SecretConflict", "; delete it or set spec.target.name to another name", cancellationToken).ConfigureAwait(false);
+                secrets, group, key, cached, UpToDate, Build, "SecretConflict", "; delete it or set spec.target.name to another name", cancellationToken,
+                meta => GroupOwnership.IsOwnedBy(meta, group) || IsOrphanOf(meta, group) || IsAdoptable(meta, group)).ConfigureAwait(false);
             return (write != OwnedWrite.Unchanged, secret.Metadata.Annotations[ManagedLabels.DataHash]);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.UnprocessableEntity)
+        {
+            // An immutable Secret's data (and immutable itself) cannot change, only the whole Secret: delete that version
+            // of it and create it anew.
+            var live = await ReadAsync(key.Namespace!, secretName, cancellationToken).ConfigureAwait(false);
+            if (live is not { Immutable: true } || !(IsOwnedBy(live, group) || IsAdoptable(live.Metadata, group))
+                || data.Sum(p => (long)p.Value.Length) > MaxSecretBytes)
+            {
+                throw WriteFailed(key, e);
+            }
+
+            try
+            {
+                await secrets.DeleteAsync(key, new V1Preconditions { Uid = live.Metadata.Uid, ResourceVersion = live.Metadata.ResourceVersion }, cancellationToken).ConfigureAwait(false);
+                var created = await secrets.CreateAsync(Build(null), cancellationToken).ConfigureAwait(false);
+                return (true, created.Metadata.Annotations[ManagedLabels.DataHash]);
+            }
+            catch (HttpOperationException again)
+            {
+                throw WriteFailed(key, again);
+            }
         }
         catch (HttpOperationException e)
         {
-            // The response body can echo the Secret: keep only the status code.
-            throw new ConditionException(
-                e.Response.StatusCode == HttpStatusCode.UnprocessableEntity ? "SecretTooLarge" : "SecretWriteFailed",
-                $"writing Secret '{key}' failed with HTTP {(int)e.Response.StatusCode}{(e.Response.StatusCode == HttpStatusCode.UnprocessableEntity ? " (invalid or over 1 MiB)" : "")}",
-                retry: true);
+            throw WriteFailed(key, e);
         }
+    }
+
+    /// <summary>A refused write as a condition; the response body can echo the Secret, so only the status code is kept.</summary>
+    internal static ConditionException WriteFailed(ObjectKey key, HttpOperationException e)
+    {
+        var invalid = e.Response.StatusCode == HttpStatusCode.UnprocessableEntity;
+        return new ConditionException(
+            invalid ? "SecretTooLarge" : "SecretWriteFailed",
+            $"writing Secret '{key}' failed with HTTP {(int)e.Response.StatusCode}{(invalid ? " (invalid or over 1 MiB)" : "")}",
+            retry: true);
     }
 
     private static string? SaltOf(V1Secret secret) =>
@@ -119,16 +163,37 @@ public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResou
         }
     }
 
+    /// <summary>Whether the group manages the Secret: an owner reference to it, or (creationPolicy Orphan) its uid annotated.</summary>
     public static bool IsOwnedBy(V1Secret secret, SecretGroup group)
     {
         ArgumentNullException.ThrowIfNull(secret);
-        return GroupOwnership.IsOwnedBy(secret.Metadata, group);
+        return GroupOwnership.IsManagedSecretOf(secret.Metadata, group);
     }
+
+    private static bool IsOrphanOf(V1ObjectMeta meta, SecretGroup group) =>
+        meta.Annotations?.TryGetValue(ManagedLabels.GroupUid, out var uid) == true && uid == group.Metadata.Uid && !GroupOwnership.IsOwnedBy(meta, group);
+
+    /// <summary>
+    /// A Secret orphaned by an earlier group of this name in this namespace (only one group of a name can exist there at
+    /// a time): no group owns it any more, so a group re-created by GitOps takes it over instead of reporting a conflict.
+    /// </summary>
+    private static bool IsAdoptable(V1ObjectMeta meta, SecretGroup group) =>
+        meta.Annotations?.ContainsKey(ManagedLabels.GroupUid) == true
+        && meta.Labels?.TryGetValue(ManagedLabels.Group, out var name) == true && name == group.Metadata.Name
+        && meta.OwnerReferences?.Any(o => o.Kind == SecretGroup.KindName) != true;
 
     private static bool HasDesiredMetadata(V1Secret secret, SecretGroup group)
     {
         var labels = secret.Metadata.Labels;
         if (labels is null || !labels.TryGetValue(ManagedLabels.Group, out var g) || g != group.Metadata.Name)
+        {
+            return false;
+        }
+
+        // The policy decides how the group holds the Secret (owner reference or uid annotation) and whether it is immutable.
+        var orphan = group.Spec.Target?.Creation == SecretTargetSpec.Orphan;
+        if (GroupOwnership.IsOwnedBy(secret.Metadata, group) == orphan || IsOrphanOf(secret.Metadata, group) != orphan
+            || (secret.Immutable == true) != (group.Spec.Target?.Immutable == true))
         {
             return false;
         }
@@ -155,7 +220,19 @@ public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResou
 
         meta.Annotations[ManagedLabels.DataHash] = hash;
         meta.Annotations[ManagedLabels.HashSalt] = salt;
-        meta.OwnerReferences = [GroupOwnership.ReferenceTo(group)];
+        if (group.Spec.Target?.Creation == SecretTargetSpec.Orphan)
+        {
+            // No owner reference, so the garbage collector leaves the Secret when the group goes; the uid marks it as managed.
+            meta.Annotations[ManagedLabels.GroupUid] = group.Metadata.Uid;
+            meta.OwnerReferences = null;
+        }
+        else
+        {
+            meta.Annotations.Remove(ManagedLabels.GroupUid);
+            meta.OwnerReferences = [GroupOwnership.ReferenceTo(group)];
+        }
+
+        secret.Immutable = group.Spec.Target?.Immutable == true ? true : null;
         secret.Data = data.ToDictionary(p => p.Key, p => p.Value);
         secret.StringData = null;
     }

@@ -18,7 +18,8 @@ public static class OwnedObjects
     /// Converges the object at <paramref name="key"/>: <paramref name="upToDate"/> says an existing object (cached or
     /// live) is already as desired; <paramref name="build"/> makes the desired object from the existing one (null: none
     /// yet), keeping its resourceVersion. An existing object the group does not own is a <paramref name="conflictReason"/>
-    /// condition whose message ends with <paramref name="conflictHint"/>.
+    /// condition whose message ends with <paramref name="conflictHint"/>. <paramref name="owns"/> replaces the owner-reference
+    /// test where a group manages objects without one (a Secret of creationPolicy Orphan).
     /// </summary>
     public static async Task<(OwnedWrite Write, T Object)> CreateOrUpdateAsync<T>(
         ResourceClient<T> api,
@@ -29,13 +30,15 @@ public static class OwnedObjects
         Func<T?, T> build,
         string conflictReason,
         string conflictHint,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<V1ObjectMeta, bool>? owns = null)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(api);
+        owns ??= meta => GroupOwnership.IsOwnedBy(meta, owner);
         ArgumentNullException.ThrowIfNull(upToDate);
         ArgumentNullException.ThrowIfNull(build);
-        if (cached is not null && GroupOwnership.IsOwnedBy(cached.Metadata, owner) && upToDate(cached))
+        if (cached is not null && owns(cached.Metadata) && upToDate(cached))
         {
             return (OwnedWrite.Unchanged, cached);
         }
@@ -58,7 +61,7 @@ public static class OwnedObjects
             return (OwnedWrite.Created, await api.CreateAsync(build(null), cancellationToken).ConfigureAwait(false));
         }
 
-        if (!GroupOwnership.IsOwnedBy(existing.Metadata, owner))
+        if (!owns(existing.Metadata))
         {
             throw new ConditionException(conflictReason, $"{EntityMetadata.For<T>().Kind} '{key}' exists and is not managed by this group{conflictHint}", retry: true);
         }

@@ -22,6 +22,11 @@ public static class RefreshBounds
     {
         ArgumentNullException.ThrowIfNull(group);
         ArgumentNullException.ThrowIfNull(integration);
+        if (group.Spec.RefreshPolicy is SecretGroupSpec.OnChange or SecretGroupSpec.CreatedOnce)
+        {
+            return (TimeSpan.Zero, null);
+        }
+
         if (group.Spec.RefreshInterval is { } own)
         {
             return Check(own, "spec.refreshInterval", FloorOf(integration.Spec), $" set by integration '{integration.Metadata.Name}' (spec.minRefreshInterval)");

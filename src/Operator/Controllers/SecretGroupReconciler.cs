@@ -44,7 +44,7 @@ public sealed class SecretGroupReconciler(
             if (SyncSchedule.NotDueUntil(entity, resolved, now) is { } next
                 && await secrets.IsIntactAsync(entity, resolved.SecretName, entity.Status!.DataHash!, cancellationToken).ConfigureAwait(false))
             {
-                await rbac.ApplyAsync(entity, resolved.SecretName, admins, cancellationToken).ConfigureAwait(false);
+                await rbac.ApplyAsync(entity, ManagedSecretWriter.GrantableTarget(entity, resolved.SecretName), admins, cancellationToken).ConfigureAwait(false);
                 await status.NotDueAsync(entity, resolved, cancellationToken).ConfigureAwait(false);
                 return SyncSchedule.RequeueFor(next, now);
             }
@@ -52,8 +52,8 @@ public sealed class SecretGroupReconciler(
             var data = await reader.ReadAsync(entity, resolved, cancellationToken).ConfigureAwait(false);
             var (written, hash) = await secrets.WriteAsync(entity, resolved.SecretName, data.SecretData(), cancellationToken).ConfigureAwait(false);
 
-            // Collaborators → RBAC only now: a Role may name the Secret once the group has written (owns) it.
-            await rbac.ApplyAsync(entity, resolved.SecretName, admins, cancellationToken).ConfigureAwait(false);
+            // Collaborators → RBAC only now: a Role may name the Secret once the group has written (owns) it; never a Secret merged into.
+            await rbac.ApplyAsync(entity, ManagedSecretWriter.GrantableTarget(entity, resolved.SecretName), admins, cancellationToken).ConfigureAwait(false);
 
             // Workloads annotated secrets.tfy.dev/reload roll on a change of data (the rollout controllers watch it), not on the first sync.
             var changed = written && entity.Status?.DataHash is { } previous && previous != hash;

@@ -12,8 +12,8 @@ public static class SyncSchedule
     /// <summary>Largest share added to the refresh interval so groups created together spread out.</summary>
     public const double MaxJitter = 0.03;
 
-    /// <summary>Annotations whose change asks for a sync at once (the REST API stamps its value writes).</summary>
-    public static IReadOnlyList<string> ForceSyncAnnotations { get; } = [ManagedLabels.ApiUpdatedAt];
+    /// <summary>Annotations whose change asks for a sync at once: force-sync (users, Argo CD), and the REST API's stamp of its value writes.</summary>
+    public static IReadOnlyList<string> ForceSyncAnnotations { get; } = [ManagedLabels.ForceSync, ManagedLabels.ApiUpdatedAt];
 
     /// <summary>A stamp of the group's <see cref="ForceSyncAnnotations"/>; empty when it has none.</summary>
     public static string AnnotationsStamp(SecretGroup group)
@@ -33,6 +33,15 @@ public static class SyncSchedule
         ArgumentNullException.ThrowIfNull(resolved);
         var s = group.Status;
         var never = resolved.Interval == TimeSpan.Zero;
+
+        // CreatedOnce: synced once, a group is due again only for a new Secret name or a force-sync (and when its Secret
+        // is no longer intact, which the caller asks).
+        if (group.Spec.RefreshPolicy == SecretGroupSpec.CreatedOnce && s?.SyncedInputs is not null && s.DataHash is not null
+            && s.SecretName == resolved.SecretName && s.SyncedInputs.Annotations == resolved.Inputs.Annotations)
+        {
+            return Never;
+        }
+
         if (s?.SyncedInputs is null || (s.NextSyncTime is null && !never) || s.DataHash is null || s.SecretName != resolved.SecretName || s.SyncedInputs != resolved.Inputs)
         {
             return null;

@@ -123,7 +123,7 @@ public sealed class CredentialResolver(
             var managed = await client.CoreV1.ReadNamespacedSecretAsync(secretName, group.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
 
             // status.secretName is a pointer anyone who may write status can move: follow it only to the group's own Secret.
-            if (!GroupOwnership.IsOwnedBy(managed.Metadata, group))
+            if (!GroupOwnership.IsManagedSecretOf(managed.Metadata, group))
             {
                 throw Unresolved("CredentialNotFound", $"{field}: group '{secret.GroupFqn}' does not own Secret '{secretName}' that its status names");
             }

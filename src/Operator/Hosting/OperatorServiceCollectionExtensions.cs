@@ -82,6 +82,7 @@ public static class OperatorServiceCollectionExtensions
         services.TryAddSingleton<StoreConnector>();
         services.TryAddSingleton<CredentialResolver>();
         services.TryAddSingleton<ICredentialSource>(sp => sp.GetRequiredService<CredentialResolver>());
+        services.TryAddSingleton<MergedSecretWriter>();
         services.TryAddSingleton<ManagedSecretWriter>();
         services.TryAddSingleton<GroupClaims>();
         services.TryAddSingleton<GroupDirectory>();

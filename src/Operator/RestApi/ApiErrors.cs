@@ -14,6 +14,9 @@ public static class ApiErrors
         ["unauthenticated"] = 401,
         ["forbidden"] = 403,
         ["not_found"] = 404,
+
+        // A version of a value in a store that keeps only the current one (the built-in store).
+        ["version_not_kept"] = 404,
         ["method_not_allowed"] = 405,
         ["conflict"] = 409,
         ["stale"] = 409,

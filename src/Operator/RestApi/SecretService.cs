@@ -29,8 +29,10 @@ public sealed partial class SecretService(SecretGroupService groups, GroupStoreA
         };
         var (limit, offset) = SecretGroupService.Paging(query.Limit, query.Offset, withValue ? MaxValuePage : SecretGroupService.MaxLimit);
         var fqns = Fqns(query.SecretFqns);
-        var all = groups.Viewable(caller)
-            .Where(g => query.SecretGroupId is null || g.Metadata.Uid == query.SecretGroupId)
+        IEnumerable<SecretGroup> candidates = query.SecretGroupId is null
+            ? groups.Viewable(caller)
+            : await groups.FreshIfViewableAsync(caller, query.SecretGroupId, cancellationToken).ConfigureAwait(false) is { } one ? [one] : [];
+        var all = candidates
             .SelectMany(g => (g.Spec.Secrets ?? []).Select(s => (Group: g, Spec: s)))
             .Where(x => fqns is null || fqns.Contains(FqnOf(x.Group, x.Spec.Key)))
             .ToList();
@@ -81,7 +83,9 @@ public sealed partial class SecretService(SecretGroupService groups, GroupStoreA
 
         var locations = await access.OpenAsync(group, cancellationToken).ConfigureAwait(false);
         var stored = await locations.ReadVersionAsync(spec.Key, version, cancellationToken).ConfigureAwait(false)
-            ?? throw ApiException.NotFound($"version: the store has no version {Echo.Quote(version)} of secret {Echo.Quote(id)} (the built-in store keeps only the current one)");
+            ?? throw (locations.KeepsVersions
+                ? ApiException.NotFound($"version: the store has no version {Echo.Quote(version)} of secret {Echo.Quote(id)}")
+                : new ApiException(404, "version_not_kept", $"version: the store of integration '{locations.Resolved.Fqn}' keeps only the current version of a value, and {Echo.Quote(version)} is not it (GET /v1/secrets/{id} names the current one)"));
         var (text, base64) = SecretValues.Of(stored);
         var at = stored.Version ?? version;
         return new SecretVersionView($"{id}@{at}", FqnOf(group, spec.Key), id, at, text, base64);

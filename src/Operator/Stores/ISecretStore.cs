@@ -12,8 +12,9 @@ public sealed record StoreValue(ReadOnlyMemory<byte> Value, string? Version)
 /// <summary>
 /// What a store can do; the reconciler batches reads by <see cref="MaxBatchSize"/>. <see cref="MaxValueBytes"/> is the
 /// service's documented limit for one value as the store keeps it (text stores count the encoded text).
+/// <see cref="KeepsVersions"/>: earlier versions of a value stay readable (false: only the current one).
 /// </summary>
-public sealed record StoreCapabilities(int MaxBatchSize, bool CanWrite, int MaxValueBytes, int MaxConcurrency = 4);
+public sealed record StoreCapabilities(int MaxBatchSize, bool CanWrite, int MaxValueBytes, int MaxConcurrency = 4, bool KeepsVersions = true);
 
 /// <summary>One connection to an external secret store, created per integration generation.</summary>
 public interface ISecretStore : IAsyncDisposable

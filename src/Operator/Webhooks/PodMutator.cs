@@ -125,7 +125,7 @@ public sealed class PodMutator(IResourceCache<SecretGroup> groups, GroupDirector
         }
 
         var owned = secrets.Get(new ObjectKey(ns, named));
-        if (owned is null || !GroupOwnership.IsOwnedBy(owned.Metadata, group))
+        if (owned is null || !GroupOwnership.IsManagedSecretOf(owned.Metadata, group))
         {
             problems.Add($"{field}: {fqn}: SecretGroup '{fqn.Group}' in namespace '{ns}' does not own Secret '{named}' that its status names; wait until the group is Ready");
             return null;

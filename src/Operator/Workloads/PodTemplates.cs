@@ -27,19 +27,10 @@ public static class PodTemplates
     {
         ArgumentNullException.ThrowIfNull(workload);
         var meta = workload.Metadata ?? new V1ObjectMeta();
-        var slimMeta = new V1ObjectMeta
-        {
-            Name = meta.Name,
-            NamespaceProperty = meta.NamespaceProperty,
-            Uid = meta.Uid,
-            ResourceVersion = meta.ResourceVersion,
-            Generation = meta.Generation,
-            CreationTimestamp = meta.CreationTimestamp,
-            DeletionTimestamp = meta.DeletionTimestamp,
-            Annotations = meta.Annotations?.TryGetValue(ReloadAnnotations.Reload, out var reload) == true
-                ? new Dictionary<string, string> { [ReloadAnnotations.Reload] = reload }
-                : null,
-        };
+        var slimMeta = Operator.Runtime.SlimMetadata.Identity(meta);
+        slimMeta.Annotations = meta.Annotations?.TryGetValue(ReloadAnnotations.Reload, out var reload) == true
+            ? new Dictionary<string, string> { [ReloadAnnotations.Reload] = reload }
+            : null;
         var template = new V1PodTemplateSpec
         {
             Metadata = new V1ObjectMeta { Annotations = AnnotationsOf(workload)?.Where(a => ReloadAnnotations.IsOurs(a.Key)).ToDictionary(a => a.Key, a => a.Value) },

@@ -77,10 +77,19 @@ public sealed class ApiFixture : IAsyncDisposable
     /// <summary>Secret holding the API's CA and serving certificate (in the operator's namespace).</summary>
     public const string CertSecret = "secretgroup-operator-api-tls";
 
-    /// <summary>Starts it; <paramref name="settings"/> are extra operator settings (the rate limit is out of the way unless set).</summary>
-    public static async Task<ApiFixture> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts it; <paramref name="settings"/> are extra operator settings (the rate limit is out of the way unless set),
+    /// <paramref name="configureServices"/> as for the harness; <paramref name="realClock"/> moves the fake clock to now
+    /// first, for clients that check certificates against the real time (curl).
+    /// </summary>
+    public static async Task<ApiFixture> StartAsync(IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? configureServices = null, bool realClock = false)
     {
-        var h = await OperatorHarness.StartAsync(startOperator: false);
+        var h = await OperatorHarness.StartAsync(startOperator: false, configureServices: configureServices);
+        if (realClock)
+        {
+            h.Time.SetUtcNow(DateTimeOffset.UtcNow);
+        }
+
         h.Settings["ApiEnabled"] = "true";
         h.Settings["ApiPort"] = "0";
         h.Settings["ApiNamespace"] = Ns;

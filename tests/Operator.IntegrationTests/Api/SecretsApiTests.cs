@@ -13,6 +13,25 @@ public sealed class SecretsApiTests
     private const string CanaryB = "canary-secrets-b-e93d";
 
     [Fact]
+    public async Task ListingAGroupsSecrets_RightAfterTheCallersOwnWrite_ShowsIt_WhileTheWatchLags()
+    {
+        await using var f = await ApiFixture.StartAsync();
+        var gid = await f.CreateAsync("lagging");
+        using (f.H.Emulator.Faults.HoldWatchEvents("secretgroups"))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await f.SetAsync(gid, f.Bob, ("A", CanaryA))).Status);
+            var (status, listed) = await f.SendAsync(HttpMethod.Get, $"/v1/secrets?secret_group_id={gid}", f.Carol);
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal(["A"], listed!["data"]!.AsArray().Select(s => (string)s!["name"]!));
+
+            // No role still reads as nothing, not as 403 or 404.
+            var (strangerStatus, stranger) = await f.SendAsync(HttpMethod.Get, $"/v1/secrets?secret_group_id={gid}", f.Dave);
+            Assert.Equal(HttpStatusCode.OK, strangerStatus);
+            Assert.Empty(stranger!["data"]!.AsArray());
+        }
+    }
+
+    [Fact]
     public async Task Secrets_AreListedGotVersionedAndRemoved_ValuesOnlyForEditors()
     {
         await using var f = await ApiFixture.StartAsync();
@@ -62,7 +81,7 @@ public sealed class SecretsApiTests
         Assert.NotEqual(v1, v2);
         var version = (await Ok(HttpMethod.Get, $"/v1/secrets/{gid}:A/versions/{v2}", f.Bob, valueResponse: true))!;
         Assert.Equal((CanaryA2, v2, $"{gid}:A"), ((string)version["value"]!, (string)version["version"]!, (string)version["secretId"]!));
-        ApiFixture.AssertError(HttpStatusCode.NotFound, await f.SendAsync(HttpMethod.Get, $"/v1/secrets/{gid}:A/versions/{v1}", f.Bob), "not_found", "version");
+        ApiFixture.AssertError(HttpStatusCode.NotFound, await f.SendAsync(HttpMethod.Get, $"/v1/secrets/{gid}:A/versions/{v1}", f.Bob), "version_not_kept", "keeps only the current version");
         ApiFixture.AssertError(HttpStatusCode.Forbidden, await f.SendAsync(HttpMethod.Get, $"/v1/secrets/{gid}:A/versions/{v2}", f.Carol), "forbidden");
 
         // Removing one secret: editors only; the key leaves the group, the store keeps its value (Retain).

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Operator.Testing.Kube.OpenApi;
+using Operator.Testing.Kube.Validation;
 
 namespace Operator.Testing.Kube;
 
@@ -201,6 +202,11 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
                     var patch = await RequestBody.ReadOptionalAsync(context, patchFields).ConfigureAwait(false);
                     var contentType = context.Request.ContentType ?? "";
                     var isApply = contentType.StartsWith("application/apply-patch", StringComparison.OrdinalIgnoreCase);
+                    if (isApply && patch is JsonObject applied)
+                    {
+                        ApplySchema.ThrowIfUndeclared(type, applied);
+                    }
+
                     var patched = operations.Patch(type, ns, name, old =>
                     {
                         if (old is null && !isApply)

@@ -56,7 +56,7 @@ internal sealed class ResourceRegistry
             Core("namespaces", "namespace", "Namespace", false, ["ns"]) with { HasStatus = true },
             Core("secrets", "secret", "Secret", true, []),
             Core("configmaps", "configmap", "ConfigMap", true, ["cm"]),
-            Core("events", "event", "Event", true, ["ev"]) with { PrinterColumns = EventColumns },
+            Core("events", "event", "Event", true, ["ev"]),
             Core("serviceaccounts", "serviceaccount", "ServiceAccount", true, ["sa"]),
             Core("pods", "pod", "Pod", true, ["po"]) with { HasStatus = true, Categories = ["all"] },
             Core("services", "service", "Service", true, ["svc"]) with { HasStatus = true, Categories = ["all"] },
@@ -77,16 +77,6 @@ internal sealed class ResourceRegistry
             },
         ];
     }
-
-    // What `kubectl get events` shows about each Event (kube-apiserver prints Last Seen, Type, Reason, Object, Message).
-    private static readonly PrinterColumn[] EventColumns =
-    [
-        new("Type", "string", ".type", "Type of this event (Normal, Warning).", 0, null),
-        new("Reason", "string", ".reason", "Why the action was taken.", 0, null),
-        new("Object", "string", ".involvedObject.name", "The object this event is about.", 0, null),
-        new("Message", "string", ".message", "A human-readable description of the status of this operation.", 0, null),
-        new("Age", "date", ".metadata.creationTimestamp", "", 0, null),
-    ];
 
     public static ResourceType CrdType { get; } = new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false) { HasStatus = true };
 

@@ -11,6 +11,11 @@ internal static class TableConverter
 
     public static JsonObject Convert(ResourceType type, IEnumerable<JsonObject> items, string? resourceVersion, string? includeObject, DateTimeOffset now)
     {
+        if (BuiltInTables.For(type) is var (printed, cellsOf))
+        {
+            return Table(printed, items.Select(o => (o, cellsOf(o, now))), resourceVersion, includeObject);
+        }
+
         var columns = type.IsCustom || type.PrinterColumns.Count > 0
             ? type.PrinterColumns
             : [new PrinterColumn("Age", "date", ".metadata.creationTimestamp", "CreationTimestamp is a timestamp representing the server time when this object was created.", 0, null)];
@@ -34,15 +39,14 @@ internal static class TableConverter
             });
         }
 
-        var rows = new JsonArray();
-        foreach (var item in items)
-        {
-            var cells = new JsonArray(JsonValue.Create(Meta.Name(item)));
-            foreach (var column in columns)
-            {
-                cells.Add(Cell(column, JsonPathLite.Evaluate(item, column.JsonPath), now));
-            }
+        return Table(definitions, items.Select(item => (item, new JsonArray([JsonValue.Create(Meta.Name(item)), .. columns.Select(c => Cell(c, JsonPathLite.Evaluate(item, c.JsonPath), now))]))), resourceVersion, includeObject);
+    }
 
+    private static JsonObject Table(JsonArray definitions, IEnumerable<(JsonObject Item, JsonArray Cells)> items, string? resourceVersion, string? includeObject)
+    {
+        var rows = new JsonArray();
+        foreach (var (item, cells) in items)
+        {
             var row = new JsonObject { ["cells"] = cells };
             if (includeObject != "None")
             {
@@ -84,23 +88,33 @@ internal static class TableConverter
         return value is JsonValue ? value.DeepClone() : value.ToJsonString();
     }
 
-    /// <summary>Ages as kubectl prints them: 5s, 3m20s, 4h, 2d3h.</summary>
+    /// <summary>Ages as kube-apiserver prints them (apimachinery's duration.HumanDuration): 5s, 3m20s, 4h, 2d3h, 1y30d.</summary>
     public static string HumanDuration(TimeSpan age)
     {
-        if (age < TimeSpan.Zero)
+        var seconds = (long)age.TotalSeconds;
+        if (seconds < -1)
         {
-            age = TimeSpan.Zero;
+            return "<invalid>";
         }
 
-        return age.TotalSeconds switch
+        if (seconds < 120)
         {
-            < 120 => $"{(int)age.TotalSeconds}s",
-            < 600 => $"{(int)age.TotalMinutes}m{age.Seconds}s",
-            < 3 * 3600 => $"{(int)age.TotalMinutes}m",
-            < 8 * 3600 => $"{(int)age.TotalHours}h{age.Minutes}m",
-            < 48 * 3600 => $"{(int)age.TotalHours}h",
-            < 8 * 86400 => $"{(int)age.TotalDays}d{age.Hours}h",
-            _ => $"{(int)age.TotalDays}d",
+            return $"{Math.Max(seconds, 0)}s";
+        }
+
+        var minutes = (long)age.TotalMinutes;
+        var hours = (long)age.TotalHours;
+        var days = hours / 24;
+        return (minutes, hours) switch
+        {
+            (< 10, _) => seconds % 60 == 0 ? $"{minutes}m" : $"{minutes}m{seconds % 60}s",
+            (< 180, _) => $"{minutes}m",
+            (_, < 8) => minutes % 60 == 0 ? $"{hours}h" : $"{hours}h{minutes % 60}m",
+            (_, < 48) => $"{hours}h",
+            (_, < 24 * 8) => hours % 24 == 0 ? $"{days}d" : $"{days}d{hours % 24}h",
+            (_, < 24 * 365 * 2) => $"{days}d",
+            (_, < 24 * 365 * 8) => days % 365 == 0 ? $"{days / 365}y" : $"{days / 365}y{days % 365}d",
+            _ => $"{days / 365}y",
         };
     }
 }

@@ -6,11 +6,12 @@ namespace Operator.Entities.V1Alpha1;
 
 // Every secret-bearing auth field is a reference (tfy-secret://, <fqn>::<path> or tfy-k8s-secret://KEY).
 
-/// <summary>AWS SSM Parameter Store connection.</summary>
+/// <summary>AWS connection: SSM Parameter Store or Secrets Manager.</summary>
 public sealed class AwsStoreSpec
 {
     [Default("parameter-store")]
-    [EnumValues("parameter-store")]
+    [EnumValues("parameter-store", "secrets-manager")]
+    [Description("parameter-store (a path is a parameter name) or secrets-manager (a path is a secret name, or <secret>#<JSON key>).")]
     [JsonPropertyName("service")]
     public string? Service { get; set; }
 
@@ -27,7 +28,7 @@ public sealed class AwsStoreSpec
     [JsonPropertyName("stsEndpoint")]
     public string? StsEndpoint { get; set; }
 
-    [Description("KMS key for SecureString parameters written by the operator.")]
+    [Description("KMS key for SecureString parameters and Secrets Manager secrets the operator creates.")]
     [JsonPropertyName("kmsKeyArn")]
     public string? KmsKeyArn { get; set; }
 

@@ -61,7 +61,7 @@ public sealed class VaultAppRoleAuthSpec
     public string? MountPath { get; set; }
 }
 
-/// <summary>Vault Kubernetes login with the operator's service account token.</summary>
+/// <summary>Vault Kubernetes login with a short-lived token of the operator's service account.</summary>
 public sealed class VaultKubernetesAuthSpec
 {
     [Required]
@@ -72,7 +72,12 @@ public sealed class VaultKubernetesAuthSpec
     [JsonPropertyName("mountPath")]
     public string? MountPath { get; set; }
 
-    [Default("/var/run/secrets/kubernetes.io/serviceaccount/token")]
+    [Default("vault")]
+    [Description("Audience of the token the operator requests for its service account (TokenRequest); the Vault role's audience.")]
+    [JsonPropertyName("audience")]
+    public string? Audience { get; set; }
+
+    [Description("Read the token from this projected-token file instead of requesting one (under /var/run/secrets/).")]
     [JsonPropertyName("serviceAccountTokenPath")]
     public string? ServiceAccountTokenPath { get; set; }
 }

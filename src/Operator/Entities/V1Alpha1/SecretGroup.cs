@@ -23,8 +23,13 @@ public sealed class SecretGroup() : CustomEntity<SecretGroupSpec, SecretGroupSta
 }
 
 /// <summary>Desired state of a <see cref="SecretGroup"/>.</summary>
+[CelRule("!has(self.refreshPolicy) || self.refreshPolicy == 'Periodic' || !has(self.refreshInterval)", "refreshInterval applies only to refreshPolicy Periodic")]
 public sealed class SecretGroupSpec
 {
+    public const string Periodic = "Periodic";
+    public const string OnChange = "OnChange";
+    public const string CreatedOnce = "CreatedOnce";
+
     [Required]
     [Pattern(typeof(Patterns), nameof(Patterns.IntegrationFqn))]
     [Description("FQN of the SecretStoreIntegration, e.g. my-tenant:aws:my-aws-provider:secret-store:aws-ssm.")]
@@ -37,6 +42,11 @@ public sealed class SecretGroupSpec
     [Description("How often the store is read again: 0 for never, else at least the integration's minRefreshInterval (default 10s) and at most 24h. Default: the integration's syncInterval, else 1h.")]
     [JsonPropertyName("refreshInterval")]
     public string? RefreshInterval { get; set; }
+
+    [EnumValues(Periodic, OnChange, CreatedOnce)]
+    [Description("Periodic (default): read the store every refreshInterval. OnChange: only when the group, its integration or an aliased group changes (as refreshInterval 0). CreatedOnce: once, and again only when the Secret is deleted or edited or target.name changes. The secrets.tfy.dev/force-sync annotation asks for a sync under every policy.")]
+    [JsonPropertyName("refreshPolicy")]
+    public string? RefreshPolicy { get; set; }
 
     [ListMapKey("subject")]
     [Description("Who may see or change the group; turned into RBAC.")]
@@ -92,19 +102,51 @@ public sealed class SecretKeySpec
     public string? RemoteRef { get; set; }
 }
 
-/// <summary>Name and metadata of the managed Secret.</summary>
+/// <summary>Name, metadata and lifecycle of the managed Secret.</summary>
+[CelRule("!has(self.creationPolicy) || self.creationPolicy != 'Merge' || ((!has(self.immutable) || !self.immutable) && !has(self.labels) && !has(self.annotations))", "creationPolicy Merge adds keys only: immutable, labels and annotations cannot be set with it")]
 public sealed class SecretTargetSpec
 {
+    public const string Owner = "Owner";
+    public const string Orphan = "Orphan";
+    public const string Merge = "Merge";
+    public const string Retain = "Retain";
+    public const string Delete = "Delete";
+
     [Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")]
     [Length(1, 253)]
+    [Description("The Secret's name; default the group's name.")]
     [JsonPropertyName("name")]
     public string? Name { get; set; }
 
+    [Description("Labels added to the Secret.")]
     [JsonPropertyName("labels")]
     public IDictionary<string, string>? Labels { get; set; }
 
+    [Description("Annotations added to the Secret.")]
     [JsonPropertyName("annotations")]
     public IDictionary<string, string>? Annotations { get; set; }
+
+    [EnumValues(Owner, Orphan, Merge)]
+    [Description("Owner (default): the group creates the Secret and it is deleted with the group. Orphan: the group creates and manages it, and it outlives the group. Merge: the group adds its keys to an existing Secret it does not own, touching nothing else (never a Secret another group manages, a service-account token or a Helm release).")]
+    [JsonPropertyName("creationPolicy")]
+    public string? CreationPolicy { get; set; }
+
+    [EnumValues(Retain, Delete)]
+    [Description("When a key's value is not in the store: Retain (default) keeps the Secret as it is and reports SecretNotFound; Delete removes the key from the Secret and syncs the rest.")]
+    [JsonPropertyName("deletionPolicy")]
+    public string? DeletionPolicy { get; set; }
+
+    [Description("Make the Secret immutable (the kubelet stops watching it); a change of data replaces the Secret (delete and create). Not with creationPolicy Merge.")]
+    [JsonPropertyName("immutable")]
+    public bool? Immutable { get; set; }
+
+    /// <summary>The creation policy, Owner when unset.</summary>
+    [JsonIgnore]
+    public string Creation => CreationPolicy ?? Owner;
+
+    /// <summary>Whether keys whose value is not in the store are left out of the Secret.</summary>
+    [JsonIgnore]
+    public bool DeletesVanishedKeys => DeletionPolicy == Delete;
 }
 
 /// <summary>Observed state of a <see cref="SecretGroup"/>.</summary>
@@ -160,4 +202,8 @@ public sealed class SecretKeyStatus
 
     [JsonPropertyName("version")]
     public string? Version { get; set; }
+
+    [Description("True when the store has no value for the key and target.deletionPolicy Delete left it out of the Secret.")]
+    [JsonPropertyName("absent")]
+    public bool? Absent { get; set; }
 }

@@ -15,7 +15,7 @@ public sealed record SyncInputs
     [JsonPropertyName("generation")]
     public long Generation { get; init; }
 
-    [Description("Hash of the annotations that ask for a sync (secrets.tfy.dev/api-updated-at).")]
+    [Description("Hash of the annotations that ask for a sync (secrets.tfy.dev/force-sync, secrets.tfy.dev/api-updated-at).")]
     [JsonPropertyName("annotations")]
     public string Annotations { get; init; } = "";
 

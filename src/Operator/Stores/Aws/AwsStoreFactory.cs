@@ -6,10 +6,13 @@ using Operator.References;
 
 namespace Operator.Stores.Aws;
 
-/// <summary>Creates AWS SSM Parameter Store clients from <c>spec.aws</c>.</summary>
+/// <summary>Creates AWS SSM Parameter Store or Secrets Manager clients from <c>spec.aws</c> (<c>service</c>).</summary>
 public sealed class AwsStoreFactory : ISecretStoreFactory
 {
+    public const string ParameterStore = "parameter-store";
+    public const string SecretsManager = "secrets-manager";
     private const string RegionPattern = "^[a-z]{2}(-[a-z]+)+-[0-9]+$";
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     public StoreProvider Provider { get; } = StoreProvider.Of(spec => spec.Aws);
 
@@ -43,9 +46,9 @@ public sealed class AwsStoreFactory : ISecretStoreFactory
             yield break;
         }
 
-        if (aws.Service is not (null or "parameter-store"))
+        if (aws.Service is not (null or ParameterStore or SecretsManager))
         {
-            yield return $"spec.aws.service: {Echo.Quote(aws.Service)} is not supported; use parameter-store";
+            yield return $"spec.aws.service: {Echo.Quote(aws.Service)} is not supported; use {ParameterStore} or {SecretsManager}";
         }
 
         if (string.IsNullOrEmpty(aws.Region))
@@ -79,10 +82,16 @@ public sealed class AwsStoreFactory : ISecretStoreFactory
             yield return "spec.aws.kmsKeyArn: must not contain whitespace";
         }
 
-        var prefix = spec.PathPrefix ?? SsmStore.DefaultPrefix;
-        if (SsmPaths.Describe(prefix.TrimEnd('/') + "/x") is { } problem)
+        if (aws.Service == SecretsManager)
         {
-            yield return $"spec.pathPrefix: {Echo.Quote(prefix)} cannot start an SSM parameter name: it {problem}";
+            if (SecretsManagerPaths.NameProblem(SecretsManagerStore.NormalisePrefix(spec.PathPrefix) + "x") is { } smProblem)
+            {
+                yield return $"spec.pathPrefix: {Echo.Quote(spec.PathPrefix)} cannot start a Secrets Manager secret name: it {smProblem}";
+            }
+        }
+        else if (SsmPaths.Describe((spec.PathPrefix ?? SsmStore.DefaultPrefix).TrimEnd('/') + "/x") is { } problem)
+        {
+            yield return $"spec.pathPrefix: {Echo.Quote(spec.PathPrefix ?? SsmStore.DefaultPrefix)} cannot start an SSM parameter name: it {problem}";
         }
 
         foreach (var error in ValidateAuth(aws.Auth))
@@ -135,6 +144,11 @@ public sealed class AwsStoreFactory : ISecretStoreFactory
         ArgumentNullException.ThrowIfNull(context);
         var aws = context.Integration.Spec.Aws
             ?? throw new SecretStoreException(StoreErrorKind.Misconfigured, "spec.aws: required for the aws provider");
+        if (aws.Service == SecretsManager)
+        {
+            return CreateSecretsManager(context, aws);
+        }
+
         var config = new AmazonSimpleSystemsManagementConfig
         {
             // Retries are ours (StoreRetry), so every call is counted against the integration's budget.
@@ -142,16 +156,25 @@ public sealed class AwsStoreFactory : ISecretStoreFactory
             Timeout = TimeSpan.FromSeconds(30),
         };
         Point(config, aws);
-        var sessionName = $"tfy-secret-operator-{context.Fqn.Tenant}";
-        if (sessionName.Length > 64)
-        {
-            sessionName = sessionName[..64];
-        }
-
-        var credentials = AwsCredentialsBuilder.Build(aws, context.Credentials, sessionName, context.Time);
+        var credentials = AwsCredentialsBuilder.Build(aws, context.Credentials, SessionName(context), context.Time);
         var client = credentials is null ? new AmazonSimpleSystemsManagementClient(config) : new AmazonSimpleSystemsManagementClient(credentials, config);
         var prefix = SsmPaths.NormalisePrefix(context.Integration.Spec.PathPrefix);
         return new SsmStore(client, credentials, prefix, aws.KmsKeyArn, context);
+    }
+
+    private static SecretsManagerStore CreateSecretsManager(StoreContext context, AwsStoreSpec aws)
+    {
+        var credentials = AwsCredentialsBuilder.Build(aws, context.Credentials, SessionName(context), context.Time);
+        var endpoint = new Uri(string.IsNullOrEmpty(aws.Endpoint) ? $"https://secretsmanager.{aws.Region}.amazonaws.com/" : aws.Endpoint.TrimEnd('/') + "/");
+        var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = RequestTimeout };
+        var client = new SecretsManagerClient(http, endpoint, aws.Region, credentials, context.Time);
+        return new SecretsManagerStore(client, SecretsManagerStore.NormalisePrefix(context.Integration.Spec.PathPrefix), aws.KmsKeyArn, context);
+    }
+
+    private static string SessionName(StoreContext context)
+    {
+        var sessionName = $"tfy-secret-operator-{context.Fqn.Tenant}";
+        return sessionName.Length > 64 ? sessionName[..64] : sessionName;
     }
 
     /// <summary>Region, and the endpoint override when set (VPC endpoint or a test fake).</summary>

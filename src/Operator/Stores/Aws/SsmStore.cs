@@ -90,12 +90,14 @@ public sealed class SsmStore : ISecretStore
     public async Task<StoreValue?> ReadVersionAsync(string path, string version, CancellationToken cancellationToken)
     {
         SsmPaths.Check(path);
-        if (!long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
+        var numbered = long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1;
+        if (!numbered && !IsLabel(version))
         {
             return null;
         }
 
-        var selector = $"{path}:{number.ToString(CultureInfo.InvariantCulture)}";
+        // "name:version" or "name:label"; the answer names the version number either way.
+        var selector = $"{path}:{(numbered ? number.ToString(CultureInfo.InvariantCulture) : version)}";
         var parameter = await CallAsync(
             "GetParameter",
             $"'{selector}'",
@@ -111,8 +113,19 @@ public sealed class SsmStore : ISecretStore
                 }
             },
             cancellationToken).ConfigureAwait(false);
-        return parameter is null ? null : new StoreValue(StoreText.Decode(parameter.Value), (parameter.Version ?? number).ToString(CultureInfo.InvariantCulture));
+        return parameter is null ? null : new StoreValue(StoreText.Decode(parameter.Value), parameter.Version?.ToString(CultureInfo.InvariantCulture) ?? version);
     }
+
+    /// <summary>
+    /// An SSM parameter label: "A label can have a maximum of 100 characters. Labels can contain letters (case
+    /// sensitive), numbers, periods (.), hyphens (-), or underscores (_). Labels can't begin with a number, aws or ssm".
+    /// </summary>
+    public static bool IsLabel(string text) =>
+        text.Length is >= 1 and <= 100
+        && !char.IsAsciiDigit(text[0])
+        && !text.StartsWith("aws", StringComparison.OrdinalIgnoreCase)
+        && !text.StartsWith("ssm", StringComparison.OrdinalIgnoreCase)
+        && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
 
     public async Task<string?> WriteAsync(string path, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
     {

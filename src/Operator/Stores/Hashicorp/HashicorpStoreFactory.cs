@@ -1,18 +1,34 @@
+using k8s;
 using Operator.Entities.V1Alpha1;
 using Operator.References;
 
 namespace Operator.Stores.Hashicorp;
 
 /// <summary>
-/// Creates HashiCorp Vault KV v2 stores; credentials are the token or the AppRole secret id (references). Token files
-/// are read only under <paramref name="tokenDirectory"/> (the projected ServiceAccount token directory; tests pass their own).
+/// Creates HashiCorp Vault KV v2 stores; credentials are the token or the AppRole secret id (references), or for
+/// Kubernetes auth a token of the operator's ServiceAccount requested for the role's audience. Token files are read
+/// only under <see cref="TokenDirectory"/> (the projected ServiceAccount token directory; tests pass their own).
 /// </summary>
-public sealed class HashicorpStoreFactory(string tokenDirectory = HashicorpStoreFactory.TokenDirectory) : ISecretStoreFactory
+public sealed class HashicorpStoreFactory : ISecretStoreFactory, IDisposable
 {
     /// <summary>Projected ServiceAccount tokens are mounted here; a token path may name nothing else.</summary>
     public const string TokenDirectory = "/var/run/secrets/";
 
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+    private readonly string tokenDirectory;
+    private readonly VaultServiceAccountTokens? serviceAccountTokens;
+
+    /// <summary>The operator's factory: Kubernetes logins request tokens with <paramref name="kubernetes"/>, timed by <paramref name="time"/> (default the system clock).</summary>
+    public HashicorpStoreFactory(IKubernetes kubernetes, TimeProvider? time = null)
+        : this(TokenDirectory, new VaultServiceAccountTokens(kubernetes, time ?? TimeProvider.System))
+    {
+    }
+
+    internal HashicorpStoreFactory(string tokenDirectory = TokenDirectory, VaultServiceAccountTokens? serviceAccountTokens = null)
+    {
+        this.tokenDirectory = tokenDirectory;
+        this.serviceAccountTokens = serviceAccountTokens;
+    }
 
     public StoreProvider Provider { get; } = StoreProvider.Of(spec => spec.Hashicorp);
 
@@ -86,7 +102,10 @@ public sealed class HashicorpStoreFactory(string tokenDirectory = HashicorpStore
             BaseAddress = new Uri(vault.Url.TrimEnd('/') + "/"),
             Timeout = RequestTimeout,
         };
-        var jwt = credentials.JwtPath is { } path ? new VaultJwtFile(path, tokenDirectory) : null;
+        var jwt = credentials.Kind != VaultAuthKind.Kubernetes ? null
+            : credentials.JwtPath is { } path ? new VaultJwtFile(path, tokenDirectory)
+            : serviceAccountTokens?.For(credentials.Audience)
+                ?? throw new SecretStoreException(StoreErrorKind.Misconfigured, "spec.hashicorp.auth.kubernetes: this operator cannot request ServiceAccount tokens; set serviceAccountTokenPath");
         var client = new VaultClient(http, credentials, vault.Namespace?.Trim('/'), context, jwt);
         return new VaultStore(client, KvMount(vault), RootPath(vault));
     }
@@ -130,12 +149,19 @@ public sealed class HashicorpStoreFactory(string tokenDirectory = HashicorpStore
                 yield return problem;
             }
 
+            if (kubernetes.Audience is { } audience && (audience.Length is 0 or > 256 || audience.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+            {
+                yield return $"{VaultCredentials.AudienceField}: must be 1 to 256 characters without spaces, such as '{VaultCredentials.DefaultAudience}' (the Vault role's audience)";
+            }
+
             if (!string.IsNullOrEmpty(kubernetes.ServiceAccountTokenPath) && VaultCredentials.TokenPathProblem(kubernetes.ServiceAccountTokenPath, tokenDirectory) is { } pathProblem)
             {
                 yield return $"spec.hashicorp.auth.kubernetes.serviceAccountTokenPath: {pathProblem}";
             }
         }
     }
+
+    public void Dispose() => serviceAccountTokens?.Dispose();
 
     private static string KvMount(HashicorpStoreSpec vault) => string.IsNullOrEmpty(vault.KvMountPath) ? "secret" : vault.KvMountPath.Trim('/');
 

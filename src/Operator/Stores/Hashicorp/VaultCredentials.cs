@@ -11,8 +11,13 @@ internal enum VaultAuthKind
 }
 
 /// <summary>The resolved auth settings of one integration; never printed.</summary>
-internal sealed record VaultCredentials(VaultAuthKind Kind, string Secret, string Identity, string MountPath, string? JwtPath)
+internal sealed record VaultCredentials(VaultAuthKind Kind, string Secret, string Identity, string MountPath, string? JwtPath, string Audience = "")
 {
+    public const string AudienceField = "spec.hashicorp.auth.kubernetes.audience";
+
+    /// <summary>The audience Vault's Kubernetes roles are usually bound to (ESO and VSO default to it too).</summary>
+    public const string DefaultAudience = "vault";
+
     public const string TokenField = "spec.hashicorp.auth.token";
     public const string SecretIdField = "spec.hashicorp.auth.appRole.secretId";
 
@@ -42,10 +47,11 @@ internal sealed record VaultCredentials(VaultAuthKind Kind, string Secret, strin
 
         if (auth?.Kubernetes is { } kubernetes)
         {
-            var jwtPath = string.IsNullOrEmpty(kubernetes.ServiceAccountTokenPath)
-                ? "/var/run/secrets/kubernetes.io/serviceaccount/token"
-                : kubernetes.ServiceAccountTokenPath;
-            return new(VaultAuthKind.Kubernetes, "", kubernetes.Role, Mount(kubernetes.MountPath, "kubernetes"), jwtPath);
+            // Without a token file the operator requests a token of audience `audience` (TokenRequest), never
+            // sending its API-server-audience token, which Vault (or anyone it reaches) could replay to the API server.
+            var jwtPath = string.IsNullOrEmpty(kubernetes.ServiceAccountTokenPath) ? null : kubernetes.ServiceAccountTokenPath;
+            var audience = string.IsNullOrEmpty(kubernetes.Audience) ? DefaultAudience : kubernetes.Audience;
+            return new(VaultAuthKind.Kubernetes, "", kubernetes.Role, Mount(kubernetes.MountPath, "kubernetes"), jwtPath, audience);
         }
 
         return new(VaultAuthKind.Token, Lookup(resolved, TokenField), "", "", null);

@@ -192,7 +192,9 @@ internal sealed class VaultTokens(VaultClient client, VaultCredentials credentia
         {
             var hint = credentials.Kind == VaultAuthKind.AppRole
                 ? "check spec.hashicorp.auth.appRole.roleId and secretId"
-                : "check spec.hashicorp.auth.kubernetes.role and that Vault trusts this service account";
+                : credentials.JwtPath is null
+                    ? $"check spec.hashicorp.auth.kubernetes.role, and {VaultCredentials.AudienceField} ('{credentials.Audience}'): the Vault role must be bound to the operator's service account and accept that audience"
+                    : "check spec.hashicorp.auth.kubernetes.role and that Vault trusts the token of spec.hashicorp.auth.kubernetes.serviceAccountTokenPath";
             throw new SecretStoreException(StoreErrorKind.AuthenticationFailed, $"Vault refused the {method} login at {where} (HTTP {(int)response.Status}); {hint}");
         }
 

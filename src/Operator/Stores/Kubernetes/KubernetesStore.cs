@@ -20,7 +20,7 @@ public sealed class KubernetesStore(IKubernetes client, string sourceNamespace, 
     /// </summary>
     public const int MaxSecretBytes = 1024 * 1024;
 
-    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 500, CanWrite: true, MaxValueBytes: MaxSecretBytes, MaxConcurrency: SecretsReadInParallel);
+    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 500, CanWrite: true, MaxValueBytes: MaxSecretBytes, MaxConcurrency: SecretsReadInParallel, KeepsVersions: false);
 
     /// <summary>A group's keys live in the Secret <c>&lt;tenant&gt;.&lt;group&gt;</c>: injective, since names hold no dots.</summary>
     public string DefaultPath(GroupFqn group, string key)

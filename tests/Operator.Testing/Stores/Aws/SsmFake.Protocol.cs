@@ -110,9 +110,10 @@ public sealed partial class SsmFake
             return Ok(new JsonObject { ["Parameter"] = ToJson(p, Decrypt(request)) });
         }
 
+        // "name:version" or "name:label" (a label never starts with a digit).
         var kept = long.TryParse(selector, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
             ? history[bare].Find(v => v.Version == number)
-            : null;
+            : labels.TryGetValue((bare, selector), out var labelled) ? history[bare].Find(v => v.Version == labelled) : null;
         if (kept is null)
         {
             return Error(400, "ParameterVersionNotFound", $"Systems Manager could not find version {selector} of {bare}. Verify the version and try again.");

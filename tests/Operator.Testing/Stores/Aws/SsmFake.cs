@@ -28,8 +28,12 @@ public sealed partial class SsmFake : IAsyncDisposable
     private readonly Dictionary<string, Parameter> parameters = new(StringComparer.Ordinal);
 
     // Every kept version by name, oldest first: "Parameter Store keeps up to 100 versions; when you create the 101st,
-    // the oldest is deleted" (unless it has a label, which the fake never sets).
+    // the oldest is deleted" (unless it has a label, which the fake does not model: labelled versions are trimmed too).
     private readonly Dictionary<string, List<Parameter>> history = new(StringComparer.Ordinal);
+
+    // Labels by (name, label): "You can't attach the same label to different versions of the same parameter" and "You
+    // can move a label from one version of a parameter to another".
+    private readonly Dictionary<(string Name, string Label), long> labels = [];
     private readonly HashSet<string> allowedKeys = new(StringComparer.Ordinal) { DefaultAccessKeyId };
     private readonly Dictionary<string, string> sessionTokens = new(StringComparer.Ordinal);
     private readonly List<Call> calls = [];
@@ -86,6 +90,20 @@ public sealed partial class SsmFake : IAsyncDisposable
         lock (gate)
         {
             return Store(name, value, "SecureString", null);
+        }
+    }
+
+    /// <summary>Attaches <paramref name="label"/> to a kept version (moving it from another), as LabelParameterVersion does.</summary>
+    public void Label(string name, long version, string label)
+    {
+        lock (gate)
+        {
+            if (!history.TryGetValue(name, out var versions) || !versions.Exists(v => v.Version == version))
+            {
+                throw new InvalidOperationException($"{name} has no version {version}");
+            }
+
+            labels[(name, label)] = version;
         }
     }
 

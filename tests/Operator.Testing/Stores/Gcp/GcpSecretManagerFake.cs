@@ -108,6 +108,15 @@ public sealed partial class GcpSecretManagerFake : IAsyncDisposable
         }
     }
 
+    /// <summary>How many versions the secret has (its latest version's number); 0 when it does not exist.</summary>
+    public int VersionCount(string id, string project = DefaultProject)
+    {
+        lock (gate)
+        {
+            return secrets.TryGetValue((project, id), out var versions) ? versions.Count : 0;
+        }
+    }
+
     /// <summary>Whether the secret exists (any versions or none).</summary>
     public bool Exists(string id, string project = DefaultProject)
     {

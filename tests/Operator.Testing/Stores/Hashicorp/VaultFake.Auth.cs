@@ -11,7 +11,9 @@ public sealed partial class VaultFake
 {
     private readonly Dictionary<string, FakeToken> tokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AppRole> appRoles = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (string Role, string Jwt)> kubernetesRoles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, VaultKubernetesRole> kubernetesRoles = new(StringComparer.Ordinal);
+    private readonly List<string> presentedJwts = [];
+    private readonly List<string> loginTokens = [];
     private readonly HashSet<(string Mount, string Entry)> deniedEntries = [];
     private readonly List<string> revoked = [];
 
@@ -69,12 +71,36 @@ public sealed partial class VaultFake
         }
     }
 
-    /// <summary>Enables Kubernetes login at <c>auth/<paramref name="mount"/>/login</c> accepting <paramref name="jwt"/> for <paramref name="role"/>.</summary>
-    public void ConfigureKubernetes(string role, string jwt, string mount = "kubernetes")
+    /// <summary>Enables Kubernetes login at <c>auth/<paramref name="mount"/>/login</c> for <paramref name="role"/>.</summary>
+    public void ConfigureKubernetes(VaultKubernetesRole role, string mount = "kubernetes")
     {
         lock (gate)
         {
-            kubernetesRoles[mount] = (role, jwt);
+            kubernetesRoles[mount] = role;
+        }
+    }
+
+    /// <summary>Every token a login issued, in order.</summary>
+    public IReadOnlyList<string> LoginTokens
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. loginTokens];
+            }
+        }
+    }
+
+    /// <summary>Every JWT a Kubernetes login presented, in order (accepted or not).</summary>
+    public IReadOnlyList<string> PresentedJwts
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. presentedJwts];
+            }
         }
     }
 
@@ -147,35 +173,41 @@ public sealed partial class VaultFake
         return new("unknown", "", "");
     }
 
-    private (int, JsonNode?) Login(VaultRoute route, string ns, JsonObject? body)
+    private async Task<(int, JsonNode?)> LoginAsync(VaultRoute route, string ns, JsonObject? body, CancellationToken cancellationToken)
     {
+        if (route.Operation == "login.kubernetes")
+        {
+            VaultKubernetesRole role;
+            lock (gate)
+            {
+                role = kubernetesRoles[route.Mount];
+                presentedJwts.Add(Text(body, "jwt") ?? "");
+            }
+
+            var (status, error) = await ReviewAsync(role, Text(body, "role"), Text(body, "jwt"), cancellationToken).ConfigureAwait(false);
+            if (error is not null)
+            {
+                return (status, Errors(error));
+            }
+        }
+
         lock (gate)
         {
-            bool accepted;
             if (route.Operation == "login.approle")
             {
                 var role = appRoles[route.Mount];
-                accepted = Text(body, "role_id") == role.RoleId && Text(body, "secret_id") == role.SecretId && role.UsesLeft is null or > 0;
-                if (!accepted)
+                if (!(Text(body, "role_id") == role.RoleId && Text(body, "secret_id") == role.SecretId && role.UsesLeft is null or > 0))
                 {
                     return (400, Errors("invalid role or secret ID"));
                 }
 
                 appRoles[route.Mount] = role with { UsesLeft = role.UsesLeft - 1 };
             }
-            else
-            {
-                var (role, jwt) = kubernetesRoles[route.Mount];
-                accepted = Text(body, "role") == role && Text(body, "jwt") == jwt;
-                if (!accepted)
-                {
-                    return (403, Errors("permission denied"));
-                }
-            }
 
             var token = "hvs." + Guid.NewGuid().ToString("N");
             var now = Time.GetUtcNow();
             tokens[token] = new FakeToken(now, now + LoginTokenTtl, true, LoginTokenTtl, ns);
+            loginTokens.Add(token);
             return (200, AuthAnswer(token, LoginTokenTtl, renewable: true));
         }
     }

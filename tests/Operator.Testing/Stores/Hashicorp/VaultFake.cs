@@ -138,7 +138,7 @@ public sealed partial class VaultFake : IAsyncDisposable
         var ns = context.Request.Headers["X-Vault-Namespace"].FirstOrDefault()?.Trim('/') ?? "";
         if (route.Operation.StartsWith("login.", StringComparison.Ordinal))
         {
-            return Login(route, ns, body);
+            return await LoginAsync(route, ns, body, context.RequestAborted).ConfigureAwait(false);
         }
 
         if (route.Operation == "unknown")

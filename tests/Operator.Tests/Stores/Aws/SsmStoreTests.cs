@@ -258,4 +258,20 @@ public sealed class SsmStoreTests
         Assert.Equal(StoreErrorKind.Throttled, Kind("Whatever", System.Net.HttpStatusCode.TooManyRequests));
         Assert.Equal(StoreErrorKind.InvalidPath, Kind("ValidationException"));
     }
+
+    [Theory]
+    [InlineData("prod", true)]
+    [InlineData("last-known-good.v2_b", true)]
+    [InlineData("", false)]
+    [InlineData("1st", false)]
+    [InlineData("aws-prod", false)]
+    [InlineData("SSM-prod", false)]
+    [InlineData("has space", false)]
+    [InlineData("a/b", false)]
+    public void Labels_FollowSsmRules(string text, bool label)
+    {
+        Assert.Equal(label, SsmStore.IsLabel(text));
+        Assert.True(SsmStore.IsLabel(new string('l', 100)));
+        Assert.False(SsmStore.IsLabel(new string('l', 101)));
+    }
 }

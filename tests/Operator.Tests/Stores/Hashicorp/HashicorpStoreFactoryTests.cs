@@ -25,6 +25,7 @@ public sealed class HashicorpStoreFactoryTests
     [InlineData("jwtpath", "spec.hashicorp.auth.kubernetes.serviceAccountTokenPath")]
     [InlineData("jwtoutside", "spec.hashicorp.auth.kubernetes.serviceAccountTokenPath: '/etc/passwd' is outside /var/run/secrets/")]
     [InlineData("jwtescape", "spec.hashicorp.auth.kubernetes.serviceAccountTokenPath: '/var/run/secrets/../../etc/shadow' is outside /var/run/secrets/")]
+    [InlineData("audience", "spec.hashicorp.auth.kubernetes.audience: must be 1 to 256 characters without spaces")]
     [InlineData("plainhttp", "spec.hashicorp.url: plain http to 'vault.example.com' sends credentials and values unencrypted; use https, or set spec.insecure: true")]
     public void BadSpec_NamesTheField(string what, string expected)
     {
@@ -41,6 +42,7 @@ public sealed class HashicorpStoreFactoryTests
                 case "jwtpath": v.Auth = new HashicorpAuthSpec { Kubernetes = new VaultKubernetesAuthSpec { Role = "r", ServiceAccountTokenPath = "relative/token" } }; break;
                 case "jwtoutside": v.Auth = new HashicorpAuthSpec { Kubernetes = new VaultKubernetesAuthSpec { Role = "r", ServiceAccountTokenPath = "/etc/passwd" } }; break;
                 case "jwtescape": v.Auth = new HashicorpAuthSpec { Kubernetes = new VaultKubernetesAuthSpec { Role = "r", ServiceAccountTokenPath = "/var/run/secrets/../../etc/shadow" } }; break;
+                case "audience": v.Auth = new HashicorpAuthSpec { Kubernetes = new VaultKubernetesAuthSpec { Role = "r", Audience = "vault staging" } }; break;
                 case "plainhttp": v.Url = "http://vault.example.com:8200"; break;
             }
         });

@@ -78,7 +78,7 @@ internal static class VaultStores
         return Create(spec, auth.Credentials, time);
     }
 
-    public static ISecretStore Create(HashicorpStoreSpec spec, IReadOnlyDictionary<string, string> credentials, TimeProvider? time = null)
+    public static ISecretStore Create(HashicorpStoreSpec spec, IReadOnlyDictionary<string, string> credentials, TimeProvider? time = null, VaultServiceAccountTokens? serviceAccountTokens = null)
     {
         var clock = time ?? TimeProvider.System;
         var integration = new SecretStoreIntegration
@@ -93,6 +93,6 @@ internal static class VaultStores
             new TokenBucket(1000, 1000, clock),
             new StoreRetry(TimeProvider.System, baseDelay: TimeSpan.FromMilliseconds(1)),
             clock);
-        return new HashicorpStoreFactory(tokenDirectory: Path.GetTempPath()).Create(context); // tests keep token files in the temp directory
+        return new HashicorpStoreFactory(tokenDirectory: Path.GetTempPath(), serviceAccountTokens).Create(context); // tests keep token files in the temp directory
     }
 }

@@ -58,54 +58,6 @@ public sealed class VaultStoreTests
     }
 
     [Fact]
-    public async Task KubernetesLogin_SendsTheServiceAccountToken()
-    {
-        await using var fake = await VaultFake.StartAsync();
-        var jwtFile = Path.GetTempFileName();
-        try
-        {
-            await File.WriteAllTextAsync(jwtFile, "eyJ.service-account.jwt\n");
-            fake.ConfigureKubernetes("operator", "eyJ.service-account.jwt", mount: "k8s-cluster");
-            fake.Seed(Entry, "K", "v");
-            var auth = new HashicorpAuthSpec { Kubernetes = new VaultKubernetesAuthSpec { Role = "operator", MountPath = "k8s-cluster", ServiceAccountTokenPath = jwtFile } };
-            await using var store = VaultStores.Create(fake, (auth, []));
-
-            await store.ValidateAsync(CancellationToken.None);
-            var value = await store.ReadAsync(PathOf(store, "K"), CancellationToken.None);
-
-            Assert.Equal("v", value!.Text());
-            Assert.Equal(1, fake.CallCount("login.kubernetes"));
-        }
-        finally
-        {
-            File.Delete(jwtFile);
-        }
-    }
-
-    [Fact]
-    public async Task KubernetesLogin_WithAnUntrustedJwt_IsAuthenticationFailed()
-    {
-        await using var fake = await VaultFake.StartAsync();
-        var jwtFile = Path.GetTempFileName();
-        try
-        {
-            await File.WriteAllTextAsync(jwtFile, "jwt-canary");
-            fake.ConfigureKubernetes("operator", "the-trusted-jwt");
-            var auth = new HashicorpAuthSpec { Kubernetes = new VaultKubernetesAuthSpec { Role = "operator", ServiceAccountTokenPath = jwtFile } };
-            await using var store = VaultStores.Create(fake, (auth, []));
-
-            var e = await Assert.ThrowsAsync<SecretStoreException>(() => store.ReadAsync(PathOf(store, "K"), CancellationToken.None));
-
-            Assert.Equal(StoreErrorKind.AuthenticationFailed, e.Kind);
-            Assert.DoesNotContain("jwt-canary", e.ToString(), StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(jwtFile);
-        }
-    }
-
-    [Fact]
     public async Task LoginToken_IsRenewedAfterTwoThirdsOfItsTtl_NotBefore()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
