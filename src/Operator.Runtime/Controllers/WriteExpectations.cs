@@ -46,7 +46,7 @@ public sealed class WriteExpectations<TEntity> : IResourceChangeHandler<TEntity>
         }
 
         var waited = time.GetElapsedTime(expected.Since);
-        if (cached is null || AtLeast(cached.Metadata?.ResourceVersion, expected.ResourceVersion) || waited >= WriteExpectations.Timeout)
+        if (cached is null || WriteExpectations.AtLeast(cached.Metadata?.ResourceVersion, expected.ResourceVersion) || waited >= WriteExpectations.Timeout)
         {
             pending.TryRemove(KeyValuePair.Create(key, expected));
             return null;
@@ -69,21 +69,11 @@ public sealed class WriteExpectations<TEntity> : IResourceChangeHandler<TEntity>
     {
         ArgumentNullException.ThrowIfNull(entity);
         var key = ObjectKey.From(entity);
-        if (pending.TryGetValue(key, out var expected) && AtLeast(entity.Metadata?.ResourceVersion, expected.ResourceVersion))
+        if (pending.TryGetValue(key, out var expected) && WriteExpectations.AtLeast(entity.Metadata?.ResourceVersion, expected.ResourceVersion))
         {
             pending.TryRemove(KeyValuePair.Create(key, expected));
         }
     }
-
-    /// <summary>
-    /// resourceVersions are opaque to clients, but a watch delivers an object's versions in order; the numbers etcd (and
-    /// the emulator) hand out also grow, which lets a relist that skipped our version count as having passed it.
-    /// </summary>
-    private static bool AtLeast(string? seen, string expected) =>
-        seen == expected
-        || (ulong.TryParse(seen, NumberStyles.None, CultureInfo.InvariantCulture, out var s)
-            && ulong.TryParse(expected, NumberStyles.None, CultureInfo.InvariantCulture, out var e)
-            && s >= e);
 }
 
 /// <summary>Settings shared by every <see cref="WriteExpectations{TEntity}"/>.</summary>
@@ -91,4 +81,15 @@ public static class WriteExpectations
 {
     /// <summary>How long a write may stay unseen before it no longer holds a reconcile back (a safety net: the watch delivers every write).</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Whether <paramref name="seen"/> is <paramref name="expected"/> or later. resourceVersions are opaque to clients,
+    /// but a watch delivers an object's versions in order; the numbers etcd (and the emulator) hand out also grow,
+    /// which lets a relist that skipped our version count as having passed it.
+    /// </summary>
+    public static bool AtLeast(string? seen, string expected) =>
+        seen == expected
+        || (ulong.TryParse(seen, NumberStyles.None, CultureInfo.InvariantCulture, out var s)
+            && ulong.TryParse(expected, NumberStyles.None, CultureInfo.InvariantCulture, out var e)
+            && s >= e);
 }

@@ -14,6 +14,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<ApiAuthenticator>();
         services.TryAddSingleton<GroupStoreAccess>();
         services.TryAddSingleton<GroupWrites>();
+        services.TryAddSingleton<RecentGroupWrites>();
         services.TryAddSingleton<GroupValueWriter>();
         services.TryAddSingleton<SecretGroupService>();
         services.TryAddSingleton<SecretService>();

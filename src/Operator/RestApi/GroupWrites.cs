@@ -14,7 +14,7 @@ namespace Operator.RestApi;
 /// write carries the resourceVersion it was decided on, so the API server refuses it when anything changed meanwhile;
 /// the caller then re-reads and decides again, and a caller's stale version is a 409.
 /// </summary>
-public sealed class GroupWrites(ResourceClient<SecretGroup> groups, TimeProvider time)
+public sealed class GroupWrites(ResourceClient<SecretGroup> groups, TimeProvider time, RecentGroupWrites recent)
 {
     /// <summary>Tries before a write that keeps meeting concurrent changes gives up with a 409.</summary>
     public const int MaxAttempts = 5;
@@ -69,7 +69,9 @@ public sealed class GroupWrites(ResourceClient<SecretGroup> groups, TimeProvider
 
         try
         {
-            return await groups.PatchAsync(ObjectKey.From(fresh), new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), cancellationToken).ConfigureAwait(false);
+            var patched = await groups.PatchAsync(ObjectKey.From(fresh), new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), cancellationToken).ConfigureAwait(false);
+            recent.Written(patched);
+            return patched;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {

@@ -18,6 +18,7 @@ public sealed partial class SecretGroupService(
     GroupDirectory directory,
     GroupValueWriter values,
     GroupWrites writes,
+    RecentGroupWrites recent,
     IOptions<RestApiOptions> options,
     IOptions<TenancyOptions> tenancy,
     ILogger<SecretGroupService> logger)
@@ -107,6 +108,7 @@ public sealed partial class SecretGroupService(
 
         writes.StampNew(group);
         var saved = await groups.CreateAsync(group, cancellationToken).ConfigureAwait(false);
+        recent.Written(saved);
         LogManifestApplied(logger, ns, manifest.Name, "created", caller.Name);
         return GroupViews.From(saved, Tenant);
     }
@@ -143,6 +145,7 @@ public sealed partial class SecretGroupService(
             {
                 // Decided on this object: a change meanwhile (a new collaborator list, a re-created group) is a conflict.
                 await groups.DeleteAsync(ObjectKey.From(fresh), new V1Preconditions { Uid = id, ResourceVersion = fresh.Metadata.ResourceVersion }, cancellationToken).ConfigureAwait(false);
+                recent.Deleted(id, fresh.Metadata.ResourceVersion);
                 LogDeleted(logger, group.Metadata.NamespaceProperty, group.Metadata.Name, caller.Name);
                 return;
             }
@@ -168,7 +171,7 @@ public sealed partial class SecretGroupService(
         }
 
         RequireSynced();
-        IEnumerable<SecretGroup> candidates = cache.List().Where(g => g.Metadata.DeletionTimestamp is null);
+        IEnumerable<SecretGroup> candidates = recent.Over(cache.List()).Where(g => g.Metadata.DeletionTimestamp is null);
         if (!string.IsNullOrEmpty(search))
         {
             candidates = candidates.Where(g => g.Metadata.Name.Contains(search, StringComparison.OrdinalIgnoreCase));
@@ -194,7 +197,7 @@ public sealed partial class SecretGroupService(
     internal IReadOnlyList<SecretGroup> Viewable(Caller caller, IEnumerable<SecretGroup>? candidates = null)
     {
         RequireSynced();
-        return (candidates ?? cache.List().Where(g => g.Metadata.DeletionTimestamp is null))
+        return (candidates ?? recent.Over(cache.List()).Where(g => g.Metadata.DeletionTimestamp is null))
             .Where(g => caller.RoleOn(g, TenantAdmins) >= GroupRole.Viewer)
             .OrderBy(g => g.Metadata.CreationTimestamp ?? DateTime.MaxValue)
             .ThenBy(g => g.Metadata.Name, StringComparer.Ordinal)
@@ -232,23 +235,6 @@ public sealed partial class SecretGroupService(
         return fresh;
     }
 
-    /// <summary>
-    /// The group with <paramref name="id"/> as the API server has it now when the caller may view it, else null: a list
-    /// right after the caller's own write must show it (the cache may lag), and no access still reads as "nothing".
-    /// </summary>
-    internal async Task<SecretGroup?> FreshIfViewableAsync(Caller caller, string id, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        var group = await FindAsync(id, cancellationToken).ConfigureAwait(false);
-        if (group is null || caller.RoleOn(group, TenantAdmins) < GroupRole.Viewer)
-        {
-            return null;
-        }
-
-        var fresh = await groups.GetAsync(ObjectKey.From(group), cancellationToken).ConfigureAwait(false);
-        return fresh is not null && fresh.Metadata.Uid == id && fresh.Metadata.DeletionTimestamp is null && caller.RoleOn(fresh, TenantAdmins) >= GroupRole.Viewer ? fresh : null;
-    }
-
     private async Task<SecretGroup> RequireAsync(Caller caller, string id, GroupRole needed, string action, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -276,7 +262,7 @@ public sealed partial class SecretGroupService(
     private async Task<SecretGroup?> FindAsync(string id, CancellationToken cancellationToken)
     {
         RequireSynced();
-        var hit = cache.List().FirstOrDefault(g => g.Metadata.Uid == id && g.Metadata.DeletionTimestamp is null);
+        var hit = recent.Over(cache.List()).FirstOrDefault(g => g.Metadata.Uid == id && g.Metadata.DeletionTimestamp is null);
         if (hit is not null)
         {
             return hit;

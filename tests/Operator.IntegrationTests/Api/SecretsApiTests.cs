@@ -13,21 +13,30 @@ public sealed class SecretsApiTests
     private const string CanaryB = "canary-secrets-b-e93d";
 
     [Fact]
-    public async Task ListingAGroupsSecrets_RightAfterTheCallersOwnWrite_ShowsIt_WhileTheWatchLags()
+    public async Task Lists_RightAfterTheCallersOwnWrites_ShowThem_WhileTheWatchLags()
     {
         await using var f = await ApiFixture.StartAsync();
         var gid = await f.CreateAsync("lagging");
         using (f.H.Emulator.Faults.HoldWatchEvents("secretgroups"))
         {
             Assert.Equal(HttpStatusCode.OK, (await f.SetAsync(gid, f.Bob, ("A", CanaryA))).Status);
-            var (status, listed) = await f.SendAsync(HttpMethod.Get, $"/v1/secrets?secret_group_id={gid}", f.Carol);
-            Assert.Equal(HttpStatusCode.OK, status);
-            Assert.Equal(["A"], listed!["data"]!.AsArray().Select(s => (string)s!["name"]!));
+            async Task<string[]> Names(string path, string caller, string field = "name")
+            {
+                var (status, listed) = await f.SendAsync(HttpMethod.Get, path, caller);
+                Assert.True(status == HttpStatusCode.OK, $"{path}: {(int)status} {listed?.ToJsonString()}");
+                return [.. listed!["data"]!.AsArray().Select(s => field == "name" ? (string)s!["name"]! : (string)s!["manifest"]!["name"]!)];
+            }
 
-            // No role still reads as nothing, not as 403 or 404.
-            var (strangerStatus, stranger) = await f.SendAsync(HttpMethod.Get, $"/v1/secrets?secret_group_id={gid}", f.Dave);
-            Assert.Equal(HttpStatusCode.OK, strangerStatus);
-            Assert.Empty(stranger!["data"]!.AsArray());
+            Assert.Equal(["A"], await Names($"/v1/secrets?secret_group_id={gid}", f.Carol));
+            Assert.Equal(["A"], await Names("/v1/secrets?secret_fqns=tfy-secret://acme:lagging:A", f.Carol));
+            Assert.Empty(await Names($"/v1/secrets?secret_group_id={gid}", f.Dave)); // no role still reads as nothing
+
+            // A group created, and one deleted, while the watch lags: the next list shows both changes.
+            var created = await f.CreateAsync("fresh");
+            Assert.Equal(["fresh", "lagging"], (await Names("/v1/secret-groups", f.Admin, field: "manifest")).Order());
+            Assert.Equal(HttpStatusCode.NoContent, (await f.SendAsync(HttpMethod.Delete, $"/v1/secret-groups/{gid}", f.Admin)).Status);
+            Assert.Equal(["fresh"], await Names("/v1/secret-groups", f.Admin, field: "manifest"));
+            Assert.NotEmpty(created);
         }
     }
 
