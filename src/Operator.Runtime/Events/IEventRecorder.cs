@@ -3,12 +3,6 @@ using k8s.Models;
 
 namespace Operator.Runtime;
 
-public enum EventSeverity
-{
-    Normal,
-    Warning,
-}
-
 /// <summary>
 /// Writes events.k8s.io/v1 Events about objects. Never blocks or throws into the caller: events are written in the
 /// background and failures are logged. Repeats join the Event's series as client-go's events/v1 recorder does (see <see cref="EventRecorder"/>).

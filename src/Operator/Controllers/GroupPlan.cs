@@ -4,15 +4,6 @@ using Operator.Stores;
 
 namespace Operator.Controllers;
 
-/// <summary>Where one key of a group is read from: a path in the group's store, or (an alias) another group's key.</summary>
-public sealed record KeySource(string Key, IntegrationFqn Integration, string Path, SecretFqn? Alias = null)
-{
-    public string RemoteRef => Alias?.ToString() ?? $"{Integration}::{Path}";
-}
-
-/// <summary>A spec problem found while planning; <see cref="Reason"/> is the condition reason.</summary>
-public sealed record PlanError(string Reason, string Message);
-
 /// <summary>Turns a group's spec into the list of store reads, or the first reason it cannot be read.</summary>
 public static class GroupPlan
 {

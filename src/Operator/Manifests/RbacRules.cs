@@ -4,9 +4,6 @@ using Operator.Runtime;
 
 namespace Operator.Manifests;
 
-/// <summary>One generated RBAC rule: a resource, the union of the verbs the code declares for it, and every reason.</summary>
-public sealed record RbacRule(string ApiGroup, string Resource, IReadOnlyList<string> Verbs, IReadOnlyList<string> Reasons, RbacScope Scope, string Feature, string? ResourceNameFlag);
-
 /// <summary>
 /// Collects the <see cref="RbacAttribute"/> declarations of the operator's classes into rules. The features a rule can
 /// depend on are named here; a declaration naming another feature is an error, so nothing is granted by accident.

@@ -6,9 +6,6 @@ using Operator.Stores;
 
 namespace Operator.RestApi;
 
-/// <summary>What a PUT of values did: the saved group, values written, keys removed, values deleted from the store.</summary>
-public sealed record ValuesApplied(SecretGroup Group, int Written, int Removed, int Deleted);
-
 /// <summary>
 /// Applies <c>PUT /v1/secret-groups/{id}</c>: values go to the group's own store locations (never to a custom resource)
 /// through <see cref="GroupStoreAccess"/>, the gate a sync's resolve step also passes; the key list goes to spec.secrets.

@@ -3,9 +3,6 @@ using Operator.References;
 
 namespace Operator.RestApi;
 
-/// <summary>A manifest that passed validation.</summary>
-public sealed record ValidManifest(string Name, IntegrationFqn Integration, IReadOnlyList<Collaborator> Collaborators);
-
 /// <summary>Checks a group manifest; every problem is a 422 that names the field.</summary>
 public static class ManifestValidator
 {

@@ -9,16 +9,6 @@ using Microsoft.Extensions.Logging;
 namespace Operator.Tls;
 
 /// <summary>
-/// Where one listener's certificate lives: <c>Component</c> names it in log lines and labels (<c>webhook</c>, <c>api</c>),
-/// <c>ServiceName</c> is the Service it answers for, <c>SecretName</c> (in <c>Namespace</c>) holds it; with
-/// <c>CertManager</c> cert-manager writes tls.crt/tls.key and the operator only reads them.
-/// </summary>
-public sealed record ServingCertificateSettings(string Component, string Namespace, string ServiceName, string SecretName, bool CertManager);
-
-/// <summary>What one pass found: whether a certificate is served, and the CA bundle (PEM) clients should trust (null under cert-manager).</summary>
-public sealed record ServingCertificateState(bool Ready, string? CaBundle);
-
-/// <summary>
 /// Keeps one listener's serving certificate: the operator's own CA (2 years) and a serving certificate (90 days) for the
 /// Service's DNS names, renewed when less than 30 days are left, both stored in one Secret (<c>tls.crt</c>,
 /// <c>tls.key</c>, <c>ca.crt</c>, <c>ca.key</c>). Under cert-manager it only reads <c>tls.crt</c>/<c>tls.key</c>.

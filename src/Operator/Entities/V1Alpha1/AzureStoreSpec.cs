@@ -20,24 +20,3 @@ public sealed class AzureStoreSpec
     [JsonPropertyName("auth")]
     public AzureAuthSpec? Auth { get; set; }
 }
-
-/// <summary>Azure credentials: client secret, or workload / managed identity.</summary>
-public sealed class AzureAuthSpec
-{
-    [JsonPropertyName("tenantId")]
-    public string? TenantId { get; set; }
-
-    [JsonPropertyName("clientId")]
-    public string? ClientId { get; set; }
-
-    [Description("Reference to the client secret.")]
-    [JsonPropertyName("clientSecret")]
-    public string? ClientSecret { get; set; }
-
-    [Default(false)]
-    [JsonPropertyName("workloadIdentity")]
-    public bool? WorkloadIdentity { get; set; }
-
-    [JsonPropertyName("managedIdentityClientId")]
-    public string? ManagedIdentityClientId { get; set; }
-}

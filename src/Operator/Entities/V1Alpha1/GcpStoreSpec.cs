@@ -20,11 +20,3 @@ public sealed class GcpStoreSpec
     [JsonPropertyName("auth")]
     public GcpAuthSpec? Auth { get; set; }
 }
-
-/// <summary>GCP credentials: a service account key file, or ambient when empty.</summary>
-public sealed class GcpAuthSpec
-{
-    [Description("Reference to a service account key JSON.")]
-    [JsonPropertyName("serviceAccountKey")]
-    public string? ServiceAccountKey { get; set; }
-}

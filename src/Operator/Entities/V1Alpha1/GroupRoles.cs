@@ -1,14 +1,5 @@
 namespace Operator.Entities.V1Alpha1;
 
-/// <summary>What a collaborator may do with a group, from least to most.</summary>
-public enum GroupRole
-{
-    None = 0,
-    Viewer = 1,
-    Editor = 2,
-    Admin = 3,
-}
-
 /// <summary>The collaborator role ids of <c>spec.collaborators[].roleId</c>, and the <see cref="GroupRole"/> each stands for.</summary>
 public static class GroupRoles
 {

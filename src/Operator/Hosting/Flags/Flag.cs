@@ -2,9 +2,6 @@ using System.Text.Json.Nodes;
 
 namespace Operator.Hosting.Flags;
 
-/// <summary>A heading of <c>--help</c>; the flags under it set one options class.</summary>
-public sealed record FlagGroup(string Title, string Description);
-
 /// <summary>
 /// One flag of the operator binary: its name, its group, what it sets, its default and what it allows. The table in
 /// <see cref="OperatorFlags"/> is the one source for the parser, <c>--help</c>, the manifests' args and the chart's

@@ -108,9 +108,3 @@ public sealed class FlagValues
         return this;
     }
 }
-
-/// <summary>A flag problem: one line for the user, and the flags it is about.</summary>
-public sealed record FlagProblem(IReadOnlyList<Flag> Flags, string Message)
-{
-    public override string ToString() => Message;
-}

@@ -10,15 +10,6 @@ namespace Operator.RestApi;
 /// </summary>
 public sealed record SecretView(string Id, string Fqn, string Name, string SecretGroupId, string? RemoteRef, string? Version, string? Value, string? ValueBase64);
 
-/// <summary>A page of secrets.</summary>
-public sealed record SecretPage(IReadOnlyList<SecretView> Data, Pagination Pagination);
-
-/// <summary>One version of a secret's value as the store keeps it.</summary>
-public sealed record SecretVersionView(string Id, string Fqn, string SecretId, string Version, string? Value, string? ValueBase64);
-
-/// <summary>The query of <c>GET /v1/secrets</c>, as sent (checked by <see cref="SecretService"/>).</summary>
-public sealed record SecretQuery(string? SecretGroupId, string? SecretFqns, string? WithValue, string? Limit, string? Offset);
-
 /// <summary>A stored value in the API's two forms.</summary>
 internal static class SecretValues
 {

@@ -1,0 +1,44 @@
+using System.Text.RegularExpressions;
+using Operator.Tests.Manifests;
+
+namespace Operator.Tests.Architecture;
+
+/// <summary>Issue 15.6: one public type per file, the file named after it (a generic and its static helper of one name may share one).</summary>
+public sealed partial class OnePublicTypePerFileTests
+{
+    /// <summary>Not split yet: feature branches in flight edit these files (the list may only shrink).</summary>
+    private static readonly HashSet<string> NotYetSplit = new(StringComparer.Ordinal)
+    {
+        "Controllers/GroupStatusWriter.cs", "Controllers/DataFromPlan.cs", "Controllers/GroupData.cs", "Stores/ISecretStore.cs",
+        "References/SecretReference.cs", "Entities/V1Alpha1/DataFromSpec.cs", "Entities/V1Alpha1/SecretGroup.cs",
+        "Entities/V1Alpha1/SecretStoreIntegration.cs", "Entities/Schema/SchemaAttributes.cs", "Hosting/OperatorRuntimeOptions.cs",
+    };
+
+    [Theory]
+    [InlineData("src/Operator")]
+    [InlineData("src/Operator.Runtime")]
+    public void EachPublicType_HasItsOwnFile_NamedAfterIt(string project)
+    {
+        var root = RepositoryRoot.File(project);
+        var problems = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal)))
+        {
+            var names = TopLevelPublicType().Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).ToList();
+            var relative = Path.GetRelativePath(root, file);
+            if (names.Count > 1 && !NotYetSplit.Contains(relative))
+            {
+                problems.Add($"{relative} declares {names.Count} public types: {string.Join(", ", names)}");
+            }
+            else if (names.Count == 1 && names[0] != Path.GetFileNameWithoutExtension(file))
+            {
+                problems.Add($"{relative} declares public type {names[0]}; name the file {names[0]}.cs");
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    /// <summary>A public class, record, struct, enum, interface or delegate at the top level (column 0) of a file-scoped namespace.</summary>
+    [GeneratedRegex(@"^public\s+(?:(?:sealed|static|abstract|readonly|partial|unsafe|ref)\s+)*(?:record\s+struct|record\s+class|class|record|struct|enum|interface|delegate\s+\S+)\s+(\w+)", RegexOptions.Multiline)]
+    private static partial Regex TopLevelPublicType();
+}
