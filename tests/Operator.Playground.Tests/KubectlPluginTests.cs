@@ -80,7 +80,7 @@ public sealed class KubectlPluginTests(SharedPlayground shared) : IClassFixture<
             """);
         Shows(runs[4], """
             SecretGroup team-a/openai-keys (default:openai-keys) is Ready since <age> ago (Synced): 2 keys synced from <any>
-            Last sync <age> ago: 2 keys into Secret openai-keys; data last changed <age> ago; next sync in <age>.
+            Last sync <age> ago: 2 keys into Secret openai-keys; data not changed since the first sync; next sync in <age>.
             ...
             <age> ago: Normal Synced: wrote Secret openai-keys with 2 keys from <any>
             ...
