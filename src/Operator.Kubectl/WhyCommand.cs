@@ -47,7 +47,7 @@ public static class WhyCommand
         if (s?.LastSyncTime is not null)
         {
             yield return $"Last sync {Words.Ago(s.LastSyncTime, now)}: {s.KeyCount ?? 0} keys into Secret {s.SecretName}; "
-                + $"{(s.DataChangeTime is null ? "data not changed since the first sync" : $"data last changed {Words.Ago(s.DataChangeTime, now)}")}; next sync {StatusCommand.NextSync(group, now)}.";
+                + $"{(s.DataChangeTime is null ? "data not changed since the first sync" : $"data last changed {Words.Ago(s.DataChangeTime, now)}")}; next sync {StatusCommand.NextSync(group, now)}";
         }
 
         if (s?.Conditions is { Count: > 0 } conditions)

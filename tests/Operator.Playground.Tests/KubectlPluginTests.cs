@@ -80,7 +80,7 @@ public sealed class KubectlPluginTests(SharedPlayground shared) : IClassFixture<
             """);
         Shows(runs[4], """
             SecretGroup team-a/openai-keys (default:openai-keys) is Ready since <age> ago (Synced): 2 keys synced from <any>
-            Last sync <age> ago: 2 keys into Secret openai-keys; data not changed since the first sync; next sync in <age>.
+            Last sync <age> ago: 2 keys into Secret openai-keys; data not changed since the first sync; next sync in <age>
             ...
             <age> ago: Normal Synced: wrote Secret openai-keys with 2 keys from <any>
             ...
@@ -92,7 +92,7 @@ public sealed class KubectlPluginTests(SharedPlayground shared) : IClassFixture<
     {
         var runs = await TypeAsync(
             "kubectl secretgroup refs tfy-secret://default:openai-keys:OPENAI_API_KEY",
-            $"kubectl secretgroup refs '{SampleIntegration}::default.openai-keys'",
+            $"kubectl secretgroup refs '{SampleIntegration}::default.openai-keys/OPENAI_API_KEY'",
             "kubectl secretgroup refs tfy-k8s-secret://VAULT_TOKEN",
             "kubectl secretgroup refs 'tfy-secret:/default:openai-keys:OPENAI_API_KEY'",
             "kubectl secretgroup refs tfy-secret://default:nobody:KEY");
@@ -102,10 +102,10 @@ public sealed class KubectlPluginTests(SharedPlayground shared) : IClassFixture<
             The group is Ready since <age> ago (Synced): <any>
             """);
         Shows(runs[1], $"""
-            {SampleIntegration}::default.openai-keys: path default.openai-keys in the store of integration {SampleIntegration}
+            {SampleIntegration}::default.openai-keys/OPENAI_API_KEY: path default.openai-keys/OPENAI_API_KEY in the store of integration {SampleIntegration}
             ...
             SecretStoreIntegration k8s-default is Ready since <age> ago <any>
-            ...
+            Read by: team-a/openai-keys key OPENAI_API_KEY.
             """);
         Shows(runs[2], "tfy-k8s-secret://VAULT_TOKEN: key VAULT_TOKEN of the Kubernetes Secret mounted into the operator's pod (allowed only in SecretStoreIntegration fields).");
         Fails(runs[3], "not a reference: reference: reference must start with exactly 'tfy-secret://' (lowercase, two slashes), got 'tfy-secret:/d'");
