@@ -1,3 +1,5 @@
+using static Operator.Playground.Tests.ShellChecks;
+
 namespace Operator.Playground.Tests;
 
 /// <summary>
@@ -6,8 +8,6 @@ namespace Operator.Playground.Tests;
 /// </summary>
 public sealed class KubectlPluginTests(SharedPlayground shared) : IClassFixture<SharedPlayground>
 {
-    private static readonly string SampleIntegration = File.ReadAllLines(Path.Combine(Repo.Root, "config/samples/secrets_v1alpha1_secretgroup.yaml"))
-        .Select(l => l.Trim()).Single(l => l.StartsWith("integrationFqn: ", StringComparison.Ordinal))["integrationFqn: ".Length..];
 
     [Fact]
     public async Task KubectlPluginList_FindsTheSecretgroupPluginOnPath()
@@ -42,7 +42,7 @@ public sealed class KubectlPluginTests(SharedPlayground shared) : IClassFixture<
     [Fact]
     public async Task Sync_SetsForceSync_AndReturnsOnlyOnceTheOperatorSyncedTheNewValue()
     {
-        // The source value changes and the group's refresh is hours away: only the sync the plugin asks for brings it.
+        // The source value changes and the group refreshes hourly: only the sync the plugin asks for brings it.
         var runs = await TypeAsync(
             "kubectl create secret generic default.plugin-sync -n secretgroup-source --from-literal=API_KEY=first",
             Write("sync.yaml", GroupYaml("plugin-sync", "API_KEY")),
@@ -119,33 +119,5 @@ public sealed class KubectlPluginTests(SharedPlayground shared) : IClassFixture<
     {
         Kubectl.RequireInstalled();
         return await DocShell.RunAsync(await shared.GetAsync(), [KubectlPlugin.OnPath], commands);
-    }
-
-    private static string GroupYaml(string name, params string[] keys) =>
-        string.Join('\n', [
-            "apiVersion: secrets.tfy.dev/v1alpha1",
-            "kind: SecretGroup",
-            "metadata:",
-            $"  name: {name}",
-            "  namespace: team-a",
-            "spec:",
-            $"  integrationFqn: {SampleIntegration}",
-            "  refreshInterval: 12h",
-            "  secrets:",
-            .. keys.Select(k => $"    - key: {k}"),
-            ""]);
-
-    private static string Write(string file, string content) => $"cat > {file} <<'YAML'\n{content}YAML";
-
-    private static void Shows(CommandRun run, string shown)
-    {
-        Assert.True(run.ExitCode == 0, $"{run.Command}: exit {run.ExitCode}\n{run.Output}");
-        Assert.True(ShownOutput.Mismatch(shown, run.Output) is null, $"{run.Command}\n{ShownOutput.Mismatch(shown, run.Output)}");
-    }
-
-    private static void Fails(CommandRun run, string shown)
-    {
-        Assert.True(run.ExitCode != 0, $"{run.Command}: exit {run.ExitCode}, expected a refusal\n{run.Output}");
-        Assert.True(ShownOutput.Mismatch(shown, run.Output) is null, $"{run.Command}\n{ShownOutput.Mismatch(shown, run.Output)}");
     }
 }
