@@ -5,6 +5,7 @@ using Operator.References;
 using Operator.RestApi;
 using Operator.Runtime;
 using Operator.Webhooks;
+using Operator.Workloads;
 
 namespace Operator.Hosting;
 
@@ -51,6 +52,9 @@ public static class OperatorFlags
 
     public static readonly Flag<SyncOptions, TimeSpan> IntegrationRecheckInterval = new("integration-recheck-interval", SyncGroup, new DurationType(TimeSpan.FromSeconds(10), TimeSpan.FromDays(1)),
         o => o.IntegrationRecheckInterval, (o, v) => o.IntegrationRecheckInterval = v, "How often a Ready integration's connectivity and credentials are checked again.");
+
+    public static readonly Flag<RolloutOptions, TimeSpan> RolloutWindow = new("rollout-window", SyncGroup, new DurationType(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
+        o => o.Window, (o, v) => o.Window = v, "After a group's data changes, how long its workloads wait for their other groups to change too, then restart once for all (VSO #644).");
 
     public static readonly Flag<OperatorRuntimeOptions, bool> LeaderElect = new("leader-elect", LeaderElectionGroup, BoolType.Instance,
         o => o.LeaderElection.Enabled, (o, v) => o.LeaderElection.Enabled = v, "Reconcile only while holding the Lease; required with more than one replica.", helmValue: "leaderElection.enabled");
@@ -134,7 +138,7 @@ public static class OperatorFlags
     public static IReadOnlyList<Flag> All { get; } =
     [
         Tenant, Namespace, TenantAdmins, WatchNamespaces,
-        SyncInterval, Workers, IntegrationRecheckInterval,
+        SyncInterval, Workers, IntegrationRecheckInterval, RolloutWindow,
         LeaderElect, LeaseDuration, LeaseRenewDeadline, LeaseRetryPeriod,
         HealthPort, MetricsPort,
         LogFormat,

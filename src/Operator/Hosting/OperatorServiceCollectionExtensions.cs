@@ -12,6 +12,7 @@ using Operator.References;
 using Operator.Runtime;
 using Operator.Stores;
 using Operator.Webhooks;
+using Operator.Workloads;
 using Operator.RestApi;
 
 namespace Operator.Hosting;
@@ -30,6 +31,7 @@ public static class OperatorServiceCollectionExtensions
         services.TryAddSingleton(flags);
         services.AddFlagOptions<TenancyOptions>(flags);
         services.AddFlagOptions<SyncOptions>(flags);
+        services.AddFlagOptions<RolloutOptions>(flags);
         services.AddFlagOptions<EndpointOptions>(flags);
         services.AddFlagOptions<LoggingOptions>(flags);
         services.AddFlagOptions<WebhookOptions>(flags);

@@ -4,6 +4,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Operator.Entities.V1Alpha1;
 using Operator.Runtime;
 
@@ -23,6 +24,8 @@ public sealed partial class RolloutReconciler<TWorkload>(
     IResourceCache<SecretGroup> groups,
     ResourceClient<TWorkload> api,
     IEventRecorder events,
+    IOptions<RolloutOptions> options,
+    RolloutMetrics metrics,
     TimeProvider time,
     ILogger<RolloutReconciler<TWorkload>> logger) : IReconciler<TWorkload>
     where TWorkload : class, IKubernetesObject<V1ObjectMeta>
@@ -41,7 +44,16 @@ public sealed partial class RolloutReconciler<TWorkload>(
             return ReconcileResult.Done;
         }
 
-        var annotations = new JsonObject { [ReloadAnnotations.RestartedAt] = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) };
+        // Debounce (VSO #644): wait out the window from the first change not rolled yet, so groups rotated together
+        // restart the workload once. Level-based: a later reconcile recomputes the same moment from the groups' status.
+        var now = time.GetUtcNow().UtcDateTime;
+        var rollAt = due.Min(d => d.Group.Status?.DataChangeTime is { } changed ? DateTime.SpecifyKind(changed, DateTimeKind.Utc) : now) + options.Value.Window;
+        if (now < rollAt)
+        {
+            return ReconcileResult.RequeueIn(rollAt - now);
+        }
+
+        var annotations = new JsonObject { [ReloadAnnotations.RestartedAt] = now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) };
         foreach (var (group, hash) in due)
         {
             annotations[ReloadAnnotations.DataHash(group.Metadata.Name)] = hash;
@@ -63,9 +75,11 @@ public sealed partial class RolloutReconciler<TWorkload>(
                 events.Record(group, EventSeverity.Warning, "RolloutFailed", "Rollout", $"could not restart {kind} {name}: {detail}");
             }
 
+            metrics.Record(kind, rolled: false);
             return ReconcileResult.Retry("RolloutFailed");
         }
 
+        metrics.Record(kind, rolled: true);
         foreach (var (group, _) in due)
         {
             LogRolled(logger, kind, ns, name, group.Metadata.Name);

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Operator.Entities.V1Alpha1;
 using Operator.Runtime;
 
@@ -38,6 +39,7 @@ public static class RolloutTriggers
     public static IServiceCollection AddRollouts<TWorkload>(this IServiceCollection services)
         where TWorkload : class, IKubernetesObject<V1ObjectMeta>
     {
+        services.TryAddSingleton<RolloutMetrics>();
         services.AddInformerTransform<TWorkload>(PodTemplates.Slim);
         services.AddInformerIndex<TWorkload>(ReloadIndex, w => ReloadKeys(w));
         services.AddController<TWorkload, RolloutReconciler<TWorkload>>(o => o.Workers = 1)

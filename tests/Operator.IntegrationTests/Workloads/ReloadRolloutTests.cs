@@ -30,7 +30,7 @@ public sealed class ReloadRolloutTests
 
     private static V1LabelSelector Selector(string app) => new() { MatchLabels = new Dictionary<string, string> { ["app"] = app } };
 
-    private static Task<V1Deployment> DeploymentAsync(OperatorHarness h, string name, string ns, string? reload) =>
+    internal static Task<V1Deployment> DeploymentAsync(OperatorHarness h, string name, string ns, string? reload) =>
         h.Client.AppsV1.CreateNamespacedDeploymentAsync(new V1Deployment { Metadata = Meta(name, ns, reload), Spec = new V1DeploymentSpec { Selector = Selector(name), Template = Template(name) } }, ns);
 
     private static async Task<IDictionary<string, string>?> DeploymentTemplateAnnotationsAsync(OperatorHarness h, string name, string ns = Ns) =>
@@ -51,7 +51,11 @@ public sealed class ReloadRolloutTests
     {
         await h.SetSourceValuesAsync(Group, new Dictionary<string, string> { ["API_KEY"] = value });
         await h.AdvanceAsync(TimeSpan.FromMinutes(11));
-        return await h.WaitForGroupAsync(Ns, Group, "True", and: g => g.Status!.LastSyncTime > before.Status!.LastSyncTime && g.Status.DataHash != before.Status.DataHash);
+        var synced = await h.WaitForGroupAsync(Ns, Group, "True", and: g => g.Status!.LastSyncTime > before.Status!.LastSyncTime && g.Status.DataHash != before.Status.DataHash);
+
+        // Workloads restart once the rollout window after the change has passed (DebouncedRolloutTests).
+        await h.AdvanceAsync(RolloutOptions.DefaultWindow);
+        return synced;
     }
 
     /// <summary>Waits until the rollout controllers have recorded <paramref name="hash"/> on each named workload's pod template.</summary>
