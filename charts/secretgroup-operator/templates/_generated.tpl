@@ -7,6 +7,7 @@
 - --log-format={{ .Values.logFormat }}
 - --sync-interval={{ .Values.syncInterval }}
 - --workers={{ .Values.workers }}
+- --rollout-window={{ .Values.rolloutWindow }}
 - --health-port={{ .Values.health.port }}
 - --metrics-port={{ .Values.metrics.port }}
 {{- with .Values.tenantAdmins }}

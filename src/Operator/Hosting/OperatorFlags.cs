@@ -54,7 +54,7 @@ public static class OperatorFlags
         o => o.IntegrationRecheckInterval, (o, v) => o.IntegrationRecheckInterval = v, "How often a Ready integration's connectivity and credentials are checked again.");
 
     public static readonly Flag<RolloutOptions, TimeSpan> RolloutWindow = new("rollout-window", SyncGroup, new DurationType(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
-        o => o.Window, (o, v) => o.Window = v, "After a group's data changes, how long its workloads wait for their other groups to change too, then restart once for all (VSO #644).");
+        o => o.Window, (o, v) => o.Window = v, "After a group's data changes, how long its workloads wait for their other groups to change too, then restart once for all (VSO #644).", helmValue: "rolloutWindow");
 
     public static readonly Flag<OperatorRuntimeOptions, bool> LeaderElect = new("leader-elect", LeaderElectionGroup, BoolType.Instance,
         o => o.LeaderElection.Enabled, (o, v) => o.LeaderElection.Enabled = v, "Reconcile only while holding the Lease; required with more than one replica.", helmValue: "leaderElection.enabled");

@@ -71,6 +71,7 @@ public static class ChartWriter
             Line(OperatorFlags.LogFormat, Subst(OperatorFlags.LogFormat)) +
             Line(OperatorFlags.SyncInterval, Subst(OperatorFlags.SyncInterval)) +
             Line(OperatorFlags.Workers, Subst(OperatorFlags.Workers)) +
+            Line(OperatorFlags.RolloutWindow, Subst(OperatorFlags.RolloutWindow)) +
             Line(OperatorFlags.HealthPort, Subst(OperatorFlags.HealthPort)) +
             Line(OperatorFlags.MetricsPort, Subst(OperatorFlags.MetricsPort)) +
             $"{{{{- with {Value(OperatorFlags.TenantAdmins)} }}}}\n" + Line(OperatorFlags.TenantAdmins, "{{ join \",\" . }}") + "{{- end }}\n" +

@@ -157,6 +157,7 @@ public sealed class WatchNamespacesTests
             ["Namespace"] = Ns,
             ["LeaderElect"] = "false",
             ["WatchNamespaces"] = string.Join(',', Watched),
+            ["RolloutWindow"] = "1s", // the shortest debounce: this test waits in real time for the rollout
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(client);
