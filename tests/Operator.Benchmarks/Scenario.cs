@@ -15,8 +15,8 @@ namespace Operator.Benchmarks;
 internal static class Scenario
 {
     public const string Namespace = "bench";
-    private const string IntegrationName = "aws-ssm";
-    private const string Fqn = "bench:aws:bench-aws:secret-store:aws-ssm";
+    internal const string IntegrationName = "aws-ssm";
+    internal const string Fqn = "bench:aws:bench-aws:secret-store:aws-ssm";
     private const int OperatorWorkers = 4; // OperatorOptions.Workers default
 
     public static string GroupName(int i) => $"g{i.ToString("D5", CultureInfo.InvariantCulture)}";
@@ -196,7 +196,7 @@ internal static class Scenario
         return counts;
     }
 
-    private static SecretStoreIntegration Integration(string endpoint, bool limited, double tps) => new()
+    internal static SecretStoreIntegration Integration(string endpoint, bool limited, double tps) => new()
     {
         Metadata = new V1ObjectMeta { Name = IntegrationName },
         Spec = new SecretStoreIntegrationSpec
@@ -212,7 +212,7 @@ internal static class Scenario
         },
     };
 
-    private static SecretGroup Group(string name, int keys, TimeSpan refresh) => new()
+    internal static SecretGroup Group(string name, int keys, TimeSpan refresh) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace },
         Spec = new SecretGroupSpec
@@ -223,7 +223,7 @@ internal static class Scenario
         },
     };
 
-    private static async Task WaitForIntegrationAsync(IKubernetes client, OperatorProcess process, CancellationToken ct)
+    internal static async Task WaitForIntegrationAsync(IKubernetes client, OperatorProcess process, CancellationToken ct)
     {
         var api = new ResourceClient<SecretStoreIntegration>(client);
         SecretStoreIntegration? last = null;
@@ -239,7 +239,7 @@ internal static class Scenario
             ct);
     }
 
-    private static async Task WaitAsync(Func<bool> done, TimeSpan timeout, OperatorProcess process, string what, CancellationToken ct)
+    internal static async Task WaitAsync(Func<bool> done, TimeSpan timeout, OperatorProcess process, string what, CancellationToken ct)
     {
         var until = Stopwatch.StartNew();
         while (!done())
