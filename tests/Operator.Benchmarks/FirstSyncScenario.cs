@@ -6,7 +6,6 @@ using Operator.Entities.V1Alpha1;
 using Operator.Runtime;
 using Operator.Testing;
 using Operator.Testing.Kube;
-using Operator.Testing.Stores.Aws;
 
 namespace Operator.Benchmarks;
 
@@ -27,10 +26,7 @@ internal static class FirstSyncScenario
         var k = o.Keys[0];
         var dir = Path.Combine(workDir, $"first-syncs-{label}");
         Directory.CreateDirectory(dir);
-        var secrets = Path.Combine(dir, "tfy-k8s-secrets");
-        Directory.CreateDirectory(secrets);
-        await File.WriteAllTextAsync(Path.Combine(secrets, "AWS_ACCESS_KEY_ID"), SsmFake.DefaultAccessKeyId, ct);
-        await File.WriteAllTextAsync(Path.Combine(secrets, "AWS_SECRET_ACCESS_KEY"), SsmFake.DefaultSecretAccessKey, ct);
+        var secrets = await Scenario.WriteCredentialsAsync(dir, ct);
         var log = Path.Combine(dir, "operator.log");
         File.Delete(log);
 
@@ -40,15 +36,8 @@ internal static class FirstSyncScenario
         using var client = kube.CreateClient();
         await Operator.Hosting.CrdInstaller.InstallAsync(client, ct);
         await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Scenario.Namespace } }, cancellationToken: ct);
-        await using var fake = await SsmFake.StartAsync(cancellationToken: ct);
         var names = Enumerable.Range(1, n + o.NewGroups).Select(Scenario.GroupName).ToList();
-        foreach (var g in names)
-        {
-            for (var i = 1; i <= k; i++)
-            {
-                fake.Seed(Scenario.ParameterName(g, i), $"value-{g}-{i}");
-            }
-        }
+        await using var fake = await Scenario.StartStoreAsync(names, k, ct);
 
         var integrations = new ResourceClient<SecretStoreIntegration>(client);
         await integrations.CreateAsync(Scenario.Integration(fake.Url, limited: false, 0), ct);

@@ -174,6 +174,31 @@ internal static class Scenario
         return r;
     }
 
+    /// <summary>The static credentials the integration reads through <c>tfy-k8s-secret://</c> files; returns their folder.</summary>
+    internal static async Task<string> WriteCredentialsAsync(string dir, CancellationToken ct)
+    {
+        var secrets = Path.Combine(dir, "tfy-k8s-secrets");
+        Directory.CreateDirectory(secrets);
+        await File.WriteAllTextAsync(Path.Combine(secrets, "AWS_ACCESS_KEY_ID"), SsmFake.DefaultAccessKeyId, ct);
+        await File.WriteAllTextAsync(Path.Combine(secrets, "AWS_SECRET_ACCESS_KEY"), SsmFake.DefaultSecretAccessKey, ct);
+        return secrets;
+    }
+
+    /// <summary>A zero-latency, unlimited store fake holding K keys of every group.</summary>
+    internal static async Task<SsmFake> StartStoreAsync(IEnumerable<string> groups, int k, CancellationToken ct)
+    {
+        var fake = await SsmFake.StartAsync(cancellationToken: ct);
+        foreach (var g in groups)
+        {
+            for (var i = 1; i <= k; i++)
+            {
+                fake.Seed(ParameterName(g, i), $"value-{g}-{i}");
+            }
+        }
+
+        return fake;
+    }
+
     private static async Task RecordMemoryAsync(ScenarioResult r, OperatorProcess process, MemorySampler memory)
     {
         r.PeakRssBytes = Math.Max(process.PeakRss() ?? 0, memory.PeakRssBytes);
