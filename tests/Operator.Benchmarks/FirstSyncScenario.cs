@@ -34,7 +34,7 @@ internal static class FirstSyncScenario
         var kubeconfig = Path.Combine(dir, "kubeconfig");
         await File.WriteAllTextAsync(kubeconfig, kube.KubeconfigYaml(), ct);
         using var client = kube.CreateClient();
-        await Operator.Hosting.CrdInstaller.InstallAsync(client, ct);
+        await Operator.Manifests.CrdInstaller.InstallAsync(client, ct);
         await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Scenario.Namespace } }, cancellationToken: ct);
         var names = Enumerable.Range(1, n + o.NewGroups).Select(Scenario.GroupName).ToList();
         await using var fake = await Scenario.StartStoreAsync(names, k, ct);
