@@ -47,7 +47,7 @@ public sealed class LengthAttribute(int min = -1, int max = -1) : Attribute
     public int Max { get; } = max;
 }
 
-/// <summary>OpenAPI <c>minItems</c>/<c>maxItems</c> for lists; -1 means unset.</summary>
+/// <summary>OpenAPI <c>minItems</c>/<c>maxItems</c> for lists (<c>minProperties</c>/<c>maxProperties</c> for maps); -1 means unset.</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class ItemsAttribute(int min = -1, int max = -1) : Attribute
 {

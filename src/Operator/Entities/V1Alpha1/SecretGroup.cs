@@ -103,7 +103,7 @@ public sealed class SecretKeySpec
 }
 
 /// <summary>Name, metadata and lifecycle of the managed Secret.</summary>
-[CelRule("!has(self.creationPolicy) || self.creationPolicy != 'Merge' || ((!has(self.immutable) || !self.immutable) && !has(self.labels) && !has(self.annotations))", "creationPolicy Merge adds keys only: immutable, labels and annotations cannot be set with it")]
+[CelRule("!has(self.creationPolicy) || self.creationPolicy != 'Merge' || ((!has(self.immutable) || !self.immutable) && !has(self.labels) && !has(self.annotations) && !has(self.template))", "creationPolicy Merge adds keys only: immutable, labels, annotations and template cannot be set with it")]
 public sealed class SecretTargetSpec
 {
     public const string Owner = "Owner";
@@ -139,6 +139,10 @@ public sealed class SecretTargetSpec
     [Description("Make the Secret immutable (the kubelet stops watching it); a change of data replaces the Secret (delete and create). Not with creationPolicy Merge.")]
     [JsonPropertyName("immutable")]
     public bool? Immutable { get; set; }
+
+    [Description("The Secret's type, extra metadata and data rendered from the group's keys with Liquid templates. Not with creationPolicy Merge.")]
+    [JsonPropertyName("template")]
+    public SecretTemplateSpec? Template { get; set; }
 
     /// <summary>The creation policy, Owner when unset.</summary>
     [JsonIgnore]
