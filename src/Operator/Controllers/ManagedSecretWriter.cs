@@ -243,6 +243,7 @@ public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResou
             meta.OwnerReferences = [OwnedObjects.ReferenceTo(group)];
         }
 
+        secret.Type = TypeOf(group);
         secret.Immutable = group.Spec.Target?.Immutable == true ? true : null;
         secret.Data = data.ToDictionary(p => p.Key, p => p.Value);
         secret.StringData = null;

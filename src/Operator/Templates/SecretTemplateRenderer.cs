@@ -12,7 +12,7 @@ namespace Operator.Templates;
 /// <summary>
 /// Renders spec.target.template: each templated key's Liquid text (Fluid: a sandboxed interpreter with no code
 /// execution, no file or network access, no reflection over .NET objects) over the group's values. Cost is bounded: 64 KiB
-/// of template text per group, 100,000 steps, recursion 20, 1 MiB per rendered value, 5 s per group, 10 bcrypt calls.
+/// of template text per group, 100,000 steps, ranges of 10,000, recursion 20, 1 MiB per rendered value, 5 s per group, 10 bcrypt calls.
 /// A failure is a condition naming the field, the Secret key and the line, never a value.
 /// </summary>
 [Rbac("", "configmaps", "get", "spec.target.template.templateFrom: template ConfigMaps in the group's namespace, read at each sync.")]
@@ -124,6 +124,7 @@ public sealed partial class SecretTemplateRenderer(ResourceClient<V1ConfigMap> c
             throw Failed(source, position.Success ? int.Parse(position.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null, $"does not parse: {what}", retry: source.FromConfigMap);
         }
 
+        template = new BoundedRanges().VisitTemplate(template);
         using var writer = new BoundedWriter(state, MaxValueChars);
         try
         {
@@ -133,7 +134,7 @@ public sealed partial class SecretTemplateRenderer(ResourceClient<V1ConfigMap> c
         {
             throw Failed(source, LineOf(source.Text, e.Token), e.Message, retry: true);
         }
-        catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or ArgumentException or FormatException or OverflowException)
+        catch (Exception e) when (e is FluidException or InvalidOperationException or FileNotFoundException or ArgumentException or FormatException or OverflowException)
         {
             var message = e switch
             {
@@ -165,9 +166,10 @@ public sealed partial class SecretTemplateRenderer(ResourceClient<V1ConfigMap> c
 
         var lines = text.Split('\n');
         var word = new Regex($@"(?<![\w.]){Regex.Escape(token)}(?![\w])", RegexOptions.None, TimeSpan.FromSeconds(1));
+        var isWord = token.All(c => char.IsLetterOrDigit(c) || c == '_');
         for (var i = 0; i < lines.Length; i++)
         {
-            if (word.IsMatch(lines[i]))
+            if (isWord ? word.IsMatch(lines[i]) : lines[i].Contains(token, StringComparison.Ordinal))
             {
                 return i + 1;
             }
