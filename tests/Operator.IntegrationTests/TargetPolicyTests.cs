@@ -64,7 +64,12 @@ public sealed class TargetPolicyTests
         await h.SetSourceValuesAsync("merger", new Dictionary<string, string> { ["A"] = "a1", ["B"] = "b1" });
         var foreign = await h.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
         {
-            Metadata = new V1ObjectMeta { Name = "app-config", Labels = new Dictionary<string, string> { ["app"] = "web" }, Annotations = new Dictionary<string, string> { ["note"] = "hand-made" } },
+            Metadata = new V1ObjectMeta
+            {
+                Name = "app-config",
+                Labels = new Dictionary<string, string> { ["app"] = "web" },
+                Annotations = new Dictionary<string, string> { ["note"] = "hand-made", [ManagedLabels.MergeAllowedFrom] = "merger, second" },
+            },
             Type = "kubernetes.io/basic-auth",
             StringData = new Dictionary<string, string> { ["username"] = "admin", ["password"] = "pw" },
         }, Ns);

@@ -98,6 +98,8 @@ public sealed class KubectlOnThePlaygroundTests(SharedPlayground shared) : IClas
             roleId <string> -required-
             enum: secret-group-admin, secret-group-editor, secret-group-viewer
             subject <string> -required-
+            dataFrom <[]Object>
+            ...
             integrationFqn <string> -required-
             refreshInterval <string>
             refreshPolicy <string>

@@ -104,16 +104,39 @@ public sealed class Playground : IAsyncDisposable
             await admin.AdmissionregistrationV1.CreateMutatingWebhookConfigurationAsync(webhook, cancellationToken: cancellationToken);
         }
 
-        var (operatorArgs, endpoints) = PlaygroundArgs.OperatorCommandLine(options.OperatorArgs, PlaygroundArgs.PortOrFree);
-        playground.Endpoints = endpoints;
         try
         {
-            playground.Operator = global::Operator.Program.CreateApplication(
-                [$"--namespace={ShippedRbac.Namespace}", .. operatorArgs],
-                builder => builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(operatorKubeconfig))));
-            await playground.Operator.StartAsync(cancellationToken);
-            var api = playground.Operator.Services.GetRequiredService<SecretApiServer>();
-            var apiOptions = playground.Operator.Services.GetRequiredService<IOptions<RestApiOptions>>().Value;
+            // The free ports are probed before the operator binds them; another process can take one in between
+            // (tests start playgrounds side by side), so a bind conflict on a port we chose is retried with fresh ones.
+            for (var attempt = 1; ; attempt++)
+            {
+                var (operatorArgs, endpoints) = PlaygroundArgs.OperatorCommandLine(options.OperatorArgs, PlaygroundArgs.PortOrFree);
+                var app = global::Operator.Program.CreateApplication(
+                    [$"--namespace={ShippedRbac.Namespace}", .. operatorArgs],
+                    builder => builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(operatorKubeconfig))));
+                try
+                {
+                    await app.StartAsync(cancellationToken);
+                }
+                catch (IOException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+                {
+                    await app.DisposeAsync();
+                    continue;
+                }
+                catch
+                {
+                    await app.DisposeAsync();
+                    throw;
+                }
+
+                playground.Operator = app;
+                playground.Endpoints = endpoints;
+                break;
+            }
+
+            var services = playground.Operator!.Services;
+            var api = services.GetRequiredService<SecretApiServer>();
+            var apiOptions = services.GetRequiredService<IOptions<RestApiOptions>>().Value;
             playground.ApiUrl = api.BaseAddress;
             if (api.BaseAddress is not null)
             {

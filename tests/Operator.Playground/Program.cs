@@ -36,7 +36,8 @@ try
 }
 catch (IOException e) when (e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
 {
-    Console.Error.WriteLine($"playground: port {options.Port} is taken (another playground?); choose another with --port=<n>, or --port=0 for any free port");
+    // Names the port that was taken (the emulator's, or one the user gave the operator), not only --port.
+    Console.Error.WriteLine($"playground: {e.Message} (another playground?); choose the emulator's port with --port=<n> (0 = any free port) and the operator's with --health-port/--metrics-port/--api-port");
     return 1;
 }
 catch (Exception e) when (e is ArgumentException or Microsoft.Extensions.Options.OptionsValidationException)

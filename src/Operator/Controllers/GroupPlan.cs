@@ -39,48 +39,13 @@ public static class GroupPlan
                 return ([], new PlanError("InvalidSpec", $"{field}.key: '{key}' appears more than once"));
             }
 
-            var remoteRef = specs[i].RemoteRef;
-            if (string.IsNullOrEmpty(remoteRef))
+            var (source, error) = PlanKey(key, specs[i].RemoteRef, field, integration, store, groupFqn, tenant);
+            if (error is not null)
             {
-                sources.Add(new KeySource(key, integration, store.DefaultPath(groupFqn, key)));
-                continue;
+                return ([], error);
             }
 
-            if (remoteRef.StartsWith(ReferenceParser.K8sSecretScheme, StringComparison.Ordinal))
-            {
-                return ([], new PlanError("InvalidReference", $"{field}.remoteRef: tfy-k8s-secret:// references are only allowed in SecretStoreIntegration fields"));
-            }
-
-            if (remoteRef.StartsWith(ReferenceParser.SecretScheme, StringComparison.Ordinal) || remoteRef.Contains("::", StringComparison.Ordinal))
-            {
-                if (!ReferenceParser.TryParseReference(remoteRef, $"{field}.remoteRef", ReferenceForms.GroupKey | ReferenceForms.StorePath, out var parsed, out var error))
-                {
-                    return ([], new PlanError("InvalidReference", error!));
-                }
-
-                switch (parsed)
-                {
-                    case StorePathReference p when p.Integration == integration:
-                        sources.Add(new KeySource(key, integration, p.Path));
-                        continue;
-                    case StorePathReference p:
-                        return ([], new PlanError("InvalidReference", $"{field}.remoteRef: '{p.Integration}' is not this group's integration '{integration}'; reading from another integration is not supported"));
-                    case GroupKeyReference g when g.Secret.Tenant != tenant:
-                        return ([], new PlanError("InvalidReference", $"{field}.remoteRef: tenant '{g.Secret.Tenant}' is not this installation's tenant '{tenant}'"));
-                    case GroupKeyReference g:
-                        sources.Add(new KeySource(key, integration, "", g.Secret));
-                        continue;
-                    default:
-                        return ([], new PlanError("InvalidReference", $"{field}.remoteRef: unsupported reference"));
-                }
-            }
-
-            if (remoteRef.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
-            {
-                return ([], new PlanError("InvalidReference", $"{field}.remoteRef: a path may not contain whitespace or control characters"));
-            }
-
-            sources.Add(new KeySource(key, integration, remoteRef));
+            sources.Add(source!);
         }
 
         // Stores that map key names (Azure, GCP) may map two keys to one name: refuse rather than mix values.
@@ -91,5 +56,49 @@ public static class GroupPlan
         }
 
         return (sources, null);
+    }
+
+    /// <summary>Where key <paramref name="key"/> with <paramref name="remoteRef"/> (written at <paramref name="field"/>) is read from.</summary>
+    internal static (KeySource? Source, PlanError? Error) PlanKey(
+        string key, string? remoteRef, string field, IntegrationFqn integration, ISecretStore store, GroupFqn groupFqn, string tenant)
+    {
+        if (string.IsNullOrEmpty(remoteRef))
+        {
+            return (new KeySource(key, integration, store.DefaultPath(groupFqn, key)), null);
+        }
+
+        if (remoteRef.StartsWith(ReferenceParser.K8sSecretScheme, StringComparison.Ordinal))
+        {
+            return (null, new PlanError("InvalidReference", $"{field}.remoteRef: tfy-k8s-secret:// references are only allowed in SecretStoreIntegration fields"));
+        }
+
+        if (remoteRef.StartsWith(ReferenceParser.SecretScheme, StringComparison.Ordinal) || remoteRef.Contains("::", StringComparison.Ordinal))
+        {
+            if (!ReferenceParser.TryParseReference(remoteRef, $"{field}.remoteRef", ReferenceForms.GroupKey | ReferenceForms.StorePath, out var parsed, out var error))
+            {
+                return (null, new PlanError("InvalidReference", error!));
+            }
+
+            switch (parsed)
+            {
+                case StorePathReference p when p.Integration == integration:
+                    return (new KeySource(key, integration, p.Path), null);
+                case StorePathReference p:
+                    return (null, new PlanError("InvalidReference", $"{field}.remoteRef: '{p.Integration}' is not this group's integration '{integration}'; reading from another integration is not supported"));
+                case GroupKeyReference g when g.Secret.Tenant != tenant:
+                    return (null, new PlanError("InvalidReference", $"{field}.remoteRef: tenant '{g.Secret.Tenant}' is not this installation's tenant '{tenant}'"));
+                case GroupKeyReference g:
+                    return (new KeySource(key, integration, "", g.Secret), null);
+                default:
+                    return (null, new PlanError("InvalidReference", $"{field}.remoteRef: unsupported reference"));
+            }
+        }
+
+        if (remoteRef.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            return (null, new PlanError("InvalidReference", $"{field}.remoteRef: a path may not contain whitespace or control characters"));
+        }
+
+        return (new KeySource(key, integration, remoteRef), null);
     }
 }

@@ -23,7 +23,9 @@ public sealed class GroupReader(StoreConnector connector, AliasResolver aliases,
             throw new ConditionException(planError.Reason, planError.Message, retry: false);
         }
 
-        if (AccessRules.CheckPaths(resolved.Integration, sources, store, new GroupFqn(tenant, group.Metadata.Name)) is { } pathDenied)
+        var dataFrom = DataFromPlan.Build(group, resolved.Fqn, store, tenant);
+        var extracts = dataFrom.Where(d => d.Extract is not null).ToList();
+        if (AccessRules.CheckPaths(resolved.Integration, sources.Concat(extracts.Select(e => e.Extract!)), store, new GroupFqn(tenant, group.Metadata.Name)) is { } pathDenied)
         {
             throw new ConditionException("AccessDenied", pathDenied, retry: false);
         }
@@ -31,7 +33,8 @@ public sealed class GroupReader(StoreConnector connector, AliasResolver aliases,
         var values = new Dictionary<string, StoreValue>(StringComparer.Ordinal);
         try
         {
-            var paths = sources.Where(s => s.Alias is null).Select(s => s.Path).Distinct(StringComparer.Ordinal).ToList();
+            // One batched read for spec.secrets and the values dataFrom extracts.
+            var paths = sources.Where(s => s.Alias is null).Concat(extracts.Select(e => e.Extract!)).Select(s => s.Path).Distinct(StringComparer.Ordinal).ToList();
             foreach (var chunk in paths.Chunk(Math.Max(1, store.Capabilities.MaxBatchSize)))
             {
                 foreach (var (path, value) in await store.ReadManyAsync(chunk, cancellationToken).ConfigureAwait(false))
@@ -51,13 +54,45 @@ public sealed class GroupReader(StoreConnector connector, AliasResolver aliases,
         }
 
         // deletionPolicy Delete: a key the store no longer has is left out of the Secret (aliases resolve or fail above).
-        var missing = sources.Where(s => !values.ContainsKey(GroupData.ValueKey(s))).ToList();
+        var missing = sources.Where(s => !values.ContainsKey(GroupData.ValueKey(s))).Select(m => $"{m.Key} ({m.Path})")
+            .Concat(extracts.Where(e => !values.ContainsKey(e.Extract!.Path)).Select(e => $"{e.Field} ({e.Extract!.Path})")).ToList();
         if (missing.Count > 0 && group.Spec.Target?.DeletesVanishedKeys != true)
         {
-            var list = string.Join(", ", missing.Take(10).Select(m => $"{m.Key} ({m.Path})"));
+            var list = string.Join(", ", missing.Take(10));
             throw new ConditionException("SecretNotFound", $"not found in '{resolved.Fqn}': {list}{(missing.Count > 10 ? $" and {missing.Count - 10} more" : "")}; the managed Secret is unchanged", retry: true);
         }
 
-        return new GroupData(sources, values);
+        var derived = new List<DerivedKey>();
+        foreach (var entry in dataFrom)
+        {
+            if (entry.Extract is { } extract && values.TryGetValue(extract.Path, out var whole))
+            {
+                derived.AddRange(Expand(entry, whole));
+            }
+            else if (entry.Find is not null)
+            {
+                throw new ConditionException("FindNotSupported", $"{entry.Field}: the {resolved.Fqn.Provider.ToSegment()} store cannot list values; name them in spec.secrets or use extract", retry: false);
+            }
+        }
+
+        return new GroupData(sources, values, derived);
+    }
+
+    /// <summary>An extracted JSON object's properties as keys, each named through the entry's rewrites.</summary>
+    private static IEnumerable<DerivedKey> Expand(DataFromSource entry, StoreValue whole)
+    {
+        var remoteRef = entry.Extract!.RemoteRef;
+        var properties = JsonExtract.Expand(whole.Value, entry.Field, remoteRef);
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in properties)
+        {
+            var key = entry.KeyFor(name);
+            if (!keys.TryAdd(key, name))
+            {
+                throw new ConditionException("InvalidKeyName", $"spec.dataFrom[{entry.Index}].rewrite: properties {Echo.Quote(keys[key])} and {Echo.Quote(name)} of {Echo.Quote(remoteRef)} both become key {Echo.Quote(key)}; the managed Secret is unchanged", retry: true);
+            }
+
+            yield return new DerivedKey(key, entry.Field, remoteRef, value, whole.Version);
+        }
     }
 }

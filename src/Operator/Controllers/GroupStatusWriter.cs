@@ -116,6 +116,8 @@ public sealed partial class GroupStatusWriter(
             status.NextSyncTime = result.NextSync == SyncSchedule.Never ? null : result.NextSync;
             status.SyncedInputs = resolved.Inputs;
             status.DataChangeTime = result.DataChanged ? result.SyncedAt : status.DataChangeTime;
+            status.Conditions ??= new List<V1Condition>();
+            SetShadowed(group, status.Conditions, result.Data.Shadowed());
         }
 
         status.ObservedGeneration = group.Metadata.Generation;
@@ -128,6 +130,32 @@ public sealed partial class GroupStatusWriter(
         if (k8s.KubernetesJson.Serialize(status) != before)
         {
             await api.ReplaceStatusAsync(group.WithStatus<SecretGroup>(status), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Condition KeysShadowed (True) while two sources yield one key name: the sync goes on with the winner's value, as
+    /// External Secrets Operator's does, but says so (and a Warning Event when it starts or changes).
+    /// </summary>
+    private void SetShadowed(SecretGroup group, IList<V1Condition> conditions, IReadOnlyList<ShadowedKey> shadowed)
+    {
+        if (shadowed.Count == 0)
+        {
+            if (Conditions.Find(conditions, ConditionTypes.KeysShadowed) is { } stale)
+            {
+                conditions.Remove(stale);
+            }
+
+            return;
+        }
+
+        var list = string.Join("; ", shadowed.Take(10).Select(s => $"key '{s.Key}' of {s.Loser} is shadowed by {s.Winner}"));
+        var message = $"{list}{(shadowed.Count > 10 ? $" and {shadowed.Count - 10} more" : "")} (spec.secrets wins, then the later dataFrom entry)";
+        var news = Conditions.Find(conditions, ConditionTypes.KeysShadowed)?.Message != message;
+        Conditions.Set(conditions, ConditionTypes.KeysShadowed, "True", "KeyCollision", message, group.Metadata.Generation, time);
+        if (news)
+        {
+            events.Record(group, EventSeverity.Warning, "KeyCollision", "Sync", message);
         }
     }
 

@@ -101,6 +101,14 @@ public sealed class MergedSecretWriter(ResourceClient<V1Secret> secrets)
             throw new ConditionException("SecretConflict", $"{field}: Secret '{key}' is managed by {otherGroup}; Merge never adds keys to a Secret another group manages", retry: true);
         }
 
+        // Consent before anything about the Secret's keys is said: a group author who cannot edit the Secret learns nothing.
+        var allowed = meta.Annotations?.TryGetValue(ManagedLabels.MergeAllowedFrom, out var list) == true
+            && list.Split(',', StringSplitOptions.TrimEntries).Contains(group.Metadata.Name, StringComparer.Ordinal);
+        if (!allowed)
+        {
+            throw new ConditionException("MergeNotAllowed", $"{field}: Secret '{key}' does not allow this group to merge into it; whoever may edit the Secret annotates it {ManagedLabels.MergeAllowedFrom}: {group.Metadata.Name}", retry: true);
+        }
+
         var ours = MergedKeysOf(live, group);
         var taken = keys.Where(k => live.Data?.ContainsKey(k) == true && !ours.Contains(k)).Order(StringComparer.Ordinal).ToList();
         if (taken.Count > 0)

@@ -232,6 +232,23 @@ public sealed partial class SecretGroupService(
         return fresh;
     }
 
+    /// <summary>
+    /// The group with <paramref name="id"/> as the API server has it now when the caller may view it, else null: a list
+    /// right after the caller's own write must show it (the cache may lag), and no access still reads as "nothing".
+    /// </summary>
+    internal async Task<SecretGroup?> FreshIfViewableAsync(Caller caller, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var group = await FindAsync(id, cancellationToken).ConfigureAwait(false);
+        if (group is null || caller.RoleOn(group, TenantAdmins) < GroupRole.Viewer)
+        {
+            return null;
+        }
+
+        var fresh = await groups.GetAsync(ObjectKey.From(group), cancellationToken).ConfigureAwait(false);
+        return fresh is not null && fresh.Metadata.Uid == id && fresh.Metadata.DeletionTimestamp is null && caller.RoleOn(fresh, TenantAdmins) >= GroupRole.Viewer ? fresh : null;
+    }
+
     private async Task<SecretGroup> RequireAsync(Caller caller, string id, GroupRole needed, string action, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);

@@ -29,8 +29,10 @@ public sealed partial class SecretService(SecretGroupService groups, GroupStoreA
         };
         var (limit, offset) = SecretGroupService.Paging(query.Limit, query.Offset, withValue ? MaxValuePage : SecretGroupService.MaxLimit);
         var fqns = Fqns(query.SecretFqns);
-        var all = groups.Viewable(caller)
-            .Where(g => query.SecretGroupId is null || g.Metadata.Uid == query.SecretGroupId)
+        IEnumerable<SecretGroup> candidates = query.SecretGroupId is null
+            ? groups.Viewable(caller)
+            : await groups.FreshIfViewableAsync(caller, query.SecretGroupId, cancellationToken).ConfigureAwait(false) is { } one ? [one] : [];
+        var all = candidates
             .SelectMany(g => (g.Spec.Secrets ?? []).Select(s => (Group: g, Spec: s)))
             .Where(x => fqns is null || fqns.Contains(FqnOf(x.Group, x.Spec.Key)))
             .ToList();

@@ -13,6 +13,25 @@ public sealed class SecretsApiTests
     private const string CanaryB = "canary-secrets-b-e93d";
 
     [Fact]
+    public async Task ListingAGroupsSecrets_RightAfterTheCallersOwnWrite_ShowsIt_WhileTheWatchLags()
+    {
+        await using var f = await ApiFixture.StartAsync();
+        var gid = await f.CreateAsync("lagging");
+        using (f.H.Emulator.Faults.HoldWatchEvents("secretgroups"))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await f.SetAsync(gid, f.Bob, ("A", CanaryA))).Status);
+            var (status, listed) = await f.SendAsync(HttpMethod.Get, $"/v1/secrets?secret_group_id={gid}", f.Carol);
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal(["A"], listed!["data"]!.AsArray().Select(s => (string)s!["name"]!));
+
+            // No role still reads as nothing, not as 403 or 404.
+            var (strangerStatus, stranger) = await f.SendAsync(HttpMethod.Get, $"/v1/secrets?secret_group_id={gid}", f.Dave);
+            Assert.Equal(HttpStatusCode.OK, strangerStatus);
+            Assert.Empty(stranger!["data"]!.AsArray());
+        }
+    }
+
+    [Fact]
     public async Task Secrets_AreListedGotVersionedAndRemoved_ValuesOnlyForEditors()
     {
         await using var f = await ApiFixture.StartAsync();

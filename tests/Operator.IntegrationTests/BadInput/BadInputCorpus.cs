@@ -4,6 +4,8 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 
+using Operator.Entities.V1Alpha1;
+
 namespace Operator.IntegrationTests.BadInput;
 
 /// <summary>corpus.json: bad input as a user would write it, and how each case must be refused.</summary>
@@ -58,7 +60,9 @@ public static class BadInputCorpus
         {
             // A service-account token Secret names its ServiceAccount (the API server requires the annotation).
             var type = c.Setup["foreignSecretType"]?.GetValue<string>() ?? "Opaque";
-            var annotations = type == "kubernetes.io/service-account-token" ? new Dictionary<string, string> { ["kubernetes.io/service-account.name"] = "default" } : null;
+            var annotations = type == "kubernetes.io/service-account-token"
+                ? new Dictionary<string, string> { ["kubernetes.io/service-account.name"] = "default" }
+                : new Dictionary<string, string> { [ManagedLabels.MergeAllowedFrom] = name };
             await h.Client.CoreV1.CreateNamespacedSecretAsync(
                 new V1Secret { Metadata = new V1ObjectMeta { Name = foreign, Annotations = annotations }, Type = type, StringData = new Dictionary<string, string> { ["x"] = "y" } }, ns);
         }

@@ -6,6 +6,7 @@ public sealed class EmulatorFaults
     private readonly Lock _gate = new();
     private readonly List<FailureRule> _failures = [];
     private readonly List<(TimeSpan Latency, Func<RecordedRequest, bool>? Match)> _latencies = [];
+    private readonly HashSet<string> _held = new(StringComparer.Ordinal);
 
     /// <summary>Fails the next <paramref name="count"/> matching requests with <paramref name="statusCode"/>.</summary>
     public void FailNext(int count, int statusCode = 500, Func<RecordedRequest, bool>? match = null)
@@ -39,10 +40,33 @@ public sealed class EmulatorFaults
         }
     }
 
+    /// <summary>
+    /// Holds watch events of <paramref name="plural"/> (e.g. <c>secretgroups</c>) until the returned handle is disposed:
+    /// a lagging watch cache, as a real API server's can be, while reads and writes are answered at once.
+    /// </summary>
+    public IDisposable HoldWatchEvents(string plural)
+    {
+        lock (_gate)
+        {
+            _held.Add(plural);
+        }
+
+        return new Release(this, plural);
+    }
+
+    internal bool IsHeld(string plural)
+    {
+        lock (_gate)
+        {
+            return _held.Contains(plural);
+        }
+    }
+
     public void Clear()
     {
         lock (_gate)
         {
+            _held.Clear();
             _failures.Clear();
             _latencies.Clear();
         }
@@ -91,5 +115,16 @@ public sealed class EmulatorFaults
         public double Share { get; init; }
 
         public Random? Random { get; init; }
+    }
+
+    private sealed class Release(EmulatorFaults faults, string plural) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (faults._gate)
+            {
+                faults._held.Remove(plural);
+            }
+        }
     }
 }

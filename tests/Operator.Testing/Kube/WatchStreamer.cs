@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace Operator.Testing.Kube;
 
 /// <summary>Serves <c>?watch=true</c>: newline-delimited watch events over a chunked response.</summary>
-internal sealed class WatchStreamer(ObjectStore store, TimeSpan bookmarkInterval, TimeProvider time)
+internal sealed class WatchStreamer(ObjectStore store, TimeSpan bookmarkInterval, TimeProvider time, EmulatorFaults faults)
 {
     public async Task StreamAsync(HttpContext context, ResourceType type, string? ns, Func<JsonObject, bool> filter, CancellationToken stopping)
     {
@@ -111,6 +111,11 @@ internal sealed class WatchStreamer(ObjectStore store, TimeSpan bookmarkInterval
                 }
 
                 continue;
+            }
+
+            while (faults.IsHeld(type.Plural))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken).ConfigureAwait(false);
             }
 
             while (reader.TryRead(out var record))

@@ -245,7 +245,7 @@ public sealed class CrdSchemaTests
     public void Schema_KeepsDeclarationOrder()
     {
         var spec = RenderedCrds.At(RenderedCrds.SecretGroup, "spec");
-        Assert.Equal(["integrationFqn", "refreshInterval", "refreshPolicy", "collaborators", "secrets", "target", "sharedWithNamespaces"], spec.Properties.Keys);
+        Assert.Equal(["integrationFqn", "refreshInterval", "refreshPolicy", "collaborators", "secrets", "dataFrom", "target", "sharedWithNamespaces"], spec.Properties.Keys);
     }
 
     private static IEnumerable<(string Path, V1JSONSchemaProps Schema)> Nodes(V1CustomResourceDefinition crd) => Nodes(RenderedCrds.Root(crd), "");

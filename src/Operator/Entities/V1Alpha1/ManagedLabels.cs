@@ -21,6 +21,12 @@ public static class ManagedLabels
 
     public const string MergedSalt = "secrets.tfy.dev/merged-salt";
 
+    /// <summary>
+    /// On a Secret, set by whoever may edit it: the comma-separated names of the groups (of its namespace) allowed to Merge
+    /// into it. Without it the operator would add keys for anyone who may create a group (a confused deputy).
+    /// </summary>
+    public const string MergeAllowedFrom = "secrets.tfy.dev/merge-allowed-from";
+
     /// <summary>On a SecretGroup: when the REST API last changed its values; a change of it makes the group due at once.</summary>
     public const string ApiUpdatedAt = "secrets.tfy.dev/api-updated-at";
 

@@ -59,6 +59,11 @@ public sealed class SecretGroupSpec
     [JsonPropertyName("secrets")]
     public IList<SecretKeySpec>? Secrets { get; set; }
 
+    [Items(0, 20)]
+    [Description("Whole secrets: JSON values expanded into keys (extract) and values found by path (find). On a key name clash spec.secrets wins, then the later entry, and condition KeysShadowed names the keys.")]
+    [JsonPropertyName("dataFrom")]
+    public IList<DataFromSpec>? DataFrom { get; set; }
+
     [Description("The managed Kubernetes Secret.")]
     [JsonPropertyName("target")]
     public SecretTargetSpec? Target { get; set; }
@@ -206,6 +211,10 @@ public sealed class SecretKeyStatus
 
     [JsonPropertyName("version")]
     public string? Version { get; set; }
+
+    [Description("The spec.dataFrom entry the key came from, e.g. spec.dataFrom[0].extract; unset for spec.secrets.")]
+    [JsonPropertyName("from")]
+    public string? From { get; set; }
 
     [Description("True when the store has no value for the key and target.deletionPolicy Delete left it out of the Secret.")]
     [JsonPropertyName("absent")]
