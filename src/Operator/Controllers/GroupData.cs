@@ -73,6 +73,7 @@ public sealed record GroupData(IReadOnlyList<KeySource> Sources, IReadOnlyDictio
             Fqn = new SecretFqn(group.Tenant, group.Group, s.Key).ToString(),
             RemoteRef = s.RemoteRef,
             Version = Values.TryGetValue(ValueKey(s), out var value) ? value.Version : null,
+            Pinned = s.Version is null ? null : true,
             Absent = IsAbsent(s) ? true : null,
         }).ToList();
         var listed = keys.Select(k => k.Key).ToHashSet(StringComparer.Ordinal);
@@ -93,10 +94,10 @@ public sealed record GroupData(IReadOnlyList<KeySource> Sources, IReadOnlyDictio
 
     private bool IsAbsent(KeySource source) => !Values.ContainsKey(ValueKey(source));
 
-    /// <summary>Where a source's value is kept in <see cref="Values"/>: its alias reference, else its store path.</summary>
+    /// <summary>Where a source's value is kept in <see cref="Values"/>: its alias reference, else its store path (and pinned version).</summary>
     public static string ValueKey(KeySource source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return source.Alias?.ToString() ?? source.Path;
+        return source.Alias?.ToString() ?? (source.Version is null ? source.Path : $"{source.Path}\0version={source.Version}");
     }
 }

@@ -102,7 +102,7 @@ public sealed class SecretKeySpec
 
     [Length(1, 2400)]
     [CelRule("!self.startsWith('tfy-k8s-secret://')", "tfy-k8s-secret:// references are only allowed in SecretStoreIntegration fields")]
-    [Description("A path in the group's store or a full reference; default is the group's own location.")]
+    [Description("A path in the group's store or a full reference; default is the group's own location. A path may pin a version in its store's notation: AWS name:3 or name:label, GCP secret/versions/3, Azure name/<version id>, Vault entry#field?version=3.")]
     [JsonPropertyName("remoteRef")]
     public string? RemoteRef { get; set; }
 }
@@ -209,8 +209,13 @@ public sealed class SecretKeyStatus
     [JsonPropertyName("remoteRef")]
     public string RemoteRef { get; set; } = "";
 
+    [Description("The store's version of the value synced: the one remoteRef pins, else the current one when read.")]
     [JsonPropertyName("version")]
     public string? Version { get; set; }
+
+    [Description("True when remoteRef pins the version (AWS name:3 or name:label, GCP .../versions/3, Azure name/<version id>, Vault ...?version=3).")]
+    [JsonPropertyName("pinned")]
+    public bool? Pinned { get; set; }
 
     [Description("The spec.dataFrom entry the key came from, e.g. spec.dataFrom[0].extract; unset for spec.secrets.")]
     [JsonPropertyName("from")]
