@@ -13,7 +13,7 @@ build_then_run = echo "make $@: building $(1) (about a minute the first time) ..
   echo "make $@: built in $$(( $$(date +%s) - started ))s" && \
   $(DOTNET) run --no-build --project $(1) -c $(CONFIG) -- $(2)
 
-.PHONY: build test run manifests playground bench e2e fuzz clean
+.PHONY: build test run manifests playground bench e2e fuzz clean install-plugin
 
 build:
 	$(DOTNET) build Operator.sln -c $(CONFIG)
@@ -66,6 +66,14 @@ fuzz:
 	@crashes=$$(ls $(FUZZ_OUT)/findings/default/crashes 2>/dev/null | grep -vc README || true); \
 	  echo "make fuzz: $$crashes crash(es) in $(FUZZ_SECONDS) s; replay one with: dotnet $(FUZZ_OUT)/bin/Operator.Fuzz.dll --replay <file>"; \
 	  test "$$crashes" -eq 0
+
+## Installs the kubectl plugin (kubectl secretgroup status|sync|why|refs) as one file into PLUGIN_DIR, which must be on PATH.
+PLUGIN_DIR ?= $(HOME)/.local/bin
+PLUGIN_RID ?= $(shell $(DOTNET) --info 2>/dev/null | sed -n 's/^ *RID: *//p' | head -1)
+install-plugin:
+	$(DOTNET) publish src/Operator.Kubectl -c Release -r $(or $(PLUGIN_RID),linux-x64) --no-self-contained -p:DebugType=none -o artifacts/plugin
+	install -D -m 0755 artifacts/plugin/kubectl-secretgroup $(PLUGIN_DIR)/kubectl-secretgroup
+	@echo "make install-plugin: installed $(PLUGIN_DIR)/kubectl-secretgroup; try: kubectl secretgroup status -A"
 
 clean:
 	$(DOTNET) clean Operator.sln

@@ -60,6 +60,8 @@ public static partial class DocCommandRules
         // The curl walk-through takes a token of "a --tenant-admins ServiceAccount"; the README above it creates ci-bot.
         { } t when t.StartsWith("TOKEN=$(kubectl -n platform create token ci-bot", StringComparison.Ordinal) =>
             ["kubectl get ns platform || kubectl create ns platform", "kubectl -n platform get sa ci-bot || kubectl -n platform create sa ci-bot"],
+        // make install-plugin put the plugin on PATH; here the one built next to the tests is.
+        { } t when t.StartsWith("kubectl secretgroup ", StringComparison.Ordinal) => [KubectlPlugin.OnPath],
         // Recovery steps for a cluster where the webhook configuration was installed.
         { } t when t.StartsWith("kubectl delete mutatingwebhookconfiguration", StringComparison.Ordinal)
             || t.StartsWith("kubectl patch mutatingwebhookconfiguration", StringComparison.Ordinal) =>

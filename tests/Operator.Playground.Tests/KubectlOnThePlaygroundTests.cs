@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using static Operator.Playground.Tests.ShellChecks;
 
 namespace Operator.Playground.Tests;
 
@@ -9,9 +10,6 @@ namespace Operator.Playground.Tests;
 /// </summary>
 public sealed class KubectlOnThePlaygroundTests(SharedPlayground shared) : IClassFixture<SharedPlayground>
 {
-    /// <summary>The integration config/samples creates (its FQN, as the sample group names it).</summary>
-    private static readonly string SampleIntegration = File.ReadAllLines(Path.Combine(Repo.Root, "config/samples/secrets_v1alpha1_secretgroup.yaml"))
-        .Select(l => l.Trim()).Single(l => l.StartsWith("integrationFqn: ", StringComparison.Ordinal))["integrationFqn: ".Length..];
 
     // Bound for a watch that never prints, not a timing claim: the first line is one list request away.
     private static readonly TimeSpan HungWatch = TimeSpan.FromSeconds(60);
@@ -246,33 +244,5 @@ public sealed class KubectlOnThePlaygroundTests(SharedPlayground shared) : IClas
     {
         Kubectl.RequireInstalled();
         return await DocShell.RunAsync(await shared.GetAsync(), [], commands);
-    }
-
-    private static string GroupYaml(string name, params string[] keys) =>
-        string.Join('\n', [
-            "apiVersion: secrets.tfy.dev/v1alpha1",
-            "kind: SecretGroup",
-            "metadata:",
-            $"  name: {name}",
-            "  namespace: team-a",
-            "spec:",
-            $"  integrationFqn: {SampleIntegration}",
-            "  secrets:",
-            .. keys.Select(k => $"    - key: {k}"),
-            ""]);
-
-    /// <summary>A shell line writing <paramref name="content"/> to <paramref name="file"/>, as a user saves a manifest.</summary>
-    private static string Write(string file, string content) => $"cat > {file} <<'YAML'\n{content}YAML";
-
-    private static void Shows(CommandRun run, string shown)
-    {
-        Assert.True(run.ExitCode == 0, $"{run.Command}: exit {run.ExitCode}\n{run.Output}");
-        Assert.True(ShownOutput.Mismatch(shown, run.Output) is null, $"{run.Command}\n{ShownOutput.Mismatch(shown, run.Output)}");
-    }
-
-    private static void Fails(CommandRun run, string shown)
-    {
-        Assert.True(run.ExitCode != 0, $"{run.Command}: exit 0, expected a refusal\n{run.Output}");
-        Assert.True(ShownOutput.Mismatch(shown, run.Output) is null, $"{run.Command}\n{ShownOutput.Mismatch(shown, run.Output)}");
     }
 }

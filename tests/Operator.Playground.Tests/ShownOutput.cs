@@ -8,6 +8,9 @@ public static class ShownOutput
 {
     public const string Elision = "...";
 
+    /// <summary>In a shown line: any text (a message the check does not pin down).</summary>
+    public const string AnyText = "<any>";
+
     /// <summary>Null when they match; otherwise both texts, stable parts only, for the failure message.</summary>
     public static string? Mismatch(string shown, string seen)
     {
@@ -36,10 +39,15 @@ public static class ShownOutput
         }
         else
         {
-            result = j < seen.Length && shown[i] == seen[j] && Matches(shown, i + 1, seen, j + 1, memo);
+            result = j < seen.Length && LineMatches(shown[i], seen[j]) && Matches(shown, i + 1, seen, j + 1, memo);
         }
 
         memo[(i, j)] = result;
         return result;
     }
+
+    private static bool LineMatches(string shown, string seen) =>
+        shown.Contains(AnyText, StringComparison.Ordinal)
+            ? System.Text.RegularExpressions.Regex.IsMatch(seen, "^" + string.Join(".*", shown.Split(AnyText).Select(System.Text.RegularExpressions.Regex.Escape)) + "$")
+            : shown == seen;
 }

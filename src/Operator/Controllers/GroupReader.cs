@@ -82,7 +82,7 @@ public sealed class GroupReader(StoreConnector connector, AliasResolver aliases,
             }
             else if (entry.Find is not null)
             {
-                throw new ConditionException("FindNotSupported", $"{entry.Field}: the {resolved.Fqn.Provider.ToSegment()} store cannot list values; name them in spec.secrets or use extract", retry: false);
+                derived.AddRange(await DataFromFind.ReadAsync(entry, store, resolved.Integration, resolved.Fqn, new GroupFqn(tenant, group.Metadata.Name), cancellationToken).ConfigureAwait(false));
             }
         }
 

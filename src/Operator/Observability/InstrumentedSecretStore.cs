@@ -42,6 +42,9 @@ public sealed class InstrumentedSecretStore(ISecretStore inner, Provider provide
             return true;
         });
 
+    public Task<IReadOnlyList<ListedPath>> ListAsync(ListQuery query, CancellationToken cancellationToken) =>
+        MeasureAsync("list", () => inner.ListAsync(query, cancellationToken));
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
     private async Task<T> MeasureAsync<T>(string operation, Func<Task<T>> call)

@@ -13,8 +13,22 @@ public sealed record StoreValue(ReadOnlyMemory<byte> Value, string? Version)
 /// What a store can do; the reconciler batches reads by <see cref="MaxBatchSize"/>. <see cref="MaxValueBytes"/> is the
 /// service's documented limit for one value as the store keeps it (text stores count the encoded text).
 /// <see cref="KeepsVersions"/>: earlier versions of a value stay readable (false: only the current one).
+/// <see cref="CanList"/>: <see cref="ISecretStore.ListAsync"/> works (spec.dataFrom[].find); <see cref="ListsByTags"/>: it filters by tags too.
 /// </summary>
-public sealed record StoreCapabilities(int MaxBatchSize, bool CanWrite, int MaxValueBytes, int MaxConcurrency = 4, bool KeepsVersions = true);
+public sealed record StoreCapabilities(int MaxBatchSize, bool CanWrite, int MaxValueBytes, int MaxConcurrency = 4, bool KeepsVersions = true, bool CanList = false, bool ListsByTags = false);
+
+/// <summary>
+/// What spec.dataFrom[].find asks a store for: paths starting with <see cref="Prefix"/> whose name (the path after the
+/// prefix) passes <see cref="Name"/> and that carry every tag of <see cref="Tags"/>; at most <see cref="Limit"/> of them.
+/// </summary>
+public sealed record ListQuery(string Prefix, Func<string, bool> Name, IReadOnlyDictionary<string, string> Tags, int Limit)
+{
+    /// <summary>The most entries one listing may look at (matching or not), so a find costs bounded calls.</summary>
+    public const int MaxScanned = 5000;
+}
+
+/// <summary>A path a listing found: its name relative to the prefix, and its value when the listing call returned it (else null: read it).</summary>
+public sealed record ListedPath(string Path, string Name, StoreValue? Value);
 
 /// <summary>One connection to an external secret store, created per integration generation.</summary>
 public interface ISecretStore : IAsyncDisposable
@@ -44,6 +58,14 @@ public interface ISecretStore : IAsyncDisposable
 
     /// <summary>Connectivity and permission check; throws <see cref="SecretStoreException"/> on failure.</summary>
     Task ValidateAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Lists what <paramref name="query"/> asks for, in path order, at most its limit (ask for one more than you allow to
+    /// tell "too many"); more than <see cref="ListQuery.MaxScanned"/> entries looked at is <see cref="StoreErrorKind.InvalidPath"/>.
+    /// Only when <see cref="StoreCapabilities.CanList"/>.
+    /// </summary>
+    Task<IReadOnlyList<ListedPath>> ListAsync(ListQuery query, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this store cannot list");
 }
 
 /// <summary>Why a store call failed, in words a person can act on.</summary>

@@ -127,6 +127,41 @@ public abstract class StoreConformanceTests
     }
 
     [Fact]
+    public async Task Listing_FindsTheGroupsValues_ByPrefixAndName_WithinTheLimit_InFewCalls()
+    {
+        await using var f = await CreateFixtureAsync();
+        var own = global::Operator.Controllers.DataFromFind.OwnPrefix(f.Store, f.Group);
+        if (!f.Store.Capabilities.CanList)
+        {
+            await Assert.ThrowsAsync<NotSupportedException>(() => f.Store.ListAsync(new ListQuery(own, _ => true, new Dictionary<string, string>(), 10), CancellationToken.None));
+            return;
+        }
+
+        var keys = Enumerable.Range(0, 12).Select(i => $"KEY_{i:D2}").ToList();
+        foreach (var key in keys)
+        {
+            await f.SeedAsync(PathOf(f, key), "v-" + key);
+        }
+
+        await f.SeedAsync(f.Store.DefaultPath(new GroupFqn("acme", "other"), "KEY_00"), "not this group's");
+        var before = f.ReadCalls;
+        var all = await f.Store.ListAsync(new ListQuery(own, _ => true, new Dictionary<string, string>(), 100), CancellationToken.None);
+        var listCalls = f.ReadCalls - before;
+
+        Assert.Equal(keys, all.Select(l => l.Name).Order(StringComparer.Ordinal));
+        Assert.All(all, l => Assert.Equal(PathOf(f, l.Name), l.Path));
+        var unread = all.Where(l => l.Value is null).Select(l => l.Path).ToList();
+        var values = unread.Count == 0 ? new Dictionary<string, StoreValue>() : await f.Store.ReadManyAsync(unread, CancellationToken.None);
+        Assert.All(all, l => Assert.Equal("v-" + l.Name, (l.Value ?? values[l.Path]).Text()));
+        Assert.InRange(listCalls, 1, f.ExpectedReadCalls(12));
+
+        var some = await f.Store.ListAsync(new ListQuery(own, n => n.EndsWith('1'), new Dictionary<string, string>(), 100), CancellationToken.None);
+        Assert.Equal(["KEY_01", "KEY_11"], some.Select(l => l.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(5, (await f.Store.ListAsync(new ListQuery(own, _ => true, new Dictionary<string, string>(), 5), CancellationToken.None)).Count);
+        Assert.Empty(await f.Store.ListAsync(new ListQuery(f.Store.DefaultPath(new GroupFqn("acme", "nobody"), "K")[..^1], _ => true, new Dictionary<string, string>(), 5), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Throttling_IsRetried_AndRecovers()
     {
         await using var f = await CreateFixtureAsync();

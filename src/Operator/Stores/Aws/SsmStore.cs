@@ -43,7 +43,7 @@ public sealed class SsmStore : ISecretStore
         this.context = context;
     }
 
-    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: BatchSize, CanWrite: true, MaxValueBytes: MaxValueCharacters, MaxConcurrency: ChunksInParallel);
+    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: BatchSize, CanWrite: true, MaxValueBytes: MaxValueCharacters, MaxConcurrency: ChunksInParallel, CanList: true);
 
     /// <summary>The credentials the client signs with; null means the SDK's ambient chain.</summary>
     internal AWSCredentials? Credentials { get; }
@@ -84,6 +84,57 @@ public sealed class SsmStore : ISecretStore
     {
         var values = await ReadManyAsync([path], cancellationToken).ConfigureAwait(false);
         return values.TryGetValue(path, out var v) ? v : null;
+    }
+
+    /// <summary>
+    /// find: GetParametersByPath on the prefix's folder, Recursive and WithDecryption, <see cref="BatchSize"/> a page (its
+    /// MaxResults limit) following NextToken; the values come with the listing, so nothing is read again. SSM keeps tags
+    /// apart from values (ListTagsForResource, one call per parameter), so find.tags is not offered here.
+    /// </summary>
+    public async Task<IReadOnlyList<ListedPath>> ListAsync(ListQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (!query.Prefix.StartsWith('/'))
+        {
+            throw new SecretStoreException(StoreErrorKind.InvalidPath, $"find path {Echo.Quote(query.Prefix)}: an SSM path begins with '/'");
+        }
+
+        var slash = query.Prefix.LastIndexOf('/');
+        var folder = slash == 0 ? "/" : query.Prefix[..slash];
+        var found = new List<ListedPath>();
+        var scanned = 0;
+        string? next = null;
+        do
+        {
+            var token = next;
+            var page = await CallAsync(
+                "GetParametersByPath",
+                $"'{folder}'",
+                c => client.GetParametersByPathAsync(new GetParametersByPathRequest { Path = folder, Recursive = true, WithDecryption = true, MaxResults = BatchSize, NextToken = token }, c),
+                cancellationToken).ConfigureAwait(false);
+            foreach (var p in page.Parameters ?? [])
+            {
+                var name = p.Name.StartsWith(query.Prefix, StringComparison.Ordinal) ? p.Name[query.Prefix.Length..].TrimStart('/') : "";
+                if (name.Length > 0 && query.Name(name))
+                {
+                    found.Add(new ListedPath(p.Name, name, new StoreValue(StoreText.Decode(p.Value), (p.Version ?? 0).ToString(CultureInfo.InvariantCulture))));
+                    if (found.Count == query.Limit)
+                    {
+                        return found;
+                    }
+                }
+            }
+
+            scanned += page.Parameters?.Count ?? 0;
+            if (scanned >= ListQuery.MaxScanned)
+            {
+                throw new SecretStoreException(StoreErrorKind.InvalidPath, $"more than {ListQuery.MaxScanned} parameters under '{folder}'; narrow the find path");
+            }
+
+            next = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(next));
+        return found;
     }
 
     /// <summary>GetParameter of <c>name:version</c>, SSM's selector for one of the (up to 100) versions it keeps.</summary>

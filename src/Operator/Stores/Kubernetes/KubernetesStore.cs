@@ -20,7 +20,7 @@ public sealed class KubernetesStore(IKubernetes client, string sourceNamespace, 
     /// </summary>
     public const int MaxSecretBytes = 1024 * 1024;
 
-    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 500, CanWrite: true, MaxValueBytes: MaxSecretBytes, MaxConcurrency: SecretsReadInParallel, KeepsVersions: false);
+    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 500, CanWrite: true, MaxValueBytes: MaxSecretBytes, MaxConcurrency: SecretsReadInParallel, KeepsVersions: false, CanList: true);
 
     /// <summary>A group's keys live in the Secret <c>&lt;tenant&gt;.&lt;group&gt;</c>: injective, since names hold no dots.</summary>
     public string DefaultPath(GroupFqn group, string key)
@@ -147,6 +147,30 @@ public sealed class KubernetesStore(IKubernetes client, string sourceNamespace, 
         {
             throw Translate(e, null);
         }
+    }
+
+    /// <summary>
+    /// find: the keys of one Secret, with their values, in one read: <c>&lt;secret-name&gt;/</c> lists them all,
+    /// <c>&lt;secret-name&gt;/&lt;key prefix&gt;</c> those starting with the prefix. A Secret keeps no tags.
+    /// </summary>
+    public async Task<IReadOnlyList<ListedPath>> ListAsync(ListQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var slash = query.Prefix.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0)
+        {
+            throw new SecretStoreException(StoreErrorKind.InvalidPath, $"find path {Echo.Quote(query.Prefix)} is not <secret-name>/ or <secret-name>/<key prefix> for the kubernetes store");
+        }
+
+        var name = Split(query.Prefix[..(slash + 1)] + "x").SecretName;
+        var keyPrefix = query.Prefix[(slash + 1)..];
+        var secret = await GetSecretAsync(name, cancellationToken).ConfigureAwait(false);
+        return (secret?.Data ?? new Dictionary<string, byte[]>())
+            .Where(p => p.Key.Length > keyPrefix.Length && p.Key.StartsWith(keyPrefix, StringComparison.Ordinal) && query.Name(p.Key[keyPrefix.Length..]))
+            .OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Take(query.Limit)
+            .Select(p => new ListedPath($"{name}/{p.Key}", p.Key[keyPrefix.Length..], new StoreValue(p.Value, secret!.Metadata.ResourceVersion)))
+            .ToList();
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

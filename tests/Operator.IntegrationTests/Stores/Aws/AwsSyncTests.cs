@@ -86,6 +86,34 @@ public sealed class AwsSyncTests
     }
 
     [Fact]
+    public async Task DataFromFind_ListsTwelveParameters_InTwoGetParametersByPathPages_AndReadsNothingElse()
+    {
+        var (h, fake) = await StartAsync();
+        await using var _ = h;
+        await using var __ = fake;
+        var keys = Enumerable.Range(1, 12).Select(i => $"KEY_{i:D2}").ToList();
+        keys.ForEach(k => fake.Seed($"/tfy-secret/acme/found/{k}", "value-" + k));
+        fake.Seed("/tfy-secret/acme/found/nested/DEEP", "deep");
+        fake.Seed("/tfy-secret/acme/elsewhere/KEY_01", "not found here");
+        await WaitForIntegrationAsync(h, "True", "Validated");
+        var (gets, lists) = (fake.CallCount("GetParameters"), fake.CallCount("GetParametersByPath"));
+
+        await h.CreateGroupAsync(Ns, "found", [], g =>
+        {
+            g.Spec.IntegrationFqn = Fqn;
+            g.Spec.DataFrom = [new DataFromSpec { Find = new FindSpec { Path = "/tfy-secret/acme/found/" } }];
+        });
+        var group = await h.WaitForGroupAsync(Ns, "found", "True", "Synced");
+
+        var secret = (await h.GetSecretAsync(Ns, "found"))!;
+        Assert.Equal([.. keys, "nested_DEEP"], secret.Data.Keys.Order(StringComparer.Ordinal));
+        Assert.All(keys, k => Assert.Equal("value-" + k, Value(secret, k)));
+        Assert.Equal("deep", Value(secret, "nested_DEEP"));
+        Assert.Equal(13, group.Status!.KeyCount);
+        Assert.Equal((0, 2), (fake.CallCount("GetParameters") - gets, fake.CallCount("GetParametersByPath") - lists));
+    }
+
+    [Fact]
     public async Task RotatedParameter_ReachesTheSecret_AfterTheRefreshInterval()
     {
         var (h, fake) = await StartAsync();
