@@ -7,7 +7,7 @@ using Operator.References;
 namespace Operator.Stores.Azure;
 
 /// <summary>Azure Key Vault secrets: a path is a secret name; one GetSecret per key, a few at a time.</summary>
-public sealed class AzureKeyVaultStore(SecretClient client, Uri vault, StoreContext context) : ISecretStore
+public sealed partial class AzureKeyVaultStore(SecretClient client, Uri vault, StoreContext context) : ISecretStore
 {
     /// <summary>
     /// Key Vault keeps a secret value of at most 25k bytes (docs, "About Azure Key Vault secrets": "a maximum size of 25k
@@ -20,7 +20,7 @@ public sealed class AzureKeyVaultStore(SecretClient client, Uri vault, StoreCont
     // Looked up to validate the connection; a 404 proves the credentials and the get permission work.
     private const string ProbeName = "tfy-operator-connectivity-probe";
 
-    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 100, CanWrite: true, MaxValueBytes: MaxValueCharacters, MaxConcurrency: ReadsInParallel);
+    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 100, CanWrite: true, MaxValueBytes: MaxValueCharacters, MaxConcurrency: ReadsInParallel, CanList: true, ListsByTags: true);
 
     /// <summary>The name <see cref="AzureSecretNames.Encode"/> gives; a too-long one is refused when read or written.</summary>
     public string DefaultPath(GroupFqn group, string key)

@@ -76,6 +76,15 @@ public sealed class GcpSecretManagerClient(HttpClient http, Uri baseUri, GcpToke
     public async Task<bool> ListAsync(string project, CancellationToken cancellationToken) =>
         await SendAsync(HttpMethod.Get, $"projects/{project}/secrets?pageSize=1", null, $"list secrets of project '{project}'", cancellationToken).ConfigureAwait(false) is not null;
 
+    /// <summary>One page of secrets.list with <paramref name="filter"/>; null when the project is not found.</summary>
+    public Task<JsonNode?> ListPageAsync(string project, string filter, string? pageToken, int pageSize, CancellationToken cancellationToken) =>
+        SendAsync(
+            HttpMethod.Get,
+            $"projects/{project}/secrets?pageSize={pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)}&filter={Uri.EscapeDataString(filter)}{(pageToken is null ? "" : "&pageToken=" + Uri.EscapeDataString(pageToken))}",
+            null,
+            $"list secrets of project '{project}'",
+            cancellationToken);
+
     public void Dispose()
     {
         http.Dispose();

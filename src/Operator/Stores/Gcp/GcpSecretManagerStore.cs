@@ -8,7 +8,7 @@ namespace Operator.Stores.Gcp;
 /// version. A group key's default id is given by <see cref="GcpSecretIds.DefaultId"/>; <c>spec.pathPrefix</c> does not
 /// apply, since secret ids cannot hold '/'.
 /// </summary>
-public sealed class GcpSecretManagerStore(GcpSecretManagerClient client, string project) : ISecretStore
+public sealed partial class GcpSecretManagerStore(GcpSecretManagerClient client, string project) : ISecretStore
 {
     /// <summary>SecretPayload.data "must be no larger than 64KiB" (Secret Manager v1 REST reference).</summary>
     public const int MaxPayloadBytes = 64 * 1024;
@@ -16,7 +16,7 @@ public sealed class GcpSecretManagerStore(GcpSecretManagerClient client, string 
     private const int ReadsInParallel = 4;
 
     // Secret Manager has no batch read: one access call per key, a few at a time.
-    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 100, CanWrite: true, MaxValueBytes: MaxPayloadBytes, MaxConcurrency: ReadsInParallel);
+    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 100, CanWrite: true, MaxValueBytes: MaxPayloadBytes, MaxConcurrency: ReadsInParallel, CanList: true, ListsByTags: true);
 
     public string DefaultPath(GroupFqn group, string key) => GcpSecretIds.DefaultId(group, key);
 

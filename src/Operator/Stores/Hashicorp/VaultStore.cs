@@ -14,7 +14,7 @@ namespace Operator.Stores.Hashicorp;
 /// entry's version. Writes and deletes are read-modify-write with check-and-set, retried on a conflict; deleting the
 /// last field writes an empty version (the entry and its history stay, and a racing writer is never overwritten).
 /// </summary>
-internal sealed class VaultStore(VaultClient client, string kvMount, string rootPath) : ISecretStore
+internal sealed partial class VaultStore(VaultClient client, string kvMount, string rootPath) : ISecretStore
 {
     /// <summary>
     /// Vault's integrated storage refuses an entry over <c>max_entry_size</c>, 1048576 bytes by default ("put failed due
@@ -25,7 +25,7 @@ internal sealed class VaultStore(VaultClient client, string kvMount, string root
     private const int EntriesReadInParallel = 4;
     private const int CasAttempts = 5;
 
-    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 1000, CanWrite: true, MaxValueBytes: MaxEntryBytes, MaxConcurrency: EntriesReadInParallel);
+    public StoreCapabilities Capabilities { get; } = new(MaxBatchSize: 1000, CanWrite: true, MaxValueBytes: MaxEntryBytes, MaxConcurrency: EntriesReadInParallel, CanList: true);
 
     public string DefaultPath(GroupFqn group, string key)
     {

@@ -15,8 +15,7 @@ public sealed partial class AzureKeyVaultFake
         switch (operation)
         {
             case "list":
-                var items = new JsonArray([.. vault.List().Select(s => (JsonNode)new JsonObject { ["id"] = SecretId(s.Name, null), ["attributes"] = Attributes(s.Version) })]);
-                await WriteJsonAsync(context, 200, new JsonObject { ["value"] = items, ["nextLink"] = null }).ConfigureAwait(false);
+                await ListAsync(context).ConfigureAwait(false);
                 return;
             case "get":
                 // A disabled secret is not "not found" and not an access policy denial: Key Vault answers 403 with
@@ -56,7 +55,8 @@ public sealed partial class AzureKeyVaultFake
                     return;
                 }
 
-                var (outcome, stored, version) = vault.Set(name, value);
+                var tags = body["tags"] is JsonObject t ? t.ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? "", StringComparer.Ordinal) : null;
+                var (outcome, stored, version) = vault.Set(name, value, tags);
                 if (outcome == FakeVault.SetOutcome.DeletedButRecoverable)
                 {
                     await WriteErrorAsync(context, 409, "Conflict", "Secret is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.", "ObjectIsDeletedButRecoverable").ConfigureAwait(false);
@@ -113,6 +113,33 @@ public sealed partial class AzureKeyVaultFake
     private static Task SecretNotFoundAsync(HttpContext context, string name) =>
         WriteErrorAsync(context, 404, "SecretNotFound", $"A secret with (name/id) {name} was not found in this key vault.");
 
+    // GET /secrets (Key Vault REST 7.4, "Get Secrets"): "maxresults: Maximum number of results to return in a page. If
+    // not specified the service will return up to 25 results" (1..25); each item is a SecretItem (id, attributes, tags,
+    // no value); more pages follow through nextLink, null on the last.
+    private async Task ListAsync(HttpContext context)
+    {
+        var max = context.Request.Query["maxresults"].FirstOrDefault() is { } m ? int.Parse(m, System.Globalization.CultureInfo.InvariantCulture) : 25;
+        if (max is < 1 or > 25)
+        {
+            await WriteErrorAsync(context, 400, "BadParameter", "maxresults must be between 1 and 25").ConfigureAwait(false);
+            return;
+        }
+
+        var skip = int.TryParse(context.Request.Query["$skiptoken"].FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
+        var all = vault.List();
+        var items = new JsonArray([.. all.Skip(skip).Take(max).Select(s =>
+        {
+            var attributes = Attributes(s.Version);
+            attributes["enabled"] = !disabled.ContainsKey(s.Name);
+            return (JsonNode)new JsonObject { ["id"] = SecretId(s.Name, null), ["attributes"] = attributes, ["tags"] = Tags(s.Version) };
+        })]);
+        var next = skip + max < all.Count ? $"{VaultUri}secrets?api-version={context.Request.Query["api-version"]}&maxresults={max}&$skiptoken={skip + max}" : null;
+        await WriteJsonAsync(context, 200, new JsonObject { ["value"] = items, ["nextLink"] = next }).ConfigureAwait(false);
+    }
+
+    private static JsonObject Tags(FakeSecretVersion version) =>
+        new([.. (version.Tags ?? new Dictionary<string, string>()).Select(t => KeyValuePair.Create(t.Key, (JsonNode?)t.Value))]);
+
     private string SecretId(string name, string? version) => $"{VaultUri}secrets/{name}" + (version is null ? "" : "/" + version);
 
     private static JsonObject Attributes(FakeSecretVersion version) => new()
@@ -126,7 +153,7 @@ public sealed partial class AzureKeyVaultFake
 
     private JsonObject Bundle(string name, FakeSecretVersion version, bool withValue)
     {
-        var bundle = new JsonObject { ["id"] = SecretId(name, version.Version), ["attributes"] = Attributes(version), ["tags"] = new JsonObject() };
+        var bundle = new JsonObject { ["id"] = SecretId(name, version.Version), ["attributes"] = Attributes(version), ["tags"] = Tags(version) };
         if (withValue)
         {
             bundle["value"] = version.Value;

@@ -80,13 +80,13 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
     public int CallCount(string operation) => Faults.CallCount(operation);
 
     /// <summary>Writes a new version of <paramref name="name"/> directly, as another writer would; returns the version.</summary>
-    public string Seed(string name, string value)
+    public string Seed(string name, string value, IReadOnlyDictionary<string, string>? tags = null)
     {
-        var (outcome, _, version) = vault.Set(name, value);
+        var (outcome, _, version) = vault.Set(name, value, tags);
         if (outcome != FakeVault.SetOutcome.Written)
         {
             vault.Purge(name);
-            (_, _, version) = vault.Set(name, value);
+            (_, _, version) = vault.Set(name, value, tags);
         }
 
         return version!.Version;

@@ -1,7 +1,7 @@
 namespace Operator.Testing.Stores.Azure;
 
-/// <summary>One stored version of a secret.</summary>
-public sealed record FakeSecretVersion(string Version, string Value, DateTimeOffset Created);
+/// <summary>One stored version of a secret; Key Vault keeps tags per version (a set without tags makes a version without).</summary>
+public sealed record FakeSecretVersion(string Version, string Value, DateTimeOffset Created, IReadOnlyDictionary<string, string>? Tags = null);
 
 /// <summary>The fake's secrets: names compare case-insensitively, every write adds a version, deletes are soft.</summary>
 internal sealed class FakeVault
@@ -25,7 +25,7 @@ internal sealed class FakeVault
         DeletedButRecoverable,
     }
 
-    public (SetOutcome Outcome, string Name, FakeSecretVersion? Version) Set(string name, string value)
+    public (SetOutcome Outcome, string Name, FakeSecretVersion? Version) Set(string name, string value, IReadOnlyDictionary<string, string>? tags = null)
     {
         lock (gate)
         {
@@ -40,7 +40,7 @@ internal sealed class FakeVault
                 live[name] = entry;
             }
 
-            var version = new FakeSecretVersion(Guid.NewGuid().ToString("N"), value, DateTimeOffset.UtcNow);
+            var version = new FakeSecretVersion(Guid.NewGuid().ToString("N"), value, DateTimeOffset.UtcNow, tags);
             entry.Versions.Add(version);
             return (SetOutcome.Written, entry.Name, version);
         }

@@ -188,17 +188,47 @@ public sealed partial class GcpSecretManagerFake
             : JsonAsync(context, SecretJson(project, id))).ConfigureAwait(false);
     }
 
+    // GET projects/{p}/secrets (Secret Manager v1 REST, secrets.list): pageSize "If the number is greater than 25000, it
+    // is capped at 25000" (0 or none: the server decides), nextPageToken on all but the last page; filter ("Filter lists
+    // of secrets"): terms joined by AND, here `name:<text>` (the name contains it) and `labels.<key>=<value>`; the API
+    // supports no regular expressions. Unknown terms are INVALID_ARGUMENT.
     private Task ListAsync(HttpContext context, string project)
     {
-        var pageSize = int.TryParse(context.Request.Query["pageSize"], CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 25000;
+        var pageSize = int.TryParse(context.Request.Query["pageSize"], CultureInfo.InvariantCulture, out var n) && n > 0 ? Math.Min(n, 25000) : 25000;
+        var skip = int.TryParse(context.Request.Query["pageToken"], CultureInfo.InvariantCulture, out var t) ? t : 0;
+        var terms = (context.Request.Query["filter"].FirstOrDefault() ?? "").Split(" AND ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (terms.Any(term => !term.StartsWith("name:", StringComparison.Ordinal) && !(term.StartsWith("labels.", StringComparison.Ordinal) && term.Contains('=', StringComparison.Ordinal))))
+        {
+            return ErrorAsync(context, 400, "INVALID_ARGUMENT", "Invalid filter.");
+        }
+
         List<string> ids;
         lock (gate)
         {
-            ids = [.. secrets.Keys.Where(k => k.Project == project).Select(k => k.Id).Order(StringComparer.Ordinal).Take(pageSize)];
+            ids = [.. secrets.Keys.Where(k => k.Project == project).Select(k => k.Id).Where(id => terms.All(term => Matches(project, id, term))).Order(StringComparer.Ordinal)];
         }
 
-        var list = new JsonArray([.. ids.Select(id => (JsonNode)SecretJson(project, id))]);
-        return JsonAsync(context, ids.Count == 0 ? new JsonObject() : new JsonObject { ["secrets"] = list, ["totalSize"] = ids.Count });
+        var page = ids.Skip(skip).Take(pageSize).ToList();
+        var list = new JsonArray([.. page.Select(id => (JsonNode)SecretJson(project, id))]);
+        var body = page.Count == 0 ? new JsonObject() : new JsonObject { ["secrets"] = list, ["totalSize"] = ids.Count };
+        if (skip + pageSize < ids.Count)
+        {
+            body["nextPageToken"] = (skip + pageSize).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return JsonAsync(context, body);
+    }
+
+    // Called under the gate.
+    private bool Matches(string project, string id, string term)
+    {
+        if (term.StartsWith("name:", StringComparison.Ordinal))
+        {
+            return id.Contains(term[5..], StringComparison.Ordinal);
+        }
+
+        var (key, value) = (term[7..term.IndexOf('=', StringComparison.Ordinal)], term[(term.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+        return labels.TryGetValue((project, id), out var l) && l.TryGetValue(key, out var v) && v == value;
     }
 
     private static JsonObject SecretJson(string project, string id) => new()

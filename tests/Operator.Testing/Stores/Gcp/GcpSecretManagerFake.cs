@@ -18,6 +18,7 @@ public sealed partial class GcpSecretManagerFake : IAsyncDisposable
     private readonly Lock gate = new();
     private readonly Dictionary<(string Project, string Id), List<byte[]>> secrets = [];
     private readonly Dictionary<(string Project, string Id, int Version), string> states = [];
+    private readonly Dictionary<(string Project, string Id), Dictionary<string, string>> labels = [];
     private int corruptPayloads;
     private int accessInFlight;
     private int maxAccessInFlight;
@@ -67,6 +68,15 @@ public sealed partial class GcpSecretManagerFake : IAsyncDisposable
 
     /// <summary>This share (0..1) of Secret Manager calls is answered 503 UNAVAILABLE.</summary>
     public void FailShare(double share) => Faults.FailShare(share);
+
+    /// <summary>Sets a secret's labels (GCP keeps labels on the secret, not on its versions).</summary>
+    public void SetLabels(string id, IReadOnlyDictionary<string, string> values, string project = DefaultProject)
+    {
+        lock (gate)
+        {
+            labels[(project, id)] = new Dictionary<string, string>(values, StringComparer.Ordinal);
+        }
+    }
 
     /// <summary>Adds a version holding <paramref name="value"/> (UTF-8) to the secret, creating it; returns the version number.</summary>
     public int Seed(string id, string value, string project = DefaultProject) => Seed(id, System.Text.Encoding.UTF8.GetBytes(value), project);

@@ -163,6 +163,12 @@ public sealed partial class VaultFake
                     };
                 }
 
+                // LIST :mount/metadata/:path (Vault KV v2 API, "List secrets"): the keys directly under a folder.
+                if (method == "LIST" && (rest == mount + "/metadata" || rest.StartsWith(mount + "/metadata/", StringComparison.Ordinal)))
+                {
+                    return new("kv.list", mount, rest.Length > mount.Length + 10 ? rest[(mount.Length + 10)..] : "");
+                }
+
                 if (rest.StartsWith(mount + "/metadata/", StringComparison.Ordinal))
                 {
                     return new("kv.metadata", mount, rest[(mount.Length + 10)..]);

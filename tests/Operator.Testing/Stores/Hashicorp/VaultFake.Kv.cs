@@ -104,6 +104,24 @@ public sealed partial class VaultFake
         return versions.Count;
     }
 
+    // Called under the gate. Vault answers a LIST with {"data":{"keys":[...]}}: entry names, and sub-folders with a
+    // trailing '/'; an entry whose versions are all deleted keeps its metadata, so it is still listed; an empty or
+    // missing folder answers 404 (KV v2 API, "List secrets").
+    private (int, JsonNode?) ListKeys(string ns, string mount, string folder)
+    {
+        var dir = folder.Length == 0 || folder.EndsWith('/') ? folder : folder + "/";
+        var keys = entries.Keys
+            .Where(k => k.Namespace == ns && k.Mount == mount && k.Entry.StartsWith(dir, StringComparison.Ordinal) && entries[k].Count > 0)
+            .Select(k => k.Entry[dir.Length..])
+            .Select(rest => rest.Contains('/', StringComparison.Ordinal) ? rest[..(rest.IndexOf('/', StringComparison.Ordinal) + 1)] : rest)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return keys.Count == 0
+            ? (404, new JsonObject { ["errors"] = new JsonArray() })
+            : (200, new JsonObject { ["data"] = new JsonObject { ["keys"] = new JsonArray([.. keys.Select(k => (JsonNode)k)]) } });
+    }
+
     // Called under the gate.
     private (int, JsonNode?) Kv(VaultRoute route, string ns, string method, JsonObject? body, string? versionQuery)
     {
@@ -168,6 +186,9 @@ public sealed partial class VaultFake
                 }
 
                 return (204, null);
+
+            case "kv.list":
+                return ListKeys(ns, route.Mount, route.Entry);
 
             default: // kv.metadata
                 if (method == "DELETE")

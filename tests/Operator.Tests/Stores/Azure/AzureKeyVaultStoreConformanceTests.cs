@@ -19,7 +19,7 @@ public sealed class AzureKeyVaultStoreConformanceTests : StoreConformanceTests
 
         public string CredentialCanary => "bad-client-secret-canary-5e1d";
 
-        public int ReadCalls => fake.CallCount("get");
+        public int ReadCalls => fake.CallCount("get") + fake.CallCount("list");
 
         public int ExpectedReadCalls(int keys) => keys; // one GetSecret per key; token calls are not reads
 

@@ -39,7 +39,7 @@ public sealed class GcpStoreFixture : IStoreFixture
 
     public string CredentialCanary => unknownKey.Canary;
 
-    public int ReadCalls => Fake.CallCount("access");
+    public int ReadCalls => Fake.CallCount("access") + Fake.CallCount("list");
 
     public int ExpectedReadCalls(int keys) => keys; // Secret Manager has no batch read
 
