@@ -160,7 +160,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IControllerQueue<TEntity>>(sp => sp.GetRequiredService<Controller<TEntity>>());
         services.AddSingleton<IControllerActivity>(sp => sp.GetRequiredService<Controller<TEntity>>());
         services.AddSingleton<IControllerWiring>(new ExpectationsWiring<TEntity>());
-        services.AddSingleton<IControllerWiring>(new WatchWiring<TEntity, TEntity>(_ => entity => [ObjectKey.From(entity)], WatchPredicate.All<TEntity>()));
+        services.AddSingleton<IControllerWiring>(new OwnWiring<TEntity>());
         return new ControllerBuilder<TEntity>(services);
     }
 

@@ -39,6 +39,18 @@ internal sealed record BenchOptions
 
     public string Output { get; init; } = "artifacts/bench/results.json";
 
+    /// <summary>Run only the first-syncs scenario (new groups during a refresh wave), see FirstSyncScenario.</summary>
+    public bool FirstSyncs { get; init; }
+
+    /// <summary>Groups created in the middle of the wave.</summary>
+    public int NewGroups { get; init; } = 100;
+
+    /// <summary>Time between two of those creates.</summary>
+    public TimeSpan NewGroupSpacing { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>A second operator binary run through the same scenario first (e.g. a build with one FIFO queue).</summary>
+    public string? BaselineDll { get; init; }
+
     public string? OperatorDll { get; init; }
 
     public static BenchOptions Parse(string[] args)
@@ -64,6 +76,10 @@ internal sealed record BenchOptions
                 "--per-key-groups" => o with { PerKeyGroups = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--profile-pause-s" => o with { ProfilePause = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--output" => o with { Output = value },
+                "--first-syncs" => o with { FirstSyncs = true },
+                "--new-groups" => o with { NewGroups = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--new-group-spacing-ms" => o with { NewGroupSpacing = TimeSpan.FromMilliseconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--baseline-dll" => o with { BaselineDll = value },
                 "--operator-dll" => o with { OperatorDll = value },
                 "--large" => o with { Groups = [1_000, 10_000] },
                 "--quick" => o with { Groups = [200], Keys = [10], RestartWindow = TimeSpan.FromSeconds(15), PerKeyGroups = 50 },

@@ -76,6 +76,15 @@ internal sealed class GroupWatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>When the group first showed Ready=True (on the benchmark's clock), if it has.</summary>
+    public TimeSpan? ReadyAt(string name)
+    {
+        lock (gate)
+        {
+            return readyAt.TryGetValue(name, out var at) ? at : null;
+        }
+    }
+
     /// <summary>A copy of each group's current lastSyncTime.</summary>
     public Dictionary<string, string> LastSyncTimes()
     {

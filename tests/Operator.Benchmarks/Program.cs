@@ -21,6 +21,22 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
+if (options.FirstSyncs)
+{
+    var runs = new List<FirstSyncResult>();
+    foreach (var (label, binary) in new[] { ("baseline", options.BaselineDll), ("this build", dll) }.Where(b => b.Item2 is not null))
+    {
+        Console.WriteLine($"== first syncs during a wave of {options.Groups[0]} groups: {label} ({binary}) ...");
+        runs.Add(await FirstSyncScenario.RunAsync(options, label == "baseline" ? "baseline" : "this-build", binary!, work, stop.Token));
+        await File.WriteAllTextAsync(output, JsonSerializer.Serialize(runs, Report.Json), stop.Token);
+    }
+
+    Console.WriteLine();
+    Console.WriteLine(FirstSyncScenario.Table(runs));
+    Console.WriteLine($"JSON: {output}; operator logs: {work}");
+    return 0;
+}
+
 var plan = new List<(int N, int K, bool Limited)>();
 if (options.Limited)
 {

@@ -15,8 +15,8 @@ namespace Operator.Benchmarks;
 internal static class Scenario
 {
     public const string Namespace = "bench";
-    private const string IntegrationName = "aws-ssm";
-    private const string Fqn = "bench:aws:bench-aws:secret-store:aws-ssm";
+    internal const string IntegrationName = "aws-ssm";
+    internal const string Fqn = "bench:aws:bench-aws:secret-store:aws-ssm";
     private const int OperatorWorkers = 4; // OperatorOptions.Workers default
 
     public static string GroupName(int i) => $"g{i.ToString("D5", CultureInfo.InvariantCulture)}";
@@ -174,6 +174,31 @@ internal static class Scenario
         return r;
     }
 
+    /// <summary>The static credentials the integration reads through <c>tfy-k8s-secret://</c> files; returns their folder.</summary>
+    internal static async Task<string> WriteCredentialsAsync(string dir, CancellationToken ct)
+    {
+        var secrets = Path.Combine(dir, "tfy-k8s-secrets");
+        Directory.CreateDirectory(secrets);
+        await File.WriteAllTextAsync(Path.Combine(secrets, "AWS_ACCESS_KEY_ID"), SsmFake.DefaultAccessKeyId, ct);
+        await File.WriteAllTextAsync(Path.Combine(secrets, "AWS_SECRET_ACCESS_KEY"), SsmFake.DefaultSecretAccessKey, ct);
+        return secrets;
+    }
+
+    /// <summary>A zero-latency, unlimited store fake holding K keys of every group.</summary>
+    internal static async Task<SsmFake> StartStoreAsync(IEnumerable<string> groups, int k, CancellationToken ct)
+    {
+        var fake = await SsmFake.StartAsync(cancellationToken: ct);
+        foreach (var g in groups)
+        {
+            for (var i = 1; i <= k; i++)
+            {
+                fake.Seed(ParameterName(g, i), $"value-{g}-{i}");
+            }
+        }
+
+        return fake;
+    }
+
     private static async Task RecordMemoryAsync(ScenarioResult r, OperatorProcess process, MemorySampler memory)
     {
         r.PeakRssBytes = Math.Max(process.PeakRss() ?? 0, memory.PeakRssBytes);
@@ -196,7 +221,7 @@ internal static class Scenario
         return counts;
     }
 
-    private static SecretStoreIntegration Integration(string endpoint, bool limited, double tps) => new()
+    internal static SecretStoreIntegration Integration(string endpoint, bool limited, double tps) => new()
     {
         Metadata = new V1ObjectMeta { Name = IntegrationName },
         Spec = new SecretStoreIntegrationSpec
@@ -212,7 +237,7 @@ internal static class Scenario
         },
     };
 
-    private static SecretGroup Group(string name, int keys, TimeSpan refresh) => new()
+    internal static SecretGroup Group(string name, int keys, TimeSpan refresh) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace },
         Spec = new SecretGroupSpec
@@ -223,7 +248,7 @@ internal static class Scenario
         },
     };
 
-    private static async Task WaitForIntegrationAsync(IKubernetes client, OperatorProcess process, CancellationToken ct)
+    internal static async Task WaitForIntegrationAsync(IKubernetes client, OperatorProcess process, CancellationToken ct)
     {
         var api = new ResourceClient<SecretStoreIntegration>(client);
         SecretStoreIntegration? last = null;
@@ -239,7 +264,7 @@ internal static class Scenario
             ct);
     }
 
-    private static async Task WaitAsync(Func<bool> done, TimeSpan timeout, OperatorProcess process, string what, CancellationToken ct)
+    internal static async Task WaitAsync(Func<bool> done, TimeSpan timeout, OperatorProcess process, string what, CancellationToken ct)
     {
         var until = Stopwatch.StartNew();
         while (!done())

@@ -86,6 +86,7 @@ public sealed class MetricsEndpointTests
             "operator_reconcile_total{", "operator_reconcile_duration_seconds_bucket{", "operator_workqueue_depth{",
             "operator_workqueue_retries_total{", "operator_store_requests_total{", "operator_store_errors_total{",
             "operator_store_request_duration_seconds_bucket{", "operator_managed_secrets{", "operator_leader{", "operator_last_sync_age_seconds{",
+            "secretgroup_store_calls_total{", "secretgroup_store_calls_per_sync_bucket{",
         ];
 
         // The exporter caches a scrape briefly and observable gauges report on collection: scrape until they show up.
@@ -108,10 +109,14 @@ public sealed class MetricsEndpointTests
         Assert.Matches("operator_reconcile_total\\{[^}]*controller=\"SecretGroup\"[^}]*outcome=\"terminal\"", metrics);
         Assert.Matches("(?m)^operator_managed_secrets\\{[^}]*\\} 1$", metrics);
 
-        // Bounded labels: no value, and no group, namespace or path label.
+        // Cost by integration and namespace: the group's two reads (one failed, one retried) charged to its namespace.
+        Assert.Matches($"(?m)^secretgroup_store_calls_total\\{{[^}}]*integration=\"k8s-store\"[^}}]*namespace=\"{Ns}\"[^}}]*\\}} 2$", metrics);
+        Assert.Matches("(?m)^secretgroup_store_calls_per_sync_bucket\\{[^}]*integration=\"k8s-store\"[^}]*le=\"1\"[^}]*\\} [1-9]", metrics);
+
+        // Bounded labels: no value, and no group or path label; a namespace only as that counter's bounded label.
         Assert.DoesNotContain(Canary, metrics, StringComparison.Ordinal);
         Assert.DoesNotContain("payments", metrics, StringComparison.Ordinal);
-        Assert.DoesNotContain(Ns, metrics, StringComparison.Ordinal);
+        Assert.All(metrics.Split('\n').Where(l => l.Contains(Ns, StringComparison.Ordinal)), l => Assert.StartsWith("secretgroup_store_calls_total{", l, StringComparison.Ordinal));
 
         // The health port answers probes and not /metrics; the metrics port answers nothing else.
         Assert.Equal("ok", await http.GetStringAsync(new Uri($"http://127.0.0.1:{healthPort}/healthz"), TestContext.Current.CancellationToken));

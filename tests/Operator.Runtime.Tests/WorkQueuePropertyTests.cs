@@ -51,4 +51,75 @@ public sealed class WorkQueuePropertyTests
             }
         });
     }
+
+    /// <summary>
+    /// Any interleaving of change adds, refresh adds, takes and completions on five keys: each line is FIFO (a key raised
+    /// from refresh to change joins the end of the changes), a refresh is handed out while a change is ready only after
+    /// <see cref="ReadyKeys{TKey}.ChangesPerRefresh"/> changes in a row, and never more changes in a row than that while a
+    /// refresh is ready.
+    /// </summary>
+    [Fact]
+    public void AnySequenceWithPriorities_KeepsBothLinesFifo_AndTheShareRule()
+    {
+        string[] keys = ["a", "b", "c", "d", "e"];
+        Gen.Int[0, 19].Array[1, 120].Sample(operations =>
+        {
+            using var queue = new WorkQueue<string>(new FakeTimeProvider());
+            var dirty = new Dictionary<string, QueuePriority>();
+            var processing = new HashSet<string>();
+            var changes = new List<string>();
+            var refreshes = new List<string>();
+            var changesInARow = 0;
+
+            void MakeReady(string key, QueuePriority priority) => (priority == QueuePriority.Change ? changes : refreshes).Add(key);
+
+            foreach (var op in operations)
+            {
+                var key = keys[op % 5];
+                switch (op / 5)
+                {
+                    case 0 or 1:
+                        var priority = op / 5 == 0 ? QueuePriority.Change : QueuePriority.Refresh;
+                        queue.Add(key, priority);
+                        if (dirty.TryGetValue(key, out var was) && was >= priority)
+                        {
+                            break;
+                        }
+
+                        dirty[key] = priority;
+                        if (!processing.Contains(key))
+                        {
+                            refreshes.Remove(key);
+                            MakeReady(key, priority);
+                        }
+
+                        break;
+                    case 2 when processing.Contains(key):
+                        queue.Done(key);
+                        processing.Remove(key);
+                        if (dirty.TryGetValue(key, out var pending))
+                        {
+                            MakeReady(key, pending);
+                        }
+
+                        break;
+                    case 3 when queue.Length > 0:
+                        var (got, _) = queue.GetAsync(CancellationToken.None).Result;
+                        var refreshDue = refreshes.Count > 0 && (changes.Count == 0 || changesInARow >= ReadyKeys<string>.ChangesPerRefresh);
+                        var line = refreshDue ? refreshes : changes;
+                        Assert.Equal(line[0], got);
+                        Assert.True(changesInARow <= ReadyKeys<string>.ChangesPerRefresh);
+                        changesInARow = refreshDue || refreshes.Count == 0 ? 0 : changesInARow + 1;
+                        line.RemoveAt(0);
+                        dirty.Remove(got);
+                        processing.Add(got);
+                        break;
+                    default:
+                        break;
+                }
+
+                Assert.Equal(changes.Count + refreshes.Count, queue.Length);
+            }
+        });
+    }
 }

@@ -49,7 +49,9 @@ internal sealed partial class Controller<TEntity> : IController, IControllerQueu
 
     internal WorkQueue<ObjectKey> Queue { get; }
 
-    public void Enqueue(ObjectKey key) => Queue.Add(key);
+    public void Enqueue(ObjectKey key) => Queue.Add(key, QueuePriority.Change);
+
+    public void Enqueue(ObjectKey key, QueuePriority priority) => Queue.Add(key, priority);
 
     public void EnqueueAfter(ObjectKey key, TimeSpan delay) => Queue.AddAfter(key, delay);
 
@@ -59,10 +61,11 @@ internal sealed partial class Controller<TEntity> : IController, IControllerQueu
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        // Level-based: whoever becomes leader looks at everything once, whatever happened before.
+        // Level-based: whoever becomes leader looks at everything once, whatever happened before (as refreshes: a change
+        // made meanwhile was queued as a change by the informer and keeps its place).
         foreach (var entity in cache.List())
         {
-            Queue.Add(ObjectKey.From(entity));
+            Queue.Add(ObjectKey.From(entity), QueuePriority.Refresh);
         }
 
         LogStarting(logger, Name, options.Workers);
@@ -146,7 +149,7 @@ internal sealed partial class Controller<TEntity> : IController, IControllerQueu
         {
             // Leadership lost or shutting down: the next leader (or this one, later) reconciles the key again.
             outcome = "cancelled";
-            Queue.Add(key);
+            Queue.AddAgain(key);
         }
         catch (TerminalReconcileException e)
         {

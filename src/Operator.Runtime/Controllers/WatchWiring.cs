@@ -10,10 +10,12 @@ internal interface IControllerWiring
     void Attach(IServiceProvider services);
 }
 
-/// <summary>A declared watch: events on <typeparamref name="TOther"/> that pass the predicate enqueue the mapped keys.</summary>
+/// <summary>A declared watch: events on <typeparamref name="TOther"/> that pass the predicate enqueue the mapped keys with
+/// <paramref name="priority"/> (as refreshes while the informer delivers its initial list).</summary>
 internal sealed class WatchWiring<TEntity, TOther>(
     Func<IServiceProvider, Func<TOther, IEnumerable<ObjectKey>>> mapFactory,
-    WatchPredicate<TOther> predicate) : IControllerWiring
+    WatchPredicate<TOther> predicate,
+    QueuePriority priority = QueuePriority.Change) : IControllerWiring
     where TEntity : class, IKubernetesObject<V1ObjectMeta>
     where TOther : class, IKubernetesObject<V1ObjectMeta>
 {
@@ -21,7 +23,9 @@ internal sealed class WatchWiring<TEntity, TOther>(
     {
         var informer = services.GetRequiredService<ISharedInformer<TOther>>();
         var queue = services.GetRequiredService<IControllerQueue<TEntity>>();
-        informer.AddHandler(new EnqueueMapped<TOther>(mapFactory(services), predicate, queue.Enqueue));
+        var map = mapFactory(services);
+        IInformer source = informer;
+        informer.AddHandler(new EnqueueMapped<TOther>(map, predicate, key => queue.Enqueue(key, source.HasSynced ? priority : QueuePriority.Refresh)));
     }
 }
 

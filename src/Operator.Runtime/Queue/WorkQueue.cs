@@ -1,26 +1,30 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Threading.Channels;
 
 namespace Operator.Runtime;
 
 /// <summary>
 /// A queue of keys for level-based reconciling: a key waiting twice is processed once, a key is never handed to two
 /// workers at once (re-added while processing, it is handed out again after <see cref="Done"/>), delayed adds fire on
-/// the <see cref="TimeProvider"/>, and failures back off per key.
+/// the <see cref="TimeProvider"/>, and failures back off per key. Each add has a <see cref="QueuePriority"/>: changes are
+/// handed out before refreshes, by the rule of <see cref="ReadyKeys{TKey}"/> (a key added twice keeps the higher one).
 /// </summary>
 [SuppressMessage("Naming", "CA1711", Justification = "A work queue is what controller-runtime users know it as.")]
 public sealed class WorkQueue<TKey> : IDisposable
     where TKey : notnull
 {
     private readonly Lock gate = new();
-    private readonly Channel<TKey> ready = Channel.CreateUnbounded<TKey>();
-    private readonly HashSet<TKey> dirty = [];
-    private readonly HashSet<TKey> processing = [];
+    private readonly ReadyKeys<TKey> ready = new();
+    private readonly SemaphoreSlim pushed = new(0);
+    private readonly Dictionary<TKey, Pending> dirty = [];
+    private readonly Dictionary<TKey, QueuePriority> processing = [];
+    private readonly Func<TKey, long, bool> isReady;
     private readonly Dictionary<TKey, Delayed> waiting = [];
     private readonly Dictionary<TKey, int> failures = [];
     private readonly TimeProvider time;
     private readonly BackoffOptions backoff;
     private readonly Func<double> random;
+    private int readyCount;
+    private long stamps;
     private bool shutDown;
 
     public WorkQueue(TimeProvider timeProvider, BackoffOptions? backoff = null)
@@ -36,10 +40,20 @@ public sealed class WorkQueue<TKey> : IDisposable
 
         // Jitter only spreads retries; it needs no cryptographic randomness.
         this.random = random ?? Random.Shared.NextDouble;
+        isReady = (key, stamp) => dirty.TryGetValue(key, out var pending) && pending.Stamp == stamp;
     }
 
     /// <summary>Keys ready to be handed to a worker (for metrics); excludes delayed and in-flight keys.</summary>
-    public int Length => ready.Reader.Count;
+    public int Length
+    {
+        get
+        {
+            lock (gate)
+            {
+                return readyCount;
+            }
+        }
+    }
 
     /// <summary>No key is ready, re-added or being processed (delayed keys may wait).</summary>
     public bool IsIdle
@@ -76,28 +90,59 @@ public sealed class WorkQueue<TKey> : IDisposable
         }
     }
 
-    public void Add(TKey key)
+    /// <summary>Adds the key now as a <see cref="QueuePriority.Change"/>.</summary>
+    public void Add(TKey key) => Add(key, QueuePriority.Change);
+
+    /// <summary>Adds the key now; a key already waiting keeps its place unless this add raises its priority.</summary>
+    public void Add(TKey key, QueuePriority priority)
     {
         lock (gate)
         {
-            if (shutDown || !dirty.Add(key))
+            if (shutDown)
             {
                 return;
             }
 
-            if (!processing.Contains(key))
+            var wasDirty = dirty.TryGetValue(key, out var before);
+            if (wasDirty && before.Priority >= priority)
             {
-                ready.Writer.TryWrite(key);
+                return;
             }
+
+            // A key being processed is pushed when it is done; until then it holds no stamp (no entry stands for it).
+            if (processing.ContainsKey(key))
+            {
+                dirty[key] = new Pending(priority, 0);
+                return;
+            }
+
+            readyCount += wasDirty ? 0 : 1;
+            Push(key, priority);
         }
     }
 
-    /// <summary>Adds the key after <paramref name="delay"/>; a key already waiting keeps the earlier of the two deadlines.</summary>
-    public void AddAfter(TKey key, TimeSpan delay)
+    /// <summary>Adds a key being processed again now, with the priority it was handed out with (e.g. after a cancelled reconcile).</summary>
+    public void AddAgain(TKey key)
+    {
+        QueuePriority priority;
+        lock (gate)
+        {
+            priority = processing.TryGetValue(key, out var held) ? held : QueuePriority.Change;
+        }
+
+        Add(key, priority);
+    }
+
+    /// <summary>Adds the key after <paramref name="delay"/> as a <see cref="QueuePriority.Refresh"/>.</summary>
+    public void AddAfter(TKey key, TimeSpan delay) => AddAfter(key, delay, QueuePriority.Refresh);
+
+    /// <summary>Adds the key after <paramref name="delay"/>; a key already waiting keeps the earlier of the two deadlines
+    /// and the higher of the two priorities.</summary>
+    public void AddAfter(TKey key, TimeSpan delay, QueuePriority priority)
     {
         if (delay <= TimeSpan.Zero)
         {
-            Add(key);
+            Add(key, priority);
             return;
         }
 
@@ -113,29 +158,34 @@ public sealed class WorkQueue<TKey> : IDisposable
             {
                 if (existing.DueAt <= dueAt)
                 {
+                    existing.Priority = existing.Priority < priority ? priority : existing.Priority;
                     return;
                 }
 
                 existing.Timer.Dispose();
+                priority = existing.Priority < priority ? priority : existing.Priority;
             }
 
-            var delayed = new Delayed(dueAt);
+            var delayed = new Delayed(dueAt, priority);
             waiting[key] = delayed;
             delayed.Timer = time.CreateTimer(_ => Fire(key, delayed), null, delay, Timeout.InfiniteTimeSpan);
         }
     }
 
-    /// <summary>Adds the key after its per-key backoff and counts the failure.</summary>
+    /// <summary>Adds the key after its per-key backoff and counts the failure; a retry keeps the priority the key was
+    /// handed out with (a new object that fails is still a change when it is retried).</summary>
     public void AddRateLimited(TKey key)
     {
         int count;
+        QueuePriority priority;
         lock (gate)
         {
             count = failures.TryGetValue(key, out var previous) ? previous + 1 : 1;
             failures[key] = count;
+            priority = processing.TryGetValue(key, out var held) ? held : QueuePriority.Refresh;
         }
 
-        AddAfter(key, backoff.DelayFor(count, random()));
+        AddAfter(key, backoff.DelayFor(count, random()), priority);
     }
 
     /// <summary>Resets the key's backoff (call after a successful reconcile).</summary>
@@ -167,25 +217,18 @@ public sealed class WorkQueue<TKey> : IDisposable
                     return (default!, true);
                 }
 
-                if (ready.Reader.TryRead(out var key))
+                if (ready.TryTake(isReady, out var key, out var priority))
                 {
                     dirty.Remove(key);
-                    processing.Add(key);
+                    processing[key] = priority;
+                    readyCount--;
                     return (key, false);
                 }
             }
 
-            try
-            {
-                if (!await ready.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    return (default!, true);
-                }
-            }
-            catch (ChannelClosedException)
-            {
-                return (default!, true);
-            }
+            // One release per pushed entry (and every waiter's at shutdown); an entry found stale, or taken by another
+            // worker, only costs a spurious wake-up.
+            await pushed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -195,9 +238,10 @@ public sealed class WorkQueue<TKey> : IDisposable
         lock (gate)
         {
             processing.Remove(key);
-            if (!shutDown && dirty.Contains(key))
+            if (!shutDown && dirty.TryGetValue(key, out var pending))
             {
-                ready.Writer.TryWrite(key);
+                readyCount++;
+                Push(key, pending.Priority);
             }
         }
     }
@@ -219,11 +263,23 @@ public sealed class WorkQueue<TKey> : IDisposable
             }
 
             waiting.Clear();
-            ready.Writer.TryComplete();
+            ready.Clear();
+            if (int.MaxValue - pushed.CurrentCount is var room and > 0)
+            {
+                pushed.Release(room);
+            }
         }
     }
 
     public void Dispose() => ShutDown();
+
+    private void Push(TKey key, QueuePriority priority)
+    {
+        var stamp = ++stamps;
+        dirty[key] = new Pending(priority, stamp);
+        ready.Push(key, stamp, priority);
+        pushed.Release();
+    }
 
     private void Fire(TKey key, Delayed delayed)
     {
@@ -238,12 +294,16 @@ public sealed class WorkQueue<TKey> : IDisposable
             delayed.Timer.Dispose();
         }
 
-        Add(key);
+        Add(key, delayed.Priority);
     }
 
-    private sealed class Delayed(DateTimeOffset dueAt)
+    private readonly record struct Pending(QueuePriority Priority, long Stamp);
+
+    private sealed class Delayed(DateTimeOffset dueAt, QueuePriority priority)
     {
         public DateTimeOffset DueAt { get; } = dueAt;
+
+        public QueuePriority Priority { get; set; } = priority;
 
         public ITimer Timer { get; set; } = null!;
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Operator.Entities.V1Alpha1;
+using Operator.Observability;
 using Operator.References;
 using Operator.Stores;
 
@@ -9,7 +10,7 @@ namespace Operator.Controllers;
 /// The pipeline's read step: plans the keys, checks the integration's path rule, reads the store in batches and resolves
 /// aliases. Every problem is a <see cref="ConditionException"/>; nothing is written here.
 /// </summary>
-public sealed class GroupReader(StoreConnector connector, AliasResolver aliases, IOptions<TenancyOptions> options)
+public sealed class GroupReader(StoreConnector connector, AliasResolver aliases, IOptions<TenancyOptions> options, OperatorMetrics metrics)
 {
     public async Task<GroupData> ReadAsync(SecretGroup group, ResolvedGroup resolved, CancellationToken cancellationToken)
     {
@@ -31,6 +32,7 @@ public sealed class GroupReader(StoreConnector connector, AliasResolver aliases,
         }
 
         var values = new Dictionary<string, StoreValue>(StringComparer.Ordinal);
+        using var calls = StoreCallScope.Begin(group.Metadata.NamespaceProperty);
         try
         {
             // One batched read for spec.secrets and the values dataFrom extracts.
@@ -56,6 +58,10 @@ public sealed class GroupReader(StoreConnector connector, AliasResolver aliases,
         catch (SecretStoreException e)
         {
             throw new ConditionException(e.Reason, $"reading from '{resolved.Fqn}' failed: {e.Message}; the managed Secret is unchanged", retry: true, e);
+        }
+        finally
+        {
+            metrics.RecordCallsPerSync(resolved.Integration.Metadata.Name, calls.Calls);
         }
 
         foreach (var (reference, value) in await aliases.ResolveAsync(group, sources.Where(s => s.Alias is not null), cancellationToken).ConfigureAwait(false))

@@ -59,7 +59,8 @@ public static class OperatorServiceCollectionExtensions
         });
         services.AddController<SecretStoreIntegration, SecretStoreIntegrationReconciler>(o => o.Workers = Math.Max(1, workers / 2));
         services.AddController<SecretGroup, SecretGroupReconciler>(o => o.Workers = workers)
-            .Watches<SecretStoreIntegration>(GroupTriggers.GroupsUsing, GroupTriggers.IntegrationPublished)
+            // One integration event fans out to every group using it: a refresh wave, so new and edited groups go first.
+            .Watches<SecretStoreIntegration>(GroupTriggers.GroupsUsing, GroupTriggers.IntegrationPublished, QueuePriority.Refresh)
             .Watches<SecretGroup>(GroupTriggers.GroupsAliasing, GroupTriggers.AliasTargetChanged)
             .Watches<SecretGroup>(GroupTriggers.Namesakes, GroupTriggers.GroupDeleted)
             .Watches<V1ConfigMap>(GroupTriggers.ClaimedGroups)

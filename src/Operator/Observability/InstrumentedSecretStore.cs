@@ -4,8 +4,9 @@ using Operator.Stores;
 
 namespace Operator.Observability;
 
-/// <summary>Decorates a store client with call counts, errors and latency by provider and operation.</summary>
-public sealed class InstrumentedSecretStore(ISecretStore inner, Provider provider, OperatorMetrics metrics) : ISecretStore
+/// <summary>Decorates a store client with call counts, errors and latency by provider and operation, and calls by
+/// integration and namespace.</summary>
+public sealed class InstrumentedSecretStore(ISecretStore inner, Provider provider, OperatorMetrics metrics, string integration = "") : ISecretStore
 {
     private readonly string providerName = provider.ToSegment();
 
@@ -73,7 +74,7 @@ public sealed class InstrumentedSecretStore(ISecretStore inner, Provider provide
         finally
         {
             // Latency is a measurement of real elapsed time, not logic, so it does not go through TimeProvider.
-            metrics.RecordStoreCall(providerName, operation, Stopwatch.GetElapsedTime(started), error);
+            metrics.RecordStoreCall(providerName, operation, Stopwatch.GetElapsedTime(started), error, integration);
         }
     }
 }

@@ -20,6 +20,7 @@ public static class MetricsEndpoint
             .AddMeter(RuntimeMetrics.MeterName, OperatorMetrics.MeterName, "System.Runtime")
             .AddView(instrument => instrument is System.Diagnostics.Metrics.Histogram<double> && instrument.Name.EndsWith("_seconds", StringComparison.Ordinal)
                 ? new ExplicitBucketHistogramConfiguration { Boundaries = OperatorMetrics.DurationBuckets }
+                : instrument.Name == "secretgroup_store_calls_per_sync" ? new ExplicitBucketHistogramConfiguration { Boundaries = OperatorMetrics.CallsPerSyncBuckets }
                 : null)
             .AddPrometheusExporter());
         return services;

@@ -7,7 +7,8 @@ namespace Operator.Observability;
 
 /// <summary>
 /// The operator's own instruments on meter <see cref="MeterName"/> (the runtime's are on <see cref="RuntimeMetrics.MeterName"/>).
-/// Labels are bounded: provider, operation, reason; never a group, namespace, path or value.
+/// Labels are bounded: provider, operation, reason, integration (admin-created, cluster-scoped), and a namespace only
+/// through <see cref="NamespaceLabels"/> (at most 20 plus <c>other</c>); never a group, key, path or value.
 /// </summary>
 public sealed class OperatorMetrics : IDisposable
 {
@@ -16,10 +17,16 @@ public sealed class OperatorMetrics : IDisposable
     /// <summary>Bucket boundaries, in seconds, for every duration histogram the exporter publishes.</summary>
     public static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
+    /// <summary>Bucket boundaries of <c>secretgroup_store_calls_per_sync</c> (one batched read is 1 call per 10 SSM keys).</summary>
+    public static readonly double[] CallsPerSyncBuckets = [0, 1, 2, 3, 5, 10, 20, 50, 100];
+
     private readonly Meter meter;
     private readonly Counter<long> storeRequests;
     private readonly Counter<long> storeErrors;
     private readonly Histogram<double> storeDuration;
+    private readonly Counter<long> storeCalls;
+    private readonly Histogram<long> callsPerSync;
+    private readonly NamespaceLabels namespaces = new();
 
     public OperatorMetrics(IMeterFactory meterFactory, IResourceCache<V1Secret> managedSecrets, ILeaderStatus leader, IResourceCache<SecretGroup> groups, TimeProvider time)
     {
@@ -28,6 +35,8 @@ public sealed class OperatorMetrics : IDisposable
         storeRequests = meter.CreateCounter<long>("operator_store_requests_total", description: "Calls to external secret stores by provider and operation.");
         storeErrors = meter.CreateCounter<long>("operator_store_errors_total", description: "Failed store calls by provider, operation and reason.");
         storeDuration = meter.CreateHistogram<double>("operator_store_request_duration_seconds", unit: "s", description: "Store call latency by provider and operation.");
+        storeCalls = meter.CreateCounter<long>("secretgroup_store_calls_total", description: "Store calls by integration and namespace (the first 20 namespaces seen by name, the rest as 'other'; '-' for the integration's own checks): what each team's groups cost.");
+        callsPerSync = meter.CreateHistogram<long>("secretgroup_store_calls_per_sync", description: "Store calls one group's sync made, by integration.");
         meter.CreateObservableGauge("operator_managed_secrets", () => managedSecrets.Count, description: "Kubernetes Secrets managed by SecretGroups (as cached by this replica).");
         meter.CreateObservableGauge("operator_leader", () => leader.IsLeader ? 1 : 0, description: "1 while this replica holds the leader-election Lease, else 0.");
         meter.CreateObservableGauge(
@@ -37,9 +46,13 @@ public sealed class OperatorMetrics : IDisposable
             description: "Seconds since the last successful sync of the least recently synced group (0 when none).");
     }
 
-    /// <summary>Counts one store call and its latency; <paramref name="errorReason"/> is null on success.</summary>
-    public void RecordStoreCall(string provider, string operation, TimeSpan duration, string? errorReason)
+    /// <summary>Counts one store call and its latency; <paramref name="errorReason"/> is null on success. The call is
+    /// charged to <paramref name="integration"/> and to the namespace of the sync it is made for (<see cref="StoreCallScope"/>).</summary>
+    public void RecordStoreCall(string provider, string operation, TimeSpan duration, string? errorReason, string integration = "")
     {
+        var scope = StoreCallScope.Current;
+        scope?.Count();
+        storeCalls.Add(1, new KeyValuePair<string, object?>("integration", integration), new KeyValuePair<string, object?>("namespace", namespaces.For(scope?.Namespace)));
         var providerTag = new KeyValuePair<string, object?>("provider", provider);
         var operationTag = new KeyValuePair<string, object?>("operation", operation);
         storeRequests.Add(1, providerTag, operationTag);
@@ -49,6 +62,10 @@ public sealed class OperatorMetrics : IDisposable
             storeErrors.Add(1, providerTag, operationTag, new KeyValuePair<string, object?>("reason", errorReason));
         }
     }
+
+    /// <summary>Records how many store calls one group's sync made.</summary>
+    public void RecordCallsPerSync(string integration, int calls) =>
+        callsPerSync.Record(calls, new KeyValuePair<string, object?>("integration", integration));
 
     public void Dispose() => meter.Dispose();
 

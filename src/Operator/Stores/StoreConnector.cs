@@ -43,7 +43,7 @@ public sealed class StoreConnector(StoreRegistry registry, StoreClientCache clie
             values[field] = await credentials.ResolveAsync(reference, field, fqn, cancellationToken).ConfigureAwait(false);
         }
 
-        var store = await clients.GetOrCreateAsync(name, version, values, () => new InstrumentedSecretStore(factory.Create(NewContext(integration, fqn, values)), fqn.Provider, metrics)).ConfigureAwait(false);
+        var store = await clients.GetOrCreateAsync(name, version, values, () => new InstrumentedSecretStore(factory.Create(NewContext(integration, fqn, values)), fqn.Provider, metrics, name)).ConfigureAwait(false);
         resolved[name] = (stamp, store);
         return store;
     }

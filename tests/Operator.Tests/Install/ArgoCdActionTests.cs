@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using NLua;
 using Operator.Manifests;
+using Operator.Testing;
 using Operator.Tests.Manifests;
 
 namespace Operator.Tests.Install;

@@ -5,6 +5,7 @@ using k8s;
 using k8s.Models;
 using NLua;
 using Operator.Entities.V1Alpha1;
+using Operator.Testing;
 using Operator.Tests.Manifests;
 
 namespace Operator.Tests.Install;

@@ -14,7 +14,8 @@ public sealed partial class ObservabilityDocsTests
     {
         Assert.Equal(
             ["operator_last_sync_age_seconds", "operator_leader", "operator_managed_secrets", "operator_reconcile_duration_seconds", "operator_reconcile_total",
-             "operator_store_errors_total", "operator_store_request_duration_seconds", "operator_store_requests_total", "operator_workqueue_depth", "operator_workqueue_retries_total"],
+             "operator_store_errors_total", "operator_store_request_duration_seconds", "operator_store_requests_total", "operator_workqueue_depth", "operator_workqueue_retries_total",
+             "secretgroup_store_calls_per_sync", "secretgroup_store_calls_total"],
             ReadmeMetrics().Order(StringComparer.Ordinal));
     }
 
@@ -31,9 +32,9 @@ public sealed partial class ObservabilityDocsTests
         Assert.Superset(ReadmeMetrics(), queried);
     }
 
-    [GeneratedRegex(@"^\| `(operator_[a-z_]+)` \|", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\| `((?:operator|secretgroup)_[a-z_]+)` \|", RegexOptions.Multiline)]
     private static partial Regex ReadmeRow();
 
-    [GeneratedRegex(@"operator_[a-z_]+")]
+    [GeneratedRegex(@"(?:operator|secretgroup)_[a-z_]+")]
     private static partial Regex MetricName();
 }

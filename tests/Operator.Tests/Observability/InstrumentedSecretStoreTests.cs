@@ -64,6 +64,32 @@ public sealed class InstrumentedSecretStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task CallsByNamespace_KeepTheFirstTwentyNames_CountTheRestAsOther_AndCountEachSyncsCalls()
+    {
+        using var calls = Collect<long>("secretgroup_store_calls_total");
+        var store = new InstrumentedSecretStore(new FakeStore(), new Provider("aws"), metrics, "aws-prod");
+        for (var i = 0; i < 1000; i++)
+        {
+            using var sync = StoreCallScope.Begin($"team-{i:000}");
+            await store.ReadManyAsync(["/tfy-secret/acme/g/A"], CancellationToken.None);
+            await store.ReadManyAsync(["/tfy-secret/acme/g/B"], CancellationToken.None);
+            Assert.Equal(2, sync.Calls);
+        }
+
+        await store.ValidateAsync(CancellationToken.None);
+
+        // 1,000 namespaces, 22 label values: 20 names, other, and '-' for the integration's own check; nothing lost.
+        var measured = calls.GetMeasurementSnapshot();
+        var byNamespace = measured.GroupBy(m => (string)m.Tags["namespace"]!).ToDictionary(g => g.Key, g => g.Sum(m => m.Value));
+        Assert.Equal(NamespaceLabels.DefaultLimit + 2, byNamespace.Count);
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"team-{i:000}"), byNamespace.Keys.Where(k => k.StartsWith("team-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Equal(2 * 980, byNamespace[NamespaceLabels.Other]);
+        Assert.Equal(1, byNamespace[NamespaceLabels.None]);
+        Assert.Equal(2001, byNamespace.Values.Sum());
+        Assert.All(measured, m => Assert.Equal(("aws-prod", 2), ((string)m.Tags["integration"]!, m.Tags.Count)));
+    }
+
+    [Fact]
     public void Gauges_ReportManagedSecretsLeaderAndOldestSyncAge()
     {
         using var managed = Collect<int>("operator_managed_secrets");

@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Operator.Tests.Install;
+namespace Operator.Testing;
 
 /// <summary>A Kubernetes object's JSON as a Lua table literal, the form Argo CD hands its Lua scripts as <c>obj</c>.</summary>
-internal static class LuaJson
+public static class LuaJson
 {
     public static string Literal(string json)
     {
