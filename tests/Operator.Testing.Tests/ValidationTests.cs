@@ -109,7 +109,8 @@ public sealed class ValidationTests
         var secret = await kube.CreateSecretAsync("typed");
         Assert.Equal("Opaque", secret.Type);
 
-        secret.Type = "kubernetes.io/basic-auth";
+        // A type that needs no keys, so the refusal is the type's immutability alone (basic-auth would also need username or password).
+        secret.Type = "example.com/custom";
         var error = await TestKube.ExpectStatusAsync(HttpStatusCode.UnprocessableEntity,
             () => kube.Client.CoreV1.ReplaceNamespacedSecretAsync(secret, "typed", kube.Namespace, cancellationToken: TestKube.Ct));
         Assert.Contains("type: Invalid value", error.Response.Content);

@@ -138,6 +138,10 @@ readinessProbe:
 - apiGroups: ["secrets.tfy.dev"]
   resources: ["secretgroups/status"]
   verbs: ["update"]
+# spec.target.template.templateFrom: template ConfigMaps in the group's namespace, read at each sync.
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["get"]
 # The built-in kubernetes store reads values from Secrets in its source namespace and writes values set through the REST API.
 # tfy-secret:// credentials of an integration are read from the managed Secret of the group they name.
 # Granted to editors and admins on their group's managed Secret; a Role grants only what its creator holds.
@@ -238,6 +242,10 @@ readinessProbe:
 - apiGroups: ["secrets.tfy.dev"]
   resources: ["secretgroups/status"]
   verbs: ["update"]
+# spec.target.template.templateFrom: template ConfigMaps in the group's namespace, read at each sync.
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["get"]
 # The built-in kubernetes store reads values from Secrets in its source namespace and writes values set through the REST API.
 # tfy-secret:// credentials of an integration are read from the managed Secret of the group they name.
 # Granted to editors and admins on their group's managed Secret; a Role grants only what its creator holds.

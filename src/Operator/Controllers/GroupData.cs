@@ -4,16 +4,6 @@ using Operator.Stores;
 
 namespace Operator.Controllers;
 
-/// <summary>A key a spec.dataFrom entry yields (<see cref="Field"/>, e.g. <c>spec.dataFrom[0].extract</c>) and its value.</summary>
-public sealed record DerivedKey(string Key, string Field, string RemoteRef, ReadOnlyMemory<byte> Value, string? Version)
-{
-    /// <summary>Never prints the value.</summary>
-    public override string ToString() => $"DerivedKey({Key} from {Field})";
-}
-
-/// <summary>A key name two sources yield: <see cref="Winner"/>'s value is synced, <see cref="Loser"/>'s is not.</summary>
-public sealed record ShadowedKey(string Key, string Loser, string Winner);
-
 /// <summary>
 /// What the read step produced: where each key came from and its value (by store path or alias reference). A source
 /// without a value is absent from the store and left out of the Secret (target.deletionPolicy Delete). Keys from
@@ -73,6 +63,7 @@ public sealed record GroupData(IReadOnlyList<KeySource> Sources, IReadOnlyDictio
             Fqn = new SecretFqn(group.Tenant, group.Group, s.Key).ToString(),
             RemoteRef = s.RemoteRef,
             Version = Values.TryGetValue(ValueKey(s), out var value) ? value.Version : null,
+            Pinned = s.Version is null ? null : true,
             Absent = IsAbsent(s) ? true : null,
         }).ToList();
         var listed = keys.Select(k => k.Key).ToHashSet(StringComparer.Ordinal);
@@ -93,10 +84,10 @@ public sealed record GroupData(IReadOnlyList<KeySource> Sources, IReadOnlyDictio
 
     private bool IsAbsent(KeySource source) => !Values.ContainsKey(ValueKey(source));
 
-    /// <summary>Where a source's value is kept in <see cref="Values"/>: its alias reference, else its store path.</summary>
+    /// <summary>Where a source's value is kept in <see cref="Values"/>: its alias reference, else its store path (and pinned version).</summary>
     public static string ValueKey(KeySource source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return source.Alias?.ToString() ?? source.Path;
+        return source.Alias?.ToString() ?? (source.Version is null ? source.Path : $"{source.Path}\0version={source.Version}");
     }
 }

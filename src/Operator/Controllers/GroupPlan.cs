@@ -40,7 +40,7 @@ public static class GroupPlan
         }
 
         // Stores that map key names (Azure, GCP) may map two keys to one name: refuse rather than mix values.
-        var collision = sources.Where(s => s.Alias is null).GroupBy(s => s.Path, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        var collision = sources.Where(s => s.Alias is null).GroupBy(s => VersionPins.Format(integration.Provider, s.Path, s.Version), StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (collision is not null)
         {
             return ([], new PlanError("KeyCollision", $"spec.secrets: keys {string.Join(", ", collision.Select(c => $"'{c.Key}'"))} map to the same store path '{collision.Key}'; rename one of them"));
@@ -73,7 +73,7 @@ public static class GroupPlan
             switch (parsed)
             {
                 case StorePathReference p when p.Integration == integration:
-                    return (new KeySource(key, integration, p.Path), null);
+                    return Pinned(key, p.Path, field, integration, store);
                 case StorePathReference p:
                     return (null, new PlanError("InvalidReference", $"{field}.remoteRef: '{p.Integration}' is not this group's integration '{integration}'; reading from another integration is not supported"));
                 case GroupKeyReference g when g.Secret.Tenant != tenant:
@@ -90,6 +90,19 @@ public static class GroupPlan
             return (null, new PlanError("InvalidReference", $"{field}.remoteRef: a path may not contain whitespace or control characters"));
         }
 
-        return (new KeySource(key, integration, remoteRef), null);
+        return Pinned(key, remoteRef, field, integration, store);
+    }
+
+    /// <summary>A store path, with the version it pins split off (VersionPins); a pin on a store without history is refused.</summary>
+    private static (KeySource? Source, PlanError? Error) Pinned(string key, string text, string field, IntegrationFqn integration, ISecretStore store)
+    {
+        if (!VersionPins.TryParse(integration.Provider, text, $"{field}.remoteRef", out var path, out var version, out var error))
+        {
+            return (null, new PlanError("InvalidReference", error!));
+        }
+
+        return version is not null && !store.Capabilities.KeepsVersions
+            ? (null, new PlanError("InvalidReference", $"{field}.remoteRef: the {integration.Provider.ToSegment()} store keeps only the current value, so version '{version}' cannot be read"))
+            : (new KeySource(key, integration, path, Version: version), null);
     }
 }

@@ -36,12 +36,22 @@ public sealed class GroupReader(StoreConnector connector, AliasResolver aliases,
         try
         {
             // One batched read for spec.secrets and the values dataFrom extracts.
-            var paths = sources.Where(s => s.Alias is null).Concat(extracts.Select(e => e.Extract!)).Select(s => s.Path).Distinct(StringComparer.Ordinal).ToList();
+            var stored = sources.Where(s => s.Alias is null).Concat(extracts.Select(e => e.Extract!)).ToList();
+            var paths = stored.Where(s => s.Version is null).Select(s => s.Path).Distinct(StringComparer.Ordinal).ToList();
             foreach (var chunk in paths.Chunk(Math.Max(1, store.Capabilities.MaxBatchSize)))
             {
                 foreach (var (path, value) in await store.ReadManyAsync(chunk, cancellationToken).ConfigureAwait(false))
                 {
                     values[path] = value;
+                }
+            }
+
+            // A pinned version is one read of its own (the stores' batch calls read current values).
+            foreach (var pinned in stored.Where(s => s.Version is not null).DistinctBy(GroupData.ValueKey))
+            {
+                if (await store.ReadVersionAsync(pinned.Path, pinned.Version!, cancellationToken).ConfigureAwait(false) is { } value)
+                {
+                    values[GroupData.ValueKey(pinned)] = value;
                 }
             }
         }
@@ -60,8 +70,9 @@ public sealed class GroupReader(StoreConnector connector, AliasResolver aliases,
         }
 
         // deletionPolicy Delete: a key the store no longer has is left out of the Secret (aliases resolve or fail above).
-        var missing = sources.Where(s => !values.ContainsKey(GroupData.ValueKey(s))).Select(m => $"{m.Key} ({m.Path})")
-            .Concat(extracts.Where(e => !values.ContainsKey(e.Extract!.Path)).Select(e => $"{e.Field} ({e.Extract!.Path})")).ToList();
+        string Where(KeySource s) => VersionPins.Format(s.Integration.Provider, s.Path, s.Version);
+        var missing = sources.Where(s => !values.ContainsKey(GroupData.ValueKey(s))).Select(m => $"{m.Key} ({Where(m)})")
+            .Concat(extracts.Where(e => !values.ContainsKey(GroupData.ValueKey(e.Extract!))).Select(e => $"{e.Field} ({Where(e.Extract!)})")).ToList();
         if (missing.Count > 0 && group.Spec.Target?.DeletesVanishedKeys != true)
         {
             var list = string.Join(", ", missing.Take(10));
@@ -71,7 +82,7 @@ public sealed class GroupReader(StoreConnector connector, AliasResolver aliases,
         var derived = new List<DerivedKey>();
         foreach (var entry in dataFrom)
         {
-            if (entry.Extract is { } extract && values.TryGetValue(extract.Path, out var whole))
+            if (entry.Extract is { } extract && values.TryGetValue(GroupData.ValueKey(extract), out var whole))
             {
                 derived.AddRange(Expand(entry, whole));
             }

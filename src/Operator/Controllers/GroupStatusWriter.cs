@@ -9,12 +9,6 @@ using Operator.Runtime;
 namespace Operator.Controllers;
 
 /// <summary>
-/// A sync that got as far as the managed Secret: what was written, whether the data changed (not on the first sync)
-/// and when the next one is due.
-/// </summary>
-public sealed record SyncResult(GroupData Data, string DataHash, bool Written, bool DataChanged, DateTime SyncedAt, DateTime NextSync);
-
-/// <summary>
 /// The pipeline's last step: the one status write of a reconcile (only when something changed), with its Event and log
 /// line. A failure never touches the managed Secret.
 /// </summary>

@@ -99,7 +99,7 @@ public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResou
 
         V1Secret Build(V1Secret? existing)
         {
-            var secret = existing ?? new V1Secret { Metadata = new V1ObjectMeta { Name = secretName, NamespaceProperty = key.Namespace }, Type = "Opaque" };
+            var secret = existing ?? new V1Secret { Metadata = new V1ObjectMeta { Name = secretName, NamespaceProperty = key.Namespace }, Type = TypeOf(group) };
             var salt = (existing is null ? null : SaltOf(existing)) ?? SecretData.NewSalt();
             Stamp(secret, group, data, SecretData.Hash(data, salt), salt);
             return secret;
@@ -116,8 +116,9 @@ public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResou
         {
             // An immutable Secret's data (and immutable itself) cannot change, only the whole Secret: delete that version
             // of it and create it anew.
+            // So can a Secret's type (spec.target.template.type changed).
             var live = await ReadAsync(key.Namespace!, secretName, cancellationToken).ConfigureAwait(false);
-            if (live is not { Immutable: true } || !(IsOwnedBy(live, group) || IsAdoptable(live.Metadata, group))
+            if (live is null || (live.Immutable != true && live.Type == TypeOf(group)) || !(IsOwnedBy(live, group) || IsAdoptable(live.Metadata, group))
                 || data.Sum(p => (long)p.Value.Length) > MaxSecretBytes)
             {
                 throw WriteFailed(key, e);
@@ -198,14 +199,24 @@ public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResou
             return false;
         }
 
-        return group.Spec.Target?.Labels?.All(p => labels.TryGetValue(p.Key, out var v) && v == p.Value) ?? true;
+        return (secret.Type ?? "Opaque") == TypeOf(group) && ExtraLabels(group).All(p => labels.TryGetValue(p.Key, out var v) && v == p.Value)
+            && ExtraAnnotations(group).All(p => secret.Metadata.Annotations?.TryGetValue(p.Key, out var v) == true && v == p.Value);
     }
+
+    /// <summary>The Secret type the group's spec asks for: spec.target.template.type, else Opaque.</summary>
+    private static string TypeOf(SecretGroup group) => group.Spec.Target?.Template?.Type ?? "Opaque";
+
+    private static IEnumerable<KeyValuePair<string, string>> ExtraLabels(SecretGroup group) =>
+        (group.Spec.Target?.Labels ?? new Dictionary<string, string>()).Concat(group.Spec.Target?.Template?.Metadata?.Labels ?? new Dictionary<string, string>());
+
+    private static IEnumerable<KeyValuePair<string, string>> ExtraAnnotations(SecretGroup group) =>
+        (group.Spec.Target?.Annotations ?? new Dictionary<string, string>()).Concat(group.Spec.Target?.Template?.Metadata?.Annotations ?? new Dictionary<string, string>());
 
     private static void Stamp(V1Secret secret, SecretGroup group, IReadOnlyDictionary<string, byte[]> data, string hash, string salt)
     {
         var meta = secret.Metadata;
         meta.Labels ??= new Dictionary<string, string>();
-        foreach (var (k, v) in group.Spec.Target?.Labels ?? new Dictionary<string, string>())
+        foreach (var (k, v) in ExtraLabels(group))
         {
             meta.Labels[k] = v;
         }
@@ -213,7 +224,7 @@ public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResou
         meta.Labels[ManagedLabels.ManagedBy] = ManagedLabels.ManagedByValue;
         meta.Labels[ManagedLabels.Group] = group.Metadata.Name;
         meta.Annotations ??= new Dictionary<string, string>();
-        foreach (var (k, v) in group.Spec.Target?.Annotations ?? new Dictionary<string, string>())
+        foreach (var (k, v) in ExtraAnnotations(group))
         {
             meta.Annotations[k] = v;
         }
@@ -232,6 +243,7 @@ public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResou
             meta.OwnerReferences = [GroupOwnership.ReferenceTo(group)];
         }
 
+        secret.Type = TypeOf(group);
         secret.Immutable = group.Spec.Target?.Immutable == true ? true : null;
         secret.Data = data.ToDictionary(p => p.Key, p => p.Value);
         secret.StringData = null;

@@ -4,12 +4,13 @@ using Operator.Entities.V1Alpha1;
 using Operator.Observability;
 using Operator.References;
 using Operator.Runtime;
+using Operator.Templates;
 
 namespace Operator.Controllers;
 
 /// <summary>
 /// Syncs a group's keys from its integration's store into the managed Secret, as a pipeline: resolve (ownership,
-/// integration, access) → read (plan, store reads, aliases) → write (the managed Secret) → one status write. Every
+/// integration, access) → read (plan, store reads, aliases) → render (spec.target.template) → write (the managed Secret) → one status write. Every
 /// step reports a problem as a <see cref="ConditionException"/>; what makes a group due is recorded in its status.
 /// Collaborator RBAC follows the write step, so a Role names only a Secret the group owns.
 /// </summary>
@@ -19,6 +20,7 @@ namespace Operator.Controllers;
 public sealed class SecretGroupReconciler(
     GroupResolver resolver,
     GroupReader reader,
+    SecretTemplateRenderer templates,
     ManagedSecretWriter secrets,
     GroupRbacWriter rbac,
     GroupStatusWriter status,
@@ -50,7 +52,8 @@ public sealed class SecretGroupReconciler(
             }
 
             var data = await reader.ReadAsync(entity, resolved, cancellationToken).ConfigureAwait(false);
-            var (written, hash) = await secrets.WriteAsync(entity, resolved.SecretName, data.SecretData(), cancellationToken).ConfigureAwait(false);
+            var (secretData, _) = await templates.RenderAsync(entity, data.SecretData(), cancellationToken).ConfigureAwait(false);
+            var (written, hash) = await secrets.WriteAsync(entity, resolved.SecretName, secretData, cancellationToken).ConfigureAwait(false);
 
             // Collaborators → RBAC only now: a Role may name the Secret once the group has written (owns) it; never a Secret merged into.
             await rbac.ApplyAsync(entity, ManagedSecretWriter.GrantableTarget(entity, resolved.SecretName), admins, cancellationToken).ConfigureAwait(false);

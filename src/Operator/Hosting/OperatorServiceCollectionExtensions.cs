@@ -93,6 +93,7 @@ public static class OperatorServiceCollectionExtensions
         services.TryAddSingleton<GroupRbacWriter>();
         services.TryAddSingleton<GroupResolver>();
         services.TryAddSingleton<GroupReader>();
+        services.TryAddSingleton<Templates.SecretTemplateRenderer>();
         services.TryAddSingleton<GroupStatusWriter>();
         services.TryAddSingleton<ResourceClient<SecretGroup>>();
         services.TryAddSingleton<ResourceClient<SecretStoreIntegration>>();

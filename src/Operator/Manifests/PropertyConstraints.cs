@@ -28,7 +28,14 @@ internal static class PropertyConstraints
             schema.MaxLength = length.Max >= 0 ? length.Max : null;
         }
 
-        if (property.GetCustomAttribute<ItemsAttribute>() is { } items)
+        var items = property.GetCustomAttribute<ItemsAttribute>();
+        if (items is not null && schema.Type == "object" && schema.AdditionalProperties is not null)
+        {
+            // On a map: how many entries it may have.
+            schema.MinProperties = items.Min >= 0 ? items.Min : null;
+            schema.MaxProperties = items.Max >= 0 ? items.Max : null;
+        }
+        else if (items is not null)
         {
             Expect(schema, "array", where, "[Items]");
             schema.MinItems = items.Min >= 0 ? items.Min : null;

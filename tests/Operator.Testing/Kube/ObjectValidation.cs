@@ -210,6 +210,8 @@ internal static partial class ObjectValidation
         {
             errors.Add(FieldError.TooLong("data", MaxSecretSize));
         }
+
+        ValidateSecretType(secret, errors);
     }
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]

@@ -6,14 +6,6 @@ namespace Operator.Tests.Architecture;
 /// <summary>Issue 15.6: one public type per file, named after it (<c>Type.Part.cs</c> for a partial; a generic and its static helper of one name may share one).</summary>
 public sealed partial class OnePublicTypePerFileTests
 {
-    /// <summary>Not split yet: feature branches in flight edit these files (the list may only shrink).</summary>
-    private static readonly HashSet<string> NotYetSplit = new(StringComparer.Ordinal)
-    {
-        "Controllers/GroupStatusWriter.cs", "Controllers/DataFromPlan.cs", "Controllers/GroupData.cs", "Stores/ISecretStore.cs",
-        "References/SecretReference.cs", "Entities/V1Alpha1/DataFromSpec.cs", "Entities/V1Alpha1/SecretGroup.cs",
-        "Entities/V1Alpha1/SecretStoreIntegration.cs", "Entities/Schema/SchemaAttributes.cs", "Hosting/OperatorRuntimeOptions.cs",
-    };
-
     [Theory]
     [InlineData("src/Operator")]
     [InlineData("src/Operator.Runtime")]
@@ -25,7 +17,7 @@ public sealed partial class OnePublicTypePerFileTests
         {
             var names = TopLevelPublicType().Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).ToList();
             var relative = Path.GetRelativePath(root, file);
-            if (names.Count > 1 && !NotYetSplit.Contains(relative))
+            if (names.Count > 1)
             {
                 problems.Add($"{relative} declares {names.Count} public types: {string.Join(", ", names)}");
             }

@@ -82,7 +82,10 @@ public sealed class ManagerAndRbacTests
     {
         var role = ConfigManifests.Single<V1Role>("config/rbac");
         var rule = Assert.Single(role.Rules, r => r.Resources.Contains("configmaps"));
-        Assert.DoesNotContain(ConfigManifests.Single<V1ClusterRole>("config/rbac").Rules, r => r.Resources.Contains("configmaps"));
+
+        // Elsewhere only get, for spec.target.template.templateFrom: no list or watch of other namespaces' ConfigMaps, no writes.
+        var templates = Assert.Single(ConfigManifests.Single<V1ClusterRole>("config/rbac").Rules, r => r.Resources.Contains("configmaps"));
+        Assert.Equal(["get"], templates.Verbs);
 
         Assert.Equal("secretgroup-system", role.Metadata.NamespaceProperty);
         Assert.Equal([""], rule.ApiGroups);
