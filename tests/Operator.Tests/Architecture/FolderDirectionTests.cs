@@ -5,14 +5,14 @@ using Operator.Tests.Manifests;
 namespace Operator.Tests.Architecture;
 
 /// <summary>
-/// Issue 15.6: src/Operator's folders depend in one direction, Entities → References → Stores → Controllers /
+/// Issue 15.6: src/Operator's folders depend in one direction, Entities → References → Templates → Stores → Controllers /
 /// RestApi / Webhooks → Hosting, nothing pointing back; and one exception type carries a condition reason.
 /// </summary>
 public sealed partial class FolderDirectionTests
 {
     /// <summary>Lowest first: a folder may use only folders listed before it (and itself). Program.cs sits on top.</summary>
     private static readonly string[] Layers =
-        ["(root)", "Tls", "Entities", "Observability", "References", "Stores", "Credentials", "Controllers", "Workloads", "Webhooks", "RestApi", "Hosting", "Manifests", "Program"];
+        ["(root)", "Tls", "Entities", "Observability", "References", "Templates", "Stores", "Credentials", "Controllers", "Workloads", "Webhooks", "RestApi", "Hosting", "Manifests", "Program"];
 
     [Fact]
     public void Folders_DependOnlyOnFoldersBelowThem()
