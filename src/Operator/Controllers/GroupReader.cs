@@ -94,9 +94,16 @@ public sealed class GroupReader(StoreConnector connector, SharedReads shared, Al
         return new GroupData(sources, values, derived);
     }
 
-    /// <summary>A sync asked for by a new force-sync annotation (or the REST API's stamp of a value write) reads past the shared reads.</summary>
-    private static bool IsForced(SecretGroup group, ResolvedGroup resolved) =>
-        resolved.Inputs.Annotations.Length > 0 && group.Status?.SyncedInputs?.Annotations != resolved.Inputs.Annotations;
+    /// <summary>
+    /// A sync asked for by a person reads past the shared reads: a new force-sync annotation (or the REST API's stamp of a
+    /// value write), or an edit of a synced group's spec. A first sync, a refresh, or a wave from an integration shares.
+    /// </summary>
+    private static bool IsForced(SecretGroup group, ResolvedGroup resolved)
+    {
+        var synced = group.Status?.SyncedInputs;
+        return (resolved.Inputs.Annotations.Length > 0 && synced?.Annotations != resolved.Inputs.Annotations)
+            || (synced is not null && synced.Generation != resolved.Inputs.Generation);
+    }
 
     /// <summary>An extracted JSON object's properties as keys, each named through the entry's rewrites.</summary>
     private static IEnumerable<DerivedKey> Expand(DataFromSource entry, StoreValue whole)
