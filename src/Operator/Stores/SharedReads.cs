@@ -32,10 +32,11 @@ public sealed class SharedReads : IDisposable
         entries = new SharedReadEntries(this.options.MaxEntries, this.options.MaxMebibytes * 1024L * 1024L);
         metrics.ObserveSharedReads(() => Count, () => Bytes);
 
-        // Values leave memory one window after they were read even when nothing reads any more.
+        // Values leave memory at most a quarter window after they expire, even when nothing reads any more.
         if (this.options.Enabled)
         {
-            sweeper = time.CreateTimer(_ => Sweep(), null, this.options.Window, this.options.Window);
+            var period = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, this.options.Window.Ticks / 4));
+            sweeper = time.CreateTimer(_ => Sweep(), null, period, period);
         }
     }
 
