@@ -95,14 +95,16 @@ public sealed class GroupReader(StoreConnector connector, SharedReads shared, Al
     }
 
     /// <summary>
-    /// A sync asked for by a person reads past the shared reads: a new force-sync annotation (or the REST API's stamp of a
-    /// value write), or an edit of a synced group's spec. A first sync, a refresh, or a wave from an integration shares.
+    /// A sync the group itself asked for reads past the shared reads: its first (a new or re-created group), a new
+    /// force-sync annotation (or the REST API's stamp of a value write), an edit of its spec. A refresh, a retry, or a wave
+    /// from an integration or an alias shares.
     /// </summary>
     private static bool IsForced(SecretGroup group, ResolvedGroup resolved)
     {
         var synced = group.Status?.SyncedInputs;
-        return (resolved.Inputs.Annotations.Length > 0 && synced?.Annotations != resolved.Inputs.Annotations)
-            || (synced is not null && synced.Generation != resolved.Inputs.Generation);
+        return synced is null
+            || synced.Generation != resolved.Inputs.Generation
+            || (resolved.Inputs.Annotations.Length > 0 && synced.Annotations != resolved.Inputs.Annotations);
     }
 
     /// <summary>An extracted JSON object's properties as keys, each named through the entry's rewrites.</summary>

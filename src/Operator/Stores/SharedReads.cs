@@ -134,14 +134,15 @@ public sealed class SharedReads : IDisposable
                 {
                     results[key] = kept;
                 }
-                else if (!fresh && flights.TryGetValue(key, out var flight))
+                else if (!fresh && flights.TryGetValue(key, out var flight) && flight.StartedAt >= now - maxAge)
                 {
                     joined.Add((key, flight.Completion.Task));
                 }
                 else
                 {
-                    // A fresh read replaces a flight already under way: only the newest read may be kept.
-                    var own = new Flight(key);
+                    // A fresh read (or one after a flight too old to join) replaces a flight already under way: only
+                    // the newest read may be kept.
+                    var own = new Flight(key, now);
                     flights[key] = own;
                     mine.Add(own);
                 }
@@ -290,9 +291,12 @@ public sealed class SharedReads : IDisposable
     }
 
     /// <summary>A read under way that other syncs of the same key wait for.</summary>
-    private sealed class Flight(SharedReadKey key)
+    private sealed class Flight(SharedReadKey key, DateTimeOffset startedAt)
     {
         public SharedReadKey Key { get; } = key;
+
+        /// <summary>A read that started longer ago than a sync's max age may answer with what the store held before it; not joined.</summary>
+        public DateTimeOffset StartedAt { get; } = startedAt;
 
         public TaskCompletionSource<StoreValue?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -60,6 +60,23 @@ public sealed class SharedReadsTests : IDisposable
     }
 
     [Fact]
+    public async Task AReadStartedLongerAgoThanTheMaxAge_IsNotJoined()
+    {
+        // Found by ChaosTests: a read held up under faults answered, after the store changed and the clock moved an
+        // interval on, a sync that had joined it with the value from before.
+        using var shared = Shared();
+        store.Hold();
+        var old = shared.ReadManyAsync(store, Paths(0, 1), Hour, false, CancellationToken.None);
+        time.Advance(TimeSpan.FromMinutes(6));
+
+        var late = shared.ReadManyAsync(store, Paths(0, 1), Hour, false, CancellationToken.None);
+        store.Release();
+        await Task.WhenAll(old, late);
+
+        Assert.Equal(2, store.Calls.Count);
+    }
+
+    [Fact]
     public async Task AGroupWithSomeValuesShared_ReadsOnlyTheMisses_InTheStoresBatches()
     {
         using var shared = Shared();

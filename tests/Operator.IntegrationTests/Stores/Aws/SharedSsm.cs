@@ -3,7 +3,7 @@ using Operator.Entities.V1Alpha1;
 using Operator.Runtime;
 using Operator.Testing.Stores.Aws;
 
-namespace Operator.IntegrationTests.SharedReads;
+namespace Operator.IntegrationTests.Stores;
 
 /// <summary>The operator against the SSM fake with groups that read the same parameters through path references.</summary>
 internal sealed class SharedSsm : IAsyncDisposable
