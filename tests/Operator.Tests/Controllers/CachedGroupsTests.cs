@@ -23,7 +23,7 @@ public sealed class CachedGroupsTests
         },
         Spec = new SecretGroupSpec
         {
-            IntegrationFqn = "acme:aws:prod:secret-store:ssm",
+            IntegrationFqn = "acme:teamstore:prod:secret-store:main",
             Secrets = [new SecretKeySpec { Key = "API_KEY" }, new SecretKeySpec { Key = "DB_URL", RemoteRef = "/shared/db/url" }],
         },
         Status = new SecretGroupStatus
