@@ -53,6 +53,12 @@ internal sealed record BenchOptions
 
     public string? OperatorDll { get; init; }
 
+    /// <summary>Run only the shared-reads scenario (groups sharing values, shared reads off then on), see SharedReadScenario.</summary>
+    public bool Shared { get; init; }
+
+    /// <summary>Values every group of the shared-reads scenario references.</summary>
+    public int SharedValues { get; init; } = 50;
+
     /// <summary>Builds/environments measured side by side, each scenario once per variant (none: this build only).</summary>
     public IReadOnlyList<OperatorVariant> Variants { get; init; } = [];
 
@@ -87,6 +93,8 @@ internal sealed record BenchOptions
                 "--new-group-spacing-ms" => o with { NewGroupSpacing = TimeSpan.FromMilliseconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--baseline-dll" => o with { BaselineDll = value },
                 "--operator-dll" => o with { OperatorDll = value },
+                "--shared" => o with { Shared = true },
+                "--shared-values" => o with { SharedValues = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--variant" => o with { Variants = [.. o.Variants, OperatorVariant.Parse(value)] },
                 "--steady-s" => o with { SteadyWindow = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--large" => o with { Groups = [1_000, 10_000] },

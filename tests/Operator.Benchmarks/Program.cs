@@ -37,6 +37,23 @@ if (options.FirstSyncs)
     return 0;
 }
 
+if (options.Shared)
+{
+    // Both settings in one run, one after the other on the same machine, so the ratio holds whatever the load.
+    var runs = new List<SharedReadResult>();
+    foreach (var shared in new[] { false, true })
+    {
+        Console.WriteLine($"== {options.Groups[0]} groups sharing {options.SharedValues} values, shared reads {(shared ? "on" : "off")} ...");
+        runs.Add(await SharedReadScenario.RunAsync(options, shared, dll, work, stop.Token));
+        await File.WriteAllTextAsync(output, JsonSerializer.Serialize(runs, Report.Json), stop.Token);
+    }
+
+    Console.WriteLine();
+    Console.WriteLine(SharedReadScenario.Table(runs));
+    Console.WriteLine($"JSON: {output}; operator logs: {work}");
+    return 0;
+}
+
 var plan = new List<(int N, int K, bool Limited)>();
 if (options.Limited)
 {
