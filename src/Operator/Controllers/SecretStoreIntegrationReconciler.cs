@@ -19,6 +19,9 @@ public sealed partial class SecretStoreIntegrationReconciler(
     ResourceClient<SecretStoreIntegration> api,
     IEventRecorder events,
     IOptions<SyncOptions> options,
+    IResourceCache<SecretGroup> groups,
+    IOptions<TenancyOptions> tenancy,
+    ProjectionClock projections,
     TimeProvider time,
     ILogger<SecretStoreIntegrationReconciler> logger) : IReconciler<SecretStoreIntegration>
 {
@@ -45,13 +48,14 @@ public sealed partial class SecretStoreIntegrationReconciler(
         changed |= status.Fqn != outcome.Fqn?.ToString() || status.ObservedGeneration != entity.Metadata.Generation;
         status.Fqn = outcome.Fqn?.ToString();
         status.ObservedGeneration = entity.Metadata.Generation;
+        var projectAgainIn = Project(entity, outcome, status, now, out var projectionChanged);
 
         if (outcome.Validated)
         {
             status.LastValidatedTime = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
         }
 
-        if (changed || outcome.Validated)
+        if (changed || outcome.Validated || projectionChanged)
         {
             await api.ReplaceStatusAsync(entity.WithStatus<SecretStoreIntegration>(status), cancellationToken).ConfigureAwait(false);
         }
@@ -85,7 +89,34 @@ public sealed partial class SecretStoreIntegrationReconciler(
             return ReconcileResult.Terminal(outcome.Reason);
         }
 
-        return ReconcileResult.RequeueIn(outcome.Validated || trusted is null || trusted <= now ? recheck : trusted.Value - now);
+        var next = outcome.Validated || trusted is null || trusted <= now ? recheck : trusted.Value - now;
+        return ReconcileResult.RequeueIn(projectAgainIn is { } wait && wait < next ? wait : next);
+    }
+
+    /// <summary>
+    /// Recomputes status.projectedMonthlyCalls of a Ready integration from its groups when <see cref="ProjectionClock"/>
+    /// allows; otherwise keeps it and answers how long until it may (the group change that asked is seen then).
+    /// </summary>
+    private TimeSpan? Project(SecretStoreIntegration entity, Outcome outcome, SecretStoreIntegrationStatus status, DateTime now, out bool changed)
+    {
+        changed = false;
+        if (!outcome.Ready || outcome.Store is not { } store || outcome.Fqn is not { } fqn)
+        {
+            return null;
+        }
+
+        var name = entity.Metadata.Name;
+        var wait = projections.WaitFor(name, now);
+        if (wait > TimeSpan.Zero)
+        {
+            return wait;
+        }
+
+        var projected = CallProjection.For(groups.ByIndex(GroupIndexes.Integration, name), entity, fqn, store, tenancy.Value.Tenant, options.Value.DefaultSyncInterval);
+        projections.Computed(name, now);
+        changed = status.ProjectedMonthlyCalls != projected;
+        status.ProjectedMonthlyCalls = projected;
+        return null;
     }
 
     /// <summary>
@@ -118,11 +149,18 @@ public sealed partial class SecretStoreIntegrationReconciler(
     }
 
     /// <summary>Disposes the deleted integration's store client (its groups learn of it through their controller's watch).</summary>
-    public Task DeletedAsync(ObjectKey key, CancellationToken cancellationToken) => connector.ForgetAsync(key.Name);
+    public Task DeletedAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        projections.Forget(key.Name);
+        return connector.ForgetAsync(key.Name);
+    }
 
     /// <summary><see cref="Validated"/>: the store answered a connectivity check in this evaluation.</summary>
     private sealed record Outcome(bool Ready, string Reason, string Message, IntegrationFqn? Fqn, bool Validated = false)
     {
+        /// <summary>The connected store of a Ready outcome (its batch size plans the projected calls).</summary>
+        public ISecretStore? Store { get; init; }
+
         /// <summary>The store failure behind a not-Ready outcome is worth retrying soon (unavailable or throttled).</summary>
         public bool Transient { get; init; }
 
@@ -184,7 +222,7 @@ public sealed partial class SecretStoreIntegrationReconciler(
 
         if (!validate)
         {
-            return new(true, "Validated", $"connected to {providers[0].ToSegment()} store", fqn);
+            return new(true, "Validated", $"connected to {providers[0].ToSegment()} store", fqn) { Store = store };
         }
 
         try
@@ -196,7 +234,7 @@ public sealed partial class SecretStoreIntegrationReconciler(
             return Outcome.StoreFailed(e, fqn);
         }
 
-        return new(true, "Validated", $"connected to {providers[0].ToSegment()} store", fqn, Validated: true);
+        return new(true, "Validated", $"connected to {providers[0].ToSegment()} store", fqn, Validated: true) { Store = store };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Integration {Integration} ready={Ready} reason={Reason}")]
