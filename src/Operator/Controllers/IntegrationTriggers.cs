@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Operator.Entities.V1Alpha1;
 using Operator.References;
 using Operator.Runtime;
@@ -16,7 +17,15 @@ public static class IntegrationTriggers
         Updated = (old, current) => old.Metadata.Generation != current.Metadata.Generation || old.Spec.IntegrationFqn != current.Spec.IntegrationFqn,
     };
 
-    /// <summary>The integration a group names (by the name in its FQN); none for an FQN that does not parse.</summary>
-    public static IEnumerable<ObjectKey> IntegrationOf(SecretGroup group) =>
-        GroupIndexes.IntegrationOf(group).Select(name => new ObjectKey(null, name));
+    /// <summary>
+    /// The integration a group names (by the name in its FQN), only while it is Ready: a reconcile of an integration that
+    /// is not would check its store again, out of its backoff; it projects anyway once it is Ready.
+    /// </summary>
+    public static Func<SecretGroup, IEnumerable<ObjectKey>> ReadyIntegrationOf(IServiceProvider services)
+    {
+        var integrations = services.GetRequiredService<IResourceCache<SecretStoreIntegration>>();
+        return group => GroupIndexes.IntegrationOf(group)
+            .Select(name => new ObjectKey(null, name))
+            .Where(key => integrations.Get(key) is { } integration && Conditions.IsTrue(integration.Status?.Conditions, ConditionTypes.Ready));
+    }
 }

@@ -48,7 +48,8 @@ public sealed partial class SecretStoreIntegrationReconciler(
         changed |= status.Fqn != outcome.Fqn?.ToString() || status.ObservedGeneration != entity.Metadata.Generation;
         status.Fqn = outcome.Fqn?.ToString();
         status.ObservedGeneration = entity.Metadata.Generation;
-        var projectAgainIn = Project(entity, outcome, status, now, out var projectionChanged);
+        var (projectAgainIn, projected) = Project(entity, outcome, status);
+        var projectionChanged = projected && status.ProjectedMonthlyCalls != entity.Status?.ProjectedMonthlyCalls;
 
         if (outcome.Validated)
         {
@@ -58,6 +59,12 @@ public sealed partial class SecretStoreIntegrationReconciler(
         if (changed || outcome.Validated || projectionChanged)
         {
             await api.ReplaceStatusAsync(entity.WithStatus<SecretStoreIntegration>(status), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (projected)
+        {
+            // Only once it is written (a conflict retries the reconcile, which projects again).
+            projections.Computed(entity.Metadata.Name, now);
         }
 
         // A passed recheck only moves lastValidatedTime: no Event, and groups are not requeued for it.
@@ -95,28 +102,24 @@ public sealed partial class SecretStoreIntegrationReconciler(
 
     /// <summary>
     /// Recomputes status.projectedMonthlyCalls of a Ready integration from its groups when <see cref="ProjectionClock"/>
-    /// allows; otherwise keeps it and answers how long until it may (the group change that asked is seen then).
+    /// allows (Projected); otherwise keeps it and answers how long until it may (the group change that asked is seen then).
     /// </summary>
-    private TimeSpan? Project(SecretStoreIntegration entity, Outcome outcome, SecretStoreIntegrationStatus status, DateTime now, out bool changed)
+    private (TimeSpan? Wait, bool Projected) Project(SecretStoreIntegration entity, Outcome outcome, SecretStoreIntegrationStatus status)
     {
-        changed = false;
         if (!outcome.Ready || outcome.Store is not { } store || outcome.Fqn is not { } fqn)
         {
-            return null;
+            return (null, false);
         }
 
         var name = entity.Metadata.Name;
-        var wait = projections.WaitFor(name, now);
+        var wait = projections.WaitFor(name, time.GetUtcNow().UtcDateTime);
         if (wait > TimeSpan.Zero)
         {
-            return wait;
+            return (wait, false);
         }
 
-        var projected = CallProjection.For(groups.ByIndex(GroupIndexes.Integration, name), entity, fqn, store, tenancy.Value.Tenant, options.Value.DefaultSyncInterval);
-        projections.Computed(name, now);
-        changed = status.ProjectedMonthlyCalls != projected;
-        status.ProjectedMonthlyCalls = projected;
-        return null;
+        status.ProjectedMonthlyCalls = CallProjection.For(groups.ByIndex(GroupIndexes.Integration, name), entity, fqn, store, tenancy.Value.Tenant, options.Value.DefaultSyncInterval);
+        return (null, true);
     }
 
     /// <summary>
