@@ -95,8 +95,13 @@ public sealed partial class SecretTemplateRenderer(ResourceClient<V1ConfigMap> c
         {
             var reference = spec.TemplateFrom![i].ConfigMap;
             var field = $"spec.target.template.templateFrom[{i}].configMap";
-            var map = await configMaps.GetAsync(new ObjectKey(ns, reference.Name), cancellationToken).ConfigureAwait(false)
-                ?? throw new ConditionException("TemplateNotFound", $"{field}: ConfigMap '{ns}/{reference.Name}' not found; the managed Secret is unchanged", retry: true);
+            // Missing and not consenting read the same, so a group author learns nothing about ConfigMaps they may not read.
+            var map = await configMaps.GetAsync(new ObjectKey(ns, reference.Name), cancellationToken).ConfigureAwait(false);
+            if (map is null || !AllowsGroup(map, group.Metadata.Name))
+            {
+                throw new ConditionException("TemplateNotFound", $"{field}: ConfigMap '{ns}/{reference.Name}' not found, or it does not allow this group: whoever may edit it annotates it {ManagedLabels.TemplateAllowedFor}: {group.Metadata.Name} (or '*'); the managed Secret is unchanged", retry: true);
+            }
+
             foreach (var item in reference.Items.Where(item => sources.All(s => s.Key != item.Key)))
             {
                 var text = map.Data?.TryGetValue(item.Key, out var found) == true ? found
@@ -113,6 +118,10 @@ public sealed partial class SecretTemplateRenderer(ResourceClient<V1ConfigMap> c
 
         return sources;
     }
+
+    private static bool AllowsGroup(V1ConfigMap map, string group) =>
+        map.Metadata.Annotations?.TryGetValue(ManagedLabels.TemplateAllowedFor, out var list) == true
+        && list.Split(',', StringSplitOptions.TrimEntries).Any(name => name == "*" || name == group);
 
     private static async Task<byte[]> RenderOneAsync(Source source, TemplateContext context, RenderState state, IReadOnlyDictionary<string, byte[]> values)
     {

@@ -186,13 +186,27 @@ public sealed class TemplateTests
             };
         });
         var missing = await h.WaitForGroupAsync(Ns, "app", "False", "TemplateNotFound");
-        Assert.StartsWith($"spec.target.template.templateFrom[0].configMap: ConfigMap '{Ns}/app-templates' not found", Ready(missing), StringComparison.Ordinal);
+        var notFound = Ready(missing);
+        Assert.StartsWith($"spec.target.template.templateFrom[0].configMap: ConfigMap '{Ns}/app-templates' not found", notFound, StringComparison.Ordinal);
+        Assert.Contains("or it does not allow this group: whoever may edit it annotates it secrets.tfy.dev/template-allowed-for: app (or '*')", notFound, StringComparison.Ordinal);
 
+        // A ConfigMap that did not consent (or consents for another group) is not read, and the message is the missing one's:
+        // a group author who may not read ConfigMaps learns neither its text nor that it exists.
         await h.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
         {
-            Metadata = new V1ObjectMeta { Name = "app-templates" },
+            Metadata = new V1ObjectMeta { Name = "app-templates", Annotations = new Dictionary<string, string> { ["secrets.tfy.dev/template-allowed-for"] = "other-group" } },
             Data = new Dictionary<string, string> { ["app.properties"] = "db.host={{ HOST }}\ndb.port=5432\n" },
         }, Ns);
+        var looks = ConfigMapReads(h);
+        await h.AdvanceAsync(TimeSpan.FromMinutes(5));
+        await OperatorHarness.WaitForAsync(() => Task.FromResult(ConfigMapReads(h) > looks), "the operator read the ConfigMap");
+        await h.AdvanceAsync(TimeSpan.FromMinutes(5));
+        // A second read starts only after the first one's outcome is written.
+        await OperatorHarness.WaitForAsync(() => Task.FromResult(ConfigMapReads(h) > looks + 1), "the operator read the ConfigMap again");
+        Assert.Equal(notFound, Ready((await h.GetGroupAsync(Ns, "app"))!));
+        Assert.Null(await h.GetSecretAsync(Ns, "app"));
+
+        await h.Client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"metadata":{"annotations":{"secrets.tfy.dev/template-allowed-for":"other-group, app"}}}""", V1Patch.PatchType.MergePatch), "app-templates", Ns);
         await h.AdvanceAsync(TimeSpan.FromMinutes(1));
         await h.WaitForGroupAsync(Ns, "app", "True", "Synced");
         var secret = (await h.GetSecretAsync(Ns, "app"))!;
@@ -205,6 +219,9 @@ public sealed class TemplateTests
         await h.AdvanceAsync(TimeSpan.FromSeconds(11));
         await OperatorHarness.WaitForAsync(async () => Text((await h.GetSecretAsync(Ns, "app"))!, "app.properties") == "db.host=DB\n", "the changed template rendered");
     }
+
+    private static int ConfigMapReads(OperatorHarness h) =>
+        h.Emulator.Requests.Count(r => r.Method == "GET" && r.Path.StartsWith($"/api/v1/namespaces/{Ns}/configmaps/app-templates", StringComparison.Ordinal));
 
     private static async Task KubectlApplyAsync(OperatorHarness h, string yaml)
     {

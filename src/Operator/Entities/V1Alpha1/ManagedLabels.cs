@@ -27,6 +27,13 @@ public static class ManagedLabels
     /// </summary>
     public const string MergeAllowedFrom = "secrets.tfy.dev/merge-allowed-from";
 
+    /// <summary>
+    /// On a ConfigMap, set by whoever may edit it: the comma-separated names of the groups (of its namespace) that may use
+    /// it in templateFrom, or <c>*</c> for every group. Without it a group author could copy any ConfigMap of the namespace
+    /// into a Secret, reading what their own RBAC may not.
+    /// </summary>
+    public const string TemplateAllowedFor = "secrets.tfy.dev/template-allowed-for";
+
     /// <summary>On a SecretGroup: when the REST API last changed its values; a change of it makes the group due at once.</summary>
     public const string ApiUpdatedAt = "secrets.tfy.dev/api-updated-at";
 

@@ -26,7 +26,7 @@ public sealed class SecretTemplateSpec
     public IDictionary<string, string>? Data { get; set; }
 
     [Items(0, 10)]
-    [Description("Templates kept in ConfigMaps of the group's namespace: each listed ConfigMap key becomes a Secret key rendered as its template. Re-read at every sync (not watched). data wins over templateFrom for the same key.")]
+    [Description("Templates kept in ConfigMaps of the group's namespace: each listed ConfigMap key becomes a Secret key rendered as its template. Re-read at every sync (not watched). A ConfigMap is used only if it allows the group by the annotation secrets.tfy.dev/template-allowed-for (group names, comma-separated, or '*'). data wins over templateFrom for the same key.")]
     [JsonPropertyName("templateFrom")]
     public IList<TemplateFromSpec>? TemplateFrom { get; set; }
 
