@@ -53,6 +53,12 @@ internal sealed record BenchOptions
 
     public string? OperatorDll { get; init; }
 
+    /// <summary>Builds/environments measured side by side, each scenario once per variant (none: this build only).</summary>
+    public IReadOnlyList<OperatorVariant> Variants { get; init; } = [];
+
+    /// <summary>After every group is Ready, how long to sample the idle operator for its steady RSS and heap.</summary>
+    public TimeSpan SteadyWindow { get; init; } = TimeSpan.FromSeconds(30);
+
     public static BenchOptions Parse(string[] args)
     {
         var o = new BenchOptions();
@@ -81,6 +87,8 @@ internal sealed record BenchOptions
                 "--new-group-spacing-ms" => o with { NewGroupSpacing = TimeSpan.FromMilliseconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--baseline-dll" => o with { BaselineDll = value },
                 "--operator-dll" => o with { OperatorDll = value },
+                "--variant" => o with { Variants = [.. o.Variants, OperatorVariant.Parse(value)] },
+                "--steady-s" => o with { SteadyWindow = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--large" => o with { Groups = [1_000, 10_000] },
                 "--quick" => o with { Groups = [200], Keys = [10], RestartWindow = TimeSpan.FromSeconds(15), PerKeyGroups = 50 },
                 _ => throw new ArgumentException($"unknown option '{name}'; see tests/Operator.Benchmarks/README.md"),

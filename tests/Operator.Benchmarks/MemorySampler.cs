@@ -28,17 +28,50 @@ internal sealed class MemorySampler : IAsyncDisposable
     /// <summary>Largest memory the GC had committed after a GC.</summary>
     public long PeakGcCommittedBytes { get; private set; }
 
+    private List<(long Rss, long Heap)>? window;
+
+    /// <summary>
+    /// Samples for <paramref name="length"/> and returns the medians of RSS and managed heap over that time: the
+    /// steady state of an idle operator (call it when every group is Ready).
+    /// </summary>
+    public async Task<(long Rss, long Heap)> SteadyAsync(TimeSpan length, CancellationToken ct)
+    {
+        var samples = new List<(long Rss, long Heap)>();
+        window = samples;
+        await Task.Delay(length, ct);
+        window = null;
+        lock (samples)
+        {
+            return samples.Count == 0 ? (0, 0) : (Median(samples.Select(s => s.Rss)), Median(samples.Select(s => s.Heap)));
+        }
+    }
+
+    private static long Median(IEnumerable<long> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+
     private async Task RunAsync(CancellationToken ct)
     {
         var uri = new Uri($"http://127.0.0.1:{process.MetricsPort.ToString(CultureInfo.InvariantCulture)}/metrics");
         while (!ct.IsCancellationRequested && !process.HasExited)
         {
-            PeakRssBytes = Math.Max(PeakRssBytes, process.Rss() ?? 0);
+            var rss = process.Rss() ?? 0;
+            PeakRssBytes = Math.Max(PeakRssBytes, rss);
             try
             {
                 var text = await http.GetStringAsync(uri, ct);
-                PeakHeapBytes = Math.Max(PeakHeapBytes, Sum(text, "dotnet_gc_last_collection_heap_size_bytes"));
+                var heap = Sum(text, "dotnet_gc_last_collection_heap_size_bytes");
+                PeakHeapBytes = Math.Max(PeakHeapBytes, heap);
                 PeakGcCommittedBytes = Math.Max(PeakGcCommittedBytes, Sum(text, "dotnet_gc_last_collection_memory_committed_size_bytes"));
+                if (window is { } samples)
+                {
+                    lock (samples)
+                    {
+                        samples.Add((rss, heap));
+                    }
+                }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {

@@ -50,12 +50,14 @@ if (options.Throughput)
 
 var results = new List<ScenarioResult>();
 var failed = 0;
-foreach (var (n, k, limited) in plan)
+var variants = options.Variants.Count > 0 ? options.Variants : [OperatorVariant.Default];
+foreach (var (n, k, limited, variant) in plan.SelectMany(p => variants.Select(v => (p.N, p.K, p.Limited, v))))
 {
-    Console.WriteLine($"== N={n} K={k} {(limited ? $"{options.Latency.TotalMilliseconds}ms {options.Tps}TPS" : "zero latency, unlimited")} ...");
+    var binary = variant.Binary is { } path ? Path.GetFullPath(path, repo) : dll;
+    Console.WriteLine($"== N={n} K={k} {(limited ? $"{options.Latency.TotalMilliseconds}ms {options.Tps}TPS" : "zero latency, unlimited")} [{variant.Label}: {binary}{string.Concat(variant.Env.Select(e => $" {e.Key}={e.Value}"))}] (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}) ...");
     try
     {
-        var result = await Scenario.RunAsync(options, n, k, limited, dll, work, stop.Token);
+        var result = await Scenario.RunAsync(options, n, k, limited, variant, binary, work, stop.Token);
         results.Add(result);
         Console.WriteLine(Report.Detail(result));
     }

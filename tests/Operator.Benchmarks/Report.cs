@@ -14,8 +14,8 @@ internal static class Report
     public static string Table(IReadOnlyList<ScenarioResult> results)
     {
         var b = new StringBuilder();
-        b.AppendLine("| scenario | group reads (floor / per-key N×K) | per-key ÷ ours | wall s (floor s) | wall ÷ floor | throttled groups | unchanged pass: Secret writes / store calls | store calls 1st window after restart | peak RSS MiB | peak heap MiB | reconciles/s |");
-        b.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        b.AppendLine("| scenario | group reads (floor / per-key N×K) | per-key ÷ ours | wall s (floor s) | wall ÷ floor | throttled groups | unchanged pass: Secret writes / store calls | store calls 1st window after restart | peak RSS MiB | steady RSS MiB | peak heap MiB | heap KiB/group | reconciles/s |");
+        b.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
         {
             var ratio = r.SyncGroupReads == 0 ? "-" : (r.PerKeyCalls / (double)r.SyncGroupReads).ToString("F1", Inv) + "×";
@@ -24,7 +24,7 @@ internal static class Report
             var unchanged = r.UnchangedSecretWrites is null ? "-" : $"{r.UnchangedSecretWrites} / {Calls(r.UnchangedStoreCalls)}";
             var restart = r.RestartStoreCalls is null ? "-" : $"{Calls(r.RestartStoreCalls)} in {r.RestartWindowSeconds?.ToString("F0", Inv)}s";
             var rss = Math.Max(r.PeakRssBytes, r.PeakRssAfterRestartBytes ?? 0) / 1048576.0;
-            b.Append(CultureInfo.InvariantCulture, $"| {r.Name} | {r.SyncGroupReads} ({r.FloorCalls} / {r.PerKeyCalls}) | {ratio} | {wall} | {wallRatio} | {r.ThrottledGroups} | {unchanged} | {restart} | {rss.ToString("F0", Inv)} | {(r.PeakHeapBytes / 1048576.0).ToString("F0", Inv)} | {r.ReconcilesPerSecond.ToString("F0", Inv)} |");
+            b.Append(CultureInfo.InvariantCulture, $"| {r.Name} | {r.SyncGroupReads} ({r.FloorCalls} / {r.PerKeyCalls}) | {ratio} | {wall} | {wallRatio} | {r.ThrottledGroups} | {unchanged} | {restart} | {rss.ToString("F0", Inv)} | {(r.SteadyRssBytes / 1048576.0).ToString("F0", Inv)} | {(r.PeakHeapBytes / 1048576.0).ToString("F0", Inv)} | {(r.HeapBytesPerGroup / 1024).ToString("F1", Inv)} | {r.ReconcilesPerSecond.ToString("F0", Inv)} |");
             b.AppendLine();
         }
 
@@ -44,7 +44,7 @@ internal static class Report
             b.AppendLine(CultureInfo.InvariantCulture, $"   unchanged pass (refreshInterval {r.RefreshSeconds:F0}s) took {r.UnchangedPassSeconds:F1}s: Secret writes {r.UnchangedSecretWrites}; store calls {Calls(r.UnchangedStoreCalls)}; API requests {Calls(r.UnchangedApiRequests)}");
         }
 
-        b.AppendLine(CultureInfo.InvariantCulture, $"   peak RSS {r.PeakRssBytes / 1048576.0:F0} MiB{(r.PeakRssAfterRestartBytes is { } a ? $" (after restart {a / 1048576.0:F0} MiB)" : "")}; peak managed heap {r.PeakHeapBytes / 1048576.0:F0} MiB (GC committed {r.PeakGcCommittedBytes / 1048576.0:F0} MiB); {r.ReconcilesPerSecond:F0} reconciles/s");
+        b.AppendLine(CultureInfo.InvariantCulture, $"   peak RSS {r.PeakRssBytes / 1048576.0:F0} MiB{(r.PeakRssAfterRestartBytes is { } a ? $" (after restart {a / 1048576.0:F0} MiB)" : "")}; peak managed heap {r.PeakHeapBytes / 1048576.0:F0} MiB (GC committed {r.PeakGcCommittedBytes / 1048576.0:F0} MiB); steady RSS {r.SteadyRssBytes / 1048576.0:F0} MiB, heap {r.SteadyHeapBytes / 1048576.0:F0} MiB ({r.HeapBytesPerGroup / 1024:F1} KiB/group); {r.ReconcilesPerSecond:F0} reconciles/s");
         b.Append(CultureInfo.InvariantCulture, $"   per-key client: {r.PerKeySampleCalls} GetParameter for {r.PerKeySampleGroups} groups in {r.PerKeySampleSeconds:F1}s ({r.PerKeySampleThrottled} throttled) → {r.PerKeyExtrapolatedSeconds:F1}s for {r.Groups} groups");
         return b.ToString();
     }

@@ -26,8 +26,10 @@ internal static class Scenario
 
     public static string ParameterName(string group, int key) => $"/tfy-secret/bench/{group}/{KeyName(key)}";
 
-    public static async Task<ScenarioResult> RunAsync(BenchOptions o, int n, int k, bool limited, string operatorDll, string workDir, CancellationToken ct)
+    public static async Task<ScenarioResult> RunAsync(BenchOptions o, int n, int k, bool limited, OperatorVariant variant, string operatorDll, string workDir, CancellationToken ct)
     {
+        var env = variant.EnvironmentOver(o.OperatorEnv);
+        var labelled = o.Variants.Count > 0 ? $" [{variant.Label}]" : "";
         var tps = limited ? o.Tps : 0;
         var floor = (long)n * (long)Math.Ceiling(k / 10.0);
         var floorSeconds = tps > 0 ? floor / tps : 0;
@@ -35,7 +37,8 @@ internal static class Scenario
         var refresh = o.Refresh ?? TimeSpan.FromSeconds(Math.Max(30, Math.Ceiling((1.3 * floorSeconds) + o.RestartWindow.TotalSeconds + 30)));
         var r = new ScenarioResult
         {
-            Name = limited ? $"N={n} K={k} {o.Latency.TotalMilliseconds}ms {tps}TPS" : $"N={n} K={k} 0ms unlimited",
+            Name = (limited ? $"N={n} K={k} {o.Latency.TotalMilliseconds}ms {tps}TPS" : $"N={n} K={k} 0ms unlimited") + labelled,
+            Variant = variant.Label,
             Groups = n,
             Keys = k,
             LatencyMs = limited ? o.Latency.TotalMilliseconds : 0,
@@ -47,7 +50,7 @@ internal static class Scenario
             PerKeyCalls = (long)n * k,
             FloorSeconds = floorSeconds,
         };
-        var slug = $"n{n}-k{k}-{(limited ? "limited" : "unlimited")}";
+        var slug = $"n{n}-k{k}-{(limited ? "limited" : "unlimited")}" + (o.Variants.Count > 0 ? "-" + string.Concat(variant.Label.Select(c => char.IsLetterOrDigit(c) ? c : '-')) : "");
         var dir = Path.Combine(workDir, slug);
         Directory.CreateDirectory(dir);
         var secrets = Path.Combine(dir, "tfy-k8s-secrets");
@@ -83,7 +86,7 @@ internal static class Scenario
 
         var clock = Stopwatch.StartNew();
         string[] operatorArgs = ["--tenant=bench", "--leader-elect=false", $"--tfy-k8s-secrets-path={secrets}", .. o.OperatorArgs];
-        using var first = OperatorProcess.Start(operatorDll, kubeconfig, log, operatorArgs, environment: o.OperatorEnv);
+        using var first = OperatorProcess.Start(operatorDll, kubeconfig, log, operatorArgs, environment: env);
         var memory = new MemorySampler(first);
         await WaitForIntegrationAsync(client, first, ct);
         await using var watcher = new GroupWatcher(kube.BaseAddress, Namespace, clock);
@@ -106,6 +109,7 @@ internal static class Scenario
         }
 
         r.ReconcilesPerSecond = n / r.SyncSeconds;
+        (r.SteadyRssBytes, r.SteadyHeapBytes) = await memory.SteadyAsync(o.SteadyWindow, ct);
         var syncCalls = fake.Calls.Skip(callsAt).ToList();
         r.SyncStoreCalls = Count(syncCalls.Select(c => c.Operation));
         r.SyncGroupReads = syncCalls.Count(c => c.Operation == "GetParameters");
@@ -130,7 +134,7 @@ internal static class Scenario
                 first.Kill();
                 requestsAt = kube.Requests.Count;
                 callsAt = fake.TotalCalls;
-                second = OperatorProcess.Start(operatorDll, kubeconfig, log, operatorArgs, environment: o.OperatorEnv);
+                second = OperatorProcess.Start(operatorDll, kubeconfig, log, operatorArgs, environment: env);
                 await Task.Delay(o.RestartWindow, ct);
                 r.RestartWindowSeconds = o.RestartWindow.TotalSeconds;
                 r.RestartStoreCalls = Count(fake.Calls.Skip(callsAt).Select(c => c.Operation));

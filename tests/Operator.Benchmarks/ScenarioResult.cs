@@ -4,6 +4,8 @@ namespace Operator.Benchmarks;
 internal sealed record ScenarioResult
 {
     public required string Name { get; init; }
+    /// <summary>The operator build/environment measured (<c>--variant</c>); "this build" by default.</summary>
+    public string Variant { get; init; } = OperatorVariant.Default.Label;
     public required int Groups { get; init; }
     public required int Keys { get; init; }
     public required double LatencyMs { get; init; }
@@ -37,6 +39,12 @@ internal sealed record ScenarioResult
     public long? PeakRssAfterRestartBytes { get; set; }
     public long PeakHeapBytes { get; set; }
     public long PeakGcCommittedBytes { get; set; }
+    /// <summary>Median RSS of the idle operator over the steady window after every group is Ready.</summary>
+    public long SteadyRssBytes { get; set; }
+    /// <summary>Median managed heap (after GCs) over the same window.</summary>
+    public long SteadyHeapBytes { get; set; }
+    /// <summary>Steady managed heap ÷ groups.</summary>
+    public double HeapBytesPerGroup => Groups == 0 ? 0 : SteadyHeapBytes / (double)Groups;
 
     public int PerKeySampleGroups { get; set; }
     public long PerKeySampleCalls { get; set; }

@@ -34,7 +34,8 @@ public sealed class OperatorProcess : IDisposable
     public bool HasExited => process.HasExited;
 
     /// <summary>
-    /// Starts <c>dotnet <paramref name="operatorDll"/> <paramref name="args"/></c> with KUBECONFIG set. Unless the args
+    /// Starts <c>dotnet <paramref name="operatorDll"/> <paramref name="args"/></c> with KUBECONFIG set (a path not ending
+    /// in <c>.dll</c>, e.g. a self-contained or Native AOT publish, is started as is). Unless the args
     /// name them, the health and metrics ports are free ports picked here (the operator refuses port 0 for both).
     /// <paramref name="environment"/> adds variables for the operator only (e.g. DOTNET_GCHeapHardLimit);
     /// <paramref name="workingDirectory"/> is where it starts (default: this process's).
@@ -50,7 +51,8 @@ public sealed class OperatorProcess : IDisposable
     {
         ArgumentNullException.ThrowIfNull(args);
         // The dotnet CLI names its own host for child processes; elsewhere dotnet must be on PATH.
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        var isDll = operatorDll.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var info = new ProcessStartInfo(!isDll ? operatorDll : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -59,7 +61,11 @@ public sealed class OperatorProcess : IDisposable
         };
         var healthPort = PortArg(args, "--health-port=") ?? LoopbackPorts.Free();
         var metricsPort = PortArg(args, "--metrics-port=") ?? LoopbackPorts.Free();
-        info.ArgumentList.Add(operatorDll);
+        if (isDll)
+        {
+            info.ArgumentList.Add(operatorDll);
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -18,7 +18,7 @@ public static class CachedSecrets
     {
         ArgumentNullException.ThrowIfNull(secret);
         var meta = secret.Metadata ?? new V1ObjectMeta();
-        var annotations = meta.Annotations is null ? new Dictionary<string, string>() : new Dictionary<string, string>(meta.Annotations);
+        var annotations = meta.Annotations is null ? new Dictionary<string, string>() : new Dictionary<string, string>(StringPool.Shared.Share(meta.Annotations)!);
         annotations.Remove(VerifiedHash);
         if (ManagedSecretWriter.VerifiedHashOf(secret) is { } verified)
         {
@@ -27,13 +27,14 @@ public static class CachedSecrets
 
         var slim = new V1Secret
         {
-            ApiVersion = secret.ApiVersion,
-            Kind = secret.Kind,
-            Type = secret.Type,
+            ApiVersion = StringPool.Shared.Share(secret.ApiVersion),
+            Kind = StringPool.Shared.Share(secret.Kind),
+            Type = StringPool.Shared.Share(secret.Type),
             Immutable = secret.Immutable,
             Metadata = SlimMetadata.Identity(meta),
         };
-        slim.Metadata.Labels = meta.Labels;
+        slim.Metadata.NamespaceProperty = StringPool.Shared.Share(meta.NamespaceProperty);
+        slim.Metadata.Labels = StringPool.Shared.Share(meta.Labels);
         slim.Metadata.Annotations = annotations;
         slim.Metadata.OwnerReferences = meta.OwnerReferences;
         return slim;

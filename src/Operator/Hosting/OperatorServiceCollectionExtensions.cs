@@ -59,6 +59,7 @@ public static class OperatorServiceCollectionExtensions
             o.Namespace = flags.Get(OperatorFlags.Namespace);
             o.LabelSelector = GroupClaims.Selector;
         });
+        services.AddInformerTransform<V1ConfigMap>(GroupClaims.CacheForm);
         services.AddController<SecretStoreIntegration, SecretStoreIntegrationReconciler>(o => o.Workers = Math.Max(1, workers / 2))
             // Projected monthly calls: group specs coming and going; coalesced by ProjectionClock, so refreshes.
             .Watches<SecretGroup>(IntegrationTriggers.ReadyIntegrationOf, IntegrationTriggers.CostInputsChanged, QueuePriority.Refresh);
@@ -71,6 +72,7 @@ public static class OperatorServiceCollectionExtensions
             .Watches<V1Secret>(s => GroupTriggers.OwnerGroup(s.Metadata))
             .Watches<V1Role>(r => GroupTriggers.OwnerGroup(r.Metadata))
             .Watches<V1RoleBinding>(b => GroupTriggers.OwnerGroup(b.Metadata));
+        services.AddInformerTransform<SecretGroup>(CachedGroups.Compact);
         services.AddInformerIndex<SecretGroup>(GroupIndexes.Name, GroupIndexes.NameOf);
         services.AddInformerIndex<SecretGroup>(GroupIndexes.Aliases, GroupIndexes.AliasTargetsOf);
         services.AddInformerIndex<SecretGroup>(GroupIndexes.Integration, GroupIndexes.IntegrationOf);

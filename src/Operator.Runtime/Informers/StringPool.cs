@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+
+namespace Operator.Runtime;
+
+/// <summary>
+/// Shares one instance of strings that many cached objects repeat (key names, condition reasons, namespaces), so
+/// 10,000 objects hold one "Ready" rather than 10,000. Bounded: short strings only, and once <see cref="Capacity"/>
+/// distinct values are held a new value is returned as it is (never freed, so user input cannot grow it unbounded).
+/// </summary>
+public sealed class StringPool
+{
+    /// <summary>Strings longer than this are returned as they are (they rarely repeat: paths, messages, hashes).</summary>
+    public const int MaxLength = 64;
+
+    private readonly ConcurrentDictionary<string, string> pool = new(StringComparer.Ordinal);
+
+    /// <summary>The pool the operator's cache transforms share.</summary>
+    public static StringPool Shared { get; } = new();
+
+    public StringPool(int capacity = 16_384)
+    {
+        Capacity = capacity;
+    }
+
+    /// <summary>Distinct values held at most.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Distinct values held now.</summary>
+    public int Count => pool.Count;
+
+    /// <summary>The pooled instance equal to <paramref name="value"/> (pooling it if there is room), else the value itself.</summary>
+    public string? Share(string? value)
+    {
+        if (value is null || value.Length > MaxLength)
+        {
+            return value;
+        }
+
+        if (pool.TryGetValue(value, out var shared))
+        {
+            return shared;
+        }
+
+        return pool.Count < Capacity ? pool.GetOrAdd(value, value) : value;
+    }
+
+    /// <summary>A copy of <paramref name="map"/> whose keys and values are shared (null stays null).</summary>
+    public IDictionary<string, string>? Share(IDictionary<string, string>? map)
+    {
+        if (map is null)
+        {
+            return null;
+        }
+
+        var copy = new Dictionary<string, string>(map.Count, StringComparer.Ordinal);
+        foreach (var (key, value) in map)
+        {
+            copy[Share(key)!] = Share(value)!;
+        }
+
+        return copy;
+    }
+}

@@ -1,0 +1,80 @@
+using k8s.Models;
+using Operator.Entities.V1Alpha1;
+using Operator.Runtime;
+
+namespace Operator.Controllers;
+
+/// <summary>
+/// The SecretGroup informer transform (issue 21): the cache holds tens of thousands of groups, so each one's strings
+/// that repeat across groups (key names, versions, condition types and reasons, the integration FQN, labels) share
+/// one instance, a status key whose name and remoteRef equal its spec entry's shares those, and managedFields, which
+/// the operator never reads, are dropped (a PUT without them keeps the server's, as kube-apiserver documents). Values
+/// stay equal, so status comparisons and writes see the same group.
+/// </summary>
+public static class CachedGroups
+{
+    private static StringPool Pool => StringPool.Shared;
+
+    /// <summary>Shapes <paramref name="group"/>, just decoded by the informer, in place and returns it.</summary>
+    public static SecretGroup Compact(SecretGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        group.ApiVersion = Pool.Share(group.ApiVersion)!;
+        group.Kind = Pool.Share(group.Kind)!;
+        Metadata(group.Metadata);
+        var specKeys = group.Spec?.Secrets ?? [];
+        if (group.Spec is { } spec)
+        {
+            spec.IntegrationFqn = Pool.Share(spec.IntegrationFqn)!;
+            spec.RefreshInterval = Pool.Share(spec.RefreshInterval);
+            spec.RefreshPolicy = Pool.Share(spec.RefreshPolicy);
+            foreach (var key in specKeys)
+            {
+                key.Key = Pool.Share(key.Key)!;
+            }
+        }
+
+        if (group.Status is not { } status)
+        {
+            return group;
+        }
+
+        status.SecretName = status.SecretName == group.Metadata?.Name ? group.Metadata?.Name : status.SecretName;
+        for (var i = 0; i < (status.Secrets?.Count ?? 0); i++)
+        {
+            var key = status.Secrets![i];
+            var same = i < specKeys.Count && specKeys[i].Key == key.Key ? specKeys[i] : null;
+            key.Key = same?.Key ?? Pool.Share(key.Key)!;
+            key.RemoteRef = same?.RemoteRef == key.RemoteRef ? same.RemoteRef! : key.RemoteRef;
+            key.Version = Pool.Share(key.Version);
+            key.From = Pool.Share(key.From);
+        }
+
+        foreach (var condition in status.Conditions ?? [])
+        {
+            Condition(condition);
+        }
+
+        return group;
+    }
+
+    private static void Metadata(V1ObjectMeta? meta)
+    {
+        if (meta is null)
+        {
+            return;
+        }
+
+        meta.NamespaceProperty = Pool.Share(meta.NamespaceProperty);
+        meta.Labels = Pool.Share(meta.Labels);
+        meta.Annotations = Pool.Share(meta.Annotations);
+        meta.ManagedFields = null;
+    }
+
+    private static void Condition(V1Condition condition)
+    {
+        condition.Type = Pool.Share(condition.Type)!;
+        condition.Status = Pool.Share(condition.Status)!;
+        condition.Reason = Pool.Share(condition.Reason);
+    }
+}

@@ -1,0 +1,70 @@
+using k8s;
+using k8s.Models;
+using Operator.Controllers;
+using Operator.Entities.V1Alpha1;
+
+namespace Operator.Tests.Controllers;
+
+public sealed class CachedGroupsTests
+{
+    /// <summary>A group as a watch decodes it: every string its own instance.</summary>
+    private static SecretGroup Decoded(string name) => KubernetesJson.Deserialize<SecretGroup>(KubernetesJson.Serialize(new SecretGroup
+    {
+        Metadata = new V1ObjectMeta
+        {
+            Name = name,
+            NamespaceProperty = "team-a",
+            Uid = "uid-" + name,
+            ResourceVersion = "7",
+            Generation = 2,
+            Labels = new Dictionary<string, string> { ["app"] = "payments" },
+            Annotations = new Dictionary<string, string> { ["kubectl.kubernetes.io/last-applied-configuration"] = "{\"spec\":{}}" },
+            ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl", Operation = "Apply" }],
+        },
+        Spec = new SecretGroupSpec
+        {
+            IntegrationFqn = "acme:teamstore:prod:secret-store:main",
+            Secrets = [new SecretKeySpec { Key = "API_KEY" }, new SecretKeySpec { Key = "DB_URL", RemoteRef = "/shared/db/url" }],
+        },
+        Status = new SecretGroupStatus
+        {
+            Fqn = "acme:" + name,
+            SecretName = name,
+            KeyCount = 2,
+            Secrets =
+            [
+                new SecretKeyStatus { Key = "API_KEY", Fqn = $"acme:{name}:API_KEY", RemoteRef = $"/tfy-secret/acme/{name}/API_KEY", Version = "3" },
+                new SecretKeyStatus { Key = "DB_URL", Fqn = $"acme:{name}:DB_URL", RemoteRef = "/shared/db/url", Version = "3" },
+            ],
+            Conditions = [new V1Condition { Type = "Ready", Status = "True", Reason = "Synced", Message = "2 keys synced", ObservedGeneration = 2 }],
+        },
+    }));
+
+    [Fact]
+    public void Compact_KeepsEveryValue_ButManagedFields()
+    {
+        var expected = Decoded("payments");
+        expected.Metadata.ManagedFields = null;
+
+        var compact = CachedGroups.Compact(Decoded("payments"));
+
+        Assert.Equal(KubernetesJson.Serialize(expected), KubernetesJson.Serialize(compact));
+    }
+
+    [Fact]
+    public void Compact_Groups_ShareTheStringsTheyRepeat_AndAKeysStatusSharesItsSpec()
+    {
+        var a = CachedGroups.Compact(Decoded("payments"));
+        var b = CachedGroups.Compact(Decoded("billing"));
+
+        Assert.Same(a.Spec.IntegrationFqn, b.Spec.IntegrationFqn);
+        Assert.Same(a.Metadata.NamespaceProperty, b.Metadata.NamespaceProperty);
+        Assert.Same(a.Metadata.Labels["app"], b.Metadata.Labels["app"]);
+        Assert.Same(a.Spec.Secrets![0].Key, b.Status!.Secrets![0].Key);
+        Assert.Same(a.Status!.Secrets![1].Version, b.Status.Secrets[1].Version);
+        Assert.Same(a.Status.Conditions![0].Reason, b.Status.Conditions![0].Reason);
+        Assert.Same(b.Spec.Secrets![1].RemoteRef, b.Status.Secrets[1].RemoteRef);
+        Assert.Same(b.Metadata.Name, b.Status.SecretName);
+        Assert.NotSame(a.Status.Secrets[0].Fqn, b.Status.Secrets[0].Fqn);
+    }
+}
