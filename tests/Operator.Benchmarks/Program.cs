@@ -98,6 +98,7 @@ foreach (var (n, k, limited, variant) in plan.SelectMany(p => variants.Select(v 
 
 Console.WriteLine();
 Console.WriteLine(Report.Table(results));
+Console.WriteLine(Report.Slopes(results));
 Console.WriteLine($"JSON: {output}; operator logs: {work}");
 return failed == 0 ? 0 : 1;
 

@@ -31,6 +31,27 @@ internal static class Report
         return b.ToString();
     }
 
+    /// <summary>
+    /// What each further group costs: between the smallest and largest N of a scenario shape (same K, store and
+    /// variant), the steady heap's and steady RSS's growth ÷ the groups added (heap ÷ N alone counts the fixed heap too).
+    /// </summary>
+    public static string Slopes(IReadOnlyList<ScenarioResult> results)
+    {
+        var b = new StringBuilder();
+        foreach (var shape in results.Where(r => r.SteadyRssBytes > 0).GroupBy(r => (r.Keys, r.StoreTps, r.Variant)))
+        {
+            var small = shape.MinBy(r => r.Groups)!;
+            var large = shape.MaxBy(r => r.Groups)!;
+            if (large.Groups > small.Groups)
+            {
+                var added = (large.Groups - small.Groups) * 1024.0;
+                b.AppendLine(CultureInfo.InvariantCulture, $"per group (N={small.Groups}→{large.Groups}, K={shape.Key.Keys}, {(shape.Key.StoreTps > 0 ? $"{shape.Key.StoreTps} TPS" : "unlimited")}, {shape.Key.Variant}): steady heap +{((large.SteadyHeapBytes - small.SteadyHeapBytes) / added).ToString("F1", Inv)} KiB, steady RSS +{((large.SteadyRssBytes - small.SteadyRssBytes) / added).ToString("F1", Inv)} KiB");
+            }
+        }
+
+        return b.ToString();
+    }
+
     public static string Detail(ScenarioResult r)
     {
         var b = new StringBuilder();

@@ -10,7 +10,7 @@ namespace Operator.Controllers;
 /// The pipeline's read step: plans the keys, checks the integration's path rule, reads the store in batches and resolves
 /// aliases. Every problem is a <see cref="ConditionException"/>; nothing is written here.
 /// </summary>
-public sealed class GroupReader(StoreConnector connector, AliasResolver aliases, IOptions<TenancyOptions> options, OperatorMetrics metrics)
+public sealed class GroupReader(StoreConnector connector, SharedReads shared, AliasResolver aliases, IOptions<TenancyOptions> options, OperatorMetrics metrics)
 {
     public async Task<GroupData> ReadAsync(SecretGroup group, ResolvedGroup resolved, CancellationToken cancellationToken)
     {
@@ -31,25 +31,24 @@ public sealed class GroupReader(StoreConnector connector, AliasResolver aliases,
             throw new ConditionException("AccessDenied", pathDenied, retry: false);
         }
 
+        // Values other groups' syncs read within the window are shared (authorised above); a force-sync reads them all again.
+        var fresh = IsForced(group, resolved);
         var values = new Dictionary<string, StoreValue>(StringComparer.Ordinal);
         using var calls = StoreCallScope.Begin(group.Metadata.NamespaceProperty);
         try
         {
             // One batched read for spec.secrets and the values dataFrom extracts.
             var stored = sources.Where(s => s.Alias is null).Concat(extracts.Select(e => e.Extract!)).ToList();
-            var paths = stored.Where(s => s.Version is null).Select(s => s.Path).Distinct(StringComparer.Ordinal).ToList();
-            foreach (var chunk in paths.Chunk(Math.Max(1, store.Capabilities.MaxBatchSize)))
+            var paths = stored.Where(s => s.Version is null).Select(s => s.Path);
+            foreach (var (path, value) in await shared.ReadManyAsync(store, paths, resolved.Interval, fresh, cancellationToken).ConfigureAwait(false))
             {
-                foreach (var (path, value) in await store.ReadManyAsync(chunk, cancellationToken).ConfigureAwait(false))
-                {
-                    values[path] = value;
-                }
+                values[path] = value;
             }
 
             // A pinned version is one read of its own (the stores' batch calls read current values).
             foreach (var pinned in stored.Where(s => s.Version is not null).DistinctBy(GroupData.ValueKey))
             {
-                if (await store.ReadVersionAsync(pinned.Path, pinned.Version!, cancellationToken).ConfigureAwait(false) is { } value)
+                if (await shared.ReadVersionAsync(store, pinned.Path, pinned.Version!, resolved.Interval, fresh, cancellationToken).ConfigureAwait(false) is { } value)
                 {
                     values[GroupData.ValueKey(pinned)] = value;
                 }
@@ -93,6 +92,19 @@ public sealed class GroupReader(StoreConnector connector, AliasResolver aliases,
         }
 
         return new GroupData(sources, values, derived);
+    }
+
+    /// <summary>
+    /// A sync the group itself asked for reads past the shared reads: its first (a new or re-created group), a new
+    /// force-sync annotation (or the REST API's stamp of a value write), an edit of its spec. A refresh, a retry, or a wave
+    /// from an integration or an alias shares.
+    /// </summary>
+    private static bool IsForced(SecretGroup group, ResolvedGroup resolved)
+    {
+        var synced = group.Status?.SyncedInputs;
+        return synced is null
+            || synced.Generation != resolved.Inputs.Generation
+            || (resolved.Inputs.Annotations.Length > 0 && synced.Annotations != resolved.Inputs.Annotations);
     }
 
     /// <summary>An extracted JSON object's properties as keys, each named through the entry's rewrites.</summary>

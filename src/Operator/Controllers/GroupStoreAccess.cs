@@ -11,7 +11,7 @@ namespace Operator.Controllers;
 /// claim on its FQN, names a Ready integration of this tenant, and its namespace may use it. What it hands out can
 /// touch only the group's own default locations.
 /// </summary>
-public sealed class GroupStoreAccess(GroupResolver resolver, StoreConnector connector, IOptions<TenancyOptions> options)
+public sealed class GroupStoreAccess(GroupResolver resolver, StoreConnector connector, SharedReads shared, IOptions<TenancyOptions> options)
 {
     /// <summary>The group's own locations in its store; a <see cref="ConditionException"/> names the rule that refuses.</summary>
     public async Task<GroupStoreLocations> OpenAsync(SecretGroup group, CancellationToken cancellationToken)
@@ -24,6 +24,6 @@ public sealed class GroupStoreAccess(GroupResolver resolver, StoreConnector conn
             throw new ConditionException("StoreReadOnly", $"the store of integration '{resolved.Fqn}' is read-only; values cannot be set through the API", retry: false);
         }
 
-        return new GroupStoreLocations(store, resolved, new GroupFqn(options.Value.Tenant, group.Metadata.Name));
+        return new GroupStoreLocations(store, shared, resolved, new GroupFqn(options.Value.Tenant, group.Metadata.Name));
     }
 }

@@ -5,8 +5,11 @@ using Operator.Stores;
 
 namespace Operator.Controllers;
 
-/// <summary>Reads, writes and (only under <c>deletionPolicy: Delete</c>) deletes at a group's own default locations.</summary>
-public sealed class GroupStoreLocations(ISecretStore store, ResolvedGroup resolved, GroupFqn group)
+/// <summary>
+/// Reads, writes and (only under <c>deletionPolicy: Delete</c>) deletes at a group's own default locations. A write or
+/// delete forgets the path's shared reads, so every group reading it next gets the new value.
+/// </summary>
+public sealed class GroupStoreLocations(ISecretStore store, SharedReads shared, ResolvedGroup resolved, GroupFqn group)
 {
     public ResolvedGroup Resolved => resolved;
 
@@ -21,7 +24,19 @@ public sealed class GroupStoreLocations(ISecretStore store, ResolvedGroup resolv
     /// <summary>One version of the key's value as the store names it; null when the store does not keep it.</summary>
     public Task<StoreValue?> ReadVersionAsync(string key, string version, CancellationToken cancellationToken) => store.ReadVersionAsync(PathOf(key), version, cancellationToken);
 
-    public Task<string?> WriteAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken) => store.WriteAsync(PathOf(key), value, cancellationToken);
+    public async Task<string?> WriteAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        try
+        {
+            return await store.WriteAsync(path, value, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Also after a failure: the store may have taken the value before the error reached us.
+            shared.Forget(store, path);
+        }
+    }
 
     /// <summary>Deletes the key's value; refused unless <see cref="DeletesValues"/>.</summary>
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
@@ -31,7 +46,19 @@ public sealed class GroupStoreLocations(ISecretStore store, ResolvedGroup resolv
             throw new InvalidOperationException($"integration '{resolved.Fqn}' retains values (spec.deletionPolicy is not Delete)");
         }
 
-        return store.DeleteAsync(PathOf(key), cancellationToken);
+        return DeleteAsync(PathOf(key));
+
+        async Task DeleteAsync(string path)
+        {
+            try
+            {
+                await store.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                shared.Forget(store, path);
+            }
+        }
     }
 
     private string PathOf(string key) => ReferenceParser.IsValidSecretKey(key)

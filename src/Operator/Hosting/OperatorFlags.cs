@@ -4,6 +4,7 @@ using Operator.Observability;
 using Operator.References;
 using Operator.RestApi;
 using Operator.Runtime;
+using Operator.Stores;
 using Operator.Webhooks;
 using Operator.Workloads;
 
@@ -17,6 +18,7 @@ public static class OperatorFlags
 {
     public static readonly FlagGroup TenancyGroup = new("Tenancy", "who this installation serves and where it runs");
     public static readonly FlagGroup SyncGroup = new("Sync", "how often and how widely groups and integrations are reconciled");
+    public static readonly FlagGroup SharedReadsGroup = new("Shared reads", "a value many groups use is read from its store once per window and fanned out");
     public static readonly FlagGroup LeaderElectionGroup = new("Leader election", "only the holder of the Lease reconciles; other replicas are warm standbys");
     public static readonly FlagGroup EndpointsGroup = new("Health and metrics", $"{HealthEndpoints.Liveness} and {HealthEndpoints.Readiness} for probes, {MetricsEndpoint.Path} for Prometheus");
     public static readonly FlagGroup LoggingGroup = new("Logging", "structured logs on standard output");
@@ -55,6 +57,18 @@ public static class OperatorFlags
 
     public static readonly Flag<RolloutOptions, TimeSpan> RolloutWindow = new("rollout-window", SyncGroup, new DurationType(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
         o => o.Window, (o, v) => o.Window = v, "After a group's data changes, how long its workloads wait for their other groups to change too, then restart once for all (VSO #644).", helmValue: "rolloutWindow");
+
+    public static readonly Flag<SharedReadOptions, bool> SharedReads = new("shared-reads", SharedReadsGroup, BoolType.Instance,
+        o => o.Enabled, (o, v) => o.Enabled = v, "Share one store read of a value among the groups that use it (false: every sync reads the store itself).", helmValue: "sharedReads.enabled");
+
+    public static readonly Flag<SharedReadOptions, TimeSpan> SharedReadsWindow = new("shared-reads-window", SharedReadsGroup, new DurationType(TimeSpan.FromSeconds(1), TimeSpan.FromHours(24)),
+        o => o.Window, (o, v) => o.Window = v, "How long one read serves other groups; a group gets a value at most this (or its refresh interval, if shorter) older than a fresh read. force-sync and REST API writes read fresh.", helmValue: "sharedReads.window");
+
+    public static readonly Flag<SharedReadOptions, int> SharedReadsMaxEntries = new("shared-reads-max-entries", SharedReadsGroup, new IntType(1, 10_000_000),
+        o => o.MaxEntries, (o, v) => o.MaxEntries = v, "Values kept at most; the oldest read is dropped first.", helmValue: "sharedReads.maxEntries");
+
+    public static readonly Flag<SharedReadOptions, int> SharedReadsMaxMebibytes = new("shared-reads-max-mib", SharedReadsGroup, new IntType(1, 65_536),
+        o => o.MaxMebibytes, (o, v) => o.MaxMebibytes = v, "Memory for kept values, in MiB; the oldest read is dropped first (keep it under the container's memory limit).", helmValue: "sharedReads.maxMiB");
 
     public static readonly Flag<OperatorRuntimeOptions, bool> LeaderElect = new("leader-elect", LeaderElectionGroup, BoolType.Instance,
         o => o.LeaderElection.Enabled, (o, v) => o.LeaderElection.Enabled = v, "Reconcile only while holding the Lease; required with more than one replica.", helmValue: "leaderElection.enabled");
@@ -139,6 +153,7 @@ public static class OperatorFlags
     [
         Tenant, Namespace, TenantAdmins, WatchNamespaces,
         SyncInterval, Workers, IntegrationRecheckInterval, RolloutWindow,
+        SharedReads, SharedReadsWindow, SharedReadsMaxEntries, SharedReadsMaxMebibytes,
         LeaderElect, LeaseDuration, LeaseRenewDeadline, LeaseRetryPeriod,
         HealthPort, MetricsPort,
         LogFormat,

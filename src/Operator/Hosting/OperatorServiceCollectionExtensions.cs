@@ -31,6 +31,7 @@ public static class OperatorServiceCollectionExtensions
         services.TryAddSingleton(flags);
         services.AddFlagOptions<TenancyOptions>(flags);
         services.AddFlagOptions<SyncOptions>(flags);
+        services.AddFlagOptions<SharedReadOptions>(flags);
         services.AddFlagOptions<RolloutOptions>(flags);
         services.AddFlagOptions<EndpointOptions>(flags);
         services.AddFlagOptions<LoggingOptions>(flags);
@@ -86,6 +87,7 @@ public static class OperatorServiceCollectionExtensions
         services.TryAddSingleton(sp => new K8sSecretResolver(sp.GetRequiredService<IOptions<K8sSecretResolverOptions>>().Value));
         services.TryAddSingleton<IntegrationDirectory>();
         services.TryAddSingleton<StoreClientCache>();
+        services.TryAddSingleton<SharedReads>();
         services.TryAddSingleton<StoreConnector>();
         services.TryAddSingleton<CredentialResolver>();
         services.TryAddSingleton<ICredentialSource>(sp => sp.GetRequiredService<CredentialResolver>());

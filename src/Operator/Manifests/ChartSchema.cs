@@ -56,6 +56,7 @@ public static class ChartSchema
             "tolerations": { "type": "array", "items": { "type": "object" } },
             "affinity": { "type": "object" },
             "health": { "type": "object", "additionalProperties": false, "properties": {} },
+            "sharedReads": { "type": "object", "additionalProperties": false, "properties": {} },
             "metrics": {
               "type": "object",
               "additionalProperties": false,

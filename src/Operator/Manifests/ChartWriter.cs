@@ -72,6 +72,10 @@ public static class ChartWriter
             Line(OperatorFlags.SyncInterval, Subst(OperatorFlags.SyncInterval)) +
             Line(OperatorFlags.Workers, Subst(OperatorFlags.Workers)) +
             Line(OperatorFlags.RolloutWindow, Subst(OperatorFlags.RolloutWindow)) +
+            Line(OperatorFlags.SharedReads, Subst(OperatorFlags.SharedReads)) +
+            Line(OperatorFlags.SharedReadsWindow, Subst(OperatorFlags.SharedReadsWindow)) +
+            Line(OperatorFlags.SharedReadsMaxEntries, Subst(OperatorFlags.SharedReadsMaxEntries)) +
+            Line(OperatorFlags.SharedReadsMaxMebibytes, Subst(OperatorFlags.SharedReadsMaxMebibytes)) +
             Line(OperatorFlags.HealthPort, Subst(OperatorFlags.HealthPort)) +
             Line(OperatorFlags.MetricsPort, Subst(OperatorFlags.MetricsPort)) +
             $"{{{{- with {Value(OperatorFlags.TenantAdmins)} }}}}\n" + Line(OperatorFlags.TenantAdmins, "{{ join \",\" . }}") + "{{- end }}\n" +

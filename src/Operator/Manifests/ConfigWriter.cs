@@ -177,7 +177,7 @@ public static class ConfigWriter
                       cpu: 50m
                       memory: 192Mi
                     limits:
-                      memory: 256Mi
+                      memory: 384Mi
                   securityContext:
                     allowPrivilegeEscalation: false
                     readOnlyRootFilesystem: true

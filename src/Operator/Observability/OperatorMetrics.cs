@@ -26,6 +26,8 @@ public sealed class OperatorMetrics : IDisposable
     private readonly Histogram<double> storeDuration;
     private readonly Counter<long> storeCalls;
     private readonly Histogram<long> callsPerSync;
+    private readonly Counter<long> sharedReads;
+    private readonly Counter<long> sharedReadEvictions;
     private readonly NamespaceLabels namespaces = new();
 
     public OperatorMetrics(IMeterFactory meterFactory, IResourceCache<V1Secret> managedSecrets, ILeaderStatus leader, IResourceCache<SecretGroup> groups, TimeProvider time)
@@ -37,6 +39,8 @@ public sealed class OperatorMetrics : IDisposable
         storeDuration = meter.CreateHistogram<double>("operator_store_request_duration_seconds", unit: "s", description: "Store call latency by provider and operation.");
         storeCalls = meter.CreateCounter<long>("secretgroup_store_calls_total", description: "Store calls by integration and namespace (the first 20 namespaces seen by name, the rest as 'other'; '-' for the integration's own checks): what each team's groups cost.");
         callsPerSync = meter.CreateHistogram<long>("secretgroup_store_calls_per_sync", description: "Store calls one group's sync made, by integration.");
+        sharedReads = meter.CreateCounter<long>("secretgroup_shared_reads_total", description: "Values syncs asked the shared reads for, by result: hit (read within the window), coalesced (waited for another sync's read), miss (read from the store).");
+        sharedReadEvictions = meter.CreateCounter<long>("secretgroup_shared_read_evictions_total", description: "Values the shared reads dropped, by reason: expired (older than the window), capacity (entry or byte cap), invalidated (written, or the client replaced).");
         meter.CreateObservableGauge("operator_managed_secrets", () => managedSecrets.Count, description: "Kubernetes Secrets managed by SecretGroups (as cached by this replica).");
         meter.CreateObservableGauge("operator_leader", () => leader.IsLeader ? 1 : 0, description: "1 while this replica holds the leader-election Lease, else 0.");
         meter.CreateObservableGauge(
@@ -67,7 +71,33 @@ public sealed class OperatorMetrics : IDisposable
     public void RecordCallsPerSync(string integration, int calls) =>
         callsPerSync.Record(calls, new KeyValuePair<string, object?>("integration", integration));
 
+    /// <summary>Counts what the shared reads answered from: kept values, another sync's read, or the store.</summary>
+    public void RecordSharedReads(int hits, int coalesced, int misses)
+    {
+        Add(sharedReads, hits, "result", "hit");
+        Add(sharedReads, coalesced, "result", "coalesced");
+        Add(sharedReads, misses, "result", "miss");
+    }
+
+    /// <summary>Counts values the shared reads dropped for <paramref name="reason"/> (expired, capacity, invalidated).</summary>
+    public void RecordSharedReadEvictions(string reason, int count) => Add(sharedReadEvictions, count, "reason", reason);
+
+    /// <summary>Publishes how many values and bytes the shared reads keep.</summary>
+    public void ObserveSharedReads(Func<int> entries, Func<long> bytes)
+    {
+        meter.CreateObservableGauge("secretgroup_shared_read_entries", entries, description: "Values the shared reads keep.");
+        meter.CreateObservableGauge("secretgroup_shared_read_bytes", bytes, unit: "By", description: "Bytes the shared reads keep (values, key text and bookkeeping).");
+    }
+
     public void Dispose() => meter.Dispose();
+
+    private static void Add(Counter<long> counter, int count, string label, string value)
+    {
+        if (count > 0)
+        {
+            counter.Add(count, new KeyValuePair<string, object?>(label, value));
+        }
+    }
 
     /// <summary>From the groups' status (the record of their last sync), so every replica reports the same age.</summary>
     private static double OldestSyncAge(IResourceCache<SecretGroup> groups, TimeProvider time)

@@ -11,7 +11,7 @@ namespace Operator.Stores;
 /// for its re-read) or the integration's generation does, and the client is rebuilt (the old one disposed) only when the
 /// resolved values differ, so a rotation reaches every group without editing the integration or restarting.
 /// </summary>
-public sealed class StoreConnector(StoreRegistry registry, StoreClientCache clients, ICredentialSource credentials, IntegrationDirectory directory, OperatorMetrics metrics, TimeProvider time)
+public sealed class StoreConnector(StoreRegistry registry, StoreClientCache clients, ICredentialSource credentials, IntegrationDirectory directory, SharedReads shared, OperatorMetrics metrics, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, (string Stamp, ISecretStore Store)> resolved = new(StringComparer.Ordinal);
 
@@ -44,6 +44,12 @@ public sealed class StoreConnector(StoreRegistry registry, StoreClientCache clie
 
         var store = await clients.GetOrCreateAsync(name, version, values, () => new InstrumentedSecretStore(factory.Create(NewContext(integration, fqn, values)), fqn.Provider, metrics, name)).ConfigureAwait(false);
         resolved[name] = (stamp, store);
+        if (hit.Store is { } previous && !ReferenceEquals(previous, store))
+        {
+            // A new generation or credentials: what the old client read is nobody's any more.
+            shared.Forget(previous);
+        }
+
         return store;
     }
 
@@ -59,6 +65,11 @@ public sealed class StoreConnector(StoreRegistry registry, StoreClientCache clie
     public async Task ForgetAsync(string integrationName)
     {
         resolved.TryRemove(integrationName, out _);
+        if (clients.TryGet(integrationName) is { } client)
+        {
+            shared.Forget(client);
+        }
+
         await clients.RemoveAsync(integrationName).ConfigureAwait(false);
     }
 }
