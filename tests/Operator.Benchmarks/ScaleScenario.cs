@@ -7,7 +7,6 @@ using Operator.Entities.V1Alpha1;
 using Operator.Runtime;
 using Operator.Testing;
 using Operator.Testing.Kube;
-using Operator.Testing.Stores.Aws;
 
 namespace Operator.Benchmarks;
 
@@ -28,7 +27,7 @@ internal static class ScaleScenario
 
     public static string IntegrationName(int j) => $"aws-ssm-{j.ToString(Inv)}";
 
-    public static string FqnOf(int j) => $"bench:aws:bench-aws:secret-store:{IntegrationName(j)}";
+    public static string FqnOf(int j) => Scenario.Fqn[..(Scenario.Fqn.LastIndexOf(':') + 1)] + IntegrationName(j);
 
     public static async Task<ScaleResult> RunAsync(BenchOptions o, int n, string operatorDll, string workDir, CancellationToken ct)
     {
@@ -48,7 +47,8 @@ internal static class ScaleScenario
             await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = NamespaceOf(i) } }, cancellationToken: c));
 
         var groups = Enumerable.Range(0, n).Select(i => (Name: Scenario.GroupName(i + 1), Namespace: NamespaceOf(i), Integration: i % Integrations)).ToList();
-        var fakes = new List<SsmFake>();
+        var fakes = new List<IAsyncDisposable>();
+        var calls = new List<Func<int>>();
         try
         {
             var integrations = new ResourceClient<SecretStoreIntegration>(client);
@@ -56,6 +56,7 @@ internal static class ScaleScenario
             {
                 var fake = await Scenario.StartStoreAsync(groups.Where(g => g.Integration == j).Select(g => g.Name), k, ct);
                 fakes.Add(fake);
+                calls.Add(() => fake.CallCount("GetParameters"));
                 var integration = Scenario.Integration(fake.Url, limited: false, 0);
                 integration.Metadata.Name = IntegrationName(j);
                 await integrations.CreateAsync(integration, ct);
@@ -108,7 +109,7 @@ internal static class ScaleScenario
                     IntegrationStatusWrites = all.GetValueOrDefault("update secretstoreintegrations/status"),
                     PeakRssBytes = Math.Max(op.PeakRss() ?? 0, memory.PeakRssBytes),
                     PeakHeapBytes = memory.PeakHeapBytes,
-                    StoreCalls = fakes.Sum(f => f.CallCount("GetParameters")),
+                    StoreCalls = calls.Sum(c => c()),
                     LoadAverage = load,
                 };
             }
