@@ -59,6 +59,9 @@ internal sealed record BenchOptions
     /// <summary>Values every group of the shared-reads scenario references.</summary>
     public int SharedValues { get; init; } = 50;
 
+    /// <summary>Run only the scale scenario (5 integrations, 500 namespaces, one step per <see cref="Groups"/> value), see ScaleScenario.</summary>
+    public bool Scale { get; init; }
+
     /// <summary>Builds/environments measured side by side, each scenario once per variant (none: this build only).</summary>
     public IReadOnlyList<OperatorVariant> Variants { get; init; } = [];
 
@@ -89,6 +92,7 @@ internal sealed record BenchOptions
                 "--profile-pause-s" => o with { ProfilePause = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--output" => o with { Output = value },
                 "--first-syncs" => o with { FirstSyncs = true },
+                "--scale" => o with { Scale = true },
                 "--new-groups" => o with { NewGroups = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--new-group-spacing-ms" => o with { NewGroupSpacing = TimeSpan.FromMilliseconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--baseline-dll" => o with { BaselineDll = value },

@@ -21,10 +21,16 @@ internal sealed class GroupWatcher : IAsyncDisposable
     private readonly Task loop;
     private string? resourceVersion;
 
-    public GroupWatcher(Uri apiServer, string @namespace, Stopwatch clock)
+    private readonly bool allNamespaces;
+
+    /// <summary>Watches the groups of <paramref name="namespace"/>, keyed by name; null: of every namespace, keyed by namespace/name.</summary>
+    public GroupWatcher(Uri apiServer, string? @namespace, Stopwatch clock)
     {
         http = new HttpClient { BaseAddress = apiServer, Timeout = Timeout.InfiniteTimeSpan };
-        path = $"apis/secrets.tfy.dev/v1alpha1/namespaces/{@namespace}/secretgroups?watch=true&allowWatchBookmarks=true";
+        allNamespaces = @namespace is null;
+        path = allNamespaces
+            ? "apis/secrets.tfy.dev/v1alpha1/secretgroups?watch=true&allowWatchBookmarks=true"
+            : $"apis/secrets.tfy.dev/v1alpha1/namespaces/{@namespace}/secretgroups?watch=true&allowWatchBookmarks=true";
         this.clock = clock;
         loop = Task.Run(RunAsync);
     }
@@ -143,7 +149,7 @@ internal sealed class GroupWatcher : IAsyncDisposable
             return;
         }
 
-        var name = meta.GetProperty("name").GetString()!;
+        var name = allNamespaces ? $"{meta.GetProperty("namespace").GetString()}/{meta.GetProperty("name").GetString()}" : meta.GetProperty("name").GetString()!;
         var now = clock.Elapsed;
         lock (gate)
         {

@@ -54,6 +54,32 @@ if (options.Shared)
     return 0;
 }
 
+if (options.Scale)
+{
+    var steps = new List<ScaleResult>();
+    foreach (var n in options.Groups)
+    {
+        Console.WriteLine($"== scale: {n} groups, {ScaleScenario.Integrations} integrations, {ScaleScenario.Namespaces} namespaces, K={options.Keys[0]}, zero-latency stores ...");
+        try
+        {
+            steps.Add(await ScaleScenario.RunAsync(options, n, dll, work, stop.Token));
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException or HttpRequestException)
+        {
+            Console.Error.WriteLine($"scale step N={n} failed: {e.Message}");
+            break;
+        }
+
+        Console.WriteLine(ScaleScenario.Table(steps));
+        await File.WriteAllTextAsync(output, JsonSerializer.Serialize(steps, Report.Json), stop.Token);
+    }
+
+    Console.WriteLine();
+    Console.WriteLine(ScaleScenario.Table(steps));
+    Console.WriteLine($"JSON: {output}; operator logs: {work}");
+    return steps.Count == options.Groups.Count ? 0 : 1;
+}
+
 var plan = new List<(int N, int K, bool Limited)>();
 if (options.Limited)
 {

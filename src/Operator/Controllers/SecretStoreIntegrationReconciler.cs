@@ -19,6 +19,9 @@ public sealed partial class SecretStoreIntegrationReconciler(
     ResourceClient<SecretStoreIntegration> api,
     IEventRecorder events,
     IOptions<SyncOptions> options,
+    IResourceCache<SecretGroup> groups,
+    IOptions<TenancyOptions> tenancy,
+    ProjectionClock projections,
     TimeProvider time,
     ILogger<SecretStoreIntegrationReconciler> logger) : IReconciler<SecretStoreIntegration>
 {
@@ -45,15 +48,23 @@ public sealed partial class SecretStoreIntegrationReconciler(
         changed |= status.Fqn != outcome.Fqn?.ToString() || status.ObservedGeneration != entity.Metadata.Generation;
         status.Fqn = outcome.Fqn?.ToString();
         status.ObservedGeneration = entity.Metadata.Generation;
+        var (projectAgainIn, projected) = Project(entity, outcome, status);
+        var projectionChanged = projected && status.ProjectedMonthlyCalls != entity.Status?.ProjectedMonthlyCalls;
 
         if (outcome.Validated)
         {
             status.LastValidatedTime = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
         }
 
-        if (changed || outcome.Validated)
+        if (changed || outcome.Validated || projectionChanged)
         {
             await api.ReplaceStatusAsync(entity.WithStatus<SecretStoreIntegration>(status), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (projected)
+        {
+            // Only once it is written (a conflict retries the reconcile, which projects again).
+            projections.Computed(entity.Metadata.Name, now);
         }
 
         // A passed recheck only moves lastValidatedTime: no Event, and groups are not requeued for it.
@@ -85,7 +96,30 @@ public sealed partial class SecretStoreIntegrationReconciler(
             return ReconcileResult.Terminal(outcome.Reason);
         }
 
-        return ReconcileResult.RequeueIn(outcome.Validated || trusted is null || trusted <= now ? recheck : trusted.Value - now);
+        var next = outcome.Validated || trusted is null || trusted <= now ? recheck : trusted.Value - now;
+        return ReconcileResult.RequeueIn(projectAgainIn is { } wait && wait < next ? wait : next);
+    }
+
+    /// <summary>
+    /// Recomputes status.projectedMonthlyCalls of a Ready integration from its groups when <see cref="ProjectionClock"/>
+    /// allows (Projected); otherwise keeps it and answers how long until it may (the group change that asked is seen then).
+    /// </summary>
+    private (TimeSpan? Wait, bool Projected) Project(SecretStoreIntegration entity, Outcome outcome, SecretStoreIntegrationStatus status)
+    {
+        if (!outcome.Ready || outcome.Store is not { } store || outcome.Fqn is not { } fqn)
+        {
+            return (null, false);
+        }
+
+        var name = entity.Metadata.Name;
+        var wait = projections.WaitFor(name, time.GetUtcNow().UtcDateTime);
+        if (wait > TimeSpan.Zero)
+        {
+            return (wait, false);
+        }
+
+        status.ProjectedMonthlyCalls = CallProjection.For(groups.ByIndex(GroupIndexes.Integration, name), entity, fqn, store, tenancy.Value.Tenant, options.Value.DefaultSyncInterval);
+        return (null, true);
     }
 
     /// <summary>
@@ -118,11 +152,18 @@ public sealed partial class SecretStoreIntegrationReconciler(
     }
 
     /// <summary>Disposes the deleted integration's store client (its groups learn of it through their controller's watch).</summary>
-    public Task DeletedAsync(ObjectKey key, CancellationToken cancellationToken) => connector.ForgetAsync(key.Name);
+    public Task DeletedAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        projections.Forget(key.Name);
+        return connector.ForgetAsync(key.Name);
+    }
 
     /// <summary><see cref="Validated"/>: the store answered a connectivity check in this evaluation.</summary>
     private sealed record Outcome(bool Ready, string Reason, string Message, IntegrationFqn? Fqn, bool Validated = false)
     {
+        /// <summary>The connected store of a Ready outcome (its batch size plans the projected calls).</summary>
+        public ISecretStore? Store { get; init; }
+
         /// <summary>The store failure behind a not-Ready outcome is worth retrying soon (unavailable or throttled).</summary>
         public bool Transient { get; init; }
 
@@ -184,7 +225,7 @@ public sealed partial class SecretStoreIntegrationReconciler(
 
         if (!validate)
         {
-            return new(true, "Validated", $"connected to {providers[0].ToSegment()} store", fqn);
+            return new(true, "Validated", $"connected to {providers[0].ToSegment()} store", fqn) { Store = store };
         }
 
         try
@@ -196,7 +237,7 @@ public sealed partial class SecretStoreIntegrationReconciler(
             return Outcome.StoreFailed(e, fqn);
         }
 
-        return new(true, "Validated", $"connected to {providers[0].ToSegment()} store", fqn, Validated: true);
+        return new(true, "Validated", $"connected to {providers[0].ToSegment()} store", fqn, Validated: true) { Store = store };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Integration {Integration} ready={Ready} reason={Reason}")]

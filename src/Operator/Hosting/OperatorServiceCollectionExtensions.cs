@@ -61,7 +61,9 @@ public static class OperatorServiceCollectionExtensions
             o.LabelSelector = GroupClaims.Selector;
         });
         services.AddInformerTransform<V1ConfigMap>(GroupClaims.CacheForm);
-        services.AddController<SecretStoreIntegration, SecretStoreIntegrationReconciler>(o => o.Workers = Math.Max(1, workers / 2));
+        services.AddController<SecretStoreIntegration, SecretStoreIntegrationReconciler>(o => o.Workers = Math.Max(1, workers / 2))
+            // Projected monthly calls: group specs coming and going; coalesced by ProjectionClock, so refreshes.
+            .Watches<SecretGroup>(IntegrationTriggers.ReadyIntegrationOf, IntegrationTriggers.CostInputsChanged, QueuePriority.Refresh);
         services.AddController<SecretGroup, SecretGroupReconciler>(o => o.Workers = workers)
             // One integration event fans out to every group using it: a refresh wave, so new and edited groups go first.
             .Watches<SecretStoreIntegration>(GroupTriggers.GroupsUsing, GroupTriggers.IntegrationPublished, QueuePriority.Refresh)
@@ -96,6 +98,7 @@ public static class OperatorServiceCollectionExtensions
         services.TryAddSingleton<AliasResolver>();
         services.TryAddSingleton<GroupRbacWriter>();
         services.TryAddSingleton<GroupResolver>();
+        services.TryAddSingleton<ProjectionClock>();
         services.TryAddSingleton<GroupReader>();
         services.TryAddSingleton<Templates.SecretTemplateRenderer>();
         services.TryAddSingleton<GroupStatusWriter>();

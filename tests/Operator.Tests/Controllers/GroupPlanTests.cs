@@ -10,7 +10,7 @@ public sealed class GroupPlanTests
 {
     private static readonly IntegrationFqn Integration = new("acme", new Provider("kubernetes"), "local", "k8s");
 
-    private sealed class PathOnlyStore : ISecretStore
+    internal sealed class PathOnlyStore : ISecretStore
     {
         public StoreCapabilities Capabilities { get; } = new(10, true, 1024);
 

@@ -15,6 +15,7 @@ namespace Operator.Entities.V1Alpha1;
 [Description("A connection to an external secret store (AWS SSM, GCP Secret Manager, Azure Key Vault, HashiCorp Vault or Kubernetes).")]
 [PrinterColumn("Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status")]
 [PrinterColumn("FQN", "string", ".status.fqn")]
+[PrinterColumn("Calls/Month", "integer", ".status.projectedMonthlyCalls")]
 [PrinterColumn("Reason", "string", ".status.conditions[?(@.type==\"Ready\")].reason", Priority = 1)]
 [PrinterColumn("Age", "date", ".metadata.creationTimestamp")]
 public sealed class SecretStoreIntegration() : CustomEntity<SecretStoreIntegrationSpec, SecretStoreIntegrationStatus>(KindName)

@@ -10,11 +10,11 @@ namespace Operator.IntegrationTests.Stores;
 /// <summary>The operator against the SSM fake: an aws integration and its groups, end to end.</summary>
 public sealed class AwsSyncTests
 {
-    private const string Ns = "team-aws";
-    private const string Integration = "aws-ssm";
+    internal const string Ns = "team-aws";
+    internal const string Integration = "aws-ssm";
     private const string Fqn = "acme:aws:my-aws:secret-store:aws-ssm";
 
-    private static async Task<(OperatorHarness H, SsmFake Fake)> StartAsync(string accessKeyId = SsmFake.DefaultAccessKeyId, string secretAccessKey = SsmFake.DefaultSecretAccessKey, string? roleArn = null)
+    internal static async Task<(OperatorHarness H, SsmFake Fake)> StartAsync(string accessKeyId = SsmFake.DefaultAccessKeyId, string secretAccessKey = SsmFake.DefaultSecretAccessKey, string? roleArn = null)
     {
         var h = await OperatorHarness.StartAsync();
         var fake = await SsmFake.StartAsync();
@@ -36,14 +36,14 @@ public sealed class AwsSyncTests
         return (h, fake);
     }
 
-    private static Task<SecretGroup> CreateGroupAsync(OperatorHarness h, string name, IEnumerable<string> keys, string refresh = "10m") =>
+    internal static Task<SecretGroup> CreateGroupAsync(OperatorHarness h, string name, IEnumerable<string> keys, string refresh = "10m") =>
         h.CreateGroupAsync(Ns, name, keys, g =>
         {
             g.Spec.IntegrationFqn = Fqn;
             g.Spec.RefreshInterval = refresh;
         });
 
-    private static async Task<SecretStoreIntegration> WaitForIntegrationAsync(OperatorHarness h, string status, string? reason = null)
+    internal static async Task<SecretStoreIntegration> WaitForIntegrationAsync(OperatorHarness h, string status, string? reason = null)
     {
         SecretStoreIntegration? last = null;
         await OperatorHarness.WaitForAsync(
