@@ -6,7 +6,6 @@ using Operator.Entities.V1Alpha1;
 using Operator.Runtime;
 using Operator.Testing;
 using Operator.Testing.Kube;
-using Operator.Testing.Stores.Aws;
 
 namespace Operator.Benchmarks;
 
@@ -39,7 +38,7 @@ internal static class SharedReadScenario
         using var client = kube.CreateClient();
         await Operator.Manifests.CrdInstaller.InstallAsync(client, ct);
         await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Scenario.Namespace } }, cancellationToken: ct);
-        await using var fake = await SsmFake.StartAsync(cancellationToken: ct);
+        await using var fake = await Scenario.StartStoreAsync([], 0, ct); // the same store fake as every scenario, empty
         for (var i = 1; i <= m; i++)
         {
             fake.Seed(ValuePath(i), $"shared-value-{i}");
