@@ -79,8 +79,12 @@ public sealed class WriteExpectations<TEntity> : IResourceChangeHandler<TEntity>
 /// <summary>Settings shared by every <see cref="WriteExpectations{TEntity}"/>.</summary>
 public static class WriteExpectations
 {
-    /// <summary>How long a write may stay unseen before it no longer holds a reconcile back (a safety net: the watch delivers every write).</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a write may stay unseen before it no longer holds a reconcile back (a safety net: the watch delivers every
+    /// write). kube-controller-manager's ExpectationsTimeout (pkg/controller/controller_utils.go), sized for watch latency
+    /// under load: 30 s was shorter than a loaded operator's watch lag, so its groups were read and written twice.
+    /// </summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Whether <paramref name="seen"/> is <paramref name="expected"/> or later. resourceVersions are opaque to clients,
