@@ -5,8 +5,9 @@ namespace Operator.Runtime;
 /// <summary>
 /// A queue of keys for level-based reconciling: a key waiting twice is processed once, a key is never handed to two
 /// workers at once (re-added while processing, it is handed out again after <see cref="Done"/>), delayed adds fire on
-/// the <see cref="TimeProvider"/>, and failures back off per key. Each add has a <see cref="QueuePriority"/>: changes are
-/// handed out before refreshes, by the rule of <see cref="ReadyKeys{TKey}"/> (a key added twice keeps the higher one).
+/// the <see cref="TimeProvider"/> (one timer for them all, <see cref="DelayedKeys{TKey}"/>), and failures back off per
+/// key. Each add has a <see cref="QueuePriority"/>: changes are handed out before refreshes, by the rule of
+/// <see cref="ReadyKeys{TKey}"/> (a key added twice keeps the higher one).
 /// </summary>
 [SuppressMessage("Naming", "CA1711", Justification = "A work queue is what controller-runtime users know it as.")]
 public sealed class WorkQueue<TKey> : IDisposable
@@ -18,9 +19,8 @@ public sealed class WorkQueue<TKey> : IDisposable
     private readonly Dictionary<TKey, Pending> dirty = [];
     private readonly Dictionary<TKey, QueuePriority> processing = [];
     private readonly Func<TKey, long, bool> isReady;
-    private readonly Dictionary<TKey, Delayed> waiting = [];
+    private readonly DelayedKeys<TKey> waiting;
     private readonly Dictionary<TKey, int> failures = [];
-    private readonly TimeProvider time;
     private readonly BackoffOptions backoff;
     private readonly Func<double> random;
     private int readyCount;
@@ -35,12 +35,12 @@ public sealed class WorkQueue<TKey> : IDisposable
     internal WorkQueue(TimeProvider timeProvider, BackoffOptions? backoff, Func<double>? random)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
-        time = timeProvider;
         this.backoff = backoff ?? BackoffOptions.Default;
 
         // Jitter only spreads retries; it needs no cryptographic randomness.
         this.random = random ?? Random.Shared.NextDouble;
         isReady = (key, stamp) => dirty.TryGetValue(key, out var pending) && pending.Stamp == stamp;
+        waiting = new DelayedKeys<TKey>(timeProvider, Fire);
     }
 
     /// <summary>Keys ready to be handed to a worker (for metrics); excludes delayed and in-flight keys.</summary>
@@ -74,7 +74,7 @@ public sealed class WorkQueue<TKey> : IDisposable
         {
             lock (gate)
             {
-                return waiting.Count == 0 ? null : waiting.Values.Min(d => d.DueAt);
+                return waiting.NextDueAt;
             }
         }
     }
@@ -153,22 +153,7 @@ public sealed class WorkQueue<TKey> : IDisposable
                 return;
             }
 
-            var dueAt = time.GetUtcNow() + delay;
-            if (waiting.TryGetValue(key, out var existing))
-            {
-                if (existing.DueAt <= dueAt)
-                {
-                    existing.Priority = existing.Priority < priority ? priority : existing.Priority;
-                    return;
-                }
-
-                existing.Timer.Dispose();
-                priority = existing.Priority < priority ? priority : existing.Priority;
-            }
-
-            var delayed = new Delayed(dueAt, priority);
-            waiting[key] = delayed;
-            delayed.Timer = time.CreateTimer(_ => Fire(key, delayed), null, delay, Timeout.InfiniteTimeSpan);
+            waiting.Schedule(key, delay, priority);
         }
     }
 
@@ -257,12 +242,7 @@ public sealed class WorkQueue<TKey> : IDisposable
             }
 
             shutDown = true;
-            foreach (var delayed in waiting.Values)
-            {
-                delayed.Timer.Dispose();
-            }
-
-            waiting.Clear();
+            waiting.Dispose();
             ready.Clear();
             if (int.MaxValue - pushed.CurrentCount is var room and > 0)
             {
@@ -281,30 +261,24 @@ public sealed class WorkQueue<TKey> : IDisposable
         pushed.Release();
     }
 
-    private void Fire(TKey key, Delayed delayed)
+    private void Fire()
     {
+        List<(TKey Key, QueuePriority Priority)> due = [];
         lock (gate)
         {
-            if (!waiting.TryGetValue(key, out var current) || !ReferenceEquals(current, delayed))
+            if (shutDown)
             {
                 return;
             }
 
-            waiting.Remove(key);
-            delayed.Timer.Dispose();
+            waiting.TakeDue(due);
         }
 
-        Add(key, delayed.Priority);
+        foreach (var (key, priority) in due)
+        {
+            Add(key, priority);
+        }
     }
 
     private readonly record struct Pending(QueuePriority Priority, long Stamp);
-
-    private sealed class Delayed(DateTimeOffset dueAt, QueuePriority priority)
-    {
-        public DateTimeOffset DueAt { get; } = dueAt;
-
-        public QueuePriority Priority { get; set; } = priority;
-
-        public ITimer Timer { get; set; } = null!;
-    }
 }

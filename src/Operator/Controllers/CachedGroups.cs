@@ -7,9 +7,10 @@ namespace Operator.Controllers;
 /// <summary>
 /// The SecretGroup informer transform (issue 21): the cache holds tens of thousands of groups, so each one's strings
 /// that repeat across groups (key names, versions, condition types and reasons, the integration FQN, labels) share
-/// one instance, a status key whose name and remoteRef equal its spec entry's shares those, and managedFields, which
-/// the operator never reads, are dropped (a PUT without them keeps the server's, as kube-apiserver documents). Values
-/// stay equal, so status comparisons and writes see the same group.
+/// one instance, a status key whose name and remoteRef equal its spec entry's shares those, a status key's fqn and
+/// remoteRef hold only the part before the key name, one instance per group (<see cref="SecretKeyStatus.ShareKeyPrefixes"/>),
+/// and managedFields, which the operator never reads, are dropped (a PUT without them keeps the server's, as
+/// kube-apiserver documents). Values stay equal, so status comparisons and writes see the same group.
 /// </summary>
 public static class CachedGroups
 {
@@ -40,6 +41,8 @@ public static class CachedGroups
         }
 
         status.SecretName = status.SecretName == group.Metadata?.Name ? group.Metadata?.Name : status.SecretName;
+        var prefixes = new Dictionary<string, string>(StringComparer.Ordinal);
+        Func<string, string> sharePrefix = p => prefixes.TryAdd(p, p) ? p : prefixes[p];
         for (var i = 0; i < (status.Secrets?.Count ?? 0); i++)
         {
             var key = status.Secrets![i];
@@ -48,6 +51,7 @@ public static class CachedGroups
             key.RemoteRef = same?.RemoteRef == key.RemoteRef ? same.RemoteRef! : key.RemoteRef;
             key.Version = Pool.Share(key.Version);
             key.From = Pool.Share(key.From);
+            key.ShareKeyPrefixes(sharePrefix);
         }
 
         foreach (var condition in status.Conditions ?? [])

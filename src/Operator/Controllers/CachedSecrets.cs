@@ -36,8 +36,24 @@ public static class CachedSecrets
         slim.Metadata.NamespaceProperty = StringPool.Shared.Share(meta.NamespaceProperty);
         slim.Metadata.Labels = StringPool.Shared.Share(meta.Labels);
         slim.Metadata.Annotations = annotations;
-        slim.Metadata.OwnerReferences = meta.OwnerReferences;
+        slim.Metadata.OwnerReferences = Owners(meta.OwnerReferences, slim.Metadata.Name, annotations);
         return slim;
+    }
+
+    /// <summary>Owner references with the strings they repeat shared: apiVersion and kind pooled, the name the Secret's
+    /// own when equal (a group names its Secret after itself), the uid the group-uid annotation's when equal.</summary>
+    private static IList<V1OwnerReference>? Owners(IList<V1OwnerReference>? owners, string? name, Dictionary<string, string> annotations)
+    {
+        var groupUid = annotations.TryGetValue(ManagedLabels.GroupUid, out var uid) ? uid : null;
+        foreach (var owner in owners ?? [])
+        {
+            owner.ApiVersion = StringPool.Shared.Share(owner.ApiVersion);
+            owner.Kind = StringPool.Shared.Share(owner.Kind);
+            owner.Name = owner.Name == name ? name : owner.Name;
+            owner.Uid = owner.Uid == groupUid ? groupUid : owner.Uid;
+        }
+
+        return owners;
     }
 
     /// <summary>The verified hash of a cached (slim) Secret; a full Secret is verified from its data.</summary>

@@ -67,4 +67,39 @@ public sealed class CachedGroupsTests
         Assert.Same(b.Metadata.Name, b.Status.SecretName);
         Assert.NotSame(a.Status.Secrets[0].Fqn, b.Status.Secrets[0].Fqn);
     }
+
+    [Fact]
+    public void Compact_StatusKeys_ReadWhole_AndStayWholeWhenAKeyIsRenamed()
+    {
+        var group = CachedGroups.Compact(Decoded("payments"));
+        var keys = group.Status!.Secrets!;
+
+        Assert.Equal(["acme:payments:API_KEY", "acme:payments:DB_URL"], keys.Select(k => k.Fqn));
+        Assert.Equal(["/tfy-secret/acme/payments/API_KEY", "/shared/db/url"], keys.Select(k => k.RemoteRef));
+        Assert.Contains("\"fqn\":\"acme:payments:API_KEY\"", KubernetesJson.Serialize(group.Status), StringComparison.Ordinal);
+
+        keys[0].Key = "TOKEN";
+        keys[1].Fqn = "acme:payments:OTHER";
+
+        Assert.Equal("acme:payments:API_KEY", keys[0].Fqn);
+        Assert.Equal("/tfy-secret/acme/payments/API_KEY", keys[0].RemoteRef);
+        Assert.Equal("acme:payments:OTHER", keys[1].Fqn);
+        Assert.Equal("DB_URL", keys[1].Key);
+    }
+
+    [Fact]
+    public void ShareKeyPrefixes_KeysOfAGroup_HoldOnePrefix()
+    {
+        var statuses = new[] { "A", "B", "C" }.Select(k => new SecretKeyStatus { Key = k, Fqn = "t:g:" + k, RemoteRef = "/p/t/g/" + k }).ToList();
+        var prefixes = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        foreach (var status in statuses)
+        {
+            status.ShareKeyPrefixes(p => prefixes.TryAdd(p, p) ? p : prefixes[p]);
+        }
+
+        Assert.Equal(["t:g:", "/p/t/g/"], prefixes.Keys);
+        Assert.Equal(["t:g:A", "t:g:B", "t:g:C"], statuses.Select(s => s.Fqn));
+        Assert.Equal(["/p/t/g/A", "/p/t/g/B", "/p/t/g/C"], statuses.Select(s => s.RemoteRef));
+    }
 }

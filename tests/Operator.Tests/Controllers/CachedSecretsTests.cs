@@ -68,4 +68,27 @@ public sealed class CachedSecretsTests
         Assert.Null(CachedSecrets.VerifiedHashOf(CachedSecrets.Slim(edited)));
         Assert.Equal("forged", edited.Metadata.Annotations[CachedSecrets.VerifiedHash]);
     }
+
+    [Fact]
+    public void Slim_OwnerReferences_ShareTheStringsTheSecretRepeats()
+    {
+        static V1Secret Decoded(string name)
+        {
+            var secret = Managed(Canary);
+            secret.Metadata.Name = name;
+            secret.Metadata.Annotations[ManagedLabels.GroupUid] = "g1";
+            secret.Metadata.OwnerReferences[0].Name = name;
+            return k8s.KubernetesJson.Deserialize<V1Secret>(k8s.KubernetesJson.Serialize(secret));
+        }
+
+        var a = CachedSecrets.Slim(Decoded("openai"));
+        var b = CachedSecrets.Slim(Decoded("billing"));
+
+        var (ownerA, ownerB) = (Assert.Single(a.Metadata.OwnerReferences), Assert.Single(b.Metadata.OwnerReferences));
+        Assert.Equal((SecretGroup.KindName, "v1", "billing", "g1"), (ownerB.Kind, ownerB.ApiVersion, ownerB.Name, ownerB.Uid));
+        Assert.Same(ownerA.Kind, ownerB.Kind);
+        Assert.Same(ownerA.ApiVersion, ownerB.ApiVersion);
+        Assert.Same(b.Metadata.Name, ownerB.Name);
+        Assert.Same(b.Metadata.Annotations[ManagedLabels.GroupUid], ownerB.Uid);
+    }
 }

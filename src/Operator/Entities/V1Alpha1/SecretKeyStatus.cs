@@ -9,14 +9,44 @@ namespace Operator.Entities.V1Alpha1;
 /// <summary>Where one key of a group was read from.</summary>
 public sealed class SecretKeyStatus
 {
+    private const byte FqnKeyed = 1;
+    private const byte RemoteRefKeyed = 2;
+
+    private string key = "";
+    private string fqn = "";
+    private string remoteRef = "";
+
+    // Which of fqn and remoteRef hold only the part before Key (ShareKeyPrefixes); the properties read whole either way.
+    private byte keyed;
+
     [JsonPropertyName("key")]
-    public string Key { get; set; } = "";
+    public string Key
+    {
+        get => key;
+        set
+        {
+            if (keyed != 0 && !string.Equals(key, value, StringComparison.Ordinal))
+            {
+                (fqn, remoteRef, keyed) = (Fqn, RemoteRef, 0);
+            }
+
+            key = value;
+        }
+    }
 
     [JsonPropertyName("fqn")]
-    public string Fqn { get; set; } = "";
+    public string Fqn
+    {
+        get => (keyed & FqnKeyed) != 0 ? string.Concat(fqn, key) : fqn;
+        set => (fqn, keyed) = (value, (byte)(keyed & ~FqnKeyed));
+    }
 
     [JsonPropertyName("remoteRef")]
-    public string RemoteRef { get; set; } = "";
+    public string RemoteRef
+    {
+        get => (keyed & RemoteRefKeyed) != 0 ? string.Concat(remoteRef, key) : remoteRef;
+        set => (remoteRef, keyed) = (value, (byte)(keyed & ~RemoteRefKeyed));
+    }
 
     [Description("The store's version of the value synced: the one remoteRef pins, else the current one when read.")]
     [JsonPropertyName("version")]
@@ -33,4 +63,30 @@ public sealed class SecretKeyStatus
     [Description("True when the store has no value for the key and target.deletionPolicy Delete left it out of the Secret.")]
     [JsonPropertyName("absent")]
     public bool? Absent { get; set; }
+
+    /// <summary>
+    /// The cache's compact form (issue 21): <see cref="Fqn"/> and <see cref="RemoteRef"/> usually end with <see cref="Key"/>
+    /// (`tenant:group:KEY`, `.../group/KEY`), so each keeps only the part before it, as <paramref name="share"/> returns
+    /// it (one instance for a group's keys); both read as before. Returns this status.
+    /// </summary>
+    public SecretKeyStatus ShareKeyPrefixes(Func<string, string> share)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        if (string.IsNullOrEmpty(key))
+        {
+            return this;
+        }
+
+        if ((keyed & FqnKeyed) == 0 && fqn?.Length > key.Length && fqn.EndsWith(key, StringComparison.Ordinal))
+        {
+            (fqn, keyed) = (share(fqn[..^key.Length]), (byte)(keyed | FqnKeyed));
+        }
+
+        if ((keyed & RemoteRefKeyed) == 0 && remoteRef?.Length > key.Length && remoteRef.EndsWith(key, StringComparison.Ordinal))
+        {
+            (remoteRef, keyed) = (share(remoteRef[..^key.Length]), (byte)(keyed | RemoteRefKeyed));
+        }
+
+        return this;
+    }
 }
