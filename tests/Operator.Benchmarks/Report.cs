@@ -65,7 +65,7 @@ internal static class Report
             b.AppendLine(CultureInfo.InvariantCulture, $"   unchanged pass (refreshInterval {r.RefreshSeconds:F0}s) took {r.UnchangedPassSeconds:F1}s: Secret writes {r.UnchangedSecretWrites}; store calls {Calls(r.UnchangedStoreCalls)}; API requests {Calls(r.UnchangedApiRequests)}");
         }
 
-        b.AppendLine(CultureInfo.InvariantCulture, $"   peak RSS {r.PeakRssBytes / 1048576.0:F0} MiB{(r.PeakRssAfterRestartBytes is { } a ? $" (after restart {a / 1048576.0:F0} MiB)" : "")}; peak managed heap {r.PeakHeapBytes / 1048576.0:F0} MiB (GC committed {r.PeakGcCommittedBytes / 1048576.0:F0} MiB); steady RSS {r.SteadyRssBytes / 1048576.0:F0} MiB, heap {r.SteadyHeapBytes / 1048576.0:F0} MiB ({r.HeapBytesPerGroup / 1024:F1} KiB/group); {r.ReconcilesPerSecond:F0} reconciles/s");
+        b.AppendLine(CultureInfo.InvariantCulture, $"   peak RSS {r.PeakRssBytes / 1048576.0:F0} MiB{(r.PeakRssAfterRestartBytes is { } a ? $" (after restart {a / 1048576.0:F0} MiB{(r.PeakRssRestartWindowBytes is { } w ? $", {w / 1048576.0:F0} MiB by the end of its restart window" : "")})" : "")}; peak managed heap {r.PeakHeapBytes / 1048576.0:F0} MiB (GC committed {r.PeakGcCommittedBytes / 1048576.0:F0} MiB); steady RSS {r.SteadyRssBytes / 1048576.0:F0} MiB, heap {r.SteadyHeapBytes / 1048576.0:F0} MiB ({r.HeapBytesPerGroup / 1024:F1} KiB/group); {r.ReconcilesPerSecond:F0} reconciles/s");
         b.Append(CultureInfo.InvariantCulture, $"   per-key client: {r.PerKeySampleCalls} GetParameter for {r.PerKeySampleGroups} groups in {r.PerKeySampleSeconds:F1}s ({r.PerKeySampleThrottled} throttled) → {r.PerKeyExtrapolatedSeconds:F1}s for {r.Groups} groups");
         return b.ToString();
     }

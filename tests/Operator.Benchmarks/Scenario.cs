@@ -147,6 +147,7 @@ internal static class Scenario
                 callsAt = fake.TotalCalls;
                 second = OperatorProcess.Start(operatorDll, kubeconfig, log, operatorArgs, environment: env);
                 await Task.Delay(o.RestartWindow, ct);
+                r.PeakRssRestartWindowBytes = second.PeakRss();
                 r.RestartWindowSeconds = o.RestartWindow.TotalSeconds;
                 r.RestartStoreCalls = Count(fake.Calls.Skip(callsAt).Select(c => c.Operation));
                 r.RestartApiRequests = ApiRequests.ByVerb(kube.Requests.Skip(requestsAt));

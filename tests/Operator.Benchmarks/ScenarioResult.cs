@@ -37,6 +37,8 @@ internal sealed record ScenarioResult
 
     public long PeakRssBytes { get; set; }
     public long? PeakRssAfterRestartBytes { get; set; }
+    /// <summary>Peak RSS of the restarted process by the end of the restart window: its initial lists, before the unchanged pass.</summary>
+    public long? PeakRssRestartWindowBytes { get; set; }
     public long PeakHeapBytes { get; set; }
     public long PeakGcCommittedBytes { get; set; }
     /// <summary>Median RSS of the idle operator over the steady window after every group is Ready.</summary>
