@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using k8s;
 using k8s.Exceptions;
 
@@ -7,6 +8,7 @@ namespace Operator.Hosting;
 /// Where the operator finds its cluster, in kubectl's order: <c>$KUBECONFIG</c>, <c>~/.kube/config</c>, then the Pod's
 /// service account. Unlike <see cref="KubernetesClientConfiguration.BuildDefaultConfig"/> it never falls back to
 /// <c>http://localhost:8080</c> (on this host, the operator's own metrics port): no connection is one clear error.
+/// A Native AOT build (no dynamic code) reads kubeconfig files with <see cref="KubeconfigFile"/>, as the library's loader cannot run there.
 /// </summary>
 public static class ClusterConnection
 {
@@ -30,11 +32,15 @@ public static class ClusterConnection
                     return false;
                 }
 
-                config = KubernetesClientConfiguration.BuildDefaultConfig();
+                config = RuntimeFeature.IsDynamicCodeSupported
+                    ? KubernetesClientConfiguration.BuildDefaultConfig()
+                    : KubernetesClientConfiguration.BuildConfigFromConfigObject(KubeconfigFile.Load(files));
             }
             else if (File.Exists(home))
             {
-                config = KubernetesClientConfiguration.BuildConfigFromConfigFile(home);
+                config = RuntimeFeature.IsDynamicCodeSupported
+                    ? KubernetesClientConfiguration.BuildConfigFromConfigFile(home)
+                    : KubernetesClientConfiguration.BuildConfigFromConfigObject(KubeconfigFile.Load([home]));
             }
             else if (KubernetesClientConfiguration.IsInCluster())
             {
