@@ -53,7 +53,7 @@ public sealed class ResourceClient<TEntity>
     /// <summary>Lists objects (all pages), in one namespace or across all namespaces when <paramref name="namespace"/> is null.</summary>
     public async Task<IList<TEntity>> ListAsync(string? @namespace, string? labelSelector, CancellationToken cancellationToken)
     {
-        var (items, _) = await ListWithVersionAsync(@namespace, labelSelector, cancellationToken).ConfigureAwait(false);
+        var (items, _) = await ListWithVersionAsync(@namespace, labelSelector, null, cancellationToken).ConfigureAwait(false);
         return items;
     }
 
@@ -100,38 +100,62 @@ public sealed class ResourceClient<TEntity>
         }
     }
 
+    /// <summary>Objects per list request: client-go's pager.PageSize, which its informers list with.</summary>
+    internal const int ListPageSize = 500;
+
+    /// <summary>
+    /// Lists every object in pages of <see cref="ListPageSize"/> (<c>limit</c>/<c>continue</c>), all from the first page's
+    /// snapshot, passing each item through <paramref name="shape"/> as its page arrives so only the shaped form is kept.
+    /// A continue token the server has expired (410) starts the list over once, as client-go's pager falls back to a
+    /// full list; a second expiry is the caller's to retry.
+    /// </summary>
     internal async Task<(IList<TEntity> Items, string? ResourceVersion)> ListWithVersionAsync(
-        string? @namespace, string? labelSelector, CancellationToken cancellationToken)
+        string? @namespace, string? labelSelector, Func<TEntity, TEntity>? shape, CancellationToken cancellationToken)
     {
         var items = new List<TEntity>();
         string? continueToken = null;
-        string? resourceVersion;
-        do
+        var restarted = false;
+        while (true)
         {
-            using var response = meta.Namespaced && @namespace is not null
-                ? await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<EntityList<TEntity>>(
-                    meta.Group, meta.Version, @namespace, meta.Plural, continueParameter: continueToken, labelSelector: labelSelector,
-                    limit: 500, cancellationToken: cancellationToken).ConfigureAwait(false)
-                : await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<EntityList<TEntity>>(
-                    meta.Group, meta.Version, meta.Plural, continueParameter: continueToken, labelSelector: labelSelector,
-                    limit: 500, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var page = response.Body;
-            if (page.Items is not null)
+            EntityList<TEntity> page;
+            try
             {
-                foreach (var item in page.Items)
-                {
-                    // List items omit apiVersion/kind; restore them so cached objects are complete.
-                    EnsureTypeMeta(item);
-                    items.Add(item);
-                }
+                page = await ListPageAsync(@namespace, labelSelector, continueToken, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpOperationException e) when (continueToken is not null && !restarted && e.Response.StatusCode == HttpStatusCode.Gone)
+            {
+                // The snapshot behind the token was compacted: the pages so far may be stale against any later one.
+                restarted = true;
+                items.Clear();
+                continueToken = null;
+                continue;
             }
 
-            resourceVersion = page.Metadata?.ResourceVersion;
-            continueToken = page.Metadata?.ContinueProperty;
-        }
-        while (!string.IsNullOrEmpty(continueToken));
+            foreach (var item in page.Items ?? [])
+            {
+                // List items omit apiVersion/kind; restore them so cached objects are complete.
+                EnsureTypeMeta(item);
+                items.Add(shape is null ? item : shape(item));
+            }
 
-        return (items, resourceVersion);
+            continueToken = page.Metadata?.ContinueProperty;
+            if (string.IsNullOrEmpty(continueToken))
+            {
+                return (items, page.Metadata?.ResourceVersion);
+            }
+        }
+    }
+
+    private async Task<EntityList<TEntity>> ListPageAsync(string? @namespace, string? labelSelector, string? continueToken, CancellationToken cancellationToken)
+    {
+        using var response = meta.Namespaced && @namespace is not null
+            ? await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<EntityList<TEntity>>(
+                meta.Group, meta.Version, @namespace, meta.Plural, continueParameter: continueToken, labelSelector: labelSelector,
+                limit: ListPageSize, cancellationToken: cancellationToken).ConfigureAwait(false)
+            : await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<EntityList<TEntity>>(
+                meta.Group, meta.Version, meta.Plural, continueParameter: continueToken, labelSelector: labelSelector,
+                limit: ListPageSize, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.Body;
     }
 
     internal Task<HttpOperationResponse<object>> WatchAsync(

@@ -26,14 +26,25 @@ internal sealed class FakeListWatcher : IListWatcher<V1Secret>
 
     public void ScriptListFailure(Exception e) => lists.Enqueue(() => throw e);
 
-    public Task<(IList<V1Secret> Items, string? ResourceVersion)> ListAsync(CancellationToken cancellationToken)
+    public Task<(IList<V1Secret> Items, string? ResourceVersion)> ListAsync(Func<V1Secret, V1Secret> shape, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref listCalls);
         lock (lists)
         {
-            return lists.TryDequeue(out var next)
-                ? Task.FromResult(next())
-                : Task.FromException<(IList<V1Secret>, string?)>(new InvalidOperationException("no list scripted"));
+            if (!lists.TryDequeue(out var next))
+            {
+                return Task.FromException<(IList<V1Secret>, string?)>(new InvalidOperationException("no list scripted"));
+            }
+
+            try
+            {
+                var (items, version) = next();
+                return Task.FromResult<(IList<V1Secret>, string?)>(([.. items.Select(shape)], version));
+            }
+            catch (Exception e)
+            {
+                return Task.FromException<(IList<V1Secret>, string?)>(e);
+            }
         }
     }
 

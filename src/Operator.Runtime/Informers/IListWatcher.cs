@@ -7,7 +7,8 @@ internal interface IListWatcher<TEntity>
 {
     string Description { get; }
 
-    Task<(IList<TEntity> Items, string? ResourceVersion)> ListAsync(CancellationToken cancellationToken);
+    /// <summary>Lists every object (in pages), each passed through <paramref name="shape"/> as its page arrives, so only the shaped form outlives the page.</summary>
+    Task<(IList<TEntity> Items, string? ResourceVersion)> ListAsync(Func<TEntity, TEntity> shape, CancellationToken cancellationToken);
 
     /// <summary>Watches from <paramref name="resourceVersion"/>; ERROR events (such as 410 Gone) arrive through <paramref name="onError"/>.</summary>
     IAsyncEnumerable<(WatchEventType Type, TEntity Object)> WatchAsync(

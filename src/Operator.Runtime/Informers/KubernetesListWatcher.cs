@@ -16,8 +16,8 @@ internal sealed class KubernetesListWatcher<TEntity>(ResourceClient<TEntity> cli
         }
     }
 
-    public Task<(IList<TEntity> Items, string? ResourceVersion)> ListAsync(CancellationToken cancellationToken) =>
-        client.ListWithVersionAsync(options.Namespace, options.LabelSelector, cancellationToken);
+    public Task<(IList<TEntity> Items, string? ResourceVersion)> ListAsync(Func<TEntity, TEntity> shape, CancellationToken cancellationToken) =>
+        client.ListWithVersionAsync(options.Namespace, options.LabelSelector, shape, cancellationToken);
 
     public async IAsyncEnumerable<(WatchEventType Type, TEntity Object)> WatchAsync(
         string resourceVersion, Action<Exception> onError, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -30,8 +30,8 @@ internal sealed class Reflector<TEntity>(ResourceInformer<TEntity> cache, IListW
         {
             try
             {
-                var (items, resourceVersion) = await source.ListAsync(cancellationToken).ConfigureAwait(false);
-                cache.Replace(items, resourceVersion);
+                var (items, resourceVersion) = await source.ListAsync(cache.Shape, cancellationToken).ConfigureAwait(false);
+                cache.Replace(items, resourceVersion, alreadyShaped: true);
                 failures = 0;
                 InformerLog.Listed(logger, Name, items.Count, resourceVersion);
                 await WatchUntilGoneAsync(cancellationToken).ConfigureAwait(false);

@@ -83,13 +83,13 @@ public sealed class ResourceInformer<TEntity> : ISharedInformer<TEntity>
     /// <summary>Lists, then watches until cancelled (see <see cref="Reflector{TEntity}"/>).</summary>
     public Task RunAsync(CancellationToken cancellationToken) => reflector.RunAsync(cancellationToken);
 
-    /// <summary>Replaces the cache with a fresh list, telling handlers what was added, changed or removed meanwhile.</summary>
-    internal void Replace(IEnumerable<TEntity> items, string? resourceVersion)
+    /// <summary>Replaces the cache with a fresh list (already passed through <see cref="Shape"/> when <paramref name="alreadyShaped"/>), telling handlers what was added, changed or removed meanwhile.</summary>
+    internal void Replace(IEnumerable<TEntity> items, string? resourceVersion, bool alreadyShaped = false)
     {
         var fresh = new Dictionary<ObjectKey, TEntity>();
         foreach (var item in items)
         {
-            var shaped = Shape(item);
+            var shaped = alreadyShaped ? item : Shape(item);
             fresh[ObjectKey.From(shaped)] = shaped;
         }
 
@@ -176,7 +176,8 @@ public sealed class ResourceInformer<TEntity> : ISharedInformer<TEntity>
         }
     }
 
-    private TEntity Shape(TEntity entity) => transform is null ? entity : transform(entity);
+    /// <summary>The form the cache keeps (the registered <see cref="CacheTransform{TEntity}"/>, if any).</summary>
+    internal TEntity Shape(TEntity entity) => transform is null ? entity : transform(entity);
 
     private void Notify(Action<IResourceChangeHandler<TEntity>> action)
     {

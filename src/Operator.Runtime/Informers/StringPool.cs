@@ -12,6 +12,9 @@ public sealed class StringPool
     /// <summary>Strings longer than this are returned as they are (they rarely repeat: paths, messages, hashes).</summary>
     public const int MaxLength = 64;
 
+    /// <summary>Maps up to this many entries are copied into a <see cref="CompactMap"/> (found by a linear scan).</summary>
+    public const int CompactMapMax = 16;
+
     private readonly ConcurrentDictionary<string, string> pool = new(StringComparer.Ordinal);
 
     /// <summary>The pool the operator's cache transforms share.</summary>
@@ -44,7 +47,8 @@ public sealed class StringPool
         return pool.Count < Capacity ? pool.GetOrAdd(value, value) : value;
     }
 
-    /// <summary>A copy of <paramref name="map"/> whose keys and values are shared (null stays null).</summary>
+    /// <summary>A copy of <paramref name="map"/> whose keys and values are shared (null stays null): a
+    /// <see cref="CompactMap"/> up to <see cref="CompactMapMax"/> entries, else a dictionary.</summary>
     public IDictionary<string, string>? Share(IDictionary<string, string>? map)
     {
         if (map is null)
@@ -52,12 +56,7 @@ public sealed class StringPool
             return null;
         }
 
-        var copy = new Dictionary<string, string>(map.Count, StringComparer.Ordinal);
-        foreach (var (key, value) in map)
-        {
-            copy[Share(key)!] = Share(value)!;
-        }
-
-        return copy;
+        var shared = map.Select(p => KeyValuePair.Create(Share(p.Key)!, Share(p.Value)!));
+        return map.Count <= CompactMapMax ? new CompactMap(shared) : new Dictionary<string, string>(shared, StringComparer.Ordinal);
     }
 }

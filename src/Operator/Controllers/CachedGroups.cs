@@ -54,6 +54,12 @@ public static class CachedGroups
             key.ShareKeyPrefixes(sharePrefix);
         }
 
+        if (status.SyncedInputs is { } inputs)
+        {
+            // The integration's `<uid>/<generation>` is the same in every group that uses it.
+            status.SyncedInputs = inputs with { Integration = Pool.Share(inputs.Integration)!, Aliases = Pool.Share(inputs.Aliases)!, Annotations = Pool.Share(inputs.Annotations)! };
+        }
+
         foreach (var condition in status.Conditions ?? [])
         {
             Condition(condition);

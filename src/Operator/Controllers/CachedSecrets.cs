@@ -18,7 +18,7 @@ public static class CachedSecrets
     {
         ArgumentNullException.ThrowIfNull(secret);
         var meta = secret.Metadata ?? new V1ObjectMeta();
-        var annotations = meta.Annotations is null ? new Dictionary<string, string>() : new Dictionary<string, string>(StringPool.Shared.Share(meta.Annotations)!);
+        var annotations = StringPool.Shared.Share(meta.Annotations) ?? new CompactMap([]);
         annotations.Remove(VerifiedHash);
         if (ManagedSecretWriter.VerifiedHashOf(secret) is { } verified)
         {
@@ -36,15 +36,14 @@ public static class CachedSecrets
         slim.Metadata.NamespaceProperty = StringPool.Shared.Share(meta.NamespaceProperty);
         slim.Metadata.Labels = StringPool.Shared.Share(meta.Labels);
         slim.Metadata.Annotations = annotations;
-        slim.Metadata.OwnerReferences = Owners(meta.OwnerReferences, slim.Metadata.Name, annotations);
+        slim.Metadata.OwnerReferences = Owners(meta.OwnerReferences, slim.Metadata.Name, annotations.TryGetValue(ManagedLabels.GroupUid, out var uid) ? uid : null);
         return slim;
     }
 
     /// <summary>Owner references with the strings they repeat shared: apiVersion and kind pooled, the name the Secret's
     /// own when equal (a group names its Secret after itself), the uid the group-uid annotation's when equal.</summary>
-    private static IList<V1OwnerReference>? Owners(IList<V1OwnerReference>? owners, string? name, Dictionary<string, string> annotations)
+    private static IList<V1OwnerReference>? Owners(IList<V1OwnerReference>? owners, string? name, string? groupUid)
     {
-        var groupUid = annotations.TryGetValue(ManagedLabels.GroupUid, out var uid) ? uid : null;
         foreach (var owner in owners ?? [])
         {
             owner.ApiVersion = StringPool.Shared.Share(owner.ApiVersion);

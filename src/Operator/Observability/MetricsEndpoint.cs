@@ -14,13 +14,23 @@ public static class MetricsEndpoint
 {
     public const string Path = "/metrics";
 
+    /// <summary>The .NET runtime's meter (GC, JIT, thread pool, exceptions by type).</summary>
+    public const string RuntimeMeter = "System.Runtime";
+
+    /// <summary>
+    /// Series per runtime instrument. OpenTelemetry allocates a stream's points up front (2,000 by default, ~150 KB per
+    /// instrument, ~3 MB for the runtime's twenty); they have a handful each (GC generations, exception types).
+    /// </summary>
+    public const int RuntimeCardinalityLimit = 100;
+
     public static IServiceCollection AddPrometheusMetrics(this IServiceCollection services)
     {
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(RuntimeMetrics.MeterName, OperatorMetrics.MeterName, "System.Runtime")
+            .AddMeter(RuntimeMetrics.MeterName, OperatorMetrics.MeterName, RuntimeMeter)
             .AddView(instrument => instrument is System.Diagnostics.Metrics.Histogram<double> && instrument.Name.EndsWith("_seconds", StringComparison.Ordinal)
                 ? new ExplicitBucketHistogramConfiguration { Boundaries = OperatorMetrics.DurationBuckets }
                 : instrument.Name == "secretgroup_store_calls_per_sync" ? new ExplicitBucketHistogramConfiguration { Boundaries = OperatorMetrics.CallsPerSyncBuckets }
+                : instrument.Meter.Name == RuntimeMeter ? new MetricStreamConfiguration { CardinalityLimit = RuntimeCardinalityLimit }
                 : null)
             .AddPrometheusExporter());
         return services;

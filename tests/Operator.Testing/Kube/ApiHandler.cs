@@ -155,8 +155,8 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
                     await watches.StreamAsync(context, type, ns, filter, stopping).ConfigureAwait(false);
                     return;
                 case "GET":
-                    var (items, version) = operations.List(type, ns, filter);
-                    await WriteListAsync(context, type, items, version).ConfigureAwait(false);
+                    var page = operations.List(type, ns, filter, ListQuery.Limit(query), query["continue"], ListQuery.Selective(query));
+                    await WriteListAsync(context, type, page.Items, page.ResourceVersion, page).ConfigureAwait(false);
                     return;
                 case "POST":
                     var fields = RequestBody.Directive(context, "CreateOptions");
@@ -270,11 +270,12 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
         };
     }
 
-    private async Task WriteListAsync(HttpContext context, ResourceType type, List<JsonObject> items, string? version)
+    private async Task WriteListAsync(HttpContext context, ResourceType type, List<JsonObject> items, string? version, ListPage? page = null)
     {
         if (TableConverter.Wants(context.Request.Headers.Accept))
         {
             var table = TableConverter.Convert(type, items.Select(i => Present(type, i)), version, context.Request.Query["includeObject"], time.GetUtcNow());
+            ListQuery.AddContinue(table, page);
             await WriteJsonAsync(context, 200, table).ConfigureAwait(false);
             return;
         }
@@ -286,8 +287,10 @@ internal sealed class ApiHandler(ResourceOperations operations, WatchStreamer wa
             ["metadata"] = new JsonObject { ["resourceVersion"] = version },
             ["items"] = new JsonArray(items.Select(i => (JsonNode)Present(type, i)).ToArray()),
         };
+        ListQuery.AddContinue(list, page);
         await WriteJsonAsync(context, 200, list).ConfigureAwait(false);
     }
+
 
     private static Task WriteObjectAsync(HttpContext context, ResourceType type, int statusCode, JsonObject obj) =>
         WriteJsonAsync(context, statusCode, Present(type, obj));

@@ -56,6 +56,50 @@ internal sealed class ObjectStore(int historyLimit)
         return ns is null ? bucket.Values.ToList() : bucket.Values.Where(o => Meta.Namespace(o) == ns).ToList();
     }
 
+    /// <summary>
+    /// The objects of <paramref name="storageKey"/> (in <paramref name="ns"/>, or all) as they were at
+    /// <paramref name="resourceVersion"/>, in key order: the current ones with every later change undone. Null when the
+    /// history no longer reaches back that far (etcd's compaction).
+    /// </summary>
+    public List<(string Key, JsonObject Object)>? ListAt(string storageKey, string? ns, long resourceVersion)
+    {
+        if (resourceVersion < _oldestResumable)
+        {
+            return null;
+        }
+
+        // The first change after the snapshot to each key says what the key held then (its previous state, or nothing).
+        var then = new Dictionary<string, JsonObject?>(StringComparer.Ordinal);
+        foreach (var change in _history)
+        {
+            if (change.ResourceVersion > resourceVersion && change.StorageKey == storageKey && (ns is null || change.Namespace == ns))
+            {
+                then.TryAdd(Key(change.Namespace, Meta.Name(change.Object)), change.Previous);
+            }
+        }
+
+        var now = _objects.TryGetValue(storageKey, out var bucket) ? bucket : new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+        var snapshot = new List<(string Key, JsonObject Object)>(now.Count);
+        foreach (var (key, obj) in now)
+        {
+            if (!then.ContainsKey(key) && (ns is null || Meta.Namespace(obj) == ns))
+            {
+                snapshot.Add((key, obj));
+            }
+        }
+
+        foreach (var (key, obj) in then)
+        {
+            if (obj is not null)
+            {
+                snapshot.Add((key, obj));
+            }
+        }
+
+        snapshot.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return snapshot;
+    }
+
     public IEnumerable<(string StorageKey, JsonObject Object)> All() =>
         _objects.SelectMany(b => b.Value.Values.Select(o => (b.Key, o))).ToList();
 

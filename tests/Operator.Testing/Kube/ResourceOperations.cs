@@ -24,15 +24,6 @@ internal sealed partial class ResourceOperations(ObjectStore store, ResourceRegi
         }
     }
 
-    public (List<JsonObject> Items, string ResourceVersion) List(ResourceType type, string? ns, Func<JsonObject, bool> filter)
-    {
-        lock (store.Gate)
-        {
-            var items = store.List(type.StorageKey, ns).Where(filter).Select(o => o.DeepClone().AsObject()).ToList();
-            return (items, store.CurrentResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-    }
-
     public JsonObject Create(ResourceType type, string ns, JsonObject body, FieldValidation? fields = null)
     {
         lock (store.Gate)

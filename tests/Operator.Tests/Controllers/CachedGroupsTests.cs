@@ -36,6 +36,7 @@ public sealed class CachedGroupsTests
                 new SecretKeyStatus { Key = "API_KEY", Fqn = $"acme:{name}:API_KEY", RemoteRef = $"/tfy-secret/acme/{name}/API_KEY", Version = "3" },
                 new SecretKeyStatus { Key = "DB_URL", Fqn = $"acme:{name}:DB_URL", RemoteRef = "/shared/db/url", Version = "3" },
             ],
+            SyncedInputs = new SyncInputs { Generation = 2, Integration = "0b7c6a4e-4a57-4c1e-9d0c-2f7e1c9a3b21/4" },
             Conditions = [new V1Condition { Type = "Ready", Status = "True", Reason = "Synced", Message = "2 keys synced", ObservedGeneration = 2 }],
         },
     }));
@@ -65,6 +66,7 @@ public sealed class CachedGroupsTests
         Assert.Same(a.Status.Conditions![0].Reason, b.Status.Conditions![0].Reason);
         Assert.Same(b.Spec.Secrets![1].RemoteRef, b.Status.Secrets[1].RemoteRef);
         Assert.Same(b.Metadata.Name, b.Status.SecretName);
+        Assert.Same(a.Status.SyncedInputs!.Integration, b.Status.SyncedInputs!.Integration);
         Assert.NotSame(a.Status.Secrets[0].Fqn, b.Status.Secrets[0].Fqn);
     }
 
