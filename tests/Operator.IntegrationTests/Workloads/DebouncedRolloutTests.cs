@@ -49,7 +49,7 @@ public sealed class DebouncedRolloutTests
         await h.AdvanceAsync(TimeSpan.FromSeconds(2));
         await WaitForHashesAsync(h, hashes);
         Assert.Equal(generation + 1, await GenerationAsync(h));
-        Assert.Equal(1, Rolled(rollouts));
+        await WaitForRolledAsync(rollouts, 1);
 
         // A change after the window is a new restart of its own.
         await h.SetSourceValuesAsync("db", new Dictionary<string, string> { ["VALUE"] = "v3" });
@@ -57,7 +57,7 @@ public sealed class DebouncedRolloutTests
         await h.AdvanceAsync(RolloutOptions.DefaultWindow);
         await WaitForHashesAsync(h, hashes);
         Assert.Equal(generation + 2, await GenerationAsync(h));
-        Assert.Equal(2, Rolled(rollouts));
+        await WaitForRolledAsync(rollouts, 2);
     }
 
     [Theory]
@@ -71,6 +71,13 @@ public sealed class DebouncedRolloutTests
 
         var failure = await Assert.ThrowsAnyAsync<Exception>(h.StartOperatorAsync);
         Assert.Contains("--rollout-window", failure.Message, StringComparison.Ordinal);
+    }
+
+    // The counter is added once the restart patch has returned, so a reader of the Deployment can see the patch first.
+    private static async Task WaitForRolledAsync(MetricCollector<long> rollouts, long expected)
+    {
+        await OperatorHarness.WaitForAsync(() => Task.FromResult(Rolled(rollouts) >= expected), $"{expected} rollouts counted", () => $"{Rolled(rollouts)} counted");
+        Assert.Equal(expected, Rolled(rollouts));
     }
 
     private static long Rolled(MetricCollector<long> rollouts) =>

@@ -15,7 +15,8 @@ public static class ProviderBlocks
     [
         .. typeof(SecretStoreIntegrationSpec).GetProperties()
             .Where(p => p.GetCustomAttribute<ProviderBlockAttribute>() is not null)
-            .OrderBy(p => p.MetadataToken)
+            // Declaration order; a Native AOT build keeps no metadata tokens, and its GetProperties lists them in that order.
+            .OrderBy(p => p.HasMetadataToken() ? p.MetadataToken : 0)
             .Select(p => (p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? throw new InvalidOperationException($"{p.Name}: a [ProviderBlock] needs [JsonPropertyName]"), p)),
     ];
 
