@@ -116,13 +116,11 @@ internal sealed partial class Controller<TEntity> : IController, IControllerQueu
 
     private async Task ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
-        if (expectations?.Wait(key, cache.Get(key)) is { } remaining)
+        if (expectations?.Wait(key, cache.Get(key)) is not null)
         {
             // Our own last write of this object is not in the cache yet: the watch event that brings it enqueues the key
-            // again (a relist past it does too, as an update). Should neither come, the key comes back once the
-            // expectation has lapsed, so a lost event delays a reconcile by at most the timeout, never forever.
+            // again (a relist past it does too, as an update), so nothing is requeued here.
             LogWaiting(logger, Name, key);
-            Queue.AddAfter(key, remaining);
             return;
         }
 
