@@ -30,4 +30,21 @@ public sealed class StringPoolTests
         Assert.Equal(100, pool.Count);
         Assert.NotSame(pool.Share(new string("key-9999".AsSpan())), pool.Share(new string("key-9999".AsSpan())));
     }
+
+    /// <summary>Labels and annotations are author-controlled: a map of any size is looked up in bounded time (a linear
+    /// scan only up to <see cref="StringPool.CompactMapMax"/> entries, a hash lookup beyond), and reads exactly as given.</summary>
+    [Theory]
+    [InlineData(StringPool.CompactMapMax, true)]
+    [InlineData(StringPool.CompactMapMax + 1, false)]
+    [InlineData(5_000, false)]
+    public void AnAuthorsManyLabels_AreNeverScannedLinearly(int count, bool compact)
+    {
+        var labels = Enumerable.Range(0, count).ToDictionary(i => $"label-{i}", i => $"value-{i}");
+
+        var shared = new StringPool().Share(labels)!;
+
+        Assert.Equal(compact, shared is CompactMap);
+        Assert.Equal(labels.OrderBy(p => p.Key, StringComparer.Ordinal), shared.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal($"value-{count - 1}", shared[$"label-{count - 1}"]);
+    }
 }
