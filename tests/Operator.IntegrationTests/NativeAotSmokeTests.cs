@@ -70,7 +70,7 @@ public sealed class NativeAotSmokeTests(ITestOutputHelper output) : IDisposable
         // Created after the binary listed its caches: only a watch event brings it in (what the session-6 binary never handled).
         var clock = Stopwatch.StartNew();
         var groups = new ResourceClient<SecretGroup>(client);
-        await groups.CreateAsync(Group(), ct);
+        await groups.CreateAsync(Group("db", "PASSWORD", "USER"), ct);
         SecretGroup? group = null;
         await PollAsync(async () => Conditions.IsTrue((group = await groups.GetAsync(new ObjectKey(Ns, "db"), ct))?.Status?.Conditions, "Ready"), "the group Ready");
         output.WriteLine($"group Ready {clock.Elapsed.TotalMilliseconds:F0} ms after its create");
@@ -88,6 +88,14 @@ public sealed class NativeAotSmokeTests(ITestOutputHelper output) : IDisposable
         await PollAsync(
             async () => (await client.CoreV1.ReadNamespacedSecretAsync("db", Ns, cancellationToken: ct)).Data?.ContainsKey("TOKEN") == true,
             "the Secret to gain TOKEN after the spec change");
+
+        // A key the store lacks: the retried sync repeats its SecretNotFound Event, which the binary patches into a series
+        // (count 2) with JSON it serializes itself (System.Text.Json reflection, off by default in trimmed and AOT publishes).
+        await groups.CreateAsync(Group("missing", "ABSENT"), ct);
+        await PollAsync(
+            async () => (await client.EventsV1.ListNamespacedEventAsync(Ns, cancellationToken: ct)).Items
+                .Any(e => e.Regarding?.Name == "missing" && e.Reason == "SecretNotFound" && e.Series?.Count >= 2),
+            "the missing key's SecretNotFound Event to become a series of 2");
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{process.MetricsPort}/metrics"), ct);
@@ -126,13 +134,13 @@ public sealed class NativeAotSmokeTests(ITestOutputHelper output) : IDisposable
         },
     };
 
-    private static SecretGroup Group() => new()
+    private static SecretGroup Group(string name, params string[] keys) => new()
     {
-        Metadata = new V1ObjectMeta { Name = "db", NamespaceProperty = Ns },
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns },
         Spec = new SecretGroupSpec
         {
             IntegrationFqn = $"{Tenant}:aws:aot-aws:secret-store:{Integration}",
-            Secrets = [new SecretKeySpec { Key = "PASSWORD" }, new SecretKeySpec { Key = "USER" }],
+            Secrets = [.. keys.Select(k => new SecretKeySpec { Key = k })],
         },
     };
 
