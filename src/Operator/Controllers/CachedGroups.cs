@@ -9,6 +9,7 @@ namespace Operator.Controllers;
 /// that repeat across groups (key names, versions, condition types and reasons, the integration FQN, labels) share
 /// one instance, a status key whose name and remoteRef equal its spec entry's shares those, a status key's fqn and
 /// remoteRef hold only the part before the key name, one instance per group (<see cref="SecretKeyStatus.ShareKeyPrefixes"/>),
+/// the status keys are one array (<see cref="CompactKeyStatuses"/>),
 /// and managedFields, which the operator never reads, are dropped (a PUT without them keeps the server's, as
 /// kube-apiserver documents). Values stay equal, so status comparisons and writes see the same group.
 /// </summary>
@@ -53,6 +54,8 @@ public static class CachedGroups
             key.From = Pool.Share(key.From);
             key.ShareKeyPrefixes(sharePrefix);
         }
+
+        status.Secrets = status.Secrets is null ? null : CompactKeyStatuses.From(status.Secrets, sharePrefix);
 
         if (status.SyncedInputs is { } inputs)
         {
