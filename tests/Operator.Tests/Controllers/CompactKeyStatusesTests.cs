@@ -94,7 +94,7 @@ public sealed class CompactKeyStatusesTests
         var group = KubernetesJson.Deserialize<SecretGroup>(KubernetesJson.Serialize(new SecretGroup
         {
             Metadata = new() { Name = "payments", NamespaceProperty = "team-a" },
-            Spec = new SecretGroupSpec { IntegrationFqn = "acme:aws:prod:ssm:main", Secrets = [.. Enumerable.Range(0, 10).Select(i => new SecretKeySpec { Key = $"KEY_{i}" })] },
+            Spec = new SecretGroupSpec { IntegrationFqn = "acme:teamstore:prod:secret-store:main", Secrets = [.. Enumerable.Range(0, 10).Select(i => new SecretKeySpec { Key = $"KEY_{i}" })] },
             Status = new SecretGroupStatus { Secrets = Written("payments", 10) },
         }));
         var expected = KubernetesJson.Serialize(group);

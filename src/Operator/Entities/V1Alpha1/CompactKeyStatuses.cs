@@ -1,16 +1,11 @@
-using System.Collections;
-using System.Diagnostics.CodeAnalysis;
-
 namespace Operator.Entities.V1Alpha1;
 
 /// <summary>
 /// The SecretGroup cache's form of <c>status.secrets</c> (issue 21): a group's keys in one array (key, version, ...)
 /// with the fqn and remoteRef prefix every key shares, instead of a list of objects; about a third of the memory.
-/// Read-only; each read gives a new <see cref="SecretKeyStatus"/> equal to the one it was made from, so enumeration,
-/// JSON and lookups see the same keys (a status to write is a copy: <c>CopyOfStatus</c>).
+/// Read-only (<see cref="CompactList{T}"/>); a status to write is a copy (<c>CopyOfStatus</c>).
 /// </summary>
-[SuppressMessage("Naming", "CA1710", Justification = "Named for what it holds, as status.secrets is.")]
-public sealed class CompactKeyStatuses : IList<SecretKeyStatus>, IReadOnlyList<SecretKeyStatus>
+public sealed class CompactKeyStatuses : CompactList<SecretKeyStatus>
 {
     private const int Slots = 2;
 
@@ -31,22 +26,7 @@ public sealed class CompactKeyStatuses : IList<SecretKeyStatus>, IReadOnlyList<S
         this.flags = flags;
     }
 
-    public int Count => items.Length / Slots;
-
-    public bool IsReadOnly => true;
-
-    public SecretKeyStatus this[int index]
-    {
-        get
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(index);
-            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-            var bits = flags?[index] ?? 0;
-            return SecretKeyStatus.WithPrefixes(items[Slots * index]!, fqnPrefix, remoteRefPrefix, items[(Slots * index) + 1], Flag(bits), Flag(bits >> 2));
-        }
-
-        set => throw ReadOnly();
-    }
+    public override int Count => items.Length / Slots;
 
     /// <summary>
     /// The compact form of <paramref name="keys"/> when every key's fqn and remoteRef are one shared prefix (as
@@ -91,41 +71,11 @@ public sealed class CompactKeyStatuses : IList<SecretKeyStatus>, IReadOnlyList<S
         return new CompactKeyStatuses(share(fqn), share(remoteRef), items, flags);
     }
 
-    /// <summary>-1: each read is a new object, so no given instance is in the list (look a key up by <see cref="SecretKeyStatus.Key"/>).</summary>
-    public int IndexOf(SecretKeyStatus item) => -1;
-
-    public bool Contains(SecretKeyStatus item) => IndexOf(item) >= 0;
-
-    public void CopyTo(SecretKeyStatus[] array, int arrayIndex)
+    protected override SecretKeyStatus Read(int index)
     {
-        ArgumentNullException.ThrowIfNull(array);
-        for (var i = 0; i < Count; i++)
-        {
-            array[arrayIndex + i] = this[i];
-        }
+        var bits = flags?[index] ?? 0;
+        return SecretKeyStatus.WithPrefixes(items[Slots * index]!, fqnPrefix, remoteRefPrefix, items[(Slots * index) + 1], Flag(bits), Flag(bits >> 2));
     }
-
-    public IEnumerator<SecretKeyStatus> GetEnumerator()
-    {
-        for (var i = 0; i < Count; i++)
-        {
-            yield return this[i];
-        }
-    }
-
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-    public void Add(SecretKeyStatus item) => throw ReadOnly();
-
-    public void Clear() => throw ReadOnly();
-
-    public void Insert(int index, SecretKeyStatus item) => throw ReadOnly();
-
-    public bool Remove(SecretKeyStatus item) => throw ReadOnly();
-
-    public void RemoveAt(int index) => throw ReadOnly();
-
-    private static NotSupportedException ReadOnly() => new("a cached group's status is read-only: change a copy (CopyOfStatus)");
 
     private static string? PrefixOf(string? whole, string key) =>
         !string.IsNullOrEmpty(key) && whole is not null && whole.Length > key.Length && whole.EndsWith(key, StringComparison.Ordinal) ? whole[..^key.Length] : null;
