@@ -57,6 +57,41 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
+    public async Task AKeyHandedOut_DropsItsDelayedEntry_SoTheReconcileAloneDecidesWhenItComesBack()
+    {
+        using var queue = NewQueue();
+        queue.AddAfter("a", TimeSpan.FromMinutes(5));
+        queue.AddAfter("b", TimeSpan.FromMinutes(10));
+        queue.Add("a");
+
+        var (key, _) = await queue.GetAsync(ct);
+        Assert.Equal("a", key);
+        queue.Done(key);
+
+        // "a" was reconciled now; its 5-minute entry would only be a second, no-op reconcile (level-based reconcilers ask
+        // for the next pass in their result). "b" keeps its own.
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromMinutes(10), queue.NextDueAt);
+        time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(0, queue.Length);
+        time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(1, queue.Length);
+        Assert.Equal("b", (await queue.GetAsync(ct)).Key);
+    }
+
+    [Fact]
+    public async Task ADelayedAdd_MadeWhileTheKeyIsProcessed_IsKept()
+    {
+        using var queue = NewQueue();
+        queue.Add("a");
+        var (key, _) = await queue.GetAsync(ct);
+        queue.AddAfter("a", TimeSpan.FromMinutes(1));
+        queue.Done(key);
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, queue.Length);
+    }
+
+    [Fact]
     public void AddAfter_FiresOnlyWhenFakeTimeAdvances()
     {
         using var queue = NewQueue();

@@ -116,11 +116,14 @@ internal sealed partial class Controller<TEntity> : IController, IControllerQueu
 
     private async Task ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
-        if (expectations?.Wait(key, cache.Get(key)) is not null)
+        if (expectations?.Wait(key, cache.Get(key)) is { } remaining)
         {
             // Our own last write of this object is not in the cache yet: the watch event that brings it enqueues the key
-            // again (a relist past it does too, as an update), so nothing is requeued here.
+            // again (a relist past it does too, as an update). Should neither come, the key comes back once the
+            // expectation has lapsed, so a lost event delays a reconcile by at most the timeout, never forever; when the
+            // event does come, handing the key out drops this entry (no later no-op reconcile).
             LogWaiting(logger, Name, key);
+            Queue.AddAgainAfter(key, remaining);
             return;
         }
 

@@ -63,6 +63,15 @@ internal sealed class DelayedKeys<TKey> : IDisposable
         Arm();
     }
 
+    /// <summary>Drops <paramref name="key"/>'s deadline, if it has one (its heap entry goes stale).</summary>
+    public void Remove(TKey key)
+    {
+        if (waiting.Remove(key))
+        {
+            Arm();
+        }
+    }
+
     /// <summary>Moves the keys whose deadline has passed into <paramref name="due"/>, earliest first, and arms the timer for
     /// the next deadline.</summary>
     public void TakeDue(ICollection<(TKey Key, QueuePriority Priority)> due)

@@ -5,7 +5,8 @@ namespace Operator.Runtime;
 /// <summary>
 /// A queue of keys for level-based reconciling: a key waiting twice is processed once, a key is never handed to two
 /// workers at once (re-added while processing, it is handed out again after <see cref="Done"/>), delayed adds fire on
-/// the <see cref="TimeProvider"/> (one timer for them all, <see cref="DelayedKeys{TKey}"/>), and failures back off per
+/// the <see cref="TimeProvider"/> (one timer for them all, <see cref="DelayedKeys{TKey}"/>; a key handed out drops its
+/// delayed entry, as its reconcile asks for the next pass itself), and failures back off per
 /// key. Each add has a <see cref="QueuePriority"/>: changes are handed out before refreshes, by the rule of
 /// <see cref="ReadyKeys{TKey}"/> (a key added twice keeps the higher one).
 /// </summary>
@@ -133,6 +134,19 @@ public sealed class WorkQueue<TKey> : IDisposable
         Add(key, priority);
     }
 
+    /// <summary>Adds a key being processed again after <paramref name="delay"/>, with the priority it was handed out with
+    /// (a change held back stays a change).</summary>
+    public void AddAgainAfter(TKey key, TimeSpan delay)
+    {
+        QueuePriority priority;
+        lock (gate)
+        {
+            priority = processing.TryGetValue(key, out var held) ? held : QueuePriority.Change;
+        }
+
+        AddAfter(key, delay, priority);
+    }
+
     /// <summary>Adds the key after <paramref name="delay"/> as a <see cref="QueuePriority.Refresh"/>.</summary>
     public void AddAfter(TKey key, TimeSpan delay) => AddAfter(key, delay, QueuePriority.Refresh);
 
@@ -204,6 +218,10 @@ public sealed class WorkQueue<TKey> : IDisposable
 
                 if (ready.TryTake(isReady, out var key, out var priority))
                 {
+                    // The reconcile about to run is level-based and asks for its own next pass, so a delayed entry it
+                    // would leave behind is only a later no-op reconcile (controller-runtime's priority queue keeps
+                    // one entry per key the same way). A delayed add made while it runs is kept.
+                    waiting.Remove(key);
                     dirty.Remove(key);
                     processing[key] = priority;
                     readyCount--;
