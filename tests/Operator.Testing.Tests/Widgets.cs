@@ -55,6 +55,7 @@ internal static class Widgets
                     properties:
                       target: {type: string, minLength: 1, maxLength: 20}
                       syncInterval: {type: string, pattern: '^[0-9]+(s|m|h)$', default: 1m}
+                      code: {type: string, pattern: '^(a+)+$'}
                       mode: {type: string, enum: [Merge, Replace], default: Merge}
                       replicas: {type: integer, minimum: 1, maximum: 10}
                       tags: {type: array, maxItems: 2, items: {type: string}}
