@@ -8,7 +8,7 @@ using Operator.Testing;
 using Operator.Testing.Kube;
 using Operator.Testing.Stores.Aws;
 
-namespace Operator.IntegrationTests;
+namespace Operator.IntegrationTests.Stores;
 
 /// <summary>
 /// The Native AOT binary on the real path: its own process under the shipped RBAC (a ServiceAccount token) against the
