@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Text;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -158,15 +160,37 @@ public sealed class ResourceClient<TEntity>
         return response.Body;
     }
 
-    internal Task<HttpOperationResponse<object>> WatchAsync(
-        string? @namespace, string? labelSelector, string resourceVersion, int timeoutSeconds, CancellationToken cancellationToken) =>
-        meta.Namespaced && @namespace is not null
-            ? client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<object>(
-                meta.Group, meta.Version, @namespace, meta.Plural, allowWatchBookmarks: true, labelSelector: labelSelector,
-                resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, watch: true, cancellationToken: cancellationToken)
-            : client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<object>(
-                meta.Group, meta.Version, meta.Plural, allowWatchBookmarks: true, labelSelector: labelSelector,
-                resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, watch: true, cancellationToken: cancellationToken);
+    /// <summary>Watches from <paramref name="resourceVersion"/> (with bookmarks) until the server ends the watch after <paramref name="timeoutSeconds"/>.</summary>
+    internal IAsyncEnumerable<(WatchEventType Type, TEntity Object)> WatchAsync(
+        string? @namespace, string? labelSelector, string resourceVersion, int timeoutSeconds, Action<Exception> onError, CancellationToken cancellationToken)
+    {
+        var kubernetes = client as Kubernetes
+            ?? throw new NotSupportedException($"Watching {meta.Plural} needs a {typeof(Kubernetes).FullName} client, not {client.GetType().FullName}.");
+        return WatchStream.ReadAsync<TEntity>(kubernetes, WatchUri(@namespace, labelSelector, resourceVersion, timeoutSeconds), onError, cancellationToken);
+    }
+
+    /// <summary>The watch request's path and query, relative to the client's base URI (core kinds under api/v1, others under apis/group/version).</summary>
+    internal string WatchUri(string? @namespace, string? labelSelector, string resourceVersion, int timeoutSeconds)
+    {
+        var path = new StringBuilder(meta.Group.Length == 0 ? $"api/{meta.Version}/" : $"apis/{meta.Group}/{meta.Version}/");
+        if (meta.Namespaced && @namespace is not null)
+        {
+            path.Append("namespaces/").Append(Uri.EscapeDataString(@namespace)).Append('/');
+        }
+
+        path.Append(meta.Plural).Append("?watch=true&allowWatchBookmarks=true");
+        if (!string.IsNullOrEmpty(labelSelector))
+        {
+            path.Append("&labelSelector=").Append(Uri.EscapeDataString(labelSelector));
+        }
+
+        if (!string.IsNullOrEmpty(resourceVersion))
+        {
+            path.Append("&resourceVersion=").Append(Uri.EscapeDataString(resourceVersion));
+        }
+
+        return path.Append("&timeoutSeconds=").Append(timeoutSeconds.ToString(CultureInfo.InvariantCulture)).ToString();
+    }
 
     internal void EnsureTypeMeta(TEntity entity)
     {

@@ -94,6 +94,13 @@ public sealed class EventRecorderTests
 
         Assert.Equal(2, sink.Created.Count);
         Assert.Equal(2, sink.Created[^1].Series.Count);
+
+        // The same Event as first created (the recorder keeps its parts, not the object), now with its series.
+        var (first, again) = (sink.Created[0], sink.Created[^1]);
+        Assert.Equal(
+            (first.Metadata.Name, first.Metadata.NamespaceProperty, first.Type, first.Reason, first.Action, first.Note, first.EventTime, first.Regarding.Uid, first.Regarding.Kind, first.ReportingController, first.ReportingInstance),
+            (again.Metadata.Name, again.Metadata.NamespaceProperty, again.Type, again.Reason, again.Action, again.Note, again.EventTime, again.Regarding.Uid, again.Regarding.Kind, again.ReportingController, again.ReportingInstance));
+        Assert.Null(again.Metadata.ResourceVersion);
     }
 
     [Fact]

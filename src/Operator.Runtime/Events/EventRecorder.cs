@@ -141,7 +141,7 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
             // The second occurrence turns the Event into a series at once; later ones wait for the finish or refresh pass.
             if (existing.Count == 2)
             {
-                await WriteSeriesAsync(existing, cancellationToken).ConfigureAwait(false);
+                await WriteSeriesAsync(key, existing, cancellationToken).ConfigureAwait(false);
             }
 
             return;
@@ -156,9 +156,11 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
             }
         }
 
-        var created = Build(item);
-        series[key] = new Series(created, item.ObservedAt);
-        await CreateAsync(created, cancellationToken).ConfigureAwait(false);
+        // Cluster-scoped objects have no namespace; their Events go to "default" (client-go's makeEvent), or the operator's namespace.
+        var @namespace = string.IsNullOrEmpty(item.Regarding.NamespaceProperty) ? clusterScopedNamespace : item.Regarding.NamespaceProperty;
+        var created = new Series(NameFor(item.Regarding), @namespace, item, item.ObservedAt);
+        series[key] = created;
+        await CreateAsync(Build(created, key), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task TickAsync(CancellationToken cancellationToken)
@@ -167,9 +169,9 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
         ticks++;
         if (ticks % (int)(RefreshTime / FinishTime) == 0)
         {
-            foreach (var ongoing in series.Values.Where(s => s.Count > 1).ToList())
+            foreach (var (key, ongoing) in series.Where(p => p.Value.Count > 1).ToList())
             {
-                await WriteSeriesAsync(ongoing, cancellationToken).ConfigureAwait(false);
+                await WriteSeriesAsync(key, ongoing, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -183,27 +185,27 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
         {
             if (ended.Written != ended.Count)
             {
-                await WriteSeriesAsync(ended, cancellationToken).ConfigureAwait(false);
+                await WriteSeriesAsync(key, ended, cancellationToken).ConfigureAwait(false);
             }
 
             series.Remove(key);
         }
     }
 
-    private async Task WriteSeriesAsync(Series s, CancellationToken cancellationToken)
+    private async Task WriteSeriesAsync(SeriesKey key, Series s, CancellationToken cancellationToken)
     {
         try
         {
             try
             {
-                await sink.UpdateSeriesAsync(s.Event.Metadata.NamespaceProperty, s.Event.Metadata.Name, s.Count, s.LastObserved, cancellationToken).ConfigureAwait(false);
+                await sink.UpdateSeriesAsync(s.Namespace, s.Name, s.Count, s.LastObserved, cancellationToken).ConfigureAwait(false);
             }
             catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
             {
                 // The Event expired on the server (Events have a TTL): create it again with the series so far.
-                s.Event.Series = new Eventsv1EventSeries { Count = s.Count, LastObservedTime = EventTime.ForSerialization(s.LastObserved) };
-                s.Event.Metadata.ResourceVersion = null;
-                await sink.CreateAsync(s.Event, cancellationToken).ConfigureAwait(false);
+                var again = Build(s, key);
+                again.Series = new Eventsv1EventSeries { Count = s.Count, LastObservedTime = EventTime.ForSerialization(s.LastObserved) };
+                await sink.CreateAsync(again, cancellationToken).ConfigureAwait(false);
             }
 
             s.Written = s.Count;
@@ -214,7 +216,7 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
         }
         catch (Exception e)
         {
-            LogWriteFailed(logger, s.Event.Reason, s.Event.Regarding.Kind, s.Event.Regarding.Name, e);
+            LogWriteFailed(logger, key.Reason, s.First.Regarding.Kind, s.First.Regarding.Name, e);
         }
     }
 
@@ -234,32 +236,34 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
         }
     }
 
-    private Eventsv1Event Build(Pending item)
+    /// <summary>client-go's name: the regarding object's name and a random suffix.</summary>
+    private static string NameFor(V1ObjectReference regarding)
     {
-        var regardingName = string.IsNullOrEmpty(item.Regarding.Name) ? "unknown" : item.Regarding.Name;
+        var regardingName = string.IsNullOrEmpty(regarding.Name) ? "unknown" : regarding.Name;
         var suffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var prefix = regardingName.Length > 200 ? regardingName[..200] : regardingName;
-        return new Eventsv1Event
-        {
-            ApiVersion = "events.k8s.io/v1",
-            Kind = "Event",
-            Metadata = new V1ObjectMeta
-            {
-                Name = $"{prefix}.{suffix}",
-
-                // Cluster-scoped objects have no namespace; their Events go to "default" (client-go's makeEvent), or the operator's namespace.
-                NamespaceProperty = string.IsNullOrEmpty(item.Regarding.NamespaceProperty) ? clusterScopedNamespace : item.Regarding.NamespaceProperty,
-            },
-            EventTime = EventTime.ForSerialization(item.ObservedAt),
-            ReportingController = ReportingController,
-            ReportingInstance = reportingInstance,
-            Action = item.Action,
-            Reason = item.Reason,
-            Note = item.Note,
-            Type = item.Type == EventSeverity.Warning ? "Warning" : "Normal",
-            Regarding = item.Regarding,
-        };
+        return $"{prefix}.{suffix}";
     }
+
+    /// <summary>The Event of a series as first created (again, when it expired on the server).</summary>
+    private Eventsv1Event Build(Series s, SeriesKey key) => new()
+    {
+        ApiVersion = "events.k8s.io/v1",
+        Kind = "Event",
+        Metadata = new V1ObjectMeta
+        {
+            Name = s.Name,
+            NamespaceProperty = s.Namespace,
+        },
+        EventTime = EventTime.ForSerialization(s.First.ObservedAt),
+        ReportingController = ReportingController,
+        ReportingInstance = reportingInstance,
+        Action = key.Action,
+        Reason = key.Reason,
+        Note = s.First.Note,
+        Type = key.Type == EventSeverity.Warning ? "Warning" : "Normal",
+        Regarding = s.First.Regarding,
+    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event queue full; dropped {Reason} Event for {Kind} {Name}")]
     private static partial void LogDropped(ILogger logger, string reason, string? kind, string? name);
@@ -279,10 +283,17 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
     /// <summary>client-go's eventKey without the reporting controller and instance (one recorder has one of each).</summary>
     private readonly record struct SeriesKey(string Uid, EventSeverity Type, string Reason, string Action);
 
-    /// <summary>An Event written once, its occurrences so far and how many of them the API server has seen.</summary>
-    private sealed class Series(Eventsv1Event created, DateTime observedAt)
+    /// <summary>
+    /// An Event written once (its name and first occurrence, from which it is built again; not the Event object, issue 21),
+    /// its occurrences so far and how many of them the API server has seen.
+    /// </summary>
+    private sealed class Series(string name, string @namespace, Pending first, DateTime observedAt)
     {
-        public Eventsv1Event Event { get; } = created;
+        public string Name { get; } = name;
+
+        public string Namespace { get; } = @namespace;
+
+        public Pending First { get; } = first;
 
         public int Count { get; set; } = 1;
 

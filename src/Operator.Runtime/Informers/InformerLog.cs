@@ -17,6 +17,9 @@ internal static partial class InformerLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Watch of {Informer} failed at resourceVersion {ResourceVersion}; resuming with backoff")]
     public static partial void WatchFailed(ILogger logger, string informer, string? resourceVersion, Exception exception);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watch of {Informer} sent an event it cannot read after resourceVersion {ResourceVersion}; relisting with backoff")]
+    public static partial void WatchUnreadable(ILogger logger, string informer, string? resourceVersion, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Watch of {Informer} ended by the server; resuming from resourceVersion {ResourceVersion}")]
     public static partial void WatchEnded(ILogger logger, string informer, string? resourceVersion);
 

@@ -24,10 +24,7 @@ internal sealed class KubernetesListWatcher<TEntity>(ResourceClient<TEntity> cli
     {
         // The server ends a watch after timeoutSeconds; spreading it avoids every informer reconnecting at once.
         var timeoutSeconds = 300 + Random.Shared.Next(300);
-        var response = client.WatchAsync(options.Namespace, options.LabelSelector, resourceVersion, timeoutSeconds, cancellationToken);
-#pragma warning disable CS0618 // The suggested replacements are untyped for custom objects; this one deserializes to TEntity.
-        var events = response.WatchAsync<TEntity, object>(onError, cancellationToken);
-#pragma warning restore CS0618
+        var events = client.WatchAsync(options.Namespace, options.LabelSelector, resourceVersion, timeoutSeconds, onError, cancellationToken);
         await foreach (var (type, entity) in events.ConfigureAwait(false))
         {
             if (entity is not null && type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted)

@@ -65,6 +65,7 @@ internal sealed class Reflector<TEntity>(ResourceInformer<TEntity> cache, IListW
             var received = 0;
             var started = time.GetTimestamp();
             Exception? watchError = null;
+            WatchDecodeException? unreadable = null;
             try
             {
                 var events = source.WatchAsync(
@@ -103,6 +104,10 @@ internal sealed class Reflector<TEntity>(ResourceInformer<TEntity> cache, IListW
             {
                 gone = true;
             }
+            catch (WatchDecodeException e)
+            {
+                unreadable = e;
+            }
             catch (Exception e)
             {
                 watchError = e;
@@ -111,6 +116,15 @@ internal sealed class Reflector<TEntity>(ResourceInformer<TEntity> cache, IListW
             if (gone)
             {
                 InformerLog.Relisting(logger, Name, LastResourceVersion);
+                return;
+            }
+
+            if (unreadable is not null)
+            {
+                // Skipping the event would leave the cache wrong until the object changes again; resuming would read the
+                // same line again. A relist reads the objects as they are now (client-go ends the watch on a decode error too).
+                InformerLog.WatchUnreadable(logger, Name, LastResourceVersion, unreadable);
+                await BackOffAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
 

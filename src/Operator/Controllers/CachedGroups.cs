@@ -9,6 +9,7 @@ namespace Operator.Controllers;
 /// that repeat across groups (key names, versions, condition types and reasons, the integration FQN, labels) share
 /// one instance, a status key whose name and remoteRef equal its spec entry's shares those, a status key's fqn and
 /// remoteRef hold only the part before the key name, one instance per group (<see cref="SecretKeyStatus.ShareKeyPrefixes"/>),
+/// the spec and status keys are arrays, not objects (<see cref="CompactKeySpecs"/>, <see cref="CompactKeyStatuses"/>),
 /// and managedFields, which the operator never reads, are dropped (a PUT without them keeps the server's, as
 /// kube-apiserver documents). Values stay equal, so status comparisons and writes see the same group.
 /// </summary>
@@ -37,7 +38,7 @@ public static class CachedGroups
 
         if (group.Status is not { } status)
         {
-            return group;
+            return CompactSpecKeys(group);
         }
 
         status.SecretName = status.SecretName == group.Metadata?.Name ? group.Metadata?.Name : status.SecretName;
@@ -54,6 +55,8 @@ public static class CachedGroups
             key.ShareKeyPrefixes(sharePrefix);
         }
 
+        status.Secrets = status.Secrets is null ? null : CompactKeyStatuses.From(status.Secrets, sharePrefix);
+
         if (status.SyncedInputs is { } inputs)
         {
             // The integration's `<uid>/<generation>` is the same in every group that uses it.
@@ -63,6 +66,16 @@ public static class CachedGroups
         foreach (var condition in status.Conditions ?? [])
         {
             Condition(condition);
+        }
+
+        return CompactSpecKeys(group);
+    }
+
+    private static SecretGroup CompactSpecKeys(SecretGroup group)
+    {
+        if (group.Spec?.Secrets is { } keys)
+        {
+            group.Spec.Secrets = CompactKeySpecs.From(keys);
         }
 
         return group;

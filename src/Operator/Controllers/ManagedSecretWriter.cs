@@ -70,7 +70,8 @@ public sealed class ManagedSecretWriter(ResourceClient<V1Secret> secrets, IResou
     public static string? VerifiedHashOf(V1Secret secret)
     {
         var actual = HashOf(secret);
-        return actual is not null && secret.Metadata.Annotations?.TryGetValue(ManagedLabels.DataHash, out var annotated) == true && annotated == actual ? actual : null;
+        // The annotation's own instance: the cache keeps it as the verified hash too, one string per Secret (issue 21).
+        return actual is not null && secret.Metadata.Annotations?.TryGetValue(ManagedLabels.DataHash, out var annotated) == true && annotated == actual ? annotated : null;
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using k8s;
 using k8s.Exceptions;
 
@@ -8,7 +7,8 @@ namespace Operator.Hosting;
 /// Where the operator finds its cluster, in kubectl's order: <c>$KUBECONFIG</c>, <c>~/.kube/config</c>, then the Pod's
 /// service account. Unlike <see cref="KubernetesClientConfiguration.BuildDefaultConfig"/> it never falls back to
 /// <c>http://localhost:8080</c> (on this host, the operator's own metrics port): no connection is one clear error.
-/// A Native AOT build (no dynamic code) reads kubeconfig files with <see cref="KubeconfigFile"/>, as the library's loader cannot run there.
+/// Kubeconfig files are read with <see cref="KubeconfigFile"/>: the library's loader cannot run under Native AOT, and
+/// elsewhere its reflection-built YamlDotNet type maps stay on the heap for the process's life (~4 MB, issue 21).
 /// </summary>
 public static class ClusterConnection
 {
@@ -32,15 +32,11 @@ public static class ClusterConnection
                     return false;
                 }
 
-                config = RuntimeFeature.IsDynamicCodeSupported
-                    ? KubernetesClientConfiguration.BuildDefaultConfig()
-                    : KubernetesClientConfiguration.BuildConfigFromConfigObject(KubeconfigFile.Load(files));
+                config = KubernetesClientConfiguration.BuildConfigFromConfigObject(KubeconfigFile.Load(files));
             }
             else if (File.Exists(home))
             {
-                config = RuntimeFeature.IsDynamicCodeSupported
-                    ? KubernetesClientConfiguration.BuildConfigFromConfigFile(home)
-                    : KubernetesClientConfiguration.BuildConfigFromConfigObject(KubeconfigFile.Load([home]));
+                config = KubernetesClientConfiguration.BuildConfigFromConfigObject(KubeconfigFile.Load([home]));
             }
             else if (KubernetesClientConfiguration.IsInCluster())
             {

@@ -23,17 +23,50 @@ public static class MetricsEndpoint
     /// </summary>
     public const int RuntimeCardinalityLimit = 100;
 
+    /// <summary>
+    /// Series per instrument of the operator's own meters whose labels are enumerations: provider × operation (and
+    /// × reason for errors), controller × outcome, result, reason, or none; each fits with room to spare (a test emits
+    /// every combination). The two labelled by integration (admin-created, not bounded by the operator) keep
+    /// OpenTelemetry's default of 2,000.
+    /// </summary>
+    public const int OperatorCardinalityLimit = 100;
+
+    /// <summary>Series of <c>operator_store_errors_total</c>: providers × store operations × error reasons.</summary>
+    public const int StoreErrorCardinalityLimit = 500;
+
+    /// <summary>Instruments labelled by integration; their series are not capped below OpenTelemetry's default.</summary>
+    public static IReadOnlySet<string> ByIntegration { get; } = new HashSet<string>(StringComparer.Ordinal) { "secretgroup_store_calls_total", "secretgroup_store_calls_per_sync" };
+
     public static IServiceCollection AddPrometheusMetrics(this IServiceCollection services)
     {
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(RuntimeMetrics.MeterName, OperatorMetrics.MeterName, RuntimeMeter)
-            .AddView(instrument => instrument is System.Diagnostics.Metrics.Histogram<double> && instrument.Name.EndsWith("_seconds", StringComparison.Ordinal)
-                ? new ExplicitBucketHistogramConfiguration { Boundaries = OperatorMetrics.DurationBuckets }
-                : instrument.Name == "secretgroup_store_calls_per_sync" ? new ExplicitBucketHistogramConfiguration { Boundaries = OperatorMetrics.CallsPerSyncBuckets }
-                : instrument.Meter.Name == RuntimeMeter ? new MetricStreamConfiguration { CardinalityLimit = RuntimeCardinalityLimit }
-                : null)
+            .AddView(View)
             .AddPrometheusExporter());
         return services;
+    }
+
+    /// <summary>Histogram buckets and the series each stream may keep (OpenTelemetry allocates that many points up front).</summary>
+    private static MetricStreamConfiguration? View(System.Diagnostics.Metrics.Instrument instrument)
+    {
+        var limit = instrument.Meter.Name switch
+        {
+            RuntimeMeter => RuntimeCardinalityLimit,
+            RuntimeMetrics.MeterName or OperatorMetrics.MeterName when ByIntegration.Contains(instrument.Name) => (int?)null,
+            RuntimeMetrics.MeterName or OperatorMetrics.MeterName when instrument.Name == "operator_store_errors_total" => StoreErrorCardinalityLimit,
+            RuntimeMetrics.MeterName or OperatorMetrics.MeterName => OperatorCardinalityLimit,
+            _ => null,
+        };
+        MetricStreamConfiguration? view = instrument is System.Diagnostics.Metrics.Histogram<double> && instrument.Name.EndsWith("_seconds", StringComparison.Ordinal)
+            ? new ExplicitBucketHistogramConfiguration { Boundaries = OperatorMetrics.DurationBuckets }
+            : instrument.Name == "secretgroup_store_calls_per_sync" ? new ExplicitBucketHistogramConfiguration { Boundaries = OperatorMetrics.CallsPerSyncBuckets }
+            : limit is null ? null : new MetricStreamConfiguration();
+        if (view is not null && limit is not null)
+        {
+            view.CardinalityLimit = limit;
+        }
+
+        return view;
     }
 
     /// <summary>Answers <c>GET /metrics</c> on <paramref name="metricsPort"/> only.</summary>

@@ -10,6 +10,12 @@ public sealed class InstrumentedSecretStore(ISecretStore inner, Provider provide
 {
     private readonly string providerName = provider.ToSegment();
 
+    /// <summary>The <c>operation</c> label's values, one per store call.</summary>
+    public static IReadOnlyList<string> Operations { get; } = ["read_many", "read", "read_version", "write", "delete", "validate", "list"];
+
+    /// <summary>The <c>reason</c> label's values of a failed call: the store's error kinds, <c>Cancelled</c> and <c>Unexpected</c>.</summary>
+    public static IReadOnlyList<string> ErrorReasons { get; } = [.. Enum.GetNames<StoreErrorKind>(), "Cancelled", "Unexpected"];
+
     /// <summary>The decorated client (tests and diagnostics).</summary>
     public ISecretStore Inner => inner;
 

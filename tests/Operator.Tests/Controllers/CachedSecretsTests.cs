@@ -47,6 +47,7 @@ public sealed class CachedSecretsTests
         Assert.Equal("g1", Assert.Single(slim.Metadata.OwnerReferences).Uid);
         Assert.Equal(ManagedSecretWriter.VerifiedHashOf(full), CachedSecrets.VerifiedHashOf(slim));
         Assert.NotNull(CachedSecrets.VerifiedHashOf(slim));
+        Assert.Same(slim.Metadata.Annotations[ManagedLabels.DataHash], CachedSecrets.VerifiedHashOf(slim));
         Assert.DoesNotContain(Canary, k8s.KubernetesJson.Serialize(slim), StringComparison.Ordinal);
         Assert.Equal(Canary, Encoding.UTF8.GetString(full.Data["API_KEY"]));
     }

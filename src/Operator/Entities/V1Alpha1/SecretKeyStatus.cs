@@ -64,6 +64,18 @@ public sealed class SecretKeyStatus
     [JsonPropertyName("absent")]
     public bool? Absent { get; set; }
 
+    /// <summary>A key status whose fqn and remoteRef are <paramref name="fqnPrefix"/> and <paramref name="remoteRefPrefix"/> followed by <paramref name="key"/>.</summary>
+    internal static SecretKeyStatus WithPrefixes(string key, string fqnPrefix, string remoteRefPrefix, string? version, bool? pinned, bool? absent) => new()
+    {
+        key = key,
+        fqn = fqnPrefix,
+        remoteRef = remoteRefPrefix,
+        keyed = FqnKeyed | RemoteRefKeyed,
+        Version = version,
+        Pinned = pinned,
+        Absent = absent,
+    };
+
     /// <summary>
     /// The cache's compact form (issue 21): <see cref="Fqn"/> and <see cref="RemoteRef"/> usually end with <see cref="Key"/>
     /// (`tenant:group:KEY`, `.../group/KEY`), so each keeps only the part before it, as <paramref name="share"/> returns
