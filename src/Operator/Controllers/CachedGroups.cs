@@ -15,6 +15,10 @@ namespace Operator.Controllers;
 /// </summary>
 public static class CachedGroups
 {
+    private const int MaxParts = 1024;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Parts = new(StringComparer.Ordinal);
+
     private static StringPool Pool => StringPool.Shared;
 
     /// <summary>Shapes <paramref name="group"/>, just decoded by the informer, in place and returns it.</summary>
@@ -36,9 +40,10 @@ public static class CachedGroups
             }
         }
 
+        CompactSpecKeys(group);
         if (group.Status is not { } status)
         {
-            return CompactSpecKeys(group);
+            return group;
         }
 
         status.SecretName = status.SecretName == group.Metadata?.Name ? group.Metadata?.Name : status.SecretName;
@@ -55,7 +60,7 @@ public static class CachedGroups
             key.ShareKeyPrefixes(sharePrefix);
         }
 
-        status.Secrets = status.Secrets is null ? null : CompactKeyStatuses.From(status.Secrets, sharePrefix);
+        status.Secrets = status.Secrets is null ? null : CompactKeyStatuses.From(status.Secrets, SharedPart, [status.Fqn, group.Metadata?.Name], (group.Spec?.Secrets as CompactKeySpecs)?.Keys);
 
         if (status.SyncedInputs is { } inputs)
         {
@@ -68,17 +73,29 @@ public static class CachedGroups
             Condition(condition);
         }
 
-        return CompactSpecKeys(group);
+        return group;
     }
 
-    private static SecretGroup CompactSpecKeys(SecretGroup group)
+    private static void CompactSpecKeys(SecretGroup group)
     {
         if (group.Spec?.Secrets is { } keys)
         {
             group.Spec.Secrets = CompactKeySpecs.From(keys);
         }
+    }
 
-        return group;
+    /// <summary>
+    /// The one instance of a part of status key prefixes that groups repeat (<c>tfy-secret://</c>, an integration FQN
+    /// with its store path). Bounded: once <see cref="MaxParts"/> are held, a new part is returned as it is.
+    /// </summary>
+    private static string SharedPart(string part)
+    {
+        if (Parts.TryGetValue(part, out var shared))
+        {
+            return shared;
+        }
+
+        return Parts.Count < MaxParts ? Parts.GetOrAdd(part, part) : part;
     }
 
     private static void Metadata(V1ObjectMeta? meta)

@@ -35,6 +35,12 @@ public static class CachedSecrets
         };
         slim.Metadata.NamespaceProperty = StringPool.Shared.Share(meta.NamespaceProperty);
         slim.Metadata.Labels = StringPool.Shared.Share(meta.Labels);
+
+        // A group names its Secret after itself: the name is then the group label's (pooled) instance, not a second copy.
+        if (slim.Metadata.Labels?.TryGetValue(ManagedLabels.Group, out var group) == true && group == slim.Metadata.Name)
+        {
+            slim.Metadata.Name = group;
+        }
         slim.Metadata.Annotations = annotations;
         slim.Metadata.OwnerReferences = Owners(meta.OwnerReferences, slim.Metadata.Name, annotations.TryGetValue(ManagedLabels.GroupUid, out var uid) ? uid : null);
         return slim;

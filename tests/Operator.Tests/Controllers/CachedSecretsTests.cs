@@ -48,6 +48,8 @@ public sealed class CachedSecretsTests
         Assert.Equal(ManagedSecretWriter.VerifiedHashOf(full), CachedSecrets.VerifiedHashOf(slim));
         Assert.NotNull(CachedSecrets.VerifiedHashOf(slim));
         Assert.Same(slim.Metadata.Annotations[ManagedLabels.DataHash], CachedSecrets.VerifiedHashOf(slim));
+        Assert.Same(slim.Metadata.Labels[ManagedLabels.Group], slim.Metadata.Name);
+        Assert.Same(slim.Metadata.Name, slim.Metadata.OwnerReferences[0].Name);
         Assert.DoesNotContain(Canary, k8s.KubernetesJson.Serialize(slim), StringComparison.Ordinal);
         Assert.Equal(Canary, Encoding.UTF8.GetString(full.Data["API_KEY"]));
     }

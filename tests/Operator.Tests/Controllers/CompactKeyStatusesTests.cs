@@ -23,15 +23,28 @@ public sealed class CompactKeyStatusesTests
 
     private static string Json(IList<SecretKeyStatus>? keys) => KubernetesJson.Serialize(new SecretGroupStatus { Fqn = "acme:g", Secrets = keys, KeyCount = keys?.Count });
 
+    /// <summary>The group's own strings a prefix is kept around: present, absent, or found more than once ("payments" in the FQN too).</summary>
+    public static TheoryData<int, string[], string> Cases => new()
+    {
+        { 1, ["acme:payments", "payments"], "spec" },
+        { 10, ["acme:payments", "payments"], "spec" },
+        { 10, ["acme:payments", "payments"], "other order" },
+        { 37, ["acme:payments", "payments"], "none" },
+        { 10, ["unrelated", ""], "spec" },
+        { 10, [], "none" },
+        { 10, ["a", "/"], "spec" },
+        { 10, ["payments"], "spec" },
+    };
+
     [Theory]
-    [InlineData(1)]
-    [InlineData(10)]
-    [InlineData(37)]
-    public void Reads_the_same_keys_as_the_list_it_was_made_from_and_writes_the_same_JSON(int count)
+    [MemberData(nameof(Cases))]
+    public void Reads_the_same_keys_as_the_list_it_was_made_from_and_writes_the_same_JSON(int count, string[] own, string specKeys)
     {
         var reference = Written("payments", count);
+        var keys = reference.Select(k => k.Key).ToArray();
+        var spec = specKeys switch { "spec" => keys, "other order" => [.. keys.Reverse()], _ => null };
 
-        var compact = CompactKeyStatuses.From(Written("payments", count), Same);
+        var compact = CompactKeyStatuses.From(Written("payments", count), Same, own, spec);
 
         Assert.IsType<CompactKeyStatuses>(compact);
         Assert.Equal(Json(reference), Json(compact));
@@ -51,7 +64,7 @@ public sealed class CompactKeyStatusesTests
     [Fact]
     public void A_copy_of_a_cached_status_is_a_plain_list_again_with_the_same_keys()
     {
-        var group = new SecretGroup { Status = new SecretGroupStatus { Secrets = CompactKeyStatuses.From(Written("payments", 10), Same) } };
+        var group = new SecretGroup { Status = new SecretGroupStatus { Secrets = CompactKeyStatuses.From(Written("payments", 10), Same, ["acme:payments"]) } };
 
         var copy = group.CopyOfStatus()!;
         copy.Secrets!.Add(new SecretKeyStatus { Key = "NEW" });
@@ -70,15 +83,15 @@ public sealed class CompactKeyStatusesTests
         var otherGroup = Written("payments", 3);
         otherGroup[2].Fqn = "acme:billing:KEY_2";
 
-        Assert.Same(custom, CompactKeyStatuses.From(custom, Same));
-        Assert.Same(fromDataFrom, CompactKeyStatuses.From(fromDataFrom, Same));
-        Assert.Same(otherGroup, CompactKeyStatuses.From(otherGroup, Same));
+        Assert.Same(custom, CompactKeyStatuses.From(custom, Same, []));
+        Assert.Same(fromDataFrom, CompactKeyStatuses.From(fromDataFrom, Same, []));
+        Assert.Same(otherGroup, CompactKeyStatuses.From(otherGroup, Same, []));
     }
 
     [Fact]
-    public void Is_read_only_and_holds_each_prefix_once()
+    public void Is_read_only()
     {
-        var compact = CompactKeyStatuses.From(Written("payments", 3), string.Intern);
+        var compact = CompactKeyStatuses.From(Written("payments", 3), string.Intern, ["payments"]);
 
         Assert.True(compact.IsReadOnly);
         Assert.Throws<NotSupportedException>(() => compact.Add(new SecretKeyStatus()));

@@ -32,7 +32,7 @@ public sealed class MetricLimitsTests : IDisposable
         collection.ConfigureOpenTelemetryMeterProvider(b => b.AddReader(reader));
         services = collection.BuildServiceProvider();
         _ = services.GetRequiredService<MeterProvider>();
-        metrics = new OperatorMetrics(services.GetRequiredService<IMeterFactory>(), new Empty<k8s.Models.V1Secret>(), new Leader(), new Empty<SecretGroup>(), new FakeTimeProvider());
+        metrics = new OperatorMetrics(services.GetRequiredService<IMeterFactory>(), new EmptyCache<k8s.Models.V1Secret>(), new Leader(), new EmptyCache<SecretGroup>(), new FakeTimeProvider());
     }
 
     public void Dispose()
@@ -109,18 +109,6 @@ public sealed class MetricLimitsTests : IDisposable
 
             return ExportResult.Success;
         }
-    }
-
-    private sealed class Empty<T> : IResourceCache<T>
-        where T : class
-    {
-        public bool HasSynced => true;
-
-        public T? Get(ObjectKey key) => default;
-
-        public IReadOnlyList<T> List(string? @namespace = null) => [];
-
-        public IReadOnlyList<T> ByIndex(string index, string value) => [];
     }
 
     private sealed class Leader : ILeaderStatus

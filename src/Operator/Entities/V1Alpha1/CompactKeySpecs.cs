@@ -17,6 +17,9 @@ public sealed class CompactKeySpecs : CompactList<SecretKeySpec>
 
     public override int Count => keys.Length;
 
+    /// <summary>The key names, in order (shared with the group's <see cref="CompactKeyStatuses"/>; never changed).</summary>
+    internal string[] Keys => keys;
+
     /// <summary>The compact form of <paramref name="specs"/> (itself when empty or already compact).</summary>
     public static IList<SecretKeySpec> From(IList<SecretKeySpec> specs)
     {

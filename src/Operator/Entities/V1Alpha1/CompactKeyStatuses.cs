@@ -1,80 +1,85 @@
 namespace Operator.Entities.V1Alpha1;
 
 /// <summary>
-/// The SecretGroup cache's form of <c>status.secrets</c> (issue 21): a group's keys in one array (key, version, ...)
-/// with the fqn and remoteRef prefix every key shares, instead of a list of objects; about a third of the memory.
-/// Read-only (<see cref="CompactList{T}"/>); a status to write is a copy (<c>CopyOfStatus</c>).
+/// The SecretGroup cache's form of <c>status.secrets</c> (issue 21): a group's key names (the spec's own array when they
+/// are the spec's keys) and versions in arrays, and the fqn and remoteRef prefix every key shares, each kept as the
+/// group's own string (its name, its FQN) between two parts groups repeat (<c>tfy-secret://</c>, the integration and
+/// store path), instead of a list of objects. Read-only (<see cref="CompactList{T}"/>); a status to write is a copy
+/// (<c>CopyOfStatus</c>).
 /// </summary>
 public sealed class CompactKeyStatuses : CompactList<SecretKeyStatus>
 {
-    private const int Slots = 2;
-
-    private readonly string fqnPrefix;
-    private readonly string remoteRefPrefix;
-
-    // Key and version of each key, in order.
-    private readonly string?[] items;
+    private readonly Prefix fqn;
+    private readonly Prefix remoteRef;
+    private readonly string[] keys;
+    private readonly string?[] versions;
 
     // pinned and absent of each key, two bits each (0 unset, 1 false, 2 true); null when all are unset.
     private readonly byte[]? flags;
 
-    private CompactKeyStatuses(string fqnPrefix, string remoteRefPrefix, string?[] items, byte[]? flags)
+    private CompactKeyStatuses(Prefix fqn, Prefix remoteRef, string[] keys, string?[] versions, byte[]? flags)
     {
-        this.fqnPrefix = fqnPrefix;
-        this.remoteRefPrefix = remoteRefPrefix;
-        this.items = items;
+        this.fqn = fqn;
+        this.remoteRef = remoteRef;
+        this.keys = keys;
+        this.versions = versions;
         this.flags = flags;
     }
 
-    public override int Count => items.Length / Slots;
+    public override int Count => keys.Length;
 
     /// <summary>
-    /// The compact form of <paramref name="keys"/> when every key's fqn and remoteRef are one shared prefix (as
-    /// <paramref name="share"/> returns it) followed by its name and no key came from dataFrom; else <paramref name="keys"/> itself.
+    /// The compact form of <paramref name="statuses"/> when every key's fqn and remoteRef are one prefix followed by its
+    /// name and no key came from dataFrom; else <paramref name="statuses"/> itself. A prefix is kept as the last of
+    /// <paramref name="own"/> it contains (strings the group holds anyway) between two parts <paramref name="share"/>
+    /// returns (shared across groups); <paramref name="specKeys"/>, when equal to the key names, is kept as they are.
     /// </summary>
-    public static IList<SecretKeyStatus> From(IList<SecretKeyStatus> keys, Func<string, string> share)
+    public static IList<SecretKeyStatus> From(IList<SecretKeyStatus> statuses, Func<string, string> share, IReadOnlyList<string?> own, string[]? specKeys = null)
     {
-        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(statuses);
         ArgumentNullException.ThrowIfNull(share);
-        if (keys.Count == 0 || keys is CompactKeyStatuses)
+        ArgumentNullException.ThrowIfNull(own);
+        if (statuses.Count == 0 || statuses is CompactKeyStatuses)
         {
-            return keys;
+            return statuses;
         }
 
-        var fqn = PrefixOf(keys[0].Fqn, keys[0].Key);
-        var remoteRef = PrefixOf(keys[0].RemoteRef, keys[0].Key);
+        var fqn = PrefixOf(statuses[0].Fqn, statuses[0].Key);
+        var remoteRef = PrefixOf(statuses[0].RemoteRef, statuses[0].Key);
         if (fqn is null || remoteRef is null)
         {
-            return keys;
+            return statuses;
         }
 
-        var items = new string?[Slots * keys.Count];
+        var shared = specKeys?.Length == statuses.Count && statuses.Select((s, i) => string.Equals(s.Key, specKeys[i], StringComparison.Ordinal)).All(same => same);
+        var keys = shared ? specKeys! : new string[statuses.Count];
+        var versions = new string?[statuses.Count];
         byte[]? flags = null;
-        for (var i = 0; i < keys.Count; i++)
+        for (var i = 0; i < statuses.Count; i++)
         {
-            var key = keys[i];
+            var key = statuses[i];
             if (key.From is not null || string.IsNullOrEmpty(key.Key) || !IsPrefixed(key.Fqn, fqn, key.Key) || !IsPrefixed(key.RemoteRef, remoteRef, key.Key))
             {
-                return keys;
+                return statuses;
             }
 
-            items[Slots * i] = key.Key;
-            items[(Slots * i) + 1] = key.Version;
+            keys[i] = shared ? keys[i] : key.Key;
+            versions[i] = key.Version;
             var bits = (byte)(Bits(key.Pinned) | (Bits(key.Absent) << 2));
             if (bits != 0)
             {
-                flags ??= new byte[keys.Count];
+                flags ??= new byte[statuses.Count];
                 flags[i] = bits;
             }
         }
 
-        return new CompactKeyStatuses(share(fqn), share(remoteRef), items, flags);
+        return new CompactKeyStatuses(Prefix.Of(fqn, own, share), Prefix.Of(remoteRef, own, share), keys, versions, flags);
     }
 
     protected override SecretKeyStatus Read(int index)
     {
         var bits = flags?[index] ?? 0;
-        return SecretKeyStatus.WithPrefixes(items[Slots * index]!, fqnPrefix, remoteRefPrefix, items[(Slots * index) + 1], Flag(bits), Flag(bits >> 2));
+        return SecretKeyStatus.WithPrefixes(keys[index], fqn.ToString(), remoteRef.ToString(), versions[index], Flag(bits), Flag(bits >> 2));
     }
 
     private static string? PrefixOf(string? whole, string key) =>
@@ -86,4 +91,24 @@ public sealed class CompactKeyStatuses : CompactList<SecretKeyStatus>
     private static byte Bits(bool? value) => value switch { null => 0, false => 1, true => 2 };
 
     private static bool? Flag(int bits) => (bits & 3) switch { 0 => null, 1 => false, _ => true };
+
+    /// <summary>A prefix as Head + Own + Tail: Own one of the group's strings, Head and Tail shared.</summary>
+    private readonly record struct Prefix(string Head, string Own, string Tail)
+    {
+        public static Prefix Of(string prefix, IReadOnlyList<string?> own, Func<string, string> share)
+        {
+            foreach (var candidate in own)
+            {
+                var at = string.IsNullOrEmpty(candidate) ? -1 : prefix.LastIndexOf(candidate, StringComparison.Ordinal);
+                if (at >= 0)
+                {
+                    return new(share(prefix[..at]), candidate!, share(prefix[(at + candidate!.Length)..]));
+                }
+            }
+
+            return new(prefix, "", "");
+        }
+
+        public override string ToString() => string.Concat(Head, Own, Tail);
+    }
 }

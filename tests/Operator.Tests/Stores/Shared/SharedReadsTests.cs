@@ -22,7 +22,7 @@ public sealed class SharedReadsTests : IDisposable
 
     public SharedReadsTests()
     {
-        metrics = new OperatorMetrics(services.GetRequiredService<IMeterFactory>(), new Empty<V1Secret>(), new Leader(), new Empty<SecretGroup>(), time);
+        metrics = new OperatorMetrics(services.GetRequiredService<IMeterFactory>(), new EmptyCache<V1Secret>(), new Leader(), new EmptyCache<SecretGroup>(), time);
         for (var i = 0; i < 30; i++)
         {
             store.Values[$"/p{i:D2}"] = $"value-{i}";
@@ -244,18 +244,6 @@ public sealed class SharedReadsTests : IDisposable
         }
 
         Assert.True(condition());
-    }
-
-    private sealed class Empty<T> : IResourceCache<T>
-        where T : class
-    {
-        public bool HasSynced => true;
-
-        public T? Get(ObjectKey key) => null;
-
-        public IReadOnlyList<T> List(string? @namespace = null) => [];
-
-        public IReadOnlyList<T> ByIndex(string index, string value) => [];
     }
 
     private sealed class Leader : ILeaderStatus
