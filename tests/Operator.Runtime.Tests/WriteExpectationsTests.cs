@@ -114,6 +114,29 @@ public sealed class WriteExpectationsTests : IDisposable
     }
 
     [Fact]
+    public async Task AHeldBackKey_KeepsTheRefreshItWasScheduledFor()
+    {
+        // The last reconcile asked for a refresh in 2 minutes and wrote the object; another event hands the key out
+        // before the write's own watch event (which a status-only predicate may never turn into an enqueue).
+        controller.EnqueueAfter(Key, TimeSpan.FromMinutes(2));
+        expectations.Written(Build.Secret("ns", "app", resourceVersion: "42"));
+        controller.Enqueue(Key);
+        await controller.ProcessNextAsync(ct);
+        Assert.Empty(reconciler.Reconciled);
+
+        // Held back, the reconcile did not run, so the refresh it was scheduled for still stands.
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromMinutes(2), controller.NextDueAt);
+        var written = Build.Secret("ns", "app", resourceVersion: "42");
+        var old = cache.Get(Key)!;
+        cache.Put(written);
+        expectations.OnUpdated(old, written);
+        time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, controller.Length);
+        await controller.ProcessNextAsync(ct);
+        Assert.Equal([Key], reconciler.Reconciled);
+    }
+
+    [Fact]
     public async Task ADeletedObject_IsHandedToDeletedAsync()
     {
         expectations.Written(Build.Secret("ns", "app", resourceVersion: "42"));

@@ -77,6 +77,11 @@ readinessProbe:
 {{- end -}}
 
 {{- define "secretgroup-operator.clusterRules" -}}
+# Vault Kubernetes auth: a token is checked with a TokenReview before it is sent, so no token the API server accepts ever leaves the operator.
+# Callers' Kubernetes bearer tokens are checked with a TokenReview for the API's audience.
+- apiGroups: ["authentication.k8s.io"]
+  resources: ["tokenreviews"]
+  verbs: ["create"]
 # The informer caches every integration.
 - apiGroups: ["secrets.tfy.dev"]
   resources: ["secretstoreintegrations"]
@@ -96,13 +101,6 @@ readinessProbe:
   resources: ["mutatingwebhookconfigurations"]
   resourceNames: [{{ include "secretgroup-operator.webhookName" . | quote }}]
   verbs: ["get", "update"]
-{{- end }}
-{{- if .Values.api.enabled }}
-# Callers' Kubernetes bearer tokens are checked with a TokenReview for the API's audience.
-# Needed only with --api-enabled.
-- apiGroups: ["authentication.k8s.io"]
-  resources: ["tokenreviews"]
-  verbs: ["create"]
 {{- end }}
 {{- if not .Values.watchNamespaces }}
 # Rollouts, as for Deployments: cached to find reloading DaemonSets, the pod template patched on a data change.

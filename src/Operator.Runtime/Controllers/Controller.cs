@@ -121,9 +121,10 @@ internal sealed partial class Controller<TEntity> : IController, IControllerQueu
             // Our own last write of this object is not in the cache yet: the watch event that brings it enqueues the key
             // again (a relist past it does too, as an update). Should neither come, the key comes back once the
             // expectation has lapsed, so a lost event delays a reconcile by at most the timeout, never forever; when the
-            // event does come, handing the key out drops this entry (no later no-op reconcile).
+            // event does come, handing the key out drops this entry (no later no-op reconcile). The reconcile did not
+            // run, so the delayed entry its hand-out dropped (a refresh) is given back.
             LogWaiting(logger, Name, key);
-            Queue.AddAgainAfter(key, remaining);
+            Queue.PutBack(key, remaining);
             return;
         }
 

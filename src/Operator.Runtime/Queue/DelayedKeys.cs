@@ -63,13 +63,17 @@ internal sealed class DelayedKeys<TKey> : IDisposable
         Arm();
     }
 
-    /// <summary>Drops <paramref name="key"/>'s deadline, if it has one (its heap entry goes stale).</summary>
-    public void Remove(TKey key)
+    /// <summary>Drops <paramref name="key"/>'s deadline, if it has one (its heap entry goes stale), and returns the time
+    /// left until it and its priority, so it can be given back.</summary>
+    public (TimeSpan Left, QueuePriority Priority)? Remove(TKey key)
     {
-        if (waiting.Remove(key))
+        if (!waiting.Remove(key, out var entry))
         {
-            Arm();
+            return null;
         }
+
+        Arm();
+        return (TimeSpan.FromTicks(Math.Max(0, entry.DueTicks - Now())), entry.Priority);
     }
 
     /// <summary>Moves the keys whose deadline has passed into <paramref name="due"/>, earliest first, and arms the timer for

@@ -6,7 +6,7 @@ namespace Operator.Runtime;
 /// A queue of keys for level-based reconciling: a key waiting twice is processed once, a key is never handed to two
 /// workers at once (re-added while processing, it is handed out again after <see cref="Done"/>), delayed adds fire on
 /// the <see cref="TimeProvider"/> (one timer for them all, <see cref="DelayedKeys{TKey}"/>; a key handed out drops its
-/// delayed entry, as its reconcile asks for the next pass itself), and failures back off per
+/// delayed entry, as its reconcile asks for the next pass itself, unless <see cref="PutBack"/> gives it back), and failures back off per
 /// key. Each add has a <see cref="QueuePriority"/>: changes are handed out before refreshes, by the rule of
 /// <see cref="ReadyKeys{TKey}"/> (a key added twice keeps the higher one).
 /// </summary>
@@ -19,6 +19,7 @@ public sealed class WorkQueue<TKey> : IDisposable
     private readonly SemaphoreSlim pushed = new(0);
     private readonly Dictionary<TKey, Pending> dirty = [];
     private readonly Dictionary<TKey, QueuePriority> processing = [];
+    private readonly Dictionary<TKey, (TimeSpan Left, QueuePriority Priority)> droppedAtHandOut = [];
     private readonly Func<TKey, long, bool> isReady;
     private readonly DelayedKeys<TKey> waiting;
     private readonly Dictionary<TKey, int> failures = [];
@@ -134,14 +135,22 @@ public sealed class WorkQueue<TKey> : IDisposable
         Add(key, priority);
     }
 
-    /// <summary>Adds a key being processed again after <paramref name="delay"/>, with the priority it was handed out with
-    /// (a change held back stays a change).</summary>
-    public void AddAgainAfter(TKey key, TimeSpan delay)
+    /// <summary>For a key handed out whose reconcile did not run (held back): gives back the delayed entry the hand-out
+    /// dropped, as it asked for nothing new, and adds the key after <paramref name="delay"/> with the priority it was
+    /// handed out with (a change held back stays a change).</summary>
+    public void PutBack(TKey key, TimeSpan delay)
     {
         QueuePriority priority;
+        (TimeSpan Left, QueuePriority Priority)? dropped;
         lock (gate)
         {
             priority = processing.TryGetValue(key, out var held) ? held : QueuePriority.Change;
+            dropped = droppedAtHandOut.Remove(key, out var entry) ? entry : null;
+        }
+
+        if (dropped is { } before)
+        {
+            AddAfter(key, before.Left, before.Priority);
         }
 
         AddAfter(key, delay, priority);
@@ -221,7 +230,11 @@ public sealed class WorkQueue<TKey> : IDisposable
                     // The reconcile about to run is level-based and asks for its own next pass, so a delayed entry it
                     // would leave behind is only a later no-op reconcile (controller-runtime's priority queue keeps
                     // one entry per key the same way). A delayed add made while it runs is kept.
-                    waiting.Remove(key);
+                    if (waiting.Remove(key) is { } dropped)
+                    {
+                        droppedAtHandOut[key] = dropped;
+                    }
+
                     dirty.Remove(key);
                     processing[key] = priority;
                     readyCount--;
@@ -241,6 +254,7 @@ public sealed class WorkQueue<TKey> : IDisposable
         lock (gate)
         {
             processing.Remove(key);
+            droppedAtHandOut.Remove(key);
             if (!shutDown && dirty.TryGetValue(key, out var pending))
             {
                 readyCount++;

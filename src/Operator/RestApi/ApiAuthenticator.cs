@@ -17,7 +17,7 @@ namespace Operator.RestApi;
 /// <see cref="RestApiOptions.KeysSecret"/> (data key = hex hash, value = subject). Outcomes are cached briefly by
 /// credential hash; a credential not in the cache costs a request from the client address's rate limit first.
 /// </summary>
-[Rbac("authentication.k8s.io", "tokenreviews", "create", "Callers' Kubernetes bearer tokens are checked with a TokenReview for the API's audience.", Scope = RbacScope.Cluster, Feature = "rest-api")]
+[Rbac("authentication.k8s.io", "tokenreviews", "create", "Callers' Kubernetes bearer tokens are checked with a TokenReview for the API's audience.", Scope = RbacScope.Cluster)]
 [Rbac("", "secrets", "get", "API keys are looked up in --api-keys-secret in the operator's namespace.", Scope = RbacScope.OperatorNamespace, Feature = "rest-api")]
 public sealed partial class ApiAuthenticator(
     IKubernetes client,

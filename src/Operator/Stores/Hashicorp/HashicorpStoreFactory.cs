@@ -103,7 +103,7 @@ public sealed class HashicorpStoreFactory : ISecretStoreFactory, IDisposable
             Timeout = RequestTimeout,
         };
         var jwt = credentials.Kind != VaultAuthKind.Kubernetes ? null
-            : credentials.JwtPath is { } path ? new VaultJwtFile(path, tokenDirectory)
+            : credentials.JwtPath is { } path ? new VaultJwtFile(path, tokenDirectory, serviceAccountTokens)
             : serviceAccountTokens?.For(credentials.Audience)
                 ?? throw new SecretStoreException(StoreErrorKind.Misconfigured, "spec.hashicorp.auth.kubernetes: this operator cannot request ServiceAccount tokens; set serviceAccountTokenPath");
         var client = new VaultClient(http, credentials, vault.Namespace?.Trim('/'), context, jwt);

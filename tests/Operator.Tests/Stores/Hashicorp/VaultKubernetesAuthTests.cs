@@ -146,7 +146,28 @@ public sealed class VaultKubernetesAuthTests
     }
 
     [Fact]
-    public async Task TokenFile_OfTheApiServerAudience_IsRefused_WhileAVaultAudienceFileLogsIn()
+    public async Task AnAudienceTheApiServerAccepts_IsRefused_AndNoTokenReachesVault()
+    {
+        // Attacker: may create integrations, not read Secrets. An audience the API server accepts plus an address they
+        // answer at would hand them the operator's own API credential. It is never requested for Vault, never sent.
+        await using var cluster = await ClusterAsync(NewTime());
+        await using var fake = await VaultFake.StartAsync(cluster.Time);
+        var apiAudience = Audiences(await TokenAsync(cluster.Admin, audience: null))[0];
+        fake.ConfigureKubernetes(cluster.Role(apiAudience));
+        fake.Seed(Entry, "K", "v");
+        await using var store = Store(fake, cluster, audience: apiAudience);
+
+        var e = await Assert.ThrowsAsync<SecretStoreException>(() => store.ReadAsync(store.DefaultPath(App, "K"), CancellationToken.None));
+
+        Assert.Equal(StoreErrorKind.Misconfigured, e.Kind);
+        Assert.Contains($"{VaultCredentials.AudienceField} ('{apiAudience}')", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Kubernetes API server accepts", e.Message, StringComparison.Ordinal);
+        Assert.Empty(fake.PresentedJwts);
+        Assert.DoesNotContain(fake.Requests, r => r.Operation == "login.kubernetes");
+    }
+
+    [Fact]
+    public async Task TokenFile_OfTheApiServerAudience_IsRefused_NeverSent_WhileAVaultAudienceFileLogsIn()
     {
         await using var cluster = await ClusterAsync(NewTime());
         await using var fake = await VaultFake.StartAsync(cluster.Time);
@@ -156,21 +177,24 @@ public sealed class VaultKubernetesAuthTests
         try
         {
             // The default mounted token: its audience is the API server, so whoever receives it can replay it there.
-            await File.WriteAllTextAsync(file, await TokenAsync(cluster.Admin, audience: null) + "\n");
+            var apiToken = await TokenAsync(cluster.Admin, audience: null);
+            await File.WriteAllTextAsync(file, apiToken + "\n");
             await using (var store = Store(fake, cluster, tokenPath: file))
             {
                 var e = await Assert.ThrowsAsync<SecretStoreException>(() => store.ReadAsync(store.DefaultPath(App, "K"), CancellationToken.None));
-                Assert.Equal(StoreErrorKind.AuthenticationFailed, e.Kind);
+                Assert.Equal(StoreErrorKind.Misconfigured, e.Kind);
                 Assert.Contains("serviceAccountTokenPath", e.Message, StringComparison.Ordinal);
+                Assert.DoesNotContain(apiToken, e.ToString(), StringComparison.Ordinal);
             }
 
+            Assert.Empty(fake.PresentedJwts);
             await File.WriteAllTextAsync(file, await TokenAsync(cluster.Admin, "vault") + "\n");
             await using (var store = Store(fake, cluster, tokenPath: file))
             {
                 Assert.Equal("v", (await store.ReadAsync(store.DefaultPath(App, "K"), CancellationToken.None))!.Text());
             }
 
-            Assert.Equal([403, 200], fake.Requests.Where(r => r.Operation == "login.kubernetes").Select(r => r.StatusCode));
+            Assert.Equal([200], fake.Requests.Where(r => r.Operation == "login.kubernetes").Select(r => r.StatusCode));
         }
         finally
         {
