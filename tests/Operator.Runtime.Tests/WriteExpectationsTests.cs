@@ -39,6 +39,15 @@ public sealed class WriteExpectationsTests : IDisposable
         provider.Dispose();
     }
 
+    /// <summary>The watch event of the operator's own write reaches the cache and the expectations, as the informer delivers it.</summary>
+    private void CacheSeesTheWrite(string resourceVersion)
+    {
+        var written = Build.Secret("ns", "app", resourceVersion: resourceVersion);
+        var old = cache.Get(Key)!;
+        cache.Put(written);
+        expectations.OnUpdated(old, written);
+    }
+
     [Fact]
     public async Task ReconcileWaits_UntilTheCacheHasTheWrittenVersion()
     {
@@ -49,10 +58,7 @@ public sealed class WriteExpectationsTests : IDisposable
         Assert.Empty(reconciler.Reconciled);
 
         // The watch event of the write reaches the cache and the handler, which also enqueues the key (as the controller's own watch does).
-        var written = Build.Secret("ns", "app", resourceVersion: "42");
-        var old = cache.Get(Key)!;
-        cache.Put(written);
-        expectations.OnUpdated(old, written);
+        CacheSeesTheWrite("42");
         controller.Enqueue(Key);
         await controller.ProcessNextAsync(ct);
 
@@ -99,10 +105,7 @@ public sealed class WriteExpectationsTests : IDisposable
         controller.Enqueue(Key);
         await controller.ProcessNextAsync(ct);
 
-        var written = Build.Secret("ns", "app", resourceVersion: "42");
-        var old = cache.Get(Key)!;
-        cache.Put(written);
-        expectations.OnUpdated(old, written);
+        CacheSeesTheWrite("42");
         controller.Enqueue(Key);
         await controller.ProcessNextAsync(ct);
         Assert.Equal([Key], reconciler.Reconciled);
@@ -126,10 +129,7 @@ public sealed class WriteExpectationsTests : IDisposable
 
         // Held back, the reconcile did not run, so the refresh it was scheduled for still stands.
         Assert.Equal(time.GetUtcNow() + TimeSpan.FromMinutes(2), controller.NextDueAt);
-        var written = Build.Secret("ns", "app", resourceVersion: "42");
-        var old = cache.Get(Key)!;
-        cache.Put(written);
-        expectations.OnUpdated(old, written);
+        CacheSeesTheWrite("42");
         time.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(1, controller.Length);
         await controller.ProcessNextAsync(ct);
