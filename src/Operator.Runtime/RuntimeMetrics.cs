@@ -18,6 +18,9 @@ public static class RuntimeMetrics
     private static readonly Counter<long> Retries =
         Meter.CreateCounter<long>("operator_workqueue_retries_total", description: "Keys re-queued with backoff after a failed reconcile, by controller.");
 
+    private static readonly Counter<long> HeapTrims =
+        Meter.CreateCounter<long>("operator_idle_heap_trims_total", description: "Collections that returned the heap to the OS after a burst of work (IdleHeapTrim).");
+
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<int>> QueueDepths = new();
 
     private static readonly ObservableGauge<int> QueueDepth = Meter.CreateObservableGauge(
@@ -26,6 +29,8 @@ public static class RuntimeMetrics
         description: "Keys ready to be reconciled, by controller.");
 
     internal static void TrackQueue(string controller, Func<int> depth) => QueueDepths[controller] = depth;
+
+    internal static void RecordHeapTrim() => HeapTrims.Add(1);
 
     internal static void RecordRetry(string controller) =>
         Retries.Add(1, new KeyValuePair<string, object?>("controller", controller));

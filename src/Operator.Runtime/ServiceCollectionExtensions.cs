@@ -55,6 +55,11 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<OperatorHostedService>>()));
         services.AddHostedService(sp => sp.GetRequiredService<OperatorHostedService>());
+        services.AddSingleton(sp => new IdleHeapTrim(
+            sp.GetRequiredService<IOptions<OperatorRuntimeOptions>>().Value.IdleHeapTrim,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<IdleHeapTrim>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<IdleHeapTrim>());
         services.AddSingleton<ILeaderStatus>(sp => sp.GetRequiredService<OperatorHostedService>());
         services.AddSingleton<IOperatorHealth>(sp => sp.GetRequiredService<OperatorHostedService>());
         return services;

@@ -12,4 +12,7 @@ public sealed class OperatorRuntimeOptions
     /// <c>cache.Options.DefaultNamespaces</c>); empty: all namespaces. An informer that names its own namespace keeps it.
     /// </summary>
     public IReadOnlyList<string> WatchNamespaces { get; set; } = [];
+
+    /// <summary>Return the heap to the OS when the process goes quiet after a burst of work (<see cref="IdleHeapTrim"/>).</summary>
+    public bool IdleHeapTrim { get; set; } = true;
 }

@@ -24,6 +24,7 @@ public static class OperatorFlags
     public static readonly FlagGroup LoggingGroup = new("Logging", "structured logs on standard output");
     public static readonly FlagGroup WebhookGroup = new("Pod webhook", "turns tfy-secret:// values in Pods into secretKeyRefs (HTTPS, path " + WebhookServer.MutatePodsPath + ")");
     public static readonly FlagGroup RestApiGroup = new("REST API", "the Secret Management REST API (/v1/secret-groups)");
+    public static readonly FlagGroup MemoryGroup = new("Memory", "how the process gives memory back");
     public static readonly FlagGroup StoresGroup = new("Stores", "where store credentials come from");
     public static readonly FlagGroup StartupGroup = new("Start-up", "what the binary does before the operator starts");
 
@@ -142,6 +143,10 @@ public static class OperatorFlags
     public static readonly Flag<RestApiOptions, int> ApiRateBurst = new("api-rate-burst", RestApiGroup, new IntType(1, 100_000),
         o => o.RateBurst, (o, v) => o.RateBurst = v, "Requests a caller may make at once before --api-rate-limit applies.", helmValue: "api.rateBurst");
 
+    public static readonly Flag<OperatorRuntimeOptions, bool> IdleHeapTrim = new("idle-heap-trim", MemoryGroup, BoolType.Instance,
+        o => o.IdleHeapTrim, (o, v) => o.IdleHeapTrim = v,
+        "After a burst of work (a sync or refresh wave), once 5 s pass quiet, collect and return the freed heap to the OS; at most once a minute.");
+
     public static readonly Flag<K8sSecretResolverOptions, string> TfyK8sSecretsPath = new("tfy-k8s-secrets-path", StoresGroup, TextType.AbsolutePath,
         o => o.MountPath, (o, v) => o.MountPath = v, "Where the Secret read by tfy-k8s-secret://<KEY> references is mounted.");
 
@@ -159,6 +164,7 @@ public static class OperatorFlags
         LogFormat,
         WebhookEnabled, WebhookPort, WebhookServiceName, WebhookConfigName, WebhookCertSecret, WebhookCertManager,
         ApiEnabled, ApiPort, ApiNamespace, ApiKeysSecret, ApiInsecureHttp, ApiAudience, ApiServiceName, ApiCertSecret, ApiCertManager, ApiRateLimit, ApiRateBurst,
+        IdleHeapTrim,
         TfyK8sSecretsPath,
         InstallCrds,
     ];
