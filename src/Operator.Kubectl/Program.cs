@@ -4,6 +4,7 @@ using Operator.Kubectl;
 
 // kubectl secretgroup <command>: kubectl finds this executable on PATH by its name (kubectl-secretgroup) and passes
 // everything after "secretgroup". Exit codes: 0 done, 1 the cluster or the group said no, 2 a bad command line.
+Operator.Runtime.KubernetesModelsJson.Configure();
 try
 {
     var parsed = PluginArgs.Parse(args);

@@ -24,6 +24,7 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        KubernetesModelsJson.Configure();
         if (ManifestCommand.Matches(args))
         {
             return ManifestCommand.Run(args);

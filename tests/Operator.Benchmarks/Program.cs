@@ -2,6 +2,7 @@ using System.Text.Json;
 using Operator.Benchmarks;
 
 // make bench: the operator (its own process) against the Kubernetes API emulator and the SSM fake; see README.md.
+Operator.Runtime.KubernetesModelsJson.Configure();
 var options = BenchOptions.Parse(args);
 var repo = RepoRoot();
 var dll = options.OperatorDll ?? Path.Combine(repo, "src/Operator/bin/Release/net10.0/Operator.dll");

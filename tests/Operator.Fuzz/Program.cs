@@ -7,6 +7,7 @@ using SharpFuzz;
 // Fuzz targets for `make fuzz` (AFL++ through SharpFuzz): the reference parser and entity deserialisation.
 // Any exception other than the documented ones is a crash that AFL records; each becomes a regression test.
 // `dotnet Operator.Fuzz.dll --replay <file>` runs one input without AFL (for triage and regression tests).
+Operator.Runtime.KubernetesModelsJson.Configure();
 if (args is ["--replay", var file])
 {
     FuzzTargets.Run(File.ReadAllBytes(file));

@@ -6,6 +6,7 @@ using Operator.Playground;
 // `make run` starts it when there is no kubeconfig.
 // Usage: dotnet run --project tests/Operator.Playground -- [--port 8001] [--kubeconfig-out ./playground.kubeconfig]
 //        [--no-operator] [--no-samples] [--no-rbac] [operator flags, e.g. --api-enabled --log-format=json]
+Operator.Runtime.KubernetesModelsJson.Configure();
 PlaygroundOptions options;
 try
 {
