@@ -48,15 +48,17 @@ public sealed class StringPool
     }
 
     /// <summary>A copy of <paramref name="map"/> whose keys and values are shared (null stays null): a
-    /// <see cref="CompactMap"/> up to <see cref="CompactMapMax"/> entries, else a dictionary.</summary>
-    public IDictionary<string, string>? Share(IDictionary<string, string>? map)
+    /// <see cref="CompactMap"/> up to <see cref="CompactMapMax"/> entries, else a dictionary. <paramref name="values"/>
+    /// false: only the keys are, for maps whose values are one object's own (uids, hashes), which would fill the pool
+    /// with values nothing else repeats.</summary>
+    public IDictionary<string, string>? Share(IDictionary<string, string>? map, bool values = true)
     {
         if (map is null)
         {
             return null;
         }
 
-        var shared = map.Select(p => KeyValuePair.Create(Share(p.Key)!, Share(p.Value)!));
+        var shared = map.Select(p => KeyValuePair.Create(Share(p.Key)!, values ? Share(p.Value)! : p.Value));
         return map.Count <= CompactMapMax ? new CompactMap(shared) : new Dictionary<string, string>(shared, StringComparer.Ordinal);
     }
 }

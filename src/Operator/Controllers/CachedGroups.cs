@@ -116,5 +116,38 @@ public static class CachedGroups
         condition.Type = Pool.Share(condition.Type)!;
         condition.Status = Pool.Share(condition.Status)!;
         condition.Reason = Pool.Share(condition.Reason);
+        condition.Message = RecentMessage(condition.Message);
+    }
+
+    /// <summary>
+    /// Groups synced in the same second say the same "last sync ..." (a sync wave: hundreds in a row), which no bounded
+    /// pool could hold for long, as every second brings a new one: one slot remembering the last message shares them.
+    /// </summary>
+    private static readonly SameAsLast Messages = new();
+
+    private static string? RecentMessage(string? message) => Messages.Share(message);
+}
+
+/// <summary>Returns the instance it saw last when the value equals it, else remembers the new one: shares runs of equal
+/// strings for the cost of one slot (a race only loses sharing, never a value).</summary>
+internal sealed class SameAsLast
+{
+    private string? last;
+
+    public string? Share(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var seen = Volatile.Read(ref last);
+        if (seen is not null && string.Equals(seen, value, StringComparison.Ordinal))
+        {
+            return seen;
+        }
+
+        Volatile.Write(ref last, value);
+        return value;
     }
 }

@@ -18,7 +18,8 @@ public static class CachedSecrets
     {
         ArgumentNullException.ThrowIfNull(secret);
         var meta = secret.Metadata ?? new V1ObjectMeta();
-        var annotations = StringPool.Shared.Share(meta.Annotations) ?? new CompactMap([]);
+        // A managed Secret's annotation values are its own (group uid, data hash): keys pooled, values kept as they are.
+        var annotations = StringPool.Shared.Share(meta.Annotations, values: false) ?? new CompactMap([]);
         annotations.Remove(VerifiedHash);
         if (ManagedSecretWriter.VerifiedHashOf(secret) is { } verified)
         {

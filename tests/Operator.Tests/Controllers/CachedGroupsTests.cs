@@ -71,6 +71,34 @@ public sealed class CachedGroupsTests
     }
 
     [Fact]
+    public void SameAsLast_ARunOfEqualMessages_SharesOneInstance_AndADifferentOneStartsANewRun()
+    {
+        var slot = new SameAsLast();
+        static string Copy(string s) => new(s.AsSpan());
+        const string Second12 = "last sync 2026-12-01T11:43:12.0000000Z", Second13 = "last sync 2026-12-01T11:43:13.0000000Z";
+
+        var first = slot.Share(Copy(Second12));
+        var second = slot.Share(Copy(Second12));
+        var other = slot.Share(Copy(Second13));
+        var third = slot.Share(Copy(Second13));
+
+        Assert.Same(first, second);
+        Assert.Equal(Second13, other);
+        Assert.NotSame(second, other);
+        Assert.Same(other, third);
+        Assert.Null(slot.Share(null));
+    }
+
+    [Fact]
+    public void Compact_KeepsAConditionsMessage()
+    {
+        var group = Decoded("payments");
+        group.Status!.Conditions![0].Message = "last sync 2026-12-01T11:43:12.0000000Z";
+
+        Assert.Equal("last sync 2026-12-01T11:43:12.0000000Z", CachedGroups.Compact(group).Status!.Conditions![0].Message);
+    }
+
+    [Fact]
     public void Compact_StatusKeys_ReadWhole_AndStayWholeWhenAKeyIsRenamed()
     {
         var group = CachedGroups.Compact(Decoded("payments"));

@@ -55,6 +55,21 @@ public sealed class CachedSecretsTests
     }
 
     [Fact]
+    public void Slim_PoolsAnnotationKeys_ButNotTheirValues_WhichAreTheSecretsOwn()
+    {
+        var pool = Operator.Runtime.StringPool.Shared;
+        var uid = "uid-" + Guid.NewGuid().ToString("N")[..20];
+        var secret = Managed(Canary);
+        secret.Metadata.Annotations[ManagedLabels.GroupUid] = uid;
+
+        var slim = CachedSecrets.Slim(secret);
+
+        Assert.Equal(uid, slim.Metadata.Annotations[ManagedLabels.GroupUid]);
+        Assert.NotSame(uid, pool.Share(new string(uid.AsSpan())));
+        Assert.Same(pool.Share(new string(ManagedLabels.GroupUid.AsSpan())), slim.Metadata.Annotations.Keys.First(k => k == ManagedLabels.GroupUid));
+    }
+
+    [Fact]
     public void Slim_OfAnEditedSecret_HasNoVerifiedHash()
     {
         var edited = Managed(Canary, annotatedHash: "not-the-hash");
