@@ -13,7 +13,7 @@ public sealed partial class ObservabilityDocsTests
     public void Readme_ListsTheMetricsTheOperatorExports()
     {
         Assert.Equal(
-            ["operator_last_sync_age_seconds", "operator_leader", "operator_managed_secrets", "operator_reconcile_duration_seconds", "operator_reconcile_total",
+            ["operator_idle_heap_trims_total", "operator_last_sync_age_seconds", "operator_leader", "operator_managed_secrets", "operator_reconcile_duration_seconds", "operator_reconcile_total",
              "operator_store_errors_total", "operator_store_request_duration_seconds", "operator_store_requests_total", "operator_workqueue_depth", "operator_workqueue_retries_total",
              "secretgroup_shared_read_bytes", "secretgroup_shared_read_entries", "secretgroup_shared_read_evictions_total", "secretgroup_shared_reads_total",
              "secretgroup_store_calls_per_sync", "secretgroup_store_calls_total"],
