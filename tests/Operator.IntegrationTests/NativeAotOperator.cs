@@ -103,13 +103,14 @@ public sealed class NativeAotOperator : IAsyncDisposable
         return Process;
     }
 
-    public async Task PollAsync(Func<Task<bool>> condition, string what)
+    /// <summary>Polls <paramref name="condition"/> until it holds; a timeout says what it waited for and <paramref name="last"/> (what it saw last).</summary>
+    public async Task PollAsync(Func<Task<bool>> condition, string what, Func<string>? last = null)
     {
         var clock = Stopwatch.StartNew();
         while (!await condition())
         {
             Assert.False(Process!.HasExited, $"the AOT binary exited while waiting for {what}");
-            Assert.True(clock.Elapsed < HangBound, $"timed out after {HangBound.TotalSeconds:F0} s waiting for {what}");
+            Assert.True(clock.Elapsed < HangBound, $"timed out after {HangBound.TotalSeconds:F0} s waiting for {what}{(last is null ? "" : $"; last seen: {last()}")}");
             await Task.Delay(100, ct);
         }
     }
@@ -118,7 +119,10 @@ public sealed class NativeAotOperator : IAsyncDisposable
     {
         SecretStoreIntegration? integration = null;
         var integrations = new ResourceClient<SecretStoreIntegration>(Client);
-        await PollAsync(async () => Conditions.IsTrue((integration = await integrations.GetAsync(new ObjectKey(null, name), ct))?.Status?.Conditions, "Ready"), $"integration {name} Ready");
+        await PollAsync(
+            async () => Conditions.IsTrue((integration = await integrations.GetAsync(new ObjectKey(null, name), ct))?.Status?.Conditions, "Ready"),
+            $"integration {name} Ready",
+            () => ReadyOf(integration?.Status?.Conditions));
         return integration!;
     }
 
@@ -126,7 +130,10 @@ public sealed class NativeAotOperator : IAsyncDisposable
     {
         SecretGroup? group = null;
         var groups = new ResourceClient<SecretGroup>(Client);
-        await PollAsync(async () => Conditions.IsTrue((group = await groups.GetAsync(new ObjectKey(ns, name), ct))?.Status?.Conditions, "Ready"), $"group {ns}/{name} Ready");
+        await PollAsync(
+            async () => Conditions.IsTrue((group = await groups.GetAsync(new ObjectKey(ns, name), ct))?.Status?.Conditions, "Ready"),
+            $"group {ns}/{name} Ready",
+            () => ReadyOf(group?.Status?.Conditions));
         return group!;
     }
 
@@ -141,6 +148,9 @@ public sealed class NativeAotOperator : IAsyncDisposable
         configure?.Invoke(group);
         return group;
     }
+
+    private static string ReadyOf(IEnumerable<V1Condition>? conditions) =>
+        conditions?.FirstOrDefault(c => c.Type == "Ready") is { } ready ? $"Ready={ready.Status} {ready.Reason}: {ready.Message}" : "no Ready condition";
 
     /// <summary>An integration of provider account <c>local</c>, its store block set by <paramref name="configure"/>.</summary>
     public static SecretStoreIntegration Integration(string name, Action<SecretStoreIntegrationSpec> configure)
