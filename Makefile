@@ -55,11 +55,11 @@ publish-aot:
 	$(DOTNET) publish src/Operator/Operator.csproj -c Release -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false \
 	  $(if $(shell command -v clang),,-p:CppCompilerAndLinker=clang-14) -o $(AOT_OUT)
 
-## Publishes the Native AOT binary (publish-aot), then runs NativeAotSmokeTests with it: its own process under the
+## Publishes the Native AOT binary (publish-aot), then runs the NativeAot*Tests with it: its own process under the
 ## shipped RBAC against the emulator and the SSM fake (a group synced to Ready by watch, its Secret, /metrics). Not part
 ## of `make test` or .ci/run (the publish alone takes 6-40 min on 2 cores); there the test is reported skipped.
 test-aot: publish-aot
-	OPERATOR_AOT_BINARY=$(abspath $(AOT_OUT))/Operator $(DOTNET) test --project tests/Operator.IntegrationTests -c $(CONFIG) -- --filter-class '*NativeAotSmokeTests*'
+	OPERATOR_AOT_BINARY=$(abspath $(AOT_OUT))/Operator $(DOTNET) test --project tests/Operator.IntegrationTests -c $(CONFIG) -- --filter-class '*NativeAot*'
 
 ## First-sync scenarios on a real K3s (Testcontainers); reported skipped, with the reason, when no Docker engine answers.
 e2e:

@@ -225,17 +225,7 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     public Task<SecretGroup?> GetGroupAsync(string ns, string name) => new ResourceClient<SecretGroup>(Client).GetAsync(new ObjectKey(ns, name), CancellationToken.None);
 
-    public async Task<V1Secret?> GetSecretAsync(string ns, string name)
-    {
-        try
-        {
-            return await Client.CoreV1.ReadNamespacedSecretAsync(name, ns);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    public Task<V1Secret?> GetSecretAsync(string ns, string name) => TestClients.GetSecretOrNullAsync(Client, ns, name);
 
     /// <summary>Waits for the group's Ready condition to have <paramref name="status"/> (and, if given, <paramref name="reason"/>).</summary>
     public async Task<SecretGroup> WaitForGroupAsync(string ns, string name, string status, string? reason = null, Func<SecretGroup, bool>? and = null)

@@ -44,6 +44,19 @@ internal static class TestClients
         return certificate is not null && (errors & System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && chain.Build(certificate);
     }
 
+    /// <summary>The Secret, or null when there is none.</summary>
+    public static async Task<V1Secret?> GetSecretOrNullAsync(IKubernetes client, string ns, string name)
+    {
+        try
+        {
+            return await client.CoreV1.ReadNamespacedSecretAsync(name, ns);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Creates the Secret, or replaces its data when it exists (as a store admin editing the source would).</summary>
     public static async Task UpsertSecretAsync(IKubernetes client, string ns, string name, IDictionary<string, byte[]> data)
     {

@@ -98,6 +98,9 @@ internal static class TemplateFilters
     {
         IDictionary<string, object?> map => map.ToDictionary(p => p.Key, p => Object(p.Value), StringComparer.Ordinal),
         IDictionary<string, FluidValue> map => map.ToDictionary(p => p.Key, p => Plain(p.Value), StringComparer.Ordinal),
+
+        // What fromjson's maps become (a DictionaryValue over an indexable): by key, not the wrapper's own properties.
+        IFluidIndexable map => map.Keys.ToDictionary(k => k, k => map.TryGetValue(k, out var v) ? Plain(v) : null, StringComparer.Ordinal),
         FluidValue fluid => Plain(fluid),
         string text => text,
         IEnumerable<object?> list => list.Select(Object).ToList(),

@@ -240,12 +240,15 @@ public sealed class ApiFixture : IAsyncDisposable
     }
 
     /// <summary>Adds an API key for <paramref name="subject"/> to the keys Secret (by its hash, as an operator admin would).</summary>
-    public async Task WriteApiKeyAsync(string key, string subject)
+    public Task WriteApiKeyAsync(string key, string subject) => WriteApiKeyAsync(H.Client, key, subject);
+
+    /// <summary>Adds API key <paramref name="key"/> for <paramref name="subject"/> to the keys Secret (its SHA-256 names the entry).</summary>
+    public static async Task WriteApiKeyAsync(IKubernetes client, string key, string subject)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-        var data = (await H.GetSecretAsync(OperatorHarness.OperatorNamespace, "secretgroup-api-keys"))?.Data ?? new Dictionary<string, byte[]>();
+        var data = (await TestClients.GetSecretOrNullAsync(client, OperatorHarness.OperatorNamespace, "secretgroup-api-keys"))?.Data ?? new Dictionary<string, byte[]>();
         data[hash] = Encoding.UTF8.GetBytes(subject);
-        await TestClients.UpsertSecretAsync(H.Client, OperatorHarness.OperatorNamespace, "secretgroup-api-keys", data);
+        await TestClients.UpsertSecretAsync(client, OperatorHarness.OperatorNamespace, "secretgroup-api-keys", data);
     }
 
     public static void AssertError(HttpStatusCode expected, (HttpStatusCode Status, JsonNode? Body) actual, string code, string? messagePart = null)

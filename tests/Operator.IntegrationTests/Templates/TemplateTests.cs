@@ -63,7 +63,7 @@ public sealed class TemplateTests
                     tls.crt: "{{ BUNDLE | pem_certs }}"
                     tls.key: "{{ BUNDLE | pem_key }}"
                     db-user: "{% assign db = DB_JSON | fromjson %}{{ db.user | upcase }}@{{ db.host }}"
-                    config.json: '{"password": {{ PASSWORD | trim | tojson }} }'
+                    config.json: '{"password": {{ PASSWORD | trim | tojson }}, "db": {{ DB_JSON | fromjson | tojson }} }'
                     htpasswd: "{{ 'admin' | htpasswd: PASSWORD }}"
                     token: "{{ PASSWORD | strip | b64enc }}"
                     plain: "{{ values['PASSWORD'] | b64enc | b64dec | lower }}"
@@ -83,6 +83,7 @@ public sealed class TemplateTests
         Assert.DoesNotContain("PRIVATE KEY", Text(secret, "tls.crt"), StringComparison.Ordinal);
         Assert.Equal("APP@db.internal", Text(secret, "db-user"));
         Assert.Equal("s3cr\"et", JsonNode.Parse(Text(secret, "config.json"))!["password"]!.GetValue<string>());
+        Assert.Equal("""{"user":"app","host":"db.internal"}""", JsonNode.Parse(Text(secret, "config.json"))!["db"]!.ToJsonString());
         var (user, hash) = (Text(secret, "htpasswd").Split(':')[0], Text(secret, "htpasswd")[6..]);
         Assert.Equal("admin", user);
         Assert.True(BCrypt.Net.BCrypt.Verify("  s3cr\"et  ", hash));

@@ -1,98 +1,62 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Operator.Entities.V1Alpha1;
-using Operator.Manifests;
 using Operator.Runtime;
-using Operator.Testing;
-using Operator.Testing.Kube;
 using Operator.Testing.Stores.Aws;
 
 namespace Operator.IntegrationTests.Stores;
 
 /// <summary>
-/// The Native AOT binary on the real path: its own process under the shipped RBAC (a ServiceAccount token) against the
-/// emulator, an integration on the SSM fake, a group created after it started (so it arrives by watch), synced to Ready
-/// with its Secret written, and /metrics served. An AOT publish takes 6-40 min on 2 cores, too long for `make test` and
-/// CI, so the binary comes from <see cref="BinaryVariable"/> (`make test-aot` publishes one and sets it); without one
-/// the test is reported skipped, never passed.
+/// The Native AOT binary on the real path (<see cref="NativeAotOperator"/>): an integration on the SSM fake, a group
+/// created after it started (so it arrives by watch), synced to Ready with its Secret written, and /metrics served.
 /// </summary>
-public sealed class NativeAotSmokeTests(ITestOutputHelper output) : IDisposable
+public sealed class NativeAotSmokeTests(ITestOutputHelper output)
 {
-    /// <summary>Names a Native AOT publish of src/Operator (the <c>Operator</c> executable).</summary>
-    public const string BinaryVariable = "OPERATOR_AOT_BINARY";
-
-    private const string Tenant = "acme";
+    private const string Tenant = NativeAotOperator.Tenant;
     private const string Ns = "team-aot";
-    private const string Integration = "aws-ssm";
-
-    /// <summary>Not a measurement: an idle machine starts the binary and syncs in about a second; a hung one never does.</summary>
-    private static readonly TimeSpan HangBound = TimeSpan.FromMinutes(2);
+    internal const string Integration = "aws-ssm";
+    internal const string Fqn = $"{Tenant}:aws:aot-aws:secret-store:{Integration}";
 
     private readonly CancellationToken ct = TestContext.Current.CancellationToken;
-    private readonly DirectoryInfo work = Directory.CreateTempSubdirectory("aot-smoke-");
-    private OperatorProcess? process;
 
     [Fact]
     public async Task NativeAotBinary_SyncsAGroupCreatedAfterItStarted_WritesItsSecret_AndServesMetrics()
     {
-        var binary = Environment.GetEnvironmentVariable(BinaryVariable);
-        if (string.IsNullOrEmpty(binary) || !File.Exists(binary))
-        {
-            Assert.Skip($"no Native AOT binary: {BinaryVariable} is {(string.IsNullOrEmpty(binary) ? "unset" : $"'{binary}', which does not exist")}. " +
-                "`make test-aot` publishes one (6-40 min on 2 cores) and runs this test with it.");
-        }
-
-        await using var kube = await KubeApiEmulator.StartAsync(new KubeApiEmulatorOptions { EnforceRbac = true }, ct);
-        using var client = kube.CreateClient();
-        await CrdInstaller.InstallAsync(client, ct);
-        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Ns } }, cancellationToken: ct);
-        await using var ssm = await SsmFake.StartAsync(cancellationToken: ct);
+        await using var aot = await NativeAotOperator.StartAsync(output, Ns);
+        var client = aot.Client;
+        await using var ssm = await StartSsmAsync(aot);
         ssm.Seed($"/tfy-secret/{Tenant}/db/PASSWORD", "aot-value-1");
         ssm.Seed($"/tfy-secret/{Tenant}/db/USER", "aot-user");
-        await new ResourceClient<SecretStoreIntegration>(client).CreateAsync(StoreIntegration(ssm.Url), ct);
-
-        var kubeconfig = Path.Combine(work.FullName, "kubeconfig");
-        await File.WriteAllTextAsync(kubeconfig, kube.KubeconfigYaml(await ShippedRbac.InstallAsync(client, ct)), ct);
-        var secrets = Directory.CreateDirectory(Path.Combine(work.FullName, "tfy-k8s-secrets")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(secrets, "AWS_ACCESS_KEY_ID"), SsmFake.DefaultAccessKeyId, ct);
-        await File.WriteAllTextAsync(Path.Combine(secrets, "AWS_SECRET_ACCESS_KEY"), SsmFake.DefaultSecretAccessKey, ct);
-        process = OperatorProcess.Start(
-            binary,
-            kubeconfig,
-            Path.Combine(work.FullName, "operator.log"),
-            [$"--tenant={Tenant}", $"--namespace={ShippedRbac.Namespace}", "--leader-elect=false", "--log-format=text", $"--tfy-k8s-secrets-path={secrets}"],
-            keepOutput: true);
-
-        var integrations = new ResourceClient<SecretStoreIntegration>(client);
-        await PollAsync(async () => Conditions.IsTrue((await integrations.GetAsync(new ObjectKey(null, Integration), ct))?.Status?.Conditions, "Ready"), "the integration Ready");
+        var process = aot.Run();
+        await aot.WaitForIntegrationReadyAsync(Integration);
 
         // Created after the binary listed its caches: only a watch event brings it in (what the session-6 binary never handled).
         var clock = Stopwatch.StartNew();
         var groups = new ResourceClient<SecretGroup>(client);
         await groups.CreateAsync(Group("db", "PASSWORD", "USER"), ct);
-        SecretGroup? group = null;
-        await PollAsync(async () => Conditions.IsTrue((group = await groups.GetAsync(new ObjectKey(Ns, "db"), ct))?.Status?.Conditions, "Ready"), "the group Ready");
+        var group = await aot.WaitForGroupReadyAsync(Ns, "db");
         output.WriteLine($"group Ready {clock.Elapsed.TotalMilliseconds:F0} ms after its create");
 
         var secret = await client.CoreV1.ReadNamespacedSecretAsync("db", Ns, cancellationToken: ct);
         Assert.Equal("aot-value-1"u8.ToArray(), secret.Data["PASSWORD"]);
         Assert.Equal("aot-user"u8.ToArray(), secret.Data["USER"]);
-        Assert.Equal(group!.Metadata.Uid, Assert.Single(secret.Metadata.OwnerReferences).Uid);
+        Assert.Equal(group.Metadata.Uid, Assert.Single(secret.Metadata.OwnerReferences).Uid);
 
         // A change of the group's spec is a MODIFIED event: the binary reacts to it too.
         ssm.Seed($"/tfy-secret/{Tenant}/db/TOKEN", "aot-token");
         var current = (await groups.GetAsync(new ObjectKey(Ns, "db"), ct))!;
         current.Spec.Secrets!.Add(new SecretKeySpec { Key = "TOKEN" });
         await groups.ReplaceAsync(current, ct);
-        await PollAsync(
+        await aot.PollAsync(
             async () => (await client.CoreV1.ReadNamespacedSecretAsync("db", Ns, cancellationToken: ct)).Data?.ContainsKey("TOKEN") == true,
             "the Secret to gain TOKEN after the spec change");
 
         // A key the store lacks: the retried sync repeats its SecretNotFound Event, which the binary patches into a series
         // (count 2) with JSON it serializes itself (System.Text.Json reflection, off by default in trimmed and AOT publishes).
         await groups.CreateAsync(Group("missing", "ABSENT"), ct);
-        await PollAsync(
+        await aot.PollAsync(
             async () => (await client.EventsV1.ListNamespacedEventAsync(Ns, cancellationToken: ct)).Items
                 .Any(e => e.Regarding?.Name == "missing" && e.Reason == "SecretNotFound" && e.Series?.Count >= 2),
             "the missing key's SecretNotFound Event to become a series of 2");
@@ -100,26 +64,57 @@ public sealed class NativeAotSmokeTests(ITestOutputHelper output) : IDisposable
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{process.MetricsPort}/metrics"), ct);
         Assert.Contains("secretgroup_store_calls_total{", metrics, StringComparison.Ordinal);
-        Assert.DoesNotContain(process.Output(), l => l.Contains("Watch of", StringComparison.Ordinal) || l.Contains("fail:", StringComparison.Ordinal));
-        Assert.Empty(ShippedRbac.ForbiddenRequests(kube));
+        aot.AssertCleanRun();
     }
 
-    public void Dispose()
+    [Fact]
+    public async Task NativeAotBinary_RendersATemplateWithTojson()
     {
-        process?.Dispose();
-        foreach (var log in work.GetFiles("*.log"))
-        {
-            output.WriteLine($"--- {log.Name} (last lines)");
-            foreach (var line in File.ReadLines(log.FullName).TakeLast(20))
-            {
-                output.WriteLine(line);
-            }
-        }
+        await using var aot = await NativeAotOperator.StartAsync(output, Ns);
+        await using var ssm = await StartSsmAsync(aot);
+        ssm.Seed($"/tfy-secret/{Tenant}/app/PASSWORD", "p\"w ä");
+        ssm.Seed($"/tfy-secret/{Tenant}/app/DB_JSON", """{"user": "app", "ports": [5432, 5433], "tls": true}""");
+        aot.Run();
 
-        work.Delete(recursive: true);
+        await new ResourceClient<SecretGroup>(aot.Client).CreateAsync(
+            NativeAotOperator.Group(Ns, "app", Fqn, ["PASSWORD", "DB_JSON"], g => g.Spec.Target = new SecretTargetSpec
+            {
+                Template = new SecretTemplateSpec
+                {
+                    Data = new Dictionary<string, string>
+                    {
+                        ["config.json"] = """{"password": {{ PASSWORD | tojson }}, "db": {{ DB_JSON | fromjson | tojson }}, "keys": {{ "a,b" | split: "," | tojson }}}""",
+                    },
+                },
+            }),
+            ct);
+        await aot.WaitForGroupReadyAsync(Ns, "app");
+
+        var secret = await aot.Client.CoreV1.ReadNamespacedSecretAsync("app", Ns, cancellationToken: ct);
+        var config = JsonNode.Parse(secret.Data["config.json"])!;
+        output.WriteLine(config.ToJsonString());
+        Assert.Equal("p\"w ä", (string?)config["password"]);
+        Assert.Equal("app", (string?)config["db"]!["user"]);
+        Assert.Equal([5432, 5433], config["db"]!["ports"]!.AsArray().Select(p => (int)p!));
+        Assert.True((bool)config["db"]!["tls"]!);
+        Assert.Equal(["a", "b"], config["keys"]!.AsArray().Select(k => (string)k!));
+        aot.AssertCleanRun();
     }
 
-    private static SecretStoreIntegration StoreIntegration(string endpoint) => new()
+    /// <summary>The SSM fake and an integration on it, its access key mounted (before <see cref="NativeAotOperator.Run"/>).</summary>
+    internal static async Task<SsmFake> StartSsmAsync(NativeAotOperator aot)
+    {
+        var ssm = await SsmFake.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        aot.WriteMountedSecret("AWS_ACCESS_KEY_ID", SsmFake.DefaultAccessKeyId);
+        aot.WriteMountedSecret("AWS_SECRET_ACCESS_KEY", SsmFake.DefaultSecretAccessKey);
+        await new ResourceClient<SecretStoreIntegration>(aot.Client).CreateAsync(StoreIntegration(ssm), TestContext.Current.CancellationToken);
+        return ssm;
+    }
+
+    /// <summary>A group on the SSM integration.</summary>
+    internal static SecretGroup Group(string name, params string[] keys) => NativeAotOperator.Group(Ns, name, Fqn, keys);
+
+    private static SecretStoreIntegration StoreIntegration(SsmFake ssm) => new()
     {
         Metadata = new V1ObjectMeta { Name = Integration },
         Spec = new SecretStoreIntegrationSpec
@@ -128,30 +123,10 @@ public sealed class NativeAotSmokeTests(ITestOutputHelper output) : IDisposable
             Aws = new AwsStoreSpec
             {
                 Region = SsmFake.Region,
-                Endpoint = endpoint,
+                Endpoint = ssm.Url,
+                StsEndpoint = ssm.Sts.Url,
                 Auth = new AwsAuthSpec { AccessKeyId = "tfy-k8s-secret://AWS_ACCESS_KEY_ID", SecretAccessKey = "tfy-k8s-secret://AWS_SECRET_ACCESS_KEY" },
             },
         },
     };
-
-    private static SecretGroup Group(string name, params string[] keys) => new()
-    {
-        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns },
-        Spec = new SecretGroupSpec
-        {
-            IntegrationFqn = $"{Tenant}:aws:aot-aws:secret-store:{Integration}",
-            Secrets = [.. keys.Select(k => new SecretKeySpec { Key = k })],
-        },
-    };
-
-    private async Task PollAsync(Func<Task<bool>> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.False(process!.HasExited, $"the AOT binary exited while waiting for {what}");
-            Assert.True(clock.Elapsed < HangBound, $"timed out after {HangBound.TotalSeconds:F0} s waiting for {what}");
-            await Task.Delay(100, ct);
-        }
-    }
 }

@@ -63,9 +63,10 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
     /// <summary>Requests the fake had no answer for (method and path), for diagnosing SDK changes.</summary>
     public IReadOnlyCollection<string> Unanswered => [.. unanswered];
 
-    public static async Task<AzureKeyVaultFake> StartAsync(string tenantId = "7f3c2b1a-0000-4000-8000-00000000a2e1", string clientId = "operator-client", string clientSecret = "fake-client-secret", TimeProvider? time = null)
+    /// <summary>Starts it; its certificate also names <paramref name="hostNames"/> (e.g. a vault's real host, reached through a <see cref="ConnectProxy"/>).</summary>
+    public static async Task<AzureKeyVaultFake> StartAsync(string tenantId = "7f3c2b1a-0000-4000-8000-00000000a2e1", string clientId = "operator-client", string clientSecret = "fake-client-secret", TimeProvider? time = null, IReadOnlyList<string>? hostNames = null)
     {
-        var certificate = SelfSignedCertificate.Create();
+        var certificate = SelfSignedCertificate.Create(dnsNames: hostNames ?? []);
         var app = LoopbackServer.Build(listen: l => l.UseHttps(certificate));
         var fake = new AzureKeyVaultFake(app, certificate, tenantId, clientId, clientSecret, time ?? TimeProvider.System);
         fake.VaultUri = await LoopbackServer.StartAsync(app, fake.ServeAsync, "https").ConfigureAwait(false);

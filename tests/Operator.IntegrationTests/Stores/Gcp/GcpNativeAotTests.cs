@@ -1,0 +1,35 @@
+using Operator.Entities.V1Alpha1;
+using Operator.Testing.Stores.Gcp;
+
+namespace Operator.IntegrationTests.Stores;
+
+/// <summary>
+/// The Native AOT binary (<see cref="NativeAotOperator"/>) on GCP Secret Manager: Google.Apis.Auth reads the service
+/// account key and signs its JWT (Newtonsoft.Json underneath), the operator's client reads the values from the fake.
+/// </summary>
+public sealed class GcpNativeAotTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task NativeAotBinary_SyncsAGroupFromGcp()
+    {
+        const string Ns = "team-gcp";
+        await using var aot = await NativeAotOperator.StartAsync(output, Ns);
+        await using var fake = await GcpSecretManagerFake.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        aot.WriteMountedSecret("GCP_SA_KEY", fake.CreateServiceAccountKey().Json);
+        fake.Seed($"{NativeAotOperator.Tenant}_db_PASSWORD", "gcp-aot-1");
+        fake.Seed($"{NativeAotOperator.Tenant}_db_USER", "gcp-user");
+
+        var group = await aot.SyncGroupAsync(
+            NativeAotOperator.Integration("gcp-sm", spec => spec.Gcp = new GcpStoreSpec
+            {
+                ProjectId = GcpSecretManagerFake.DefaultProject,
+                Endpoint = fake.Endpoint.ToString(),
+                Auth = new GcpAuthSpec { ServiceAccountKey = "tfy-k8s-secret://GCP_SA_KEY" },
+            }),
+            Ns,
+            new Dictionary<string, string> { ["PASSWORD"] = "gcp-aot-1", ["USER"] = "gcp-user" });
+
+        Assert.Equal("1", Assert.Single(group.Status!.Secrets!, s => s.Key == "PASSWORD").Version);
+        Assert.True(fake.CallCount("token") >= 1);
+    }
+}
