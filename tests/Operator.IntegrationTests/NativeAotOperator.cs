@@ -115,26 +115,22 @@ public sealed class NativeAotOperator : IAsyncDisposable
         }
     }
 
-    public async Task<SecretStoreIntegration> WaitForIntegrationReadyAsync(string name)
-    {
-        SecretStoreIntegration? integration = null;
-        var integrations = new ResourceClient<SecretStoreIntegration>(Client);
-        await PollAsync(
-            async () => Conditions.IsTrue((integration = await integrations.GetAsync(new ObjectKey(null, name), ct))?.Status?.Conditions, "Ready"),
-            $"integration {name} Ready",
-            () => ReadyOf(integration?.Status?.Conditions));
-        return integration!;
-    }
+    public Task<SecretStoreIntegration> WaitForIntegrationReadyAsync(string name) =>
+        WaitForReadyAsync<SecretStoreIntegration>(new ObjectKey(null, name), i => i?.Status?.Conditions, $"integration {name} Ready");
 
-    public async Task<SecretGroup> WaitForGroupReadyAsync(string ns, string name)
+    public Task<SecretGroup> WaitForGroupReadyAsync(string ns, string name) =>
+        WaitForReadyAsync<SecretGroup>(new ObjectKey(ns, name), g => g?.Status?.Conditions, $"group {ns}/{name} Ready");
+
+    private async Task<T> WaitForReadyAsync<T>(ObjectKey key, Func<T?, IList<V1Condition>?> conditions, string what)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        SecretGroup? group = null;
-        var groups = new ResourceClient<SecretGroup>(Client);
+        T? entity = null;
+        var client = new ResourceClient<T>(Client);
         await PollAsync(
-            async () => Conditions.IsTrue((group = await groups.GetAsync(new ObjectKey(ns, name), ct))?.Status?.Conditions, "Ready"),
-            $"group {ns}/{name} Ready",
-            () => ReadyOf(group?.Status?.Conditions));
-        return group!;
+            async () => Conditions.IsTrue(conditions(entity = await client.GetAsync(key, ct)), "Ready"),
+            what,
+            () => ReadyOf(conditions(entity)));
+        return entity!;
     }
 
     /// <summary>A group of <paramref name="keys"/> on <paramref name="integrationFqn"/>, changed by <paramref name="configure"/>.</summary>
