@@ -131,6 +131,20 @@ public static class ServiceCollectionExtensions
     }
 
     /// <summary>
+    /// As above, with the transform built from the services (e.g. one that shares equal strings with another kind's
+    /// cache; it must resolve that cache lazily, at its first call, as the two informers may need each other).
+    /// </summary>
+    public static IServiceCollection AddInformerTransform<TEntity>(this IServiceCollection services, Func<IServiceProvider, Func<TEntity, TEntity>> factory)
+        where TEntity : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(factory);
+        services.AddInformer<TEntity>();
+        services.AddSingleton(sp => new CacheTransform<TEntity>(factory(sp)));
+        return services;
+    }
+
+    /// <summary>
     /// Adds the controller for <typeparamref name="TEntity"/> reconciled by <typeparamref name="TReconciler"/> (resolved
     /// in a new scope per reconcile; registered as scoped unless already registered) and its informer if missing.
     /// </summary>

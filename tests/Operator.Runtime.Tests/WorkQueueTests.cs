@@ -229,4 +229,31 @@ public sealed class WorkQueueTests
         var (key, _) = queue.GetAsync(CancellationToken.None).GetAwaiter().GetResult();
         queue.Done(key);
     }
+
+    [Fact]
+    public async Task AfterAWave_TheIdleQueueGivesBackTheRoomItGrewTo_ButNotWhileKeysRemain()
+    {
+        using var queue = NewQueue();
+        for (var i = 0; i < 5_000; i++)
+        {
+            queue.Add($"g{i}", i % 2 == 0 ? QueuePriority.Change : QueuePriority.Refresh);
+        }
+
+        var grown = queue.Room;
+        Assert.True(grown > 5_000, $"room {grown}");
+        for (var i = 0; i < 4_999; i++)
+        {
+            queue.Done((await queue.GetAsync(ct)).Key);
+        }
+
+        // One key still waits: nothing is trimmed (the lines and the dirty set still hold what they grew to).
+        Assert.True(queue.Room >= grown, $"room {queue.Room} of {grown}");
+
+        queue.Done((await queue.GetAsync(ct)).Key);
+
+        Assert.True(queue.IsIdle);
+        Assert.True(queue.Room <= 4 * WorkQueue<string>.TrimAbove, $"room {queue.Room} of {grown}");
+        queue.Add("again");
+        Assert.Equal("again", (await queue.GetAsync(ct)).Key);
+    }
 }

@@ -49,6 +49,21 @@ internal sealed class ReadyKeys<TKey>
         return false;
     }
 
+    /// <summary>Gives back the room of a line holding more than <paramref name="above"/> entries of it.</summary>
+    public void TrimExcess(int above)
+    {
+        foreach (var line in (Queue<(TKey Key, long Stamp)>[])[changes, refreshes])
+        {
+            if (line.EnsureCapacity(0) > above)
+            {
+                line.TrimExcess();
+            }
+        }
+    }
+
+    /// <summary>The room the two lines hold (entries), for tests.</summary>
+    internal int Capacity => changes.EnsureCapacity(0) + refreshes.EnsureCapacity(0);
+
     public void Clear()
     {
         changes.Clear();

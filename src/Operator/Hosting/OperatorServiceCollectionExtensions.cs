@@ -51,7 +51,8 @@ public static class OperatorServiceCollectionExtensions
 
         // Only Secrets the operator manages are cached.
         services.AddInformer<V1Secret>(o => o.LabelSelector = ManagedLabels.Selector);
-        services.AddInformerTransform<V1Secret>(CachedSecrets.Slim);
+        services.AddSingleton<GroupSecretStrings>();
+        services.AddInformerTransform<V1Secret>(sp => sp.GetRequiredService<GroupSecretStrings>().Secret);
         services.AddInformer<V1Role>(o => o.LabelSelector = ManagedLabels.Selector);
         services.AddInformer<V1RoleBinding>(o => o.LabelSelector = ManagedLabels.Selector);
         // Claims on group FQNs: only the operator's namespace, only claims.
@@ -73,7 +74,7 @@ public static class OperatorServiceCollectionExtensions
             .Watches<V1Secret>(s => GroupTriggers.OwnerGroup(s.Metadata))
             .Watches<V1Role>(r => GroupTriggers.OwnerGroup(r.Metadata))
             .Watches<V1RoleBinding>(b => GroupTriggers.OwnerGroup(b.Metadata));
-        services.AddInformerTransform<SecretGroup>(CachedGroups.Compact);
+        services.AddInformerTransform<SecretGroup>(sp => sp.GetRequiredService<GroupSecretStrings>().Group);
         services.AddInformerIndex<SecretGroup>(GroupIndexes.Name, GroupIndexes.NameOf);
         services.AddInformerIndex<SecretGroup>(GroupIndexes.Aliases, GroupIndexes.AliasTargetsOf);
         services.AddInformerIndex<SecretGroup>(GroupIndexes.Integration, GroupIndexes.IntegrationOf);

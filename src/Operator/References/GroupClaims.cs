@@ -62,6 +62,8 @@ public sealed class GroupClaims(IResourceCache<V1ConfigMap> cache, ResourceClien
         };
         slim.Metadata.NamespaceProperty = pool.Share(slim.Metadata.NamespaceProperty);
         slim.Metadata.Labels = pool.Share(claim.Metadata?.Labels);
+        // Nothing reads a claim's uid (a claim is found by name and checked by its data): ~100 B per group less.
+        slim.Metadata.Uid = null;
         return slim;
     }
 
