@@ -32,6 +32,7 @@ public sealed class NativeAotOperator : IAsyncDisposable
     private readonly CancellationToken ct;
     private readonly DirectoryInfo work = Directory.CreateTempSubdirectory("aot-smoke-");
     private readonly string kubeconfig;
+    private string operatorToken = "";
 
     private NativeAotOperator(string binary, KubeApiEmulator kube, IKubernetes client, ITestOutputHelper output, CancellationToken ct)
     {
@@ -84,8 +85,37 @@ public sealed class NativeAotOperator : IAsyncDisposable
         }
 
         var aot = new NativeAotOperator(binary, kube, client, output, ct);
-        await File.WriteAllTextAsync(aot.kubeconfig, kube.KubeconfigYaml(await ShippedRbac.InstallAsync(client, ct)), ct);
+        aot.operatorToken = await ShippedRbac.InstallAsync(client, ct);
+        await File.WriteAllTextAsync(aot.kubeconfig, kube.KubeconfigYaml(aot.operatorToken), ct);
         return aot;
+    }
+
+    /// <summary>
+    /// Replaces the kubeconfig user's token with an exec credential plugin (client.authentication.k8s.io/v1) that prints
+    /// the same ServiceAccount token, as a cloud provider's plugin (aws eks get-token, gke-gcloud-auth-plugin) does;
+    /// returns the file each run of the plugin appends a line to.
+    /// </summary>
+    public string UseExecCredentialPlugin()
+    {
+        var runs = Path.Combine(work.FullName, "exec-plugin.runs");
+        var plugin = Path.Combine(work.FullName, "exec-plugin.sh");
+        // The library joins exec args with spaces and splits them again, so the plugin is a script without any.
+        File.WriteAllText(plugin, $$$"""
+            #!/bin/sh
+            echo run >> '{{{runs}}}'
+            echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"{{{operatorToken}}}"}}'
+            """);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var yaml = Kube.KubeconfigYaml(operatorToken).Replace($"token: {operatorToken}", $"""
+            exec:
+                  apiVersion: client.authentication.k8s.io/v1
+                  command: {plugin}
+                  interactiveMode: Never
+                  provideClusterInfo: false
+            """, StringComparison.Ordinal);
+        Assert.DoesNotContain(operatorToken, yaml, StringComparison.Ordinal);
+        File.WriteAllText(kubeconfig, yaml);
+        return runs;
     }
 
     public void WriteMountedSecret(string key, string value) => File.WriteAllText(Path.Combine(SecretsPath, key), value);
@@ -121,16 +151,31 @@ public sealed class NativeAotOperator : IAsyncDisposable
     public Task<SecretGroup> WaitForGroupReadyAsync(string ns, string name) =>
         WaitForReadyAsync<SecretGroup>(new ObjectKey(ns, name), g => g?.Status?.Conditions, $"group {ns}/{name} Ready");
 
-    private async Task<T> WaitForReadyAsync<T>(ObjectKey key, Func<T?, IList<V1Condition>?> conditions, string what)
+    /// <summary>Waits for the integration's Ready=False (a refused credential); returns its Ready condition.</summary>
+    public async Task<V1Condition> WaitForIntegrationNotReadyAsync(string name)
+    {
+        var integration = await WaitForReadyAsync<SecretStoreIntegration>(new ObjectKey(null, name), i => i?.Status?.Conditions, $"integration {name} Ready=False", "False");
+        return integration.Status!.Conditions!.Single(c => c.Type == "Ready");
+    }
+
+    private async Task<T> WaitForReadyAsync<T>(ObjectKey key, Func<T?, IList<V1Condition>?> conditions, string what, string status = "True")
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         T? entity = null;
         var client = new ResourceClient<T>(Client);
         await PollAsync(
-            async () => Conditions.IsTrue(conditions(entity = await client.GetAsync(key, ct)), "Ready"),
+            async () => conditions(entity = await client.GetAsync(key, ct))?.FirstOrDefault(c => c.Type == "Ready")?.Status == status,
             what,
             () => ReadyOf(conditions(entity)));
         return entity!;
+    }
+
+    /// <summary>Asserts the Secret <paramref name="ns"/>/<paramref name="name"/> holds exactly <paramref name="expected"/> (UTF-8 values).</summary>
+    public async Task AssertSecretHoldsAsync(string ns, string name, IReadOnlyDictionary<string, string> expected)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        var secret = await Client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: ct);
+        Assert.Equal(expected.OrderBy(p => p.Key, StringComparer.Ordinal), secret.Data.Select(p => KeyValuePair.Create(p.Key, System.Text.Encoding.UTF8.GetString(p.Value))).OrderBy(p => p.Key, StringComparer.Ordinal));
     }
 
     /// <summary>A group of <paramref name="keys"/> on <paramref name="integrationFqn"/>, changed by <paramref name="configure"/>.</summary>
@@ -171,8 +216,7 @@ public sealed class NativeAotOperator : IAsyncDisposable
 
         await new ResourceClient<SecretGroup>(Client).CreateAsync(Group(ns, "db", ready.Status!.Fqn!, expected.Keys), ct);
         var group = await WaitForGroupReadyAsync(ns, "db");
-        var secret = await Client.CoreV1.ReadNamespacedSecretAsync("db", ns, cancellationToken: ct);
-        Assert.Equal(expected.OrderBy(p => p.Key, StringComparer.Ordinal), secret.Data.Select(p => KeyValuePair.Create(p.Key, System.Text.Encoding.UTF8.GetString(p.Value))).OrderBy(p => p.Key, StringComparer.Ordinal));
+        await AssertSecretHoldsAsync(ns, "db", expected);
         AssertCleanRun();
         return group;
     }

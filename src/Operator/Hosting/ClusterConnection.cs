@@ -32,11 +32,11 @@ public static class ClusterConnection
                     return false;
                 }
 
-                config = KubernetesClientConfiguration.BuildConfigFromConfigObject(KubeconfigFile.Load(files));
+                config = Build(KubeconfigFile.Load(files));
             }
             else if (File.Exists(home))
             {
-                config = KubernetesClientConfiguration.BuildConfigFromConfigObject(KubeconfigFile.Load([home]));
+                config = Build(KubeconfigFile.Load([home]));
             }
             else if (KubernetesClientConfiguration.IsInCluster())
             {
@@ -56,5 +56,18 @@ public static class ClusterConnection
         }
 
         return true;
+    }
+
+    // The exec plugin runs through ExecCredentialPlugin: the library's runner fails in the Native AOT binary (its JSON needs reflection-made converters).
+    private static KubernetesClientConfiguration Build(k8s.KubeConfigModels.K8SConfiguration kubeconfig)
+    {
+        var plugin = ExecCredentialPlugin.Apply(kubeconfig);
+        var config = KubernetesClientConfiguration.BuildConfigFromConfigObject(kubeconfig);
+        if (plugin is not null)
+        {
+            config.TokenProvider = plugin;
+        }
+
+        return config;
     }
 }

@@ -75,8 +75,20 @@ public sealed partial class AzureKeyVaultFake
             return;
         }
 
+        // A client assertion (workload identity) instead of a secret: checked against the federated credential.
+        if (form.ContainsKey("client_assertion") || form.ContainsKey("client_assertion_type"))
+        {
+            if (await CheckAssertionAsync(form, context.RequestAborted).ConfigureAwait(false) is { } refused)
+            {
+                await WriteOAuthErrorAsync(context, 401, "invalid_client", refused, int.Parse(refused["AADSTS".Length..refused.IndexOf(':', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                return;
+            }
+
+            Faults.Count("token.federated");
+        }
+
         // Never echoes what was sent: a real token endpoint does not either.
-        if (form["client_secret"] != ClientSecret)
+        else if (form["client_secret"] != ClientSecret)
         {
             await WriteOAuthErrorAsync(context, 401, "invalid_client", "AADSTS7000215: Invalid client secret provided.", 7000215).ConfigureAwait(false);
             return;

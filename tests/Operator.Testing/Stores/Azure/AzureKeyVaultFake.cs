@@ -139,7 +139,7 @@ public sealed partial class AzureKeyVaultFake : IAsyncDisposable
         }
 
         await Faults.DelayAsync("token", context.RequestAborted).ConfigureAwait(false);
-        if (await ServeEntraAsync(context, segments).ConfigureAwait(false))
+        if (await ServeEntraAsync(context, segments).ConfigureAwait(false) || await ServeManagedIdentityAsync(context, segments).ConfigureAwait(false))
         {
             return;
         }

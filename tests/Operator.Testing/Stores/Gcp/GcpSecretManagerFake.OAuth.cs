@@ -55,7 +55,7 @@ public sealed partial class GcpSecretManagerFake
         return header.StartsWith("Bearer ", StringComparison.Ordinal)
             && tokens.TryGetValue(header["Bearer ".Length..], out var issued)
             && issued.Expiry > Time.GetUtcNow()
-            && accounts.ContainsKey(issued.Email);
+            && (accounts.ContainsKey(issued.Email) || issued.Email == metadataAccount);
     }
 
     private async Task ServeTokenAsync(HttpContext context)

@@ -144,6 +144,12 @@ public sealed partial class GcpSecretManagerFake : IAsyncDisposable
 
     private async Task ServeAsync(HttpContext context)
     {
+        if (IsMetadataRequest(context))
+        {
+            await ServeMetadataAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         var path = context.Request.Path.Value ?? "";
         var isToken = path == "/token" && context.Request.Method == "POST";
         var operation = isToken ? "token" : path.StartsWith("/v1/", StringComparison.Ordinal) ? Classify(context.Request.Method, path["/v1/".Length..].Split('/')) : null;
