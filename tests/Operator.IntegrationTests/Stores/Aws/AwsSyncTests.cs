@@ -125,7 +125,7 @@ public sealed class AwsSyncTests
         var synced = await h.WaitForGroupAsync(Ns, "rotating", "True", "Synced");
 
         fake.Seed("/tfy-secret/acme/rotating/API_KEY", "new");
-        h.Time.Advance(TimeSpan.FromMinutes(11));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(11));
 
         var rotated = await h.WaitForGroupAsync(Ns, "rotating", "True", and: g => g.Status!.LastSyncTime > synced.Status!.LastSyncTime && g.Status.Secrets![0].Version == "2");
         Assert.Equal("new", Value((await h.GetSecretAsync(Ns, "rotating"))!, "API_KEY"));
@@ -171,7 +171,7 @@ public sealed class AwsSyncTests
 
         // The failure path too: access is withdrawn at the next refresh.
         fake.DenyPrefix("/tfy-secret/acme/leaky/");
-        h.Time.Advance(TimeSpan.FromMinutes(11));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(11));
         var failed = await h.WaitForGroupAsync(Ns, "leaky", "False", "StoreAccessDenied");
 
         Assert.Equal(canary, Value((await h.GetSecretAsync(Ns, "leaky"))!, "API_KEY"));
@@ -230,7 +230,7 @@ public sealed class AwsSyncTests
 
         // The recheck still comes, at the time the status said, and moves lastValidatedTime.
         before = fake.TotalCalls;
-        h.Time.Advance(TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(1));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(1));
         await OperatorHarness.WaitForAsync(
             async () => (await new ResourceClient<SecretStoreIntegration>(h.Client).GetAsync(new ObjectKey(null, Integration), CancellationToken.None))?.Status?.LastValidatedTime > validated,
             "the integration rechecked after the interval");

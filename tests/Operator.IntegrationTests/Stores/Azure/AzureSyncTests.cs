@@ -81,11 +81,11 @@ public sealed class AzureSyncTests
         var first = await h.WaitForGroupAsync(Ns, "rotating", "True", "Synced");
 
         var v2 = fake.Seed(name, "v2");
-        h.Time.Advance(TimeSpan.FromMinutes(9));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(9));
         await h.WaitForGroupAsync(Ns, "rotating", "True");
         Assert.Equal("v1", Value((await h.GetSecretAsync(Ns, "rotating"))!, "API_KEY"));
 
-        h.Time.Advance(TimeSpan.FromMinutes(2));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(2));
         var second = await h.WaitForGroupAsync(Ns, "rotating", "True", and: g => g.Status!.LastSyncTime > first.Status!.LastSyncTime);
 
         Assert.Equal("v2", Value((await h.GetSecretAsync(Ns, "rotating"))!, "API_KEY"));

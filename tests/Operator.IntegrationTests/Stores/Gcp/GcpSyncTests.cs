@@ -67,11 +67,11 @@ public sealed class GcpSyncTests
         Assert.Equal("1", key.Version);
 
         Assert.Equal(2, fake.Seed("acme_payments_API__KEY", "sk-2"));
-        h.Time.Advance(TimeSpan.FromMinutes(9));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(9));
         await h.WaitForGroupAsync(Ns, "payments", "True");
         Assert.Equal("sk-1", Value((await h.GetSecretAsync(Ns, "payments"))!, "API_KEY"));
 
-        h.Time.Advance(TimeSpan.FromMinutes(1.5));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(1.5));
         var rotated = await h.WaitForGroupAsync(Ns, "payments", "True", and: g => g.Status!.LastSyncTime > first.Status.LastSyncTime);
         Assert.Equal("sk-2", Value((await h.GetSecretAsync(Ns, "payments"))!, "API_KEY"));
         Assert.Equal("2", rotated.Status!.Secrets!.Single(s => s.Key == "API_KEY").Version);

@@ -93,7 +93,7 @@ public sealed class VaultKubernetesAuthSyncTests
         for (var i = 0; i < 10; i++)
         {
             var last = group.Status!.LastSyncTime;
-            h.Time.Advance(TimeSpan.FromMinutes(2.5)); // past the refresh interval and its jitter
+            await h.AdvanceAsync(TimeSpan.FromMinutes(2.5)); // past the refresh interval and its jitter
             group = await h.WaitForGroupAsync(Ns, Group, "True", and: g => g.Status!.LastSyncTime > last);
         }
 

@@ -87,7 +87,7 @@ public sealed class VaultSyncTests
         Assert.Equal(1, vault.CallCount("kv.read"));
         Assert.Equal("True", (await WaitForIntegrationAsync(h, "True")).Status!.Conditions!.Single(c => c.Type == "Ready").Status);
 
-        h.Time.Advance(TimeSpan.FromMinutes(11));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(11));
         await h.WaitForGroupAsync(Ns, Group, "True", and: g => g.Status!.LastSyncTime > group.Status.LastSyncTime);
         Assert.Equal(2, vault.CallCount("kv.read"));
     }
@@ -100,11 +100,11 @@ public sealed class VaultSyncTests
         var first = await h.WaitForGroupAsync(Ns, Group, "True", "Synced");
 
         vault.Seed(Entry, "API_KEY", "v2");
-        h.Time.Advance(TimeSpan.FromMinutes(9));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(9));
         await h.WaitForGroupAsync(Ns, Group, "True");
         Assert.Equal("v1", Value((await h.GetSecretAsync(Ns, Group))!, "API_KEY"));
 
-        h.Time.Advance(TimeSpan.FromMinutes(1.5));
+        await h.AdvanceAsync(TimeSpan.FromMinutes(1.5));
         var second = await h.WaitForGroupAsync(Ns, Group, "True", and: g => g.Status!.LastSyncTime > first.Status!.LastSyncTime);
 
         var secret = (await h.GetSecretAsync(Ns, Group))!;
@@ -146,7 +146,7 @@ public sealed class VaultSyncTests
 
         // The failure path too: its messages are the likeliest to leak.
         vault.FailShare(1.0, 500);
-        h.Time.Advance(TimeSpan.FromHours(2));
+        await h.AdvanceAsync(TimeSpan.FromHours(2));
         // Either the group read or the integration recheck meets the failure first; both paths carry error text.
         await h.WaitForGroupAsync(Ns, Group, "False");
 
