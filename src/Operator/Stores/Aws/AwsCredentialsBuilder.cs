@@ -6,15 +6,19 @@ using Operator.Entities.V1Alpha1;
 
 namespace Operator.Stores.Aws;
 
-/// <summary>Builds the AWS credentials of an integration: static key, assumed role, or null for the SDK's ambient chain.</summary>
+/// <summary>
+/// Builds the AWS credentials of an integration: static key, assumed role, the pod's IRSA or EKS Pod Identity
+/// (<see cref="AwsAmbientEnvironment"/>), or null for the rest of the SDK's ambient chain (environment keys, instance role).
+/// </summary>
 internal static class AwsCredentialsBuilder
 {
     public const string AccessKeyIdField = "spec.aws.auth.accessKeyId";
     public const string SecretAccessKeyField = "spec.aws.auth.secretAccessKey";
     public const string SessionTokenField = "spec.aws.auth.sessionToken";
 
-    public static AWSCredentials? Build(AwsStoreSpec spec, IReadOnlyDictionary<string, string> credentials, string sessionName, TimeProvider time)
+    public static AWSCredentials? Build(AwsStoreSpec spec, IReadOnlyDictionary<string, string> credentials, string sessionName, TimeProvider time, AwsAmbientEnvironment? ambient = null)
     {
+        ambient ??= new AwsAmbientEnvironment();
         var auth = spec.Auth;
         AWSCredentials? source = null;
         if (credentials.TryGetValue(AccessKeyIdField, out var keyId) && credentials.TryGetValue(SecretAccessKeyField, out var secret))
@@ -23,13 +27,61 @@ internal static class AwsCredentialsBuilder
                 ? new SessionAWSCredentials(keyId.Trim(), secret.Trim(), token.Trim())
                 : new BasicAWSCredentials(keyId.Trim(), secret.Trim());
         }
+        else
+        {
+            source = Ambient(spec, sessionName, time, ambient);
+        }
 
         if (string.IsNullOrEmpty(auth?.RoleArn))
         {
             return source;
         }
 
-        return new StsAssumeRoleCredentials(source, auth.RoleArn, auth.ExternalId, sessionName, spec, time);
+        return new StsAssumeRoleCredentials(source, auth.RoleArn, auth.ExternalId, sessionName, spec, time, ambient);
+    }
+
+    /// <summary>IRSA first, then container credentials, in the SDK chain's order; null leaves the rest to the SDK.</summary>
+    private static AWSCredentials? Ambient(AwsStoreSpec spec, string sessionName, TimeProvider time, AwsAmbientEnvironment ambient)
+    {
+        if (ambient.WebIdentity is { } irsa)
+        {
+            return new StsWebIdentityCredentials(irsa.RoleArn, irsa.TokenFile, irsa.SessionName ?? sessionName, () => StsConfig(spec, ambient), time);
+        }
+
+        if (ambient.ContainerCredentialsUri is { } uri)
+        {
+            var (endpoint, problem) = ContainerCredentials.Check(uri);
+            return endpoint is null
+                ? throw new SecretStoreException(StoreErrorKind.Misconfigured, problem!)
+                : new ContainerCredentials(endpoint, ambient, time);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// STS is its own service: spec.aws.stsEndpoint (a VPC endpoint), else <c>AWS_ENDPOINT_URL_STS</c> (as the SDKs
+    /// honour it), else the integration region's endpoint; never the SSM endpoint.
+    /// </summary>
+    internal static AmazonSecurityTokenServiceConfig StsConfig(AwsStoreSpec spec, AwsAmbientEnvironment ambient)
+    {
+        var config = new AmazonSecurityTokenServiceConfig
+        {
+            MaxErrorRetry = 0,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        var endpoint = string.IsNullOrEmpty(spec.StsEndpoint) ? ambient[AwsAmbientEnvironment.StsEndpointVariable] : spec.StsEndpoint;
+        if (endpoint is null)
+        {
+            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(spec.Region);
+        }
+        else
+        {
+            config.ServiceURL = endpoint;
+            config.AuthenticationRegion = spec.Region;
+        }
+
+        return config;
     }
 }
 
@@ -45,9 +97,11 @@ internal sealed class StsAssumeRoleCredentials : RefreshingAWSCredentials
     private readonly string sessionName;
     private readonly AwsStoreSpec spec;
     private readonly TimeProvider time;
+    private readonly AwsAmbientEnvironment ambient;
 
-    public StsAssumeRoleCredentials(AWSCredentials? source, string roleArn, string? externalId, string sessionName, AwsStoreSpec spec, TimeProvider time)
+    public StsAssumeRoleCredentials(AWSCredentials? source, string roleArn, string? externalId, string sessionName, AwsStoreSpec spec, TimeProvider time, AwsAmbientEnvironment ambient)
     {
+        this.ambient = ambient;
         this.time = time;
         this.source = source;
         this.roleArn = roleArn;
@@ -64,22 +118,7 @@ internal sealed class StsAssumeRoleCredentials : RefreshingAWSCredentials
 
     protected override async Task<CredentialsRefreshState> GenerateNewCredentialsAsync()
     {
-        var config = new AmazonSecurityTokenServiceConfig
-        {
-            MaxErrorRetry = 0,
-            Timeout = TimeSpan.FromSeconds(30),
-        };
-        // STS is its own service: its VPC endpoint, or the regional one; never the SSM endpoint.
-        if (string.IsNullOrEmpty(spec.StsEndpoint))
-        {
-            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(spec.Region);
-        }
-        else
-        {
-            config.ServiceURL = spec.StsEndpoint;
-            config.AuthenticationRegion = spec.Region;
-        }
-
+        var config = AwsCredentialsBuilder.StsConfig(spec, ambient);
         var from = source ?? await DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync(config).ConfigureAwait(false);
         using var sts = new AmazonSecurityTokenServiceClient(from, config);
         var response = await sts.AssumeRoleAsync(new AssumeRoleRequest

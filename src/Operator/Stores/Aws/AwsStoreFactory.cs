@@ -7,8 +7,10 @@ using Operator.References;
 namespace Operator.Stores.Aws;
 
 /// <summary>Creates AWS SSM Parameter Store or Secrets Manager clients from <c>spec.aws</c> (<c>service</c>).</summary>
-public sealed class AwsStoreFactory : ISecretStoreFactory
+public sealed class AwsStoreFactory(AwsAmbientEnvironment? ambient = null) : ISecretStoreFactory
 {
+    private readonly AwsAmbientEnvironment ambient = ambient ?? new AwsAmbientEnvironment();
+
     public const string ParameterStore = "parameter-store";
     public const string SecretsManager = "secrets-manager";
     private const string RegionPattern = "^[a-z]{2}(-[a-z]+)+-[0-9]+$";
@@ -156,15 +158,15 @@ public sealed class AwsStoreFactory : ISecretStoreFactory
             Timeout = TimeSpan.FromSeconds(30),
         };
         Point(config, aws);
-        var credentials = AwsCredentialsBuilder.Build(aws, context.Credentials, SessionName(context), context.Time);
+        var credentials = AwsCredentialsBuilder.Build(aws, context.Credentials, SessionName(context), context.Time, ambient);
         var client = credentials is null ? new AmazonSimpleSystemsManagementClient(config) : new AmazonSimpleSystemsManagementClient(credentials, config);
         var prefix = SsmPaths.NormalisePrefix(context.Integration.Spec.PathPrefix);
         return new SsmStore(client, credentials, prefix, aws.KmsKeyArn, context);
     }
 
-    private static SecretsManagerStore CreateSecretsManager(StoreContext context, AwsStoreSpec aws)
+    private SecretsManagerStore CreateSecretsManager(StoreContext context, AwsStoreSpec aws)
     {
-        var credentials = AwsCredentialsBuilder.Build(aws, context.Credentials, SessionName(context), context.Time);
+        var credentials = AwsCredentialsBuilder.Build(aws, context.Credentials, SessionName(context), context.Time, ambient);
         var endpoint = new Uri(string.IsNullOrEmpty(aws.Endpoint) ? $"https://secretsmanager.{aws.Region}.amazonaws.com/" : aws.Endpoint.TrimEnd('/') + "/");
         var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = RequestTimeout };
         var client = new SecretsManagerClient(http, endpoint, aws.Region, credentials, context.Time);

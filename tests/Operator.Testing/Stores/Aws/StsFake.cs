@@ -8,11 +8,12 @@ namespace Operator.Testing.Stores.Aws;
 
 /// <summary>
 /// AWS STS on its own 127.0.0.1 endpoint (STS is a separate service with its own endpoint, e.g. a VPC endpoint
-/// <c>sts.&lt;region&gt;.amazonaws.com</c>, never the SSM one): AssumeRole in the Query protocol with an XML answer.
-/// Callers are authenticated against the account's keys (those <see cref="SsmFake"/> accepts); the temporary keys it
-/// issues are accepted by that SSM fake with their session token.
+/// <c>sts.&lt;region&gt;.amazonaws.com</c>, never the SSM one): AssumeRole and AssumeRoleWithWebIdentity in the Query
+/// protocol with XML answers. AssumeRole callers are authenticated against the account's keys (those
+/// <see cref="SsmFake"/> accepts); AssumeRoleWithWebIdentity is unsigned and authenticated by its token
+/// (StsFake.WebIdentity.cs). The temporary keys it issues are accepted by that SSM fake with their session token.
 /// </summary>
-public sealed class StsFake : IAsyncDisposable
+public sealed partial class StsFake : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly SsmFake account;
@@ -65,6 +66,7 @@ public sealed class StsFake : IAsyncDisposable
         {
             FakeFault.Throttled => (400, Error("Throttling", "Rate exceeded")),
             FakeFault.Failed => (Faults.FailStatus ?? 500, Error("InternalFailure", "injected failure")),
+            _ when action == "AssumeRoleWithWebIdentity" => await AnswerWebIdentityAsync(context.Request, form, context.RequestAborted).ConfigureAwait(false),
             _ => Answer(context.Request, action, form),
         };
         context.Response.StatusCode = status;
@@ -87,25 +89,33 @@ public sealed class StsFake : IAsyncDisposable
         var role = form.GetValueOrDefault("RoleArn") ?? "";
         var session = form.GetValueOrDefault("RoleSessionName") ?? "";
         LastAssumeRole = (role, form.GetValueOrDefault("ExternalId"), session);
+        return (200, $"""
+            <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+              <AssumeRoleResult>
+                <AssumedRoleUser><AssumedRoleId>AROAFAKE:{SecurityElement.Escape(session)}</AssumedRoleId><Arn>{SecurityElement.Escape(role)}/{SecurityElement.Escape(session)}</Arn></AssumedRoleUser>
+                {IssueCredentialsXml()}
+              </AssumeRoleResult>
+              <ResponseMetadata><RequestId>{Guid.NewGuid()}</RequestId></ResponseMetadata>
+            </AssumeRoleResponse>
+            """);
+    }
+
+    /// <summary>New temporary keys (ASIA…), allowed on the account with their session token; the XML Credentials element.</summary>
+    private string IssueCredentialsXml()
+    {
         var n = Interlocked.Increment(ref issued);
         var keyId = $"ASIAFAKESTS{n.ToString("D9", CultureInfo.InvariantCulture)}";
         var token = $"fake-session-token-{n.ToString(CultureInfo.InvariantCulture)}";
         account.AllowAccessKey(keyId, token);
         var expires = time.GetUtcNow().Add(CredentialLifetime).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        return (200, $"""
-            <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-              <AssumeRoleResult>
-                <AssumedRoleUser><AssumedRoleId>AROAFAKE:{SecurityElement.Escape(session)}</AssumedRoleId><Arn>{SecurityElement.Escape(role)}/{SecurityElement.Escape(session)}</Arn></AssumedRoleUser>
-                <Credentials>
+        return $"""
+            <Credentials>
                   <AccessKeyId>{keyId}</AccessKeyId>
                   <SecretAccessKey>fake-temporary-secret</SecretAccessKey>
                   <SessionToken>{token}</SessionToken>
                   <Expiration>{expires}</Expiration>
                 </Credentials>
-              </AssumeRoleResult>
-              <ResponseMetadata><RequestId>{Guid.NewGuid()}</RequestId></ResponseMetadata>
-            </AssumeRoleResponse>
-            """);
+            """;
     }
 
     private static string Error(string code, string message) =>
