@@ -55,11 +55,11 @@ publish-aot:
 	$(DOTNET) publish src/Operator/Operator.csproj -c Release -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false \
 	  $(if $(shell command -v clang),,-p:CppCompilerAndLinker=clang-14) -o $(AOT_OUT)
 
-## Publishes the Native AOT binary (publish-aot), then runs the NativeAot*Tests with it: its own process under the
-## shipped RBAC against the emulator and the SSM fake (a group synced to Ready by watch, its Secret, /metrics). Not part
-## of `make test` or .ci/run (the publish alone takes 6-40 min on 2 cores); there the test is reported skipped.
+## Publishes the Native AOT binary (publish-aot: the image's build), then runs the NativeAot*Tests with it: each its
+## own process under the shipped RBAC against the emulator and a store fake. Not part of `make test` (the publish alone
+## takes 6-15 min on 2 cores; there these tests are reported skipped); .ci/run runs it after `make test`.
 test-aot: publish-aot
-	OPERATOR_AOT_BINARY=$(abspath $(AOT_OUT))/Operator $(DOTNET) test --project tests/Operator.IntegrationTests -c $(CONFIG) -- --filter-class '*NativeAot*'
+	OPERATOR_AOT_BINARY=$(abspath $(AOT_OUT))/Operator $(DOTNET) test --project tests/Operator.IntegrationTests -c $(CONFIG) $(TEST_ARGS) -- --filter-class '*NativeAot*'
 
 ## First-sync scenarios on a real K3s (Testcontainers); reported skipped, with the reason, when no Docker engine answers.
 e2e:
