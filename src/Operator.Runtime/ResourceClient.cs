@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -120,10 +119,10 @@ public sealed class ResourceClient<TEntity>
         var restarted = false;
         while (true)
         {
-            (string? Continue, string? ResourceVersion) page;
+            EntityList<TEntity> page;
             try
             {
-                page = await ListPageAsync(@namespace, labelSelector, continueToken, shape ?? (item => item), items, cancellationToken).ConfigureAwait(false);
+                page = await ListPageAsync(@namespace, labelSelector, continueToken, cancellationToken).ConfigureAwait(false);
             }
             catch (HttpOperationException e) when (continueToken is not null && !restarted && e.Response.StatusCode == HttpStatusCode.Gone)
             {
@@ -134,94 +133,31 @@ public sealed class ResourceClient<TEntity>
                 continue;
             }
 
-            continueToken = page.Continue;
+            foreach (var item in page.Items ?? [])
+            {
+                // List items omit apiVersion/kind; restore them so cached objects are complete.
+                EnsureTypeMeta(item);
+                items.Add(shape is null ? item : shape(item));
+            }
+
+            continueToken = page.Metadata?.ContinueProperty;
             if (string.IsNullOrEmpty(continueToken))
             {
-                return (items, page.ResourceVersion);
+                return (items, page.Metadata?.ResourceVersion);
             }
         }
     }
 
-    /// <summary>
-    /// Reads one page into <paramref name="items"/>, each item shaped as soon as it is decoded: a page's full objects
-    /// then die young instead of living until the whole page is read, long enough to be promoted (issue 21: a restart
-    /// at 10,000 groups peaked at 230 MiB while it listed pages of 500 whole objects).
-    /// </summary>
-    private async Task<(string? Continue, string? ResourceVersion)> ListPageAsync(
-        string? @namespace, string? labelSelector, string? continueToken, Func<TEntity, TEntity> shape, List<TEntity> items, CancellationToken cancellationToken)
+    private async Task<EntityList<TEntity>> ListPageAsync(string? @namespace, string? labelSelector, string? continueToken, CancellationToken cancellationToken)
     {
-        if (client is not Kubernetes kubernetes)
-        {
-            // Another IKubernetes (a test double): its generated list method, shaped after the page.
-            using var listed = meta.Namespaced && @namespace is not null
-                ? await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<EntityList<TEntity>>(
-                    meta.Group, meta.Version, @namespace, meta.Plural, continueParameter: continueToken, labelSelector: labelSelector,
-                    limit: ListPageSize, cancellationToken: cancellationToken).ConfigureAwait(false)
-                : await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<EntityList<TEntity>>(
-                    meta.Group, meta.Version, meta.Plural, continueParameter: continueToken, labelSelector: labelSelector,
-                    limit: ListPageSize, cancellationToken: cancellationToken).ConfigureAwait(false);
-            foreach (var item in listed.Body.Items ?? [])
-            {
-                EnsureTypeMeta(item);
-                items.Add(shape(item));
-            }
-
-            return (listed.Body.Metadata?.ContinueProperty, listed.Body.Metadata?.ResourceVersion);
-        }
-
-        using var response = await WatchStream.GetAsync(kubernetes, ListUri(@namespace, labelSelector, continueToken), cancellationToken).ConfigureAwait(false);
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            // The document's buffers are pooled; each item is decoded from it on its own.
-            using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var root = document.RootElement;
-            var listMeta = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object
-                ? KubernetesJson.Deserialize<V1ListMeta>(m)
-                : null;
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("items", out var listed) && listed.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var element in listed.EnumerateArray())
-                {
-                    var item = KubernetesJson.Deserialize<TEntity>(element) ?? throw new JsonException($"a listed {meta.Kind} is null");
-
-                    // List items omit apiVersion/kind; restore them so cached objects are complete.
-                    EnsureTypeMeta(item);
-                    items.Add(shape(item));
-                }
-            }
-
-            return (listMeta?.ContinueProperty, listMeta?.ResourceVersion);
-        }
-    }
-
-    /// <summary>A list page's path and query, relative to the client's base URI.</summary>
-    internal string ListUri(string? @namespace, string? labelSelector, string? continueToken)
-    {
-        var path = CollectionPath(@namespace).Append("?limit=").Append(ListPageSize.ToString(CultureInfo.InvariantCulture));
-        if (!string.IsNullOrEmpty(labelSelector))
-        {
-            path.Append("&labelSelector=").Append(Uri.EscapeDataString(labelSelector));
-        }
-
-        if (!string.IsNullOrEmpty(continueToken))
-        {
-            path.Append("&continue=").Append(Uri.EscapeDataString(continueToken));
-        }
-
-        return path.ToString();
-    }
-
-    /// <summary>The kind's collection: core kinds under api/v1, others under apis/group/version, in a namespace or across all.</summary>
-    private StringBuilder CollectionPath(string? @namespace)
-    {
-        var path = new StringBuilder(meta.Group.Length == 0 ? $"api/{meta.Version}/" : $"apis/{meta.Group}/{meta.Version}/");
-        if (meta.Namespaced && @namespace is not null)
-        {
-            path.Append("namespaces/").Append(Uri.EscapeDataString(@namespace)).Append('/');
-        }
-
-        return path.Append(meta.Plural);
+        using var response = meta.Namespaced && @namespace is not null
+            ? await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<EntityList<TEntity>>(
+                meta.Group, meta.Version, @namespace, meta.Plural, continueParameter: continueToken, labelSelector: labelSelector,
+                limit: ListPageSize, cancellationToken: cancellationToken).ConfigureAwait(false)
+            : await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<EntityList<TEntity>>(
+                meta.Group, meta.Version, meta.Plural, continueParameter: continueToken, labelSelector: labelSelector,
+                limit: ListPageSize, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.Body;
     }
 
     /// <summary>Watches from <paramref name="resourceVersion"/> (with bookmarks) until the server ends the watch after <paramref name="timeoutSeconds"/>.</summary>
@@ -236,7 +172,13 @@ public sealed class ResourceClient<TEntity>
     /// <summary>The watch request's path and query, relative to the client's base URI (core kinds under api/v1, others under apis/group/version).</summary>
     internal string WatchUri(string? @namespace, string? labelSelector, string resourceVersion, int timeoutSeconds)
     {
-        var path = CollectionPath(@namespace).Append("?watch=true&allowWatchBookmarks=true");
+        var path = new StringBuilder(meta.Group.Length == 0 ? $"api/{meta.Version}/" : $"apis/{meta.Group}/{meta.Version}/");
+        if (meta.Namespaced && @namespace is not null)
+        {
+            path.Append("namespaces/").Append(Uri.EscapeDataString(@namespace)).Append('/');
+        }
+
+        path.Append(meta.Plural).Append("?watch=true&allowWatchBookmarks=true");
         if (!string.IsNullOrEmpty(labelSelector))
         {
             path.Append("&labelSelector=").Append(Uri.EscapeDataString(labelSelector));

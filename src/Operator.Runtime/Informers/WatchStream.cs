@@ -19,7 +19,23 @@ internal static class WatchStream
         Kubernetes client, string relativeUri, Action<Exception> onError, [EnumeratorCancellation] CancellationToken cancellationToken)
         where TEntity : class
     {
-        using var response = await GetAsync(client, relativeUri, cancellationToken).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri, relativeUri)) { Version = HttpVersion.Version20 };
+        if (client.Credentials is { } credentials)
+        {
+            await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            throw new HttpOperationException($"Operation returned an invalid status code '{response.StatusCode}'")
+            {
+                Request = new HttpRequestMessageWrapper(request, string.Empty),
+                Response = new HttpResponseMessageWrapper(response, body),
+            };
+        }
+
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
@@ -40,35 +56,5 @@ internal static class WatchStream
                 yield return (decoded.Type, decoded.Object!);
             }
         }
-    }
-
-    /// <summary>
-    /// A GET at <paramref name="relativeUri"/> through the client's HttpClient and credentials, answered once its headers
-    /// arrive (the body is the caller's to stream); a non-2xx answer throws <see cref="HttpOperationException"/> with its
-    /// status, as the client's generated methods do.
-    /// </summary>
-    public static async Task<HttpResponseMessage> GetAsync(Kubernetes client, string relativeUri, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri, relativeUri)) { Version = HttpVersion.Version20 };
-        if (client.Credentials is { } credentials)
-        {
-            await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-
-        var response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-        {
-            using (response)
-            {
-                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                throw new HttpOperationException($"Operation returned an invalid status code '{response.StatusCode}'")
-                {
-                    Request = new HttpRequestMessageWrapper(request, string.Empty),
-                    Response = new HttpResponseMessageWrapper(response, body),
-                };
-            }
-        }
-
-        return response;
     }
 }

@@ -65,58 +65,6 @@ public sealed class InformerPagingTests
         await run.WaitAsync(TimeSpan.FromSeconds(5), ct);
     }
 
-    [Fact]
-    public async Task EachListedItem_IsShapedAsSoonAsItIsDecoded_NotAfterItsWholePage()
-    {
-        await using var kube = await KubeApiEmulator.StartAsync(cancellationToken: ct);
-        using var client = kube.CreateClient();
-        await TestItemCrd.InstallAsync(client, ct);
-        await Setup.CreateNamespaceAsync(client, Ns);
-        var items = new ResourceClient<TestItem>(client);
-        for (var i = 0; i < 20; i++)
-        {
-            await items.CreateAsync(new TestItem { Metadata = new V1ObjectMeta { Name = $"item-{i:D2}", NamespaceProperty = Ns }, Spec = new TestItemSpec { Value = "v" } }, ct);
-        }
-
-        var decodedAtShape = new List<int>();
-        var start = CountedItem.Decoded;
-        var (listed, _) = await new ResourceClient<CountedItem>(new Kubernetes(kube.CreateClientConfiguration()))
-            .ListWithVersionAsync(Ns, null, item => { decodedAtShape.Add(CountedItem.Decoded - start); return item; }, ct);
-
-        // A page's whole objects live only while each is shaped (issue 21: held for the page, they were promoted).
-        Assert.Equal(20, listed.Count);
-        Assert.Equal(Enumerable.Range(1, 20), decodedAtShape);
-    }
-
-    /// <summary>A TestItem that counts how many were decoded (its spec's setter runs once per decoded object).</summary>
-    [KubernetesEntity(Group = "it.tfy.dev", ApiVersion = "v1", Kind = "TestItem", PluralName = "testitems")]
-    internal sealed class CountedItem : IKubernetesObject<V1ObjectMeta>
-    {
-        private static int decoded;
-
-        public static int Decoded => Volatile.Read(ref decoded);
-
-        [System.Text.Json.Serialization.JsonPropertyName("apiVersion")]
-        public string ApiVersion { get; set; } = "it.tfy.dev/v1";
-
-        [System.Text.Json.Serialization.JsonPropertyName("kind")]
-        public string Kind { get; set; } = "TestItem";
-
-        [System.Text.Json.Serialization.JsonPropertyName("metadata")]
-        public V1ObjectMeta Metadata { get; set; } = new();
-
-        [System.Text.Json.Serialization.JsonPropertyName("spec")]
-        public TestItemSpec? Spec
-        {
-            get;
-            set
-            {
-                Interlocked.Increment(ref decoded);
-                field = value;
-            }
-        }
-    }
-
     private static bool IsWatch(RecordedRequest r) => r.Path == $"/api/v1/namespaces/{Ns}/configmaps" && r.Query.Contains("watch=true", StringComparison.Ordinal);
 
     private static bool IsList(RecordedRequest r) => r.Method == "GET" && r.Path == $"/api/v1/namespaces/{Ns}/configmaps" && r.Query.Contains("limit=", StringComparison.Ordinal) && !r.Query.Contains("watch=true", StringComparison.Ordinal);
