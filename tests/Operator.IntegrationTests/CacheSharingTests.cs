@@ -1,3 +1,4 @@
+using k8s;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Operator.Controllers;
@@ -38,6 +39,42 @@ public sealed class CacheSharingTests
         var claim = claims.Get(new ObjectKey(OperatorHarness.OperatorNamespace, GroupClaims.NameOf(h.Tenant, "app")));
         Assert.NotNull(claim?.Data);
         Assert.Null(claim.Metadata.Uid);
+    }
+
+    [Fact]
+    public async Task ASecretForgedByANamespaceUser_ChangesNoCachedValueOfTheGroup_AndSharesNothingItDoesNotEqual()
+    {
+        await using var h = await OperatorHarness.StartAsync();
+        await h.CreateNamespaceAsync(Ns);
+        await h.SetSourceValuesAsync("app", new Dictionary<string, string> { ["A"] = "a-1" });
+        await h.CreateIntegrationAsync();
+        await h.CreateGroupAsync(Ns, "app", ["A"]);
+        await h.WaitForGroupAsync(Ns, "app", "True", "Synced");
+        await AssertSharedAsync(h);
+        var groups = h.Host!.Services.GetRequiredService<IResourceCache<SecretGroup>>();
+        var secrets = h.Host.Services.GetRequiredService<IResourceCache<V1Secret>>();
+        var before = groups.Get(new ObjectKey(Ns, "app"))!;
+        var (uid, hash) = (before.Metadata.Uid, before.Status!.DataHash);
+
+        // Someone who may write Secrets in the namespace labels one as the group's, with its own hash and uid.
+        await h.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = "forged",
+                Labels = new Dictionary<string, string> { [ManagedLabels.ManagedBy] = ManagedLabels.ManagedByValue, [ManagedLabels.Group] = "app" },
+                Annotations = new Dictionary<string, string> { [ManagedLabels.DataHash] = "hmac-sha256:forged", [ManagedLabels.GroupUid] = "not-the-group" },
+            },
+        }, Ns, cancellationToken: TestContext.Current.CancellationToken);
+        await OperatorHarness.WaitForAsync(() => Task.FromResult(secrets.Get(new ObjectKey(Ns, "forged")) is not null), "the forged Secret in the cache");
+
+        var forged = secrets.Get(new ObjectKey(Ns, "forged"))!;
+        Assert.Equal("hmac-sha256:forged", forged.Metadata.Annotations[ManagedLabels.DataHash]);
+        Assert.Equal("not-the-group", forged.Metadata.Annotations[ManagedLabels.GroupUid]);
+        var after = groups.Get(new ObjectKey(Ns, "app"))!;
+        Assert.Equal(uid, after.Metadata.Uid);
+        Assert.Equal(hash, after.Status!.DataHash);
+        await AssertSharedAsync(h);
     }
 
     /// <summary>Waits until both caches show the API's current hash, then checks they hold one instance of it and of the uid.</summary>
